@@ -1,0 +1,68 @@
+# gongwen-ocr — every target creates what it needs; nothing is installed by hand.
+#   make demo    convert the committed sample scan and print its clean text
+#   make test    run the whole test suite (what .ci/run runs)
+#   make corpus  generate the full fixture corpus (deterministic) under corpus/
+#   make bench   run the benchmark over the corpus; reports under results/
+#   make serve   start the HTTP API and one worker against the local Redis
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+RAPIDOCR_VERSION := 3.10.0
+STAMP := $(VENV)/.installed
+SAMPLE ?= fixtures/samples/sample_reply.pdf
+FONT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
+
+.PHONY: demo test test-fast corpus bench bench-quick serve worker lint typecheck fonts clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c constraints.txt -e '.[dev]'
+	# rapidocr is only the carrier of the PP-OCRv6 small ONNX files: --no-deps keeps its
+	# opencv-python-headless out, so cv2 comes from paddlex's opencv-contrib-python alone.
+	$(PIP) install -q --no-deps rapidocr==$(RAPIDOCR_VERSION)
+	$(PY) -c "import importlib.metadata as m; names=[d.metadata['Name'] for d in m.distributions()]; bad=[n for n in names if n.lower().startswith('opencv') and n.lower()!='opencv-contrib-python']; assert not bad, f'second cv2 provider installed: {bad}'"
+	touch $(STAMP)
+
+# CJK fonts render the fixture corpus; Debian packages, installed when missing (root or sudo).
+fonts:
+	@if ! fc-list :lang=zh 2>/dev/null | grep -qi 'noto\|arphic\|wqy'; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES) >/dev/null; \
+	fi
+
+demo: $(STAMP)
+	$(VENV)/bin/gongwen convert $(SAMPLE)
+
+test: $(STAMP) fonts
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP) fonts
+	$(PY) -m pytest -q -m "not slow"
+
+corpus: $(STAMP) fonts
+	$(PY) -m fixtures.corpus build --out corpus
+
+bench: $(STAMP) fonts
+	$(PY) -m bench.run --corpus corpus --out results
+
+bench-quick: $(STAMP) fonts
+	$(PY) -m bench.run --quick --out results
+
+serve: $(STAMP)
+	$(VENV)/bin/gongwen serve
+
+worker: $(STAMP)
+	$(VENV)/bin/gongwen worker
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check layout workers service fixtures bench tests
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .mypy_cache

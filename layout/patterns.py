@@ -1,0 +1,285 @@
+"""The vocabulary of official documents: text patterns and field parsers, in one place.
+
+Both the scan pipeline (`layout.rules…`) and the text repair (`layout.repair`) decide with these; a
+pattern lives here once. Everything is pure and works on a single line of text. Patterns are tolerant of
+what OCR does to the printed forms (full-width and ASCII punctuation, 〔〕 read as 【】 [] () ﹝﹞, stray
+spaces, 〇 read as ○ or O), as GB/T 9704-2012 prints them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+"""Character class body for CJK ideographs (use inside [...])."""
+
+CJK_PUNCT = "\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2026\u2018\u2019\u201c\u201d\u00b7"
+"""Character class body for CJK and full-width punctuation, dashes, ellipsis and curly quotes."""
+
+TERMINAL_PUNCT = "。！？；：…”’」』）)!?;:"
+"""A line ending in one of these may end a paragraph (a sentence can end exactly at the line end)."""
+
+SENTENCE_END = "。！？!?"
+"""Strict sentence-final punctuation."""
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = "〇○零OoＯ一二三四五六七八九十"
+
+# --- headings -----------------------------------------------------------------------------------------
+
+_HEADING_RES: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^[一二三四五六七八九十百]{1,3}\s*[、，,]")),
+    (2, re.compile(r"^[（(]\s*[一二三四五六七八九十百]{1,3}\s*[）)]")),
+    (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
+    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
+)
+
+
+def heading_level(text: str) -> int | None:
+    """Level of the heading marker that `text` starts with: 一、→1, （一）→2, 1.→3, （1）→4; else None."""
+    stripped = text.lstrip()
+    for level, pattern in _HEADING_RES:
+        if pattern.match(stripped):
+            return level
+    return None
+
+
+def heading_marker(text: str) -> str | None:
+    """The heading marker itself (`一、`, `（二）`, `3.`, `（4）`) that `text` starts with, or None."""
+    stripped = text.lstrip()
+    for _, pattern in _HEADING_RES:
+        found = pattern.match(stripped)
+        if found:
+            return found.group(0)
+    return None
+
+
+# --- page furniture -----------------------------------------------------------------------------------
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^\s*(?:[—–\-－‒―一_~～·•・.。]+\s*)?(?:第\s*)?(\d{1,4})(?:\s*页)?(?:\s*[—–\-－‒―一_~～·•・.。]+)?\s*$"
+)
+
+
+def page_number_value(text: str) -> int | None:
+    """The page number if `text` is a page-number line in any form OCR gives (— 1 —, －1－, -1-, 1, ·1·)."""
+    found = _PAGE_NUMBER_RE.match(text)
+    return int(found.group(1)) if found else None
+
+
+def is_page_number(text: str) -> bool:
+    return page_number_value(text) is not None
+
+
+# --- header: doc number, signer, markers --------------------------------------------------------------
+
+_OPEN_BRACKETS = "〔【\\[［(（﹝{｛<〈《"
+_CLOSE_BRACKETS = "〕】\\]］)）﹞}｝>〉》"
+DOC_NUMBER_RE = re.compile(
+    rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*[{_OPEN_BRACKETS}]\s*(?P<year>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]"
+    r"\s*(?P<num>\d{1,5})\s*号"
+)
+
+
+def find_doc_number(text: str) -> str | None:
+    """The doc number in `text`, normalised to `机关代字〔年份〕序号号`, or None.
+
+    Tolerates 〔〕 read as 【】 [] () ﹝﹞ and stray spaces. Whether a number is the document's own is
+    decided by position (header zone only), not here.
+    """
+    found = DOC_NUMBER_RE.search(unicodedata.normalize("NFC", text))
+    if not found:
+        return None
+    year = re.sub(r"\s+", "", found.group("year"))
+    return f"{found.group('org')}〔{year}〕{int(found.group('num'))}号"
+
+
+_SIGNER_RE = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<names>.+?)\s*$")
+
+
+def find_signer(text: str) -> str | None:
+    """The name(s) after `签发人：` in `text`, spaces removed, or None."""
+    found = _SIGNER_RE.search(text)
+    return re.sub(r"\s+", "", found.group("names")) if found else None
+
+
+_MARKER_RES = (
+    re.compile(r"^\d{6}$"),  # 份号: six digits
+    re.compile(r"^(?:绝密|机密|秘密)(?:\s*[★*☆]\s*\S*)?$"),  # 密级 and 保密期限
+    re.compile(r"^(?:特急|加急|特提|平急)$"),  # 紧急程度
+    re.compile(r"^(?:主动公开|依申请公开|不予公开|公开|不公开|内部)$"),
+    re.compile(r"^[A-DＡ-Ｄ](?:类)?$"),
+)
+
+
+def is_marker(text: str) -> bool:
+    """True for the small top-left marks: 份号, 密级, 紧急程度, 公开 type, A/B/C 类."""
+    compact = re.sub(r"\s+", "", text)
+    return any(pattern.match(compact) for pattern in _MARKER_RES)
+
+
+# --- addressee, attachments, note, contact ------------------------------------------------------------
+
+ADDRESSEE_MAX_CH = 60
+"""An addressee line list is rarely longer than two printed lines of 28 characters."""
+
+
+def is_addressee(text: str) -> bool:
+    """True for a 主送机关 line: ends with a colon, no sentence punctuation inside, not a label we know."""
+    compact = text.strip()
+    if not compact or compact[-1] not in "：:" or len(compact) > ADDRESSEE_MAX_CH:
+        return False
+    body = compact[:-1]
+    if any(mark in body for mark in "。！？；"):
+        return False
+    return not (is_contact(compact) or is_attachment(compact) or is_cc(compact) or heading_level(compact))
+
+
+_ATTACHMENT_RE = re.compile(r"^附\s*件\s*[:：]")
+
+
+def is_attachment(text: str) -> bool:
+    """True for the 附件说明 line `附件：1. …` (its numbered continuation lines are decided by position)."""
+    return bool(_ATTACHMENT_RE.match(text.strip()))
+
+
+def split_attachments(text: str) -> list[str]:
+    """`附件：1. 甲 2. 乙` → ["甲", "乙"]; a single unnumbered attachment gives one item."""
+    body = _ATTACHMENT_RE.sub("", text.strip()).strip()
+    items = re.split(r"(?:^|\s*)\d{1,2}\s*[.．、]\s*", body)
+    return [item.strip().rstrip("；;") for item in items if item.strip()]
+
+
+_NOTE_RE = re.compile(r"^[（(]\s*(?:此件|本件|此页|本页|联系人)[^）)]*[）)]$")
+
+
+def is_note(text: str) -> bool:
+    """True for a 附注 such as `（此件公开发布）`, `（此件不公开）`, `（此页无正文）`."""
+    return bool(_NOTE_RE.match(text.strip()))
+
+
+_CONTACT_RE = re.compile(r"^[（(]?\s*(?:联\s*系\s*人|联\s*系\s*电\s*话|电\s*话|传\s*真|邮\s*箱|电子邮箱|地\s*址|邮\s*编)\s*[:：]")
+
+
+def is_contact(text: str) -> bool:
+    """True for contact lines: 联系人：…, 联系电话：…, 传真：…, 地址：…"""
+    return bool(_CONTACT_RE.match(text.strip()))
+
+
+# --- dates --------------------------------------------------------------------------------------------
+
+_ARABIC_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+_CHINESE_DATE_RE = re.compile(
+    rf"(?P<y>[{_CN_NUM}]{{4}})\s*年\s*(?P<m>[{_CN_NUM}]{{1,2}})\s*月\s*(?P<d>[{_CN_NUM}]{{1,3}})\s*日"
+)
+
+
+def _chinese_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31."""
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def find_date(text: str) -> str | None:
+    """The first date in `text` as ISO `YYYY-MM-DD`: `2024年5月15日`, `二〇二四年五月十五日` (〇/○/O)."""
+    found = _ARABIC_DATE_RE.search(text)
+    if found:
+        return _iso(int(found.group("y")), int(found.group("m")), int(found.group("d")))
+    found = _CHINESE_DATE_RE.search(text)
+    if found:
+        try:
+            year = int("".join(str(_CN_DIGITS[ch]) for ch in found.group("y")))
+            return _iso(year, _chinese_number(found.group("m")), _chinese_number(found.group("d")))
+        except KeyError:
+            return None
+    return None
+
+
+def is_date_line(text: str) -> bool:
+    """True when the whole line is a date (the 成文日期), allowing spaces."""
+    compact = re.sub(r"\s+", "", text)
+    found = _ARABIC_DATE_RE.fullmatch(compact) or _CHINESE_DATE_RE.fullmatch(compact)
+    return bool(found) and find_date(compact) is not None
+
+
+# --- 版记: cc and printed line -------------------------------------------------------------------------
+
+_CC_RE = re.compile(r"^\s*抄\s*送\s*[:：]")
+
+
+def is_cc(text: str) -> bool:
+    return bool(_CC_RE.match(text))
+
+
+def split_cc(text: str) -> list[str]:
+    """`抄送：区人大代工委，洛碛镇人大主席团。` → ["区人大代工委", "洛碛镇人大主席团"]."""
+    body = _CC_RE.sub("", text).strip().rstrip("。.")
+    return [item.strip() for item in re.split(r"[，,、；;]", body) if item.strip()]
+
+
+_PRINTED_RE = re.compile(r"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{4}|[" + _CN_NUM + r"]{4})\s*年.+?日)\s*印\s*发\s*$")
+
+
+def split_printed(text: str) -> tuple[str, str | None] | None:
+    """`XX办公室　2024年5月15日印发` → ("XX办公室", "2024-05-15"); None if not a 印发 line."""
+    found = _PRINTED_RE.match(text)
+    if not found:
+        return None
+    return re.sub(r"\s+", "", found.group("by")), find_date(found.group("date"))
+
+
+def is_printed(text: str) -> bool:
+    return split_printed(text) is not None
+
+
+# --- characters ---------------------------------------------------------------------------------------
+
+_CJK_RE = re.compile(f"[{CJK}]")
+_CJK_OR_PUNCT_RE = re.compile(f"[{CJK}{CJK_PUNCT}]")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+def is_cjk_or_punct(ch: str) -> bool:
+    return bool(_CJK_OR_PUNCT_RE.match(ch))
+
+
+def join_fragments(left: str, right: str) -> str:
+    """Join two pieces of one paragraph: no space at a CJK seam, one space between two Latin/digit runs."""
+    left, right = left.rstrip(), right.lstrip()
+    if not left or not right:
+        return left + right
+    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+        return f"{left} {right}"
+    return left + right
+
+
+_ASCII_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_PUNCT_NEAR_CJK_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])\s*([,:;?!()])|([,:;?!()])\s*(?=[{CJK}])")
+
+
+def normalise_punctuation(text: str) -> str:
+    """ASCII , : ; ? ! ( ) next to CJK text become their full-width forms, as the printed page has them.
+
+    Between Latin letters or digits (`1:2`, `(a)`) the ASCII forms stay.
+    """
+    return _PUNCT_NEAR_CJK_RE.sub(lambda m: _ASCII_TO_FULL[m.group(1) or m.group(2)], text)
+
+
+def remove_cjk_spaces(text: str) -> str:
+    """Drop whitespace that has a CJK character or CJK punctuation on either side; keep Latin spacing."""
+    text = re.sub(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+", "", text)
+    text = re.sub(rf"[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])", "", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()

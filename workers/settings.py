@@ -1,0 +1,85 @@
+"""Settings: read from the environment once, into a frozen object that is passed down.
+
+Nothing else in the project reads `os.environ` (except `workers.engine`, which must *set*
+PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK before paddleocr is imported).
+
+| variable                  | meaning                                                         | default |
+|---------------------------|-----------------------------------------------------------------|---------|
+| GONGWEN_CACHE_DIR         | where prepared model folders live                               | ~/.cache/gongwen-ocr |
+| GONGWEN_DET_MODEL_DIR     | a PaddleX text-detection model folder to use instead of the bundled one | (bundled PP-OCRv6 small) |
+| GONGWEN_REC_MODEL_DIR     | a PaddleX text-recognition model folder to use instead          | (bundled PP-OCRv6 small) |
+| GONGWEN_DET_MODEL_NAME    | PaddleX model name of that detection folder                     | PP-OCRv6_small_det |
+| GONGWEN_REC_MODEL_NAME    | PaddleX model name of that recognition folder                   | PP-OCRv6_small_rec |
+| GONGWEN_ENGINE            | PaddleOCR inference engine (onnxruntime, paddle, …)              | onnxruntime |
+| GONGWEN_DEVICE            | PaddleOCR device (cpu, gpu:0)                                   | cpu |
+| GONGWEN_CPU_THREADS       | threads the OCR engine may use                                  | number of cores |
+| GONGWEN_DPI               | PDF render resolution, dots per inch                             | 200 |
+| GONGWEN_MAX_PAGES         | pages a document may have                                       | 500 |
+| GONGWEN_MAX_PIXELS        | pixels one page may have (pixel bombs are refused before decode) | 80_000_000 |
+| GONGWEN_MAX_UPLOAD_MB     | bytes an upload may have, in MiB                                | 200 |
+| GONGWEN_REDIS_URL         | the queue's Redis                                               | redis://127.0.0.1:6379/0 |
+| GONGWEN_STORAGE_DIR       | uploads and results, shared by API and workers                  | ./var/storage |
+| GONGWEN_API_KEYS          | comma-separated API keys; empty = no authentication             | (empty) |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def _default_cache_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gongwen-ocr"
+
+
+@dataclass(frozen=True)
+class Settings:
+    cache_dir: Path = field(default_factory=lambda: _default_cache_dir(os.environ))
+    det_model_dir: Path | None = None
+    rec_model_dir: Path | None = None
+    det_model_name: str = "PP-OCRv6_small_det"
+    rec_model_name: str = "PP-OCRv6_small_rec"
+    engine: str = "onnxruntime"
+    device: str = "cpu"
+    cpu_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
+    dpi: int = 200
+    max_pages: int = 500
+    max_pixels: int = 80_000_000
+    max_upload_mb: int = 200
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    storage_dir: Path = Path("var/storage")
+    api_keys: tuple[str, ...] = ()
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some settings changed (CLI flags override the environment this way)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser() if value else None
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from `env` (default: the process environment). Call once per process."""
+    env = os.environ if env is None else env
+    defaults = Settings(cache_dir=_default_cache_dir(env))
+    return Settings(
+        cache_dir=_path(env.get("GONGWEN_CACHE_DIR")) or defaults.cache_dir,
+        det_model_dir=_path(env.get("GONGWEN_DET_MODEL_DIR")),
+        rec_model_dir=_path(env.get("GONGWEN_REC_MODEL_DIR")),
+        det_model_name=env.get("GONGWEN_DET_MODEL_NAME", defaults.det_model_name),
+        rec_model_name=env.get("GONGWEN_REC_MODEL_NAME", defaults.rec_model_name),
+        engine=env.get("GONGWEN_ENGINE", defaults.engine),
+        device=env.get("GONGWEN_DEVICE", defaults.device),
+        cpu_threads=int(env.get("GONGWEN_CPU_THREADS", defaults.cpu_threads)),
+        dpi=int(env.get("GONGWEN_DPI", defaults.dpi)),
+        max_pages=int(env.get("GONGWEN_MAX_PAGES", defaults.max_pages)),
+        max_pixels=int(env.get("GONGWEN_MAX_PIXELS", defaults.max_pixels)),
+        max_upload_mb=int(env.get("GONGWEN_MAX_UPLOAD_MB", defaults.max_upload_mb)),
+        redis_url=env.get("GONGWEN_REDIS_URL", defaults.redis_url),
+        storage_dir=_path(env.get("GONGWEN_STORAGE_DIR")) or defaults.storage_dir,
+        api_keys=tuple(k.strip() for k in env.get("GONGWEN_API_KEYS", "").split(",") if k.strip()),
+    )
