@@ -20,6 +20,10 @@ PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK before paddleocr is imported).
 | GONGWEN_REDIS_URL         | the queue's Redis                                               | redis://127.0.0.1:6379/0 |
 | GONGWEN_STORAGE_DIR       | uploads and results, shared by API and workers                  | ./var/storage |
 | GONGWEN_API_KEYS          | comma-separated API keys; empty = no authentication             | (empty) |
+| GONGWEN_QUEUE             | RQ queue name, also the prefix of our Redis keys                 | gongwen |
+| GONGWEN_RESULT_TTL_S      | seconds finished jobs and their result files are kept            | 604800 (7 days) |
+| GONGWEN_FAILURE_TTL_S     | seconds failed and canceled jobs are kept                        | 259200 (3 days) |
+| GONGWEN_HOST / GONGWEN_PORT | where `gongwen serve` listens                                  | 127.0.0.1 / 8000 |
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from workers import defaults as queue_defaults
 
 
 def _default_cache_dir(env: Mapping[str, str]) -> Path:
@@ -52,6 +58,11 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     storage_dir: Path = Path("var/storage")
     api_keys: tuple[str, ...] = ()
+    queue_name: str = queue_defaults.QUEUE_NAME
+    result_ttl_s: int = queue_defaults.RESULT_TTL_S
+    failure_ttl_s: int = queue_defaults.FAILURE_TTL_S
+    api_host: str = queue_defaults.API_HOST
+    api_port: int = queue_defaults.API_PORT
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some settings changed (CLI flags override the environment this way)."""
@@ -82,4 +93,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_url=env.get("GONGWEN_REDIS_URL", defaults.redis_url),
         storage_dir=_path(env.get("GONGWEN_STORAGE_DIR")) or defaults.storage_dir,
         api_keys=tuple(k.strip() for k in env.get("GONGWEN_API_KEYS", "").split(",") if k.strip()),
+        queue_name=env.get("GONGWEN_QUEUE", defaults.queue_name),
+        result_ttl_s=int(env.get("GONGWEN_RESULT_TTL_S", defaults.result_ttl_s)),
+        failure_ttl_s=int(env.get("GONGWEN_FAILURE_TTL_S", defaults.failure_ttl_s)),
+        api_host=env.get("GONGWEN_HOST", defaults.api_host),
+        api_port=int(env.get("GONGWEN_PORT", defaults.api_port)),
     )
