@@ -1,19 +1,76 @@
-"""Provisional document builder: OCR lines in reading order, one paragraph block per line.
+"""The order of the layout rules, in one place: OCR lines of all pages → Document.
 
-Replaced by the real layout rules (issue 4); kept minimal so the pipeline runs end to end meanwhile.
+1. scale: median body line height and character width (`geometry.measure_scale`)
+2. issuer mark: large red text at the top of page 1 (`header.find_issuer_lines`)
+3. seal: the stamp's own red text leaves the page text (`lines.is_seal_text`)
+4. rows: fragments on one baseline merged, top to bottom (`lines.merge_rows`)
+5. furniture: page numbers and running heads removed (`lines.remove_furniture`)
+6. frames: per-page left/right edges of the text block (`geometry.measure_frames`)
+7. header: markers, issuer mark, doc number, signer, title, addressee (`header.read_header`)
+8. blocks: paragraphs and headings across page breaks (`body.group_rows`)
+9. tail: attachments, signature, date, note, contact, 版记 (`tail.classify_groups`)
+10. fields from the typed blocks (`fields.extract_fields`)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from layout.model import Block, BlockType, Document, Page
+from layout.body import group_rows
+from layout.fields import extract_fields
+from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale
+from layout.header import find_issuer_lines, read_header
+from layout.lines import Row, is_seal_text, merge_rows, remove_furniture
+from layout.model import Box, Document, OcrLine, Page, Seal
+from layout.tail import classify_groups
 
 
-def build_document(pages: Sequence[Page]) -> Document:
-    blocks = tuple(
-        Block(BlockType.PARAGRAPH, line.text, lines=(line,))
-        for page in pages
-        for line in sorted(page.lines, key=lambda ln: (ln.box.y0, ln.box.x0))
+def _seals(page: Page, seal_lines: Sequence[OcrLine]) -> tuple[Seal, ...]:
+    """The page's seals; when the page reported none, one built from the seal text the rules removed."""
+    if page.seals or not seal_lines:
+        return page.seals
+    box: Box = seal_lines[0].box
+    for line in seal_lines[1:]:
+        box = box.union(line.box)
+    ordered = sorted(seal_lines, key=lambda ln: (ln.box.y0, ln.box.x0))
+    return (Seal(page.number, box, "".join(ln.text.strip() for ln in ordered)),)
+
+
+def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SETTINGS) -> Document:
+    """The document of SPEC.md from the OCR lines of all its pages (any order; sorted by number)."""
+    pages = sorted(pages, key=lambda page: page.number)
+    if not pages:
+        return Document()
+    scale = measure_scale([ln for page in pages for ln in page.lines if ln.text.strip()], settings)
+    issuer = find_issuer_lines(pages[0], scale, settings)
+    issuer_ids = {id(line) for line in issuer}
+    header_bottom = max((line.box.y1 for line in issuer), default=0.0)
+    rows_by_page: dict[int, list[Row]] = {}
+    seals: list[Seal] = []
+    for page in pages:
+        kept, sealed = [], []
+        for line in page.lines:
+            if not line.text.strip() or id(line) in issuer_ids:
+                continue
+            in_header = page is pages[0] and line.box.y1 <= header_bottom
+            if not in_header and is_seal_text(line, page, settings):
+                sealed.append(line)
+            else:
+                kept.append(line)
+        rows_by_page[page.number] = merge_rows(kept, scale, settings)
+        seals += _seals(page, sealed)
+    rows_by_page = remove_furniture(rows_by_page, {page.number: page.height for page in pages}, settings)
+    body_boxes = {
+        number: [row.box for row in rows if row.box.height < settings.large_line_lh * scale.line_height]
+        for number, rows in rows_by_page.items()
+    }
+    geometry = measure_frames(body_boxes, scale, settings)
+    header = read_header(rows_by_page[pages[0].number], issuer, geometry, settings)
+    rest = list(header.rest) + [row for page in pages[1:] for row in rows_by_page[page.number]]
+    blocks = header.blocks + tuple(classify_groups(group_rows(rest, geometry, settings), geometry, settings))
+    return Document(
+        blocks=blocks,
+        fields=extract_fields(blocks),
+        seals=tuple(seals),
+        warnings=tuple(w for page in pages for w in page.warnings),
     )
-    return Document(blocks=blocks, warnings=tuple(w for page in pages for w in page.warnings))

@@ -1,0 +1,101 @@
+"""The body: printed lines → paragraphs and headings, across page breaks.
+
+A line starts a new block when it is indented (about two characters), when the line before it ends
+well short of the right edge, or when it starts with a heading marker right after a line that ended a
+sentence. Otherwise it continues the line before it, also across a page break: a paragraph goes on
+onto the next page when its last line reaches the right edge and the next page's first body line
+starts flush left. The indent decides, not the punctuation: a sentence may end exactly at the line end.
+
+`LineFacts` and `starts_block` are the decision on their own, so the plain-text repair
+(`layout.repair`) can reuse it with the facts it can estimate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from layout import patterns
+from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings
+from layout.lines import Row, clean_text
+from layout.model import Block, BlockType
+
+RUN_IN_END = "。！？!?；;"
+"""A heading followed on its own line by more text after one of these is a run-in heading."""
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """What the paragraph decision needs to know about one printed line.
+
+    `indent_ch`: start right of the text block's left edge, in characters (about 2 for a first line);
+    `right_gap_ch`: end short of the right edge, in characters (about 0 for a full line).
+    """
+
+    text: str
+    indent_ch: float
+    right_gap_ch: float
+
+
+def row_facts(row: Row, geometry: BodyGeometry) -> LineFacts:
+    box = row.box
+    return LineFacts(row.text, geometry.indent_ch(box, row.page), geometry.right_gap_ch(box, row.page))
+
+
+def starts_block(previous: LineFacts | None, line: LineFacts, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
+    """True when `line` starts a new block instead of continuing `previous` (same page or the next)."""
+    if previous is None:
+        return True
+    if line.indent_ch >= settings.indent_min_ch or line.indent_ch <= -settings.indent_min_ch:
+        return True
+    if previous.right_gap_ch >= settings.short_line_ch:
+        return True
+    if previous.indent_ch > settings.indent_max_ch and previous.right_gap_ch > settings.indent_min_ch:
+        return True  # centred or right-aligned lines stand alone
+    ended = previous.text.rstrip()[-1:] in patterns.TERMINAL_PUNCT
+    return ended and patterns.heading_level(line.text) is not None
+
+
+def group_rows(rows: Sequence[Row], geometry: BodyGeometry,
+               settings: LayoutSettings = DEFAULT_SETTINGS) -> list[list[Row]]:
+    """Rows in reading order (all pages) → groups of rows, one per block."""
+    groups: list[list[Row]] = []
+    previous: LineFacts | None = None
+    for row in rows:
+        facts = row_facts(row, geometry)
+        if starts_block(previous, facts, settings) or not groups:
+            groups.append([row])
+        else:
+            groups[-1].append(row)
+        previous = facts
+    return groups
+
+
+def join_rows(rows: Sequence[Row]) -> str:
+    """Texts of one paragraph's lines joined: nothing at a CJK seam, one space between Latin words."""
+    text = ""
+    for row in rows:
+        text = patterns.join_fragments(text, row.text) if text else row.text.strip()
+    return clean_text(text)
+
+
+def is_run_in(text: str) -> bool:
+    """A heading line that goes on into its paragraph: `（一）建设标准化卫生室。自2016年以来…`."""
+    marker = patterns.heading_marker(text)
+    if marker is None:
+        return False
+    rest = text.strip()[len(marker):].rstrip()
+    for i, ch in enumerate(rest[:-1]):
+        if ch in RUN_IN_END and rest[i + 1:].strip():
+            return True
+    return False
+
+
+def body_block(rows: Sequence[Row]) -> Block:
+    """A heading (own block, with its level) or a paragraph (run-in headings stay paragraphs)."""
+    text = join_rows(rows)
+    lines = tuple(part for row in rows for part in row.parts)
+    level = patterns.heading_level(text)
+    if level is not None and not is_run_in(text):
+        return Block(BlockType.HEADING, text, level=level, lines=lines)
+    return Block(BlockType.PARAGRAPH, text, lines=lines)

@@ -1,0 +1,257 @@
+"""Geometry of the page body: the scale of the body text and the edges of the text block.
+
+Every tolerance of the layout rules is expressed in two units measured from the lines themselves:
+the median body line height (`line_height`, px) and the median body character width (`char_width`,
+px: the advance of one CJK character; Latin letters and digits count as half). Coordinates are
+upright-page pixels, top-left origin (see `layout.model`).
+
+The left and right edges of the text block are measured per page, because odd and even pages are
+printed (and scanned) with different offsets, and as a straight line x = a + b·y, because a small skew
+residue after deskewing tilts a column of line starts. They come from the positions most lines share
+(flush-left continuation lines, justified full lines), so a few indented, centred or stray lines do not
+move them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from layout.model import Box, OcrLine
+
+# --- tolerances (units: median body line height `lh` or character width `ch`) ---------------------------
+
+INDENT_MIN_CH = 1.0
+"""A line starting this far right of the left edge is indented (GB/T 9704 indents by 2 characters)."""
+
+INDENT_MAX_CH = 3.5
+"""Beyond this, a line is not a paragraph indent but centred, right-aligned or hanging."""
+
+SHORT_LINE_CH = 1.5
+"""A line ending this far short of the right edge ends its paragraph (a trailing ，。 leaves ~0.5 ch)."""
+
+EDGE_CLUSTER_CH = 0.8
+"""Line starts (ends) within this distance share an edge; covers OCR box jitter and skew residue."""
+
+EDGE_MIN_SHARE = 0.15
+"""An edge needs at least this share of the page's rows (and at least EDGE_MIN_ROWS of them)."""
+
+EDGE_MIN_ROWS = 2
+"""Fewer rows than this at one position cannot define an edge."""
+
+SLOPE_MIN_ROWS = 4
+"""A slope (skew residue) is fitted only through this many edge rows or more."""
+
+MAX_SLOPE = 0.03
+"""A fitted edge slope steeper than this (1.7°) is noise, not skew residue after deskewing."""
+
+ROW_OVERLAP_MIN = 0.5
+"""Fragments whose vertical overlap is at least this share of the smaller height are on one baseline."""
+
+ROW_X_OVERLAP_MAX_CH = 0.5
+"""Fragments overlapping horizontally more than this are different lines, not pieces of one."""
+
+WORD_GAP_CH = 0.3
+"""A gap at least this wide between two Latin/digit runs of one line is a word space."""
+
+WIDE_GAP_CH = 1.5
+"""A gap this wide inside a line separates items (doc number | 签发人, 印发 body | date)."""
+
+CENTRE_TOL_CH = 1.5
+"""A line whose centre is within this of the text block's centre (and not full width) is centred."""
+
+LARGE_LINE_LH = 1.15
+"""A line this many body line heights tall is set in a larger size (title: 2号 vs body 3号 is 1.375)."""
+
+HUGE_LINE_LH = 1.6
+"""The issuer mark is set much larger than the title (typically 2–3 body line heights)."""
+
+RED_MIN = 0.4
+"""A line with at least this share of red ink is red (issuer mark, seal)."""
+
+SEAL_RED_MIN = 0.55
+"""Outside the header, a line this red is the seal's own text; text under the seal stays below it."""
+
+SEAL_TILT_DEG = 12.0
+"""A detected line tilted this much after deskewing is text bent along the seal's ring."""
+
+MARGIN_ZONE = 0.12
+"""Share of the page height at the top and bottom where page numbers and running heads live."""
+
+HEADER_ZONE = 0.5
+"""The issuer mark lies in this top share of page 1."""
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """Every layout tolerance in one frozen object (defaults are the module constants)."""
+
+    indent_min_ch: float = INDENT_MIN_CH
+    indent_max_ch: float = INDENT_MAX_CH
+    short_line_ch: float = SHORT_LINE_CH
+    edge_cluster_ch: float = EDGE_CLUSTER_CH
+    edge_min_share: float = EDGE_MIN_SHARE
+    edge_min_rows: int = EDGE_MIN_ROWS
+    slope_min_rows: int = SLOPE_MIN_ROWS
+    max_slope: float = MAX_SLOPE
+    row_overlap_min: float = ROW_OVERLAP_MIN
+    row_x_overlap_max_ch: float = ROW_X_OVERLAP_MAX_CH
+    word_gap_ch: float = WORD_GAP_CH
+    wide_gap_ch: float = WIDE_GAP_CH
+    centre_tol_ch: float = CENTRE_TOL_CH
+    large_line_lh: float = LARGE_LINE_LH
+    huge_line_lh: float = HUGE_LINE_LH
+    red_min: float = RED_MIN
+    seal_red_min: float = SEAL_RED_MIN
+    seal_tilt_deg: float = SEAL_TILT_DEG
+    margin_zone: float = MARGIN_ZONE
+    header_zone: float = HEADER_ZONE
+
+
+DEFAULT_SETTINGS = LayoutSettings()
+
+
+def text_units(text: str) -> float:
+    """Width of `text` in CJK character advances: full-width characters 1, ASCII 0.5, spaces ignored."""
+    units = 0.0
+    for ch in text:
+        if ch.isspace():
+            continue
+        units += 0.5 if ord(ch) < 0x2000 else 1.0
+    return units
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The two units: median body line height and character width, in px."""
+
+    line_height: float
+    char_width: float
+
+
+SCALE_MIN_UNITS = 6.0
+"""Lines shorter than this many characters give a noisy per-character width."""
+
+
+def measure_scale(lines: Iterable[OcrLine], settings: LayoutSettings = DEFAULT_SETTINGS) -> Scale:
+    """Median line height and character width of the body lines (not red, long enough to be text)."""
+    body = [ln for ln in lines if ln.red < settings.red_min and text_units(ln.text) >= SCALE_MIN_UNITS]
+    if not body:
+        body = [ln for ln in lines if text_units(ln.text) >= 1]
+    if not body:
+        return Scale(line_height=30.0, char_width=30.0)
+    widths = [ln.box.width / text_units(ln.text) for ln in body]
+    heights = [ln.box.height for ln in body]
+    char_width = statistics.median(widths)
+    # The body is the majority size: keep heights near the median to drop titles and marks.
+    line_height = statistics.median(heights)
+    near = [h for h in heights if 0.7 * line_height <= h <= 1.3 * line_height]
+    return Scale(line_height=statistics.median(near) if near else line_height, char_width=max(char_width, 1.0))
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A text-block edge on one page: x = a + b·y (px)."""
+
+    a: float
+    b: float = 0.0
+
+    def at(self, y: float) -> float:
+        return self.a + self.b * y
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """Left and right edges of one page's text block."""
+
+    left: Edge
+    right: Edge
+
+    def centre(self, y: float) -> float:
+        return (self.left.at(y) + self.right.at(y)) / 2
+
+
+def _clusters(values: Sequence[tuple[float, float]], tol: float) -> list[list[tuple[float, float]]]:
+    """Group (x, y) points whose x values chain within `tol`, in increasing x."""
+    groups: list[list[tuple[float, float]]] = []
+    for point in sorted(values):
+        if groups and point[0] - groups[-1][-1][0] <= tol:
+            groups[-1].append(point)
+        else:
+            groups.append([point])
+    return groups
+
+
+def _fit_edge(points: Sequence[tuple[float, float]], settings: LayoutSettings) -> Edge:
+    xs = [p[0] for p in points]
+    if len(points) < settings.slope_min_rows:
+        return Edge(statistics.median(xs))
+    ys = [p[1] for p in points]
+    my, mx = statistics.fmean(ys), statistics.fmean(xs)
+    var = sum((y - my) ** 2 for y in ys)
+    slope = sum((y - my) * (x - mx) for x, y in points) / var if var > 0 else 0.0
+    if abs(slope) > settings.max_slope:
+        return Edge(statistics.median(xs))
+    return Edge(statistics.median(x - slope * y for x, y in points), slope)
+
+
+def find_edge(points: Sequence[tuple[float, float]], scale: Scale, *, leftmost: bool,
+              settings: LayoutSettings = DEFAULT_SETTINGS) -> Edge | None:
+    """The leftmost (or rightmost) well-supported cluster of x positions, fitted as a line; None if none."""
+    if not points:
+        return None
+    groups = _clusters(points, settings.edge_cluster_ch * scale.char_width)
+    need = max(settings.edge_min_rows, settings.edge_min_share * len(points))
+    supported = [g for g in groups if len(g) >= need]
+    if not supported:
+        return None
+    chosen = supported[0] if leftmost else supported[-1]
+    return _fit_edge(chosen, settings)
+
+
+@dataclass(frozen=True)
+class BodyGeometry:
+    """The scale and the per-page text-block frames of a document."""
+
+    scale: Scale
+    frames: dict[int, PageFrame] = field(default_factory=dict)
+    default: PageFrame = field(default_factory=lambda: PageFrame(Edge(0.0), Edge(1.0)))
+
+    def frame(self, page: int) -> PageFrame:
+        return self.frames.get(page, self.default)
+
+    def indent_ch(self, box: Box, page: int) -> float:
+        """How far `box` starts right of the left edge, in characters."""
+        return (box.x0 - self.frame(page).left.at(box.cy)) / self.scale.char_width
+
+    def right_gap_ch(self, box: Box, page: int) -> float:
+        """How far `box` ends short of the right edge, in characters."""
+        return (self.frame(page).right.at(box.cy) - box.x1) / self.scale.char_width
+
+    def centre_offset_ch(self, box: Box, page: int) -> float:
+        return (box.cx - self.frame(page).centre(box.cy)) / self.scale.char_width
+
+
+def measure_frames(boxes_by_page: Mapping[int, Sequence[Box]], scale: Scale,
+                   settings: LayoutSettings = DEFAULT_SETTINGS) -> BodyGeometry:
+    """Per-page edges from line boxes; a page too sparse to tell borrows from a page of the same parity."""
+    found: dict[int, PageFrame] = {}
+    for page, boxes in boxes_by_page.items():
+        left = find_edge([(b.x0, b.cy) for b in boxes], scale, leftmost=True, settings=settings)
+        right = find_edge([(b.x1, b.cy) for b in boxes], scale, leftmost=False, settings=settings)
+        if left is not None and right is not None and right.a - left.a > 4 * scale.char_width:
+            found[page] = PageFrame(left, right)
+    all_boxes = [b for boxes in boxes_by_page.values() for b in boxes]
+    if found:
+        default = found[min(found)]
+    elif all_boxes:
+        default = PageFrame(Edge(min(b.x0 for b in all_boxes)), Edge(max(b.x1 for b in all_boxes)))
+    else:
+        default = PageFrame(Edge(0.0), Edge(1.0))
+    frames = dict(found)
+    for page in boxes_by_page:
+        if page not in frames:
+            same = [p for p in found if p % 2 == page % 2]
+            frames[page] = found[min(same, key=lambda p: abs(p - page))] if same else default
+    return BodyGeometry(scale=scale, frames=frames, default=default)

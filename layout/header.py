@@ -1,0 +1,198 @@
+"""The header of page 1: markers, issuer mark, doc number, signer, title, addressee.
+
+GB/T 9704-2012 order: small marks top left (份号, 密级, 紧急程度, 公开 type); the issuer mark in large red
+characters, centred (letter format: the body's name over a red double rule); the doc number centred
+under it above the red rule, with `签发人：` to its right (letter format: right-aligned under the rule);
+then the title, centred in a larger size over 1–3 lines; then the addressee, flush left, ending in `：`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from layout import patterns
+from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale
+from layout.lines import Row, clean_text, merge_rows, split_wide_gaps
+from layout.model import Block, BlockType, OcrLine, Page
+
+DOC_NUMBER_MAX_ROWS = 3
+"""The doc number and 签发人 rows follow the issuer mark within this many rows."""
+
+TITLE_MAX_ROWS = 4
+"""GB/T 9704 titles wrap over 1–3 lines; one more for an OCR split."""
+
+ADDRESSEE_MAX_ROWS = 3
+"""A 主送机关 list rarely wraps over more lines than this."""
+
+_FILE_WORD_RE = re.compile(r"^(文\s*件|文|件)$")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[OcrLine]:
+    """The fragments of the issuer mark: large red text in the top part of page 1.
+
+    Without any red information on the page (no red mask), very large text at the top stands in.
+    """
+    top = page.height * settings.header_zone
+    has_red = any(line.red > 0 for line in page.lines)
+    found = []
+    for line in page.lines:
+        if line.box.y1 > top or not line.text.strip():
+            continue
+        tall = line.box.height / scale.line_height
+        red_mark = has_red and line.red >= settings.red_min and tall >= settings.large_line_lh
+        if red_mark or (not has_red and tall >= settings.huge_line_lh):
+            found.append(line)
+    if not found:
+        return []
+    # The mark is one band: stop at the first gap of more than 3 mark heights below its first line.
+    found.sort(key=lambda ln: ln.box.y0)
+    band = [found[0]]
+    for line in found[1:]:
+        if line.box.y0 - band[-1].box.y1 > 3 * band[-1].box.height:
+            break
+        band.append(line)
+    return band
+
+
+def issuer_rows(lines: Sequence[OcrLine], scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[str]:
+    """Issuer mark lines as printed, no spaces; a joint mark's `文件` (right of the stack) ends the last."""
+    file_parts = [ln for ln in lines if _FILE_WORD_RE.match(ln.text.strip())]
+    names = [ln for ln in lines if ln not in file_parts]
+    if not names:
+        return ["".join(_SPACE_RE.sub("", ln.text) for ln in sorted(lines, key=lambda ln: ln.box.x0))]
+    big = Scale(line_height=max(ln.box.height for ln in names), char_width=scale.char_width)
+    rows = [_SPACE_RE.sub("", row.text) for row in merge_rows(names, big, settings)]
+    names_right = max(ln.box.x1 for ln in names)
+    stacked = len(rows) > 1 and all(ln.box.x0 >= names_right - scale.char_width for ln in file_parts)
+    if file_parts and stacked:
+        rows[-1] += "文件"
+    elif file_parts:
+        rows = [_SPACE_RE.sub("", row.text) for row in merge_rows(list(lines), big, settings)]
+    return [row for row in rows if row]
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header blocks of page 1 and the rows of page 1 left for the body."""
+
+    blocks: tuple[Block, ...]
+    rest: tuple[Row, ...]
+
+
+def _block(kind: BlockType, text: str, rows: Sequence[Row]) -> Block:
+    return Block(kind, text, lines=tuple(part for row in rows for part in row.parts))
+
+
+def _marker_blocks(rows: Sequence[Row], scale: Scale, settings: LayoutSettings) -> list[Block]:
+    blocks = []
+    for row in rows:
+        for piece in split_wide_gaps(row, scale, settings):
+            text = _SPACE_RE.sub("", piece.text)
+            kind = BlockType.MARKER if patterns.is_marker(text) or len(text) <= 8 else BlockType.OTHER
+            blocks.append(_block(kind, clean_text(piece.text), [piece]))
+    return blocks
+
+
+def _doc_number_blocks(row: Row, scale: Scale, settings: LayoutSettings) -> list[Block] | None:
+    """Blocks of a doc number / 签发人 row, or None when the row is neither."""
+    text = row.text
+    signer_at = text.find("签发人") if "签发人" in text else _SPACE_RE.sub("", text).find("签发人")
+    number = patterns.find_doc_number(text)
+    if number is None and signer_at < 0:
+        return None
+    blocks: list[Block] = []
+    pieces = split_wide_gaps(row, scale, settings) if signer_at >= 0 else [row]
+    for piece in pieces:
+        compact = _SPACE_RE.sub("", piece.text)
+        if "签发人" in compact:
+            head, _, tail = compact.partition("签发人")
+            own = patterns.find_doc_number(head)
+            if own:
+                blocks.append(_block(BlockType.DOC_NUMBER, own, [piece]))
+            blocks.append(_block(BlockType.SIGNER, clean_text("签发人" + tail), [piece]))
+        elif patterns.find_doc_number(piece.text):
+            blocks.append(_block(BlockType.DOC_NUMBER, patterns.find_doc_number(piece.text) or "", [piece]))
+        elif compact:
+            blocks.append(_block(BlockType.OTHER, clean_text(piece.text), [piece]))
+    return blocks
+
+
+def _is_centred(row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
+    box = row.box
+    if abs(geometry.centre_offset_ch(box, row.page)) > settings.centre_tol_ch:
+        return False
+    large = box.height >= settings.large_line_lh * geometry.scale.line_height
+    return large or geometry.indent_ch(box, row.page) >= settings.indent_min_ch
+
+
+def read_title(rows: Sequence[Row], geometry: BodyGeometry,
+               settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[Block | None, int]:
+    """The title block (centred rows merged with no spaces) and how many rows it used."""
+    used = 0
+    while used < min(len(rows), TITLE_MAX_ROWS) and _is_centred(rows[used], geometry, settings):
+        if used and patterns.is_addressee(clean_text(rows[used].text)):
+            break
+        used += 1
+    if not used:
+        return None, 0
+    text = clean_text("".join(row.text for row in rows[:used]))
+    return _block(BlockType.TITLE, _SPACE_RE.sub("", text) if not re.search(r"[A-Za-z]", text) else text,
+                  rows[:used]), used
+
+
+def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
+                   settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[Block | None, int]:
+    """The addressee: flush-left rows (at most ADDRESSEE_MAX_ROWS) whose text ends in `：`."""
+    text = ""
+    for used, row in enumerate(rows[:ADDRESSEE_MAX_ROWS], start=1):
+        if geometry.indent_ch(row.box, row.page) >= settings.indent_min_ch:
+            return None, 0
+        text = clean_text(text + row.text)
+        if text.endswith(("：", ":")):
+            if patterns.is_addressee(text):
+                return _block(BlockType.ADDRESSEE, text, rows[:used]), used
+            return None, 0
+    return None, 0
+
+
+def read_header(rows: Sequence[Row], issuer: Sequence[OcrLine], geometry: BodyGeometry,
+                settings: LayoutSettings = DEFAULT_SETTINGS) -> Header:
+    """Header blocks of page 1 in reading order, from its rows (issuer fragments already taken out)."""
+    scale = geometry.scale
+    blocks: list[Block] = []
+    index = 0
+    if issuer:
+        mark_top = min(ln.box.y0 for ln in issuer)
+        above = [row for row in rows if row.box.cy < mark_top]
+        blocks += _marker_blocks(above, scale, settings)
+        for text in issuer_rows(issuer, scale, settings):
+            blocks.append(Block(BlockType.ISSUER_MARK, text, lines=tuple(issuer)))
+        index = len(above)
+    else:
+        while index < len(rows) and patterns.is_marker(rows[index].text):
+            blocks += _marker_blocks([rows[index]], scale, settings)
+            index += 1
+    limit = index + DOC_NUMBER_MAX_ROWS
+    while index < min(limit, len(rows)):
+        found = _doc_number_blocks(rows[index], scale, settings)
+        if found is None:
+            if any(b.type is BlockType.DOC_NUMBER for b in blocks):
+                break
+            if not issuer or _is_centred(rows[index], geometry, settings):
+                break
+            blocks.append(_block(BlockType.OTHER, clean_text(rows[index].text), [rows[index]]))
+        else:
+            blocks += found
+        index += 1
+    title, used = read_title(rows[index:], geometry, settings)
+    if title is not None:
+        blocks.append(title)
+        index += used
+    addressee, used = read_addressee(rows[index:], geometry, settings)
+    if addressee is not None:
+        blocks.append(addressee)
+        index += used
+    return Header(tuple(blocks), tuple(rows[index:]))

@@ -1,0 +1,186 @@
+"""Lines of a page: merge OCR fragments into printed lines, order them, drop seal text and page furniture.
+
+A `Row` is one printed line: the OCR fragments that share a baseline, left to right. Rows of a page are
+in reading order, top to bottom. Coordinates are upright-page pixels (see `layout.model`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from layout import patterns
+from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, Scale
+from layout.model import Box, OcrLine, Page
+
+
+@dataclass(frozen=True)
+class Row:
+    """One printed line: its fragments in left-to-right order, the joined text and the union box."""
+
+    page: int
+    parts: tuple[OcrLine, ...]
+    text: str
+
+    @property
+    def box(self) -> Box:
+        box = self.parts[0].box
+        for part in self.parts[1:]:
+            box = box.union(part.box)
+        return box
+
+    @property
+    def red(self) -> float:
+        """Red share of the row, weighted by fragment width."""
+        total = sum(p.box.width for p in self.parts) or 1.0
+        return sum(p.red * p.box.width for p in self.parts) / total
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def join_parts(parts: Sequence[OcrLine], scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> str:
+    """Join fragments of one line left to right: a space only at a gap between two Latin/digit runs."""
+    text = ""
+    previous: OcrLine | None = None
+    for part in parts:
+        piece = part.text.strip()
+        if previous is not None and text and piece:
+            gap = (part.box.x0 - previous.box.x1) / scale.char_width
+            if gap >= settings.word_gap_ch and _is_latin(text[-1]) and _is_latin(piece[0]):
+                text += " "
+        text += piece
+        previous = part
+    return text
+
+
+def split_wide_gaps(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Row]:
+    """Split a row at gaps wider than WIDE_GAP_CH (separate items printed on one baseline)."""
+    groups: list[list[OcrLine]] = [[row.parts[0]]]
+    for part in row.parts[1:]:
+        if (part.box.x0 - groups[-1][-1].box.x1) / scale.char_width >= settings.wide_gap_ch:
+            groups.append([part])
+        else:
+            groups[-1].append(part)
+    return [Row(row.page, tuple(g), join_parts(g, scale, settings)) for g in groups]
+
+
+def _vertical_overlap(a: Box, b: Box) -> float:
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return overlap / max(min(a.height, b.height), 1e-6)
+
+
+def _fits_row(row: list[OcrLine], line: OcrLine, scale: Scale, settings: LayoutSettings) -> float:
+    """Vertical overlap of `line` with the row, or 0 when it overlaps a fragment horizontally."""
+    best = 0.0
+    for part in row:
+        x_overlap = min(part.box.x1, line.box.x1) - max(part.box.x0, line.box.x0)
+        if x_overlap > settings.row_x_overlap_max_ch * scale.char_width:
+            return 0.0
+        best = max(best, _vertical_overlap(part.box, line.box))
+    return best
+
+
+def merge_rows(lines: Sequence[OcrLine], scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Row]:
+    """Group fragments on the same baseline into rows; rows top to bottom, fragments left to right."""
+    rows: list[list[OcrLine]] = []
+    for line in sorted(lines, key=lambda ln: (ln.box.cy, ln.box.x0)):
+        # Only recent rows can share a baseline with a line further down.
+        candidates = [(i, _fits_row(rows[i], line, scale, settings)) for i in range(max(0, len(rows) - 3), len(rows))]
+        best = max(candidates, key=lambda c: c[1], default=(-1, 0.0))
+        if best[1] >= settings.row_overlap_min:
+            rows[best[0]].append(line)
+        else:
+            rows.append([line])
+    result = []
+    for parts in rows:
+        ordered = sorted(parts, key=lambda ln: ln.box.x0)
+        result.append(Row(ordered[0].page, tuple(ordered), join_parts(ordered, scale, settings)))
+    return sorted(result, key=lambda r: r.box.y0)
+
+
+# --- seal -------------------------------------------------------------------------------------------------
+
+
+def tilt_degrees(line: OcrLine) -> float:
+    """Angle of the top edge of the detector's polygon against the horizontal, in degrees (0 without one)."""
+    if len(line.polygon) < 2:
+        return 0.0
+    (x0, y0), (x1, y1) = line.polygon[0], line.polygon[1]
+    if x1 == x0 and y1 == y0:
+        return 0.0
+    angle = abs(math.degrees(math.atan2(y1 - y0, x1 - x0)))
+    return min(angle, abs(180 - angle))
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return outer.x0 <= inner.cx <= outer.x1 and outer.y0 <= inner.cy <= outer.y1
+
+
+def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
+    """The seal's own text: red lines (the ring text, the star, the code) or lines bent along the ring.
+
+    Text printed under the seal stays: its black strokes keep its red share below SEAL_RED_MIN, and it
+    is level.
+    """
+    red_enough = line.red >= settings.seal_red_min
+    in_seal = any(_inside(line.box, seal.box) for seal in page.seals)
+    tilted = tilt_degrees(line) >= settings.seal_tilt_deg
+    star = line.text.strip() in {"★", "☆", "*"}
+    return red_enough or (in_seal and (tilted or star or line.red >= settings.red_min)) or (tilted and line.red > 0.2)
+
+
+# --- page furniture ---------------------------------------------------------------------------------------
+
+
+def _in_margin(row: Row, height: int, settings: LayoutSettings) -> bool:
+    return row.box.y0 > height * (1 - settings.margin_zone) or row.box.y1 < height * settings.margin_zone
+
+
+def _is_page_number_row(row: Row, index: int, count: int, height: int, settings: LayoutSettings) -> bool:
+    if not patterns.is_page_number(row.text):
+        return False
+    return _in_margin(row, height, settings) or index in (0, count - 1)
+
+
+_DIGITS_RE = re.compile(r"\d+|\s+")
+
+
+def _furniture_key(row: Row) -> str:
+    return _DIGITS_RE.sub("", row.text)
+
+
+def find_running_heads(rows_by_page: dict[int, list[Row]], heights: dict[int, int],
+                       settings: LayoutSettings = DEFAULT_SETTINGS) -> set[str]:
+    """Texts (digits and spaces removed) repeated in the top/bottom margin of several pages."""
+    if len(rows_by_page) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for page, rows in rows_by_page.items():
+        keys = {_furniture_key(r) for r in rows if _in_margin(r, heights[page], settings)}
+        counts.update(k for k in keys if k)
+    need = max(2, math.ceil(len(rows_by_page) / 2))
+    return {key for key, n in counts.items() if n >= need}
+
+
+def remove_furniture(rows_by_page: dict[int, list[Row]], heights: dict[int, int],
+                     settings: LayoutSettings = DEFAULT_SETTINGS) -> dict[int, list[Row]]:
+    """Drop page numbers (any form OCR gives) and running headers/footers repeated across pages."""
+    heads = find_running_heads(rows_by_page, heights, settings)
+    kept: dict[int, list[Row]] = {}
+    for page, rows in rows_by_page.items():
+        kept[page] = [
+            row for i, row in enumerate(rows)
+            if not _is_page_number_row(row, i, len(rows), heights[page], settings)
+            and not (_in_margin(row, heights[page], settings) and _furniture_key(row) in heads)
+        ]
+    return kept
+
+
+def clean_text(text: str) -> str:
+    """Text of a block as the clean text has it: full-width punctuation next to CJK, no CJK spaces."""
+    return patterns.remove_cjk_spaces(patterns.normalise_punctuation(text))

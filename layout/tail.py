@@ -1,0 +1,137 @@
+"""The end of the document: attachments, signature, date, 附注, contact lines and the 版记.
+
+GB/T 9704-2012: 附件说明 follows the body (`附件：1. …`, further items aligned under the first); the
+signature (署名) is centred over the date, which is right-aligned four characters from the edge (some
+printers indent both like a paragraph); joint issue has one signature line per body; the 附注
+(`（此件公开发布）`) follows the date; the 版记 (抄送, 印发) sits between thin rules at the bottom of
+the last page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from layout import patterns
+from layout.body import body_block, join_rows
+from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings
+from layout.lines import Row, clean_text, split_wide_gaps
+from layout.model import Block, BlockType
+
+SIGNATURE_MAX_ROWS = 4
+"""Joint issue stacks one signature line per body; more than this is not a signature."""
+
+SIGNATURE_MAX_CH = 30
+"""A body's full name fits on one line."""
+
+SIGNATURE_FORBIDDEN = "，。；：！？,;:!?"
+"""A signature line has no sentence punctuation."""
+
+SIGNATURE_MIN_INDENT_CH = 1.5
+"""The signature is indented like a paragraph at least (usually right-aligned); flush-left is body."""
+
+_ITEM_RE = re.compile(r"^\s*\d{1,2}\s*[.．、]")
+
+
+def _typed(kind: BlockType, rows: Sequence[Row], text: str | None = None) -> Block:
+    return Block(kind, join_rows(rows) if text is None else text,
+                 lines=tuple(part for row in rows for part in row.parts))
+
+
+def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry) -> int | None:
+    """Index of the 成文日期: the last single-line date group not flush left."""
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        text = join_rows(group)
+        if len(group) == 1 and patterns.is_date_line(text):
+            row = group[0]
+            if geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH:
+                return index
+    return None
+
+
+def _is_signature(group: Sequence[Row], geometry: BodyGeometry) -> bool:
+    if len(group) != 1:
+        return False
+    text = join_rows(group)
+    row = group[0]
+    if not text or len(text) > SIGNATURE_MAX_CH or any(ch in SIGNATURE_FORBIDDEN for ch in text):
+        return False
+    if patterns.heading_level(text) is not None or patterns.is_page_number(text):
+        return False
+    return geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH
+
+
+def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: BodyGeometry) -> int:
+    start = date_index
+    while start > 0 and date_index - start < SIGNATURE_MAX_ROWS and _is_signature(groups[start - 1], geometry):
+        start -= 1
+    return start
+
+
+def _attachment_blocks(groups: Sequence[list[Row]], start: int, end: int) -> tuple[list[Block], int]:
+    """From the `附件：` group at `start`: one block per item; wrapped item names join their item."""
+    items: list[list[Row]] = [list(groups[start])]
+    index = start + 1
+    while index < end:
+        text = join_rows(groups[index])
+        if _ITEM_RE.match(text):
+            items.append(list(groups[index]))
+        elif not text.endswith("。") and len(items[-1]) < 3 and not patterns.is_contact(text):
+            items[-1].extend(groups[index])
+        else:
+            break
+        index += 1
+    return [_typed(BlockType.ATTACHMENT, item) for item in items], index
+
+
+def _tail_kind(text: str) -> BlockType | None:
+    if patterns.is_printed(text):
+        return BlockType.PRINTED
+    if patterns.is_cc(text):
+        return BlockType.CC
+    if patterns.is_contact(text):
+        return BlockType.CONTACT
+    if patterns.is_note(text):
+        return BlockType.NOTE
+    return None
+
+
+def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
+                    settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Block]:
+    """Typed blocks for the body and tail groups, in reading order."""
+    date_index = _find_date(groups, geometry)
+    signature_start = _signature_start(groups, date_index, geometry) if date_index is not None else len(groups)
+    blocks: list[Block] = []
+    index = 0
+    while index < len(groups):
+        group = groups[index]
+        text = join_rows(group)
+        kind = _tail_kind(text)
+        if date_index is not None and signature_start <= index < date_index:
+            blocks.append(_typed(BlockType.SIGNATURE, group, re.sub(r"\s+", "", text)))
+        elif index == date_index:
+            blocks.append(_typed(BlockType.DATE, group, re.sub(r"\s+", "", text)))
+        elif patterns.is_attachment(text):
+            found, index = _attachment_blocks(groups, index, signature_start if index < signature_start
+                                              else len(groups))
+            blocks += found
+            continue
+        elif kind is BlockType.CC:
+            # A long 抄送 list wraps; its hanging lines continue it up to the 印发 line.
+            rows = list(group)
+            while index + 1 < len(groups) and not _tail_kind(join_rows(groups[index + 1])) \
+                    and not text.endswith("。"):
+                index += 1
+                rows += groups[index]
+                text = join_rows(rows)
+            blocks.append(_typed(BlockType.CC, rows))
+        elif kind is BlockType.PRINTED:
+            pieces = [piece for row in group for piece in split_wide_gaps(row, geometry.scale, settings)]
+            blocks.append(_typed(kind, group, " ".join(clean_text(piece.text) for piece in pieces)))
+        elif kind is not None and (kind is not BlockType.NOTE or date_index is None or index > date_index):
+            blocks.append(_typed(kind, group))
+        else:
+            blocks.append(body_block(group))
+        index += 1
+    return blocks
