@@ -160,12 +160,36 @@ def is_note(text: str) -> bool:
     return bool(_NOTE_RE.match(text.strip()))
 
 
-_CONTACT_RE = re.compile(r"^[（(]?\s*(?:联\s*系\s*人|联\s*系\s*电\s*话|电\s*话|传\s*真|邮\s*箱|电子邮箱|地\s*址|邮\s*编)\s*[:：]")
+_CONTACT_RE = re.compile(
+    r"^[（(]?\s*(?:联\s*系\s*人|联\s*系\s*电\s*话|联\s*系\s*单\s*位|电\s*话|传\s*真|邮\s*箱|电子邮箱|地\s*址|邮\s*编)\s*[:：]"
+)
 
 
 def is_contact(text: str) -> bool:
     """True for contact lines: 联系人：…, 联系电话：…, 传真：…, 地址：…"""
     return bool(_CONTACT_RE.match(text.strip()))
+
+
+# --- title ending ---------------------------------------------------------------------------------------
+
+_DOC_KINDS = "复函|函|通知|通报|意见|报告|批复|请示|决定|答复|公告|通告|纪要|议案|规定|办法|方案|决议|公报"
+_TITLE_END_RE = re.compile(rf"的\s*(?:{_DOC_KINDS})\s*(?:[（(][^）)]{{1,8}}[）)])?\s*$")
+_TITLE_THEN_ADDRESSEE_RE = re.compile(
+    rf"^(?P<title>.+的\s*(?:{_DOC_KINDS})(?:[（(][^）)]{{1,8}}[）)])?)\s*(?P<addressee>[^。；！？;!?]{{2,40}}[:：])\s*$"
+)
+
+
+def ends_like_title(text: str) -> bool:
+    """True when `text` ends as a 公文 title does: `…的复函`, `…的通知`, `…的意见（试行）`."""
+    return bool(_TITLE_END_RE.search(text.strip()))
+
+
+def split_title_addressee(text: str) -> tuple[str, str] | None:
+    """A title glued to the addressee, `…建议的复函陈邦友代表：` → (title, addressee); else None."""
+    found = _TITLE_THEN_ADDRESSEE_RE.match(text.strip())
+    if not found or not is_addressee(found.group("addressee")):
+        return None
+    return found.group("title").strip(), found.group("addressee").strip()
 
 
 # --- dates --------------------------------------------------------------------------------------------
