@@ -79,6 +79,12 @@ SEAL_TILT_DEG = 12.0
 MARGIN_ZONE = 0.12
 """Share of the page height at the top and bottom where page numbers and running heads live."""
 
+LONG_LINE_CH = 10.0
+"""On a sparse page, lines at least this long mark the edges (page numbers and specks are shorter)."""
+
+OUTSIDE_SHARE = 0.1
+"""Share of a page's long lines that may stick out of its frame (OCR boxes spilling into the margin)."""
+
 HEADER_ZONE = 0.5
 """The issuer mark lies in this top share of page 1."""
 
@@ -233,25 +239,48 @@ class BodyGeometry:
         return (box.cx - self.frame(page).centre(box.cy)) / self.scale.char_width
 
 
+def _extreme_frame(boxes: Sequence[Box], scale: Scale) -> PageFrame | None:
+    """Fallback edges of a sparse page: the extremes of its long lines (short ones may be specks)."""
+    long = [b for b in boxes if b.width >= LONG_LINE_CH * scale.char_width]
+    if not long:
+        return None
+    return PageFrame(Edge(min(b.x0 for b in long)), Edge(max(b.x1 for b in long)))
+
+
+def _contains_long_lines(frame: PageFrame, boxes: Sequence[Box], scale: Scale, settings: LayoutSettings) -> bool:
+    """A frame must hold the long lines of its page (all but OUTSIDE_SHARE of them).
+
+    Edges shared by a few centred or right-aligned lines (a joint signature stack) fail this.
+    """
+    long = [b for b in boxes if b.width >= LONG_LINE_CH * scale.char_width]
+    tol = settings.indent_min_ch * scale.char_width
+    outside = sum(1 for b in long if b.x0 < frame.left.at(b.cy) - tol or b.x1 > frame.right.at(b.cy) + tol)
+    return outside <= int(OUTSIDE_SHARE * len(long))
+
+
 def measure_frames(boxes_by_page: Mapping[int, Sequence[Box]], scale: Scale,
                    settings: LayoutSettings = DEFAULT_SETTINGS) -> BodyGeometry:
-    """Per-page edges from line boxes; a page too sparse to tell borrows from a page of the same parity."""
+    """Per-page edges from line boxes.
+
+    A page too sparse to show shared edges borrows them from the nearest page of the same parity (odd
+    and even pages have their own offsets), else takes the extremes of its own long lines.
+    """
     found: dict[int, PageFrame] = {}
     for page, boxes in boxes_by_page.items():
         left = find_edge([(b.x0, b.cy) for b in boxes], scale, leftmost=True, settings=settings)
         right = find_edge([(b.x1, b.cy) for b in boxes], scale, leftmost=False, settings=settings)
-        if left is not None and right is not None and right.a - left.a > 4 * scale.char_width:
-            found[page] = PageFrame(left, right)
+        if left is not None and right is not None:
+            frame = PageFrame(left, right)
+            if _contains_long_lines(frame, boxes, scale, settings):
+                found[page] = frame
     all_boxes = [b for boxes in boxes_by_page.values() for b in boxes]
-    if found:
-        default = found[min(found)]
-    elif all_boxes:
-        default = PageFrame(Edge(min(b.x0 for b in all_boxes)), Edge(max(b.x1 for b in all_boxes)))
-    else:
-        default = PageFrame(Edge(0.0), Edge(1.0))
+    default = found[min(found)] if found else _extreme_frame(all_boxes, scale) or PageFrame(Edge(0.0), Edge(1.0))
     frames = dict(found)
-    for page in boxes_by_page:
+    for page, boxes in boxes_by_page.items():
         if page not in frames:
             same = [p for p in found if p % 2 == page % 2]
-            frames[page] = found[min(same, key=lambda p: abs(p - page))] if same else default
+            if same:
+                frames[page] = found[min(same, key=lambda p: abs(p - page))]
+            else:
+                frames[page] = _extreme_frame(boxes, scale) or default
     return BodyGeometry(scale=scale, frames=frames, default=default)

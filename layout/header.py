@@ -125,7 +125,8 @@ def _is_centred(row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> b
     if abs(geometry.centre_offset_ch(box, row.page)) > settings.centre_tol_ch:
         return False
     large = box.height >= settings.large_line_lh * geometry.scale.line_height
-    return large or geometry.indent_ch(box, row.page) >= settings.indent_min_ch
+    margins = min(geometry.indent_ch(box, row.page), geometry.right_gap_ch(box, row.page))
+    return large or margins >= settings.indent_min_ch
 
 
 def read_title(rows: Sequence[Row], geometry: BodyGeometry,

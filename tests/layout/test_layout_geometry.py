@@ -1,0 +1,55 @@
+"""Body scale and text-block edges from synthetic line geometry."""
+
+from __future__ import annotations
+
+import pytest
+
+from layout.geometry import Scale, find_edge, measure_frames, measure_scale, text_units
+from layout.model import Box
+from layout_typeset import CH, LEFT, LINE_H, PITCH, RIGHT, TOP, ocr_line
+
+
+def test_text_units_count_ascii_as_half() -> None:
+    assert text_units("公文ab 12") == 4.0
+
+
+def test_scale_is_the_median_body_line() -> None:
+    lines = [ocr_line("正文内容" * 7, LEFT, TOP + i * PITCH) for i in range(10)]
+    lines.append(ocr_line("重庆市渝北区卫生健康委员会文件", 200, 60, ch=80, h=90, red=0.9))
+    lines.append(ocr_line("关于某某事项的通知", 300, 150, ch=44, h=48))
+    scale = measure_scale(lines)
+    assert scale.char_width == pytest.approx(CH)
+    assert scale.line_height == pytest.approx(LINE_H)
+
+
+@pytest.mark.parametrize("offset", [0.0, -24.0, 31.0])
+@pytest.mark.parametrize("slope", [0.0, 0.004, -0.006])
+def test_edges_follow_page_offset_and_skew_residue(offset: float, slope: float) -> None:
+    scale = Scale(LINE_H, CH)
+    boxes = []
+    for i in range(20):
+        y = TOP + i * PITCH
+        indent = 2 * CH if i % 4 == 0 else 0.0  # first lines of paragraphs
+        end = RIGHT - (7 * CH if i % 4 == 3 else 0.0)  # last lines end short
+        dx = offset + slope * (y + LINE_H / 2)
+        boxes.append(Box(LEFT + indent + dx, y, end + dx, y + LINE_H))
+    boxes.append(Box(40, 500, 100, 530))  # a stray speck far left
+    geometry = measure_frames({1: boxes}, scale)
+    for y in (TOP, 900.0, 1400.0):
+        expected_left = LEFT + offset + slope * y
+        assert geometry.frame(1).left.at(y) == pytest.approx(expected_left, abs=3)
+        assert geometry.frame(1).right.at(y) == pytest.approx(RIGHT + offset + slope * y, abs=3)
+
+
+def test_sparse_page_borrows_edges_from_same_parity() -> None:
+    scale = Scale(LINE_H, CH)
+    full = [Box(LEFT, TOP + i * PITCH, RIGHT, TOP + i * PITCH + LINE_H) for i in range(10)]
+    shifted = [Box(b.x0 - 24, b.y0, b.x1 - 24, b.y1) for b in full]
+    sparse = [Box(700, 300, 1000, 336)]
+    geometry = measure_frames({1: full, 2: shifted, 3: full, 4: sparse}, scale)
+    assert geometry.frame(4).left.at(0) == pytest.approx(LEFT - 24)
+    assert geometry.indent_ch(Box(LEFT - 24 + 2 * CH, 0, 900, 30), 4) == pytest.approx(2)
+
+
+def test_no_supported_cluster_gives_none() -> None:
+    assert find_edge([(100.0, 0.0)], Scale(LINE_H, CH), leftmost=True) is None

@@ -1,0 +1,174 @@
+"""Header of page 1: markers, issuer mark, doc number, signer, title, addressee."""
+
+from __future__ import annotations
+
+import pytest
+
+from layout import build_document, render_text
+from layout.geometry import Scale
+from layout.header import issuer_rows
+from layout.model import BlockType, Document
+from layout_typeset import CH, LEFT, LINE_H, RIGHT, Typesetter, ocr_line, typeset
+
+BODY = ("p", "您提出的关于进一步加强我区基层医疗机构服务能力建设的建议已收悉，现将办理情况答复如下。")
+HEAD = [
+    ("marker", "公开"),
+    ("issuer_mark", "重庆市渝北区卫生健康委员会文件"),
+    ("doc_number", "渝北卫健函〔2024〕117号"),
+    ("title", "重庆市渝北区卫生健康委员会关于区人大第十九届第四次会议第46号建议的复函"),
+    ("addressee", "陈邦友代表："),
+    BODY,
+]
+
+
+def _types(doc: Document) -> list[str]:
+    return [block.type.value for block in doc.blocks]
+
+
+def test_file_format_header() -> None:
+    doc = build_document(typeset(HEAD))
+    assert _types(doc)[:6] == ["marker", "issuer_mark", "doc_number", "title", "addressee", "paragraph"]
+    f = doc.fields
+    assert f.markers == ("公开",)
+    assert f.issuer_mark == "重庆市渝北区卫生健康委员会文件"
+    assert f.issuers == ("重庆市渝北区卫生健康委员会",)
+    assert f.doc_number == "渝北卫健函〔2024〕117号"
+    assert f.title == "重庆市渝北区卫生健康委员会关于区人大第十九届第四次会议第46号建议的复函"
+    assert f.addressee == "陈邦友代表"
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["渝北卫健函【2024】117号", "渝北卫健函[2024]117号", "渝北卫健函(2024)117号", "渝北卫健函﹝2024﹞117号",
+     "渝北卫健函 〔2024〕 117 号", "渝北卫健函（2024）117号"],
+)
+def test_doc_number_brackets_are_normalised(printed: str) -> None:
+    roles = [(r, printed if r == "doc_number" else t) for r, t in HEAD]
+    doc = build_document(typeset(roles))
+    assert doc.fields.doc_number == "渝北卫健函〔2024〕117号"
+    assert render_text(doc).splitlines()[2] == "渝北卫健函〔2024〕117号"
+
+
+def test_doc_number_cited_in_the_body_is_not_the_documents_own() -> None:
+    roles = [r for r in HEAD if r[0] != "doc_number"] + [("p", "根据渝府办发〔2023〕12号文件精神，现通知如下。")]
+    doc = build_document(typeset(roles))
+    assert doc.fields.doc_number is None
+    assert "渝府办发〔2023〕12号" in render_text(doc)
+
+
+def test_doc_number_with_signer_on_one_baseline() -> None:
+    ts = Typesetter()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
+    number = ts.put("某府发〔2024〕3号", LEFT + CH, y=ts._y())
+    ts.put("签发人：张三", RIGHT - CH - 6 * CH, y=number.box.y0)
+    ts._next_row(2)
+    ts.centred("关于某某事项的通知", ch=44, h=48)
+    ts._next_row()
+    ts.paragraph("各区县人民政府：", 0)
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert _types(doc)[:5] == ["issuer_mark", "doc_number", "signer", "title", "addressee"]
+    assert doc.fields.signer == "张三"
+    assert doc.fields.doc_number == "某府发〔2024〕3号"
+    assert render_text(doc).splitlines()[2] == "签发人：张三"
+
+
+def test_markers_on_one_line_split_at_wide_gaps() -> None:
+    ts = Typesetter()
+    ts.put("000123", LEFT, y=110)
+    ts.put("机密★1年", LEFT + 6 * CH, y=110)
+    ts.put("特急", LEFT, y=160)
+    ts._next_row()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
+    ts.paragraph(BODY[1])
+    assert build_document(ts.finish()).fields.markers == ("000123", "机密★1年", "特急")
+
+
+def test_letter_spaced_issuer_mark_read_per_character_and_with_spaces() -> None:
+    ts = Typesetter()
+    top = ts._y()
+    for i, ch in enumerate("江苏省人民政府"):
+        ts.put(ch, 260 + i * 110, y=top, ch=80, h=90, red=0.95)
+    ts._next_row(2)
+    ts.centred("苏政函〔2024〕8号", advance=2)
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert doc.fields.issuer_mark == "江苏省人民政府"
+    ts2 = Typesetter()
+    ts2.centred("江 苏 省 人 民 政 府", ch=60, h=90, red=0.95, advance=2)
+    ts2.paragraph(BODY[1])
+    assert build_document(ts2.finish()).fields.issuer_mark == "江苏省人民政府"
+
+
+def test_joint_issuer_mark_puts_file_after_the_last_body() -> None:
+    names = [ocr_line("发展改革委办公厅", 200, 100, ch=70, h=80, red=0.9),
+             ocr_line("税务总局办公厅", 235, 200, ch=80, h=80, red=0.9)]
+    file_word = ocr_line("文件", 200 + 8 * 70 + 40, 150, ch=80, h=80, red=0.9)
+    assert issuer_rows([*names, file_word], Scale(LINE_H, CH)) == ["发展改革委办公厅", "税务总局办公厅文件"]
+
+
+def test_joint_issue_document() -> None:
+    ts = Typesetter()
+    ts.put("发展改革委办公厅", 200, y=100, ch=70, h=80, red=0.9)
+    ts.put("税务总局办公厅", 235, y=200, ch=80, h=80, red=0.9)
+    ts.put("文件", 200 + 8 * 70 + 40, y=150, ch=80, h=80, red=0.9)
+    ts.row = 2
+    ts.centred("发改办价格〔2024〕7号", advance=2)
+    ts.paragraph(BODY[1])
+    ts.right("发展改革委办公厅", 5)
+    ts.right("税务总局办公厅", 5.5)
+    ts.right("2024年3月1日", 4)
+    doc = build_document(ts.finish())
+    assert render_text(doc).splitlines()[:2] == ["发展改革委办公厅", "税务总局办公厅文件"]
+    assert doc.fields.issuers == ("发展改革委办公厅", "税务总局办公厅")
+    assert doc.fields.signature == ("发展改革委办公厅", "税务总局办公厅")
+    assert doc.fields.date == "2024-03-01"
+
+
+def test_letter_format_doc_number_right_aligned_under_the_rule() -> None:
+    ts = Typesetter()
+    ts.centred("重庆市渝北区卫生健康委员会", ch=70, h=80, red=0.9, advance=2)
+    ts.right("渝北卫健函〔2024〕117号", 0)
+    ts._next_row()
+    ts.centred("关于区人大第十九届第四次会议", ch=44, h=48)
+    ts.centred("第46号建议的复函", ch=44, h=48)
+    ts._next_row()
+    ts.paragraph("陈邦友代表：", 0)
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert _types(doc)[:4] == ["issuer_mark", "doc_number", "title", "addressee"]
+    assert doc.fields.issuer_mark == "重庆市渝北区卫生健康委员会"
+    assert doc.fields.title == "关于区人大第十九届第四次会议第46号建议的复函"
+
+
+def test_title_read_with_spaces_is_merged_without_them() -> None:
+    ts = Typesetter()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
+    ts.centred("关于 印发 某某", ch=44, h=48)
+    ts.centred("实施方案的通知", ch=44, h=48)
+    ts._next_row()
+    ts.paragraph("各区县人民政府，市政府各部门，有关单位：", 0)
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert doc.fields.title == "关于印发某某实施方案的通知"
+    assert doc.fields.addressee == "各区县人民政府，市政府各部门，有关单位"
+
+
+def test_wrapped_addressee_over_two_lines() -> None:
+    names = "各区县（自治县）人民政府，市政府各部门，有关单位，各派出机构，各直属事业单位："
+    roles = [r if r[0] != "addressee" else ("addressee", names) for r in HEAD]
+    doc = build_document(typeset(roles))
+    assert doc.fields.addressee == names.rstrip("：")
+    assert [b.type for b in doc.blocks].count(BlockType.ADDRESSEE) == 1
+
+
+def test_no_red_information_uses_size_for_the_mark() -> None:
+    ts = Typesetter()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.0, advance=2)
+    ts.centred("某府发〔2024〕3号", advance=2)
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert doc.fields.issuer_mark == "某某市人民政府文件"
+    assert doc.fields.doc_number == "某府发〔2024〕3号"
+
+

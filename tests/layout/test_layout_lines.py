@@ -1,0 +1,133 @@
+"""Fragments → rows, seal text, page furniture."""
+
+from __future__ import annotations
+
+import pytest
+
+from layout.geometry import Scale
+from layout.lines import (
+    Row,
+    clean_text,
+    is_seal_text,
+    merge_rows,
+    remove_furniture,
+    split_wide_gaps,
+    tilt_degrees,
+)
+from layout.model import Box, OcrLine, Page, Seal
+from layout_typeset import CH, H, LEFT, LINE_H, PITCH, TOP, W, make_page, ocr_line
+
+SCALE = Scale(LINE_H, CH)
+
+
+def test_fragments_on_one_baseline_merge_left_to_right() -> None:
+    y = TOP
+    parts = [ocr_line("年度医疗", LEFT + 10 * CH, y + 3), ocr_line("全区基层", LEFT, y), ocr_line("设备", LEFT + 16 * CH, y - 2)]
+    below = ocr_line("下一行", LEFT, y + PITCH)
+    rows = merge_rows([below, *parts], SCALE)
+    assert [row.text for row in rows] == ["全区基层年度医疗设备", "下一行"]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "gap_ch", "expected"),
+    [
+        ("采购", "CT设备", 2.0, "采购CT设备"),  # CJK seam: never a space
+        ("PaddleOCR", "3.7", 2.0, "PaddleOCR 3.7"),  # two Latin/digit runs: one space
+        ("PP-", "OCRv6", 0.1, "PP-OCRv6"),  # touching fragments: no space
+        ("2024", "年", 1.8, "2024年"),
+    ],
+)
+def test_gap_inside_a_line_is_a_space_only_between_latin_runs(left: str, right: str, gap_ch: float,
+                                                               expected: str) -> None:
+    a = ocr_line(left, LEFT, TOP)
+    b = ocr_line(right, a.box.x1 + gap_ch * CH, TOP)
+    assert merge_rows([a, b], SCALE)[0].text == expected
+
+
+def test_letter_spaced_characters_merge_into_one_row() -> None:
+    chars = [ocr_line(c, 200 + i * 110, 80, ch=80, h=90, red=0.9) for i, c in enumerate("某某市人民政府文件")]
+    rows = merge_rows(chars, Scale(90, 80))
+    assert [row.text for row in rows] == ["某某市人民政府文件"]
+
+
+def test_wide_gaps_split_items() -> None:
+    a = ocr_line("渝北卫健函〔2024〕117号", LEFT, TOP)
+    b = ocr_line("签发人：张三", a.box.x1 + 4 * CH, TOP)
+    row = Row(1, (a, b), "")
+    assert [piece.text for piece in split_wide_gaps(row, SCALE)] == ["渝北卫健函〔2024〕117号", "签发人：张三"]
+
+
+def _page_with(extra: list[OcrLine], number: int = 1) -> dict[int, list[Row]]:
+    body = [ocr_line("正文" * 14, LEFT, TOP + i * PITCH, page=number) for i in range(5)]
+    return {number: merge_rows(body + extra, SCALE)}
+
+
+@pytest.mark.parametrize("label", ["— 1 —", "－1－", "-1-", "1", "·1·", "- 12 -", "一 3 一", "第2页"])
+def test_page_numbers_in_every_form_are_removed(label: str) -> None:
+    rows = _page_with([ocr_line(label, 900, 1550)])
+    kept = remove_furniture(rows, {1: H})
+    assert [row.text for row in kept[1]] == ["正文" * 14] * 5
+
+
+def test_a_number_inside_the_body_is_kept() -> None:
+    rows = _page_with([ocr_line("1", LEFT, TOP + 2.5 * PITCH)])
+    kept = remove_furniture(rows, {1: H})
+    assert "1" in [row.text for row in kept[1]]
+
+
+def test_running_heads_repeated_across_pages_are_removed() -> None:
+    rows: dict[int, list[Row]] = {}
+    for number in (1, 2, 3):
+        head = [ocr_line(f"渝北区卫生健康委员会 第{number}期", LEFT, 100, page=number)] if number > 1 else []
+        rows.update(_page_with(head, number))
+    kept = remove_furniture(rows, {1: H, 2: H, 3: H})
+    assert all(len(kept[n]) == 5 for n in (1, 2, 3))
+
+
+def test_unique_text_in_the_margin_is_kept() -> None:
+    rows = _page_with([ocr_line("抄送：区人大代工委。", LEFT, 1600)])
+    rows.update(_page_with([], 2))
+    kept = remove_furniture(rows, {1: H, 2: H})
+    assert len(kept[1]) == 6
+
+
+def _poly(line: OcrLine, degrees: float) -> OcrLine:
+    import math
+    b = line.box
+    dy = math.tan(math.radians(degrees)) * b.width
+    polygon = ((b.x0, b.y0), (b.x1, b.y0 + dy), (b.x1, b.y1 + dy), (b.x0, b.y1))
+    return OcrLine(line.text, b, line.score, line.page, line.red, polygon)
+
+
+@pytest.mark.parametrize(
+    ("text", "red", "tilt", "in_seal", "expected"),
+    [
+        ("重庆市渝北区卫生", 0.9, 30.0, True, True),  # ring text, bent
+        ("★", 0.8, 0.0, True, True),  # the star
+        ("5001120012345", 0.7, 0.0, False, True),  # the seal's code number, red
+        ("重庆市渝北区卫生健康委员会", 0.3, 0.0, True, False),  # signature under the seal: black strokes
+        ("2024年5月15日", 0.25, 0.0, True, False),  # date under the seal
+        ("正文内容", 0.0, 0.0, False, False),
+    ],
+)
+def test_seal_text_is_told_from_text_under_the_seal(text: str, red: float, tilt: float, in_seal: bool,
+                                                     expected: bool) -> None:
+    line = _poly(ocr_line(text, 700, 1200, red=red), tilt)
+    seals = (Seal(1, Box(650, 1050, 1000, 1400)),) if in_seal else ()
+    page = Page(1, W, H, (line,), seals=seals)
+    assert is_seal_text(line, page) is expected
+
+
+def test_tilt_of_a_level_polygon_is_zero() -> None:
+    assert tilt_degrees(_poly(ocr_line("正文", 0, 0), 0)) == pytest.approx(0)
+    assert tilt_degrees(_poly(ocr_line("正文", 0, 0), -20)) == pytest.approx(20)
+
+
+def test_clean_text_uses_full_width_punctuation_and_drops_cjk_spaces() -> None:
+    assert clean_text("陈邦友代表:") == "陈邦友代表："
+    assert clean_text("江 苏 省 人民政府 (试行)") == "江苏省人民政府（试行）"
+    assert clean_text("PaddleOCR 3.7 版本") == "PaddleOCR 3.7版本"
+
+
+def test_make_page_helper_keeps_lines() -> None:
+    assert len(make_page(1, [ocr_line("正文", LEFT, TOP)]).lines) == 1
