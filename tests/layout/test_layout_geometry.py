@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from layout_typeset import CH, LEFT, LINE_H, PITCH, RIGHT, TOP, ocr_line
 
 from layout.geometry import Scale, find_edge, measure_frames, measure_scale, text_units
 from layout.model import Box
-from layout_typeset import CH, LEFT, LINE_H, PITCH, RIGHT, TOP, ocr_line
 
 
 def test_text_units_count_ascii_as_half() -> None:

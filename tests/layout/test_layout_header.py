@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from layout_typeset import CH, LEFT, LINE_H, RIGHT, Typesetter, ocr_line, typeset
 
 from layout import build_document, render_text
 from layout.geometry import Scale
 from layout.header import issuer_rows
 from layout.model import BlockType, Document
-from layout_typeset import CH, LEFT, LINE_H, RIGHT, Typesetter, ocr_line, typeset
 
 BODY = ("p", "您提出的关于进一步加强我区基层医疗机构服务能力建设的建议已收悉，现将办理情况答复如下。")
 HEAD = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from layout_typeset import CH, LEFT, LINE_H, PITCH, TOP, H, W, make_page, ocr_line
 
 from layout.geometry import Scale
 from layout.lines import (
@@ -15,7 +16,6 @@ from layout.lines import (
     tilt_degrees,
 )
 from layout.model import Box, OcrLine, Page, Seal
-from layout_typeset import CH, H, LEFT, LINE_H, PITCH, TOP, W, make_page, ocr_line
 
 SCALE = Scale(LINE_H, CH)
 
