@@ -1,0 +1,38 @@
+"""The HTTP API (FastAPI; OpenAPI docs at /docs). `create_app(settings)` builds one app per process.
+
+No OCR happens here: the API stores uploads, counts pages, queues jobs and reads results. It never
+imports paddleocr or onnxruntime (tests/service/test_api.py checks), so it starts in a second and can
+run on a machine without the models.
+
+    POST   /v1/documents            one scan → 202 {id, status_url, result_url} (200 if deduplicated)
+    POST   /v1/batches              many scans and/or zips → 202 {id, status_url, documents[]}
+    GET    /v1/batches/{id}         per-document states and counts
+    GET    /v1/jobs/{id}            state, progress, timings, error
+    GET    /v1/jobs/{id}/result     ?format=text|md|json; 404 unknown, 409 not finished, 410 expired
+    DELETE /v1/jobs/{id}            cancel a queued or running job
+    POST   /v1/clean                text repair (text in, document out)
+    GET    /healthz /readyz /metrics
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from service.app import ApiError, AppState, handle_api_error, handle_gongwen_error
+from service.routes_documents import router as documents_router
+from service.routes_jobs import router as jobs_router
+from service.routes_ops import router as ops_router
+from workers.errors import GongwenError
+from workers.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(title="gongwen-ocr", version="0.1.0",
+                  description="OCR for scanned Chinese official documents (公文): clean text, Markdown, JSON.")
+    app.state.gongwen = AppState.build(settings or load_settings())
+    app.add_exception_handler(GongwenError, handle_gongwen_error)
+    app.add_exception_handler(ApiError, handle_api_error)
+    app.include_router(documents_router)
+    app.include_router(jobs_router)
+    app.include_router(ops_router)
+    return app

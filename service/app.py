@@ -1,0 +1,63 @@
+"""What every route needs: settings, Redis, storage, the queue (one `AppState` per API process),
+and the one handler that turns errors into JSON.
+
+Error body, for every error the API returns: {"error": {"code": "...", "message": "..."}}, with the
+HTTP status of the `workers.errors` class (or of `ApiError` for API-only conditions such as 404/409).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from redis import Redis
+from rq import Queue
+
+from workers.errors import GongwenError
+from workers.queue import connect, make_queue
+from workers.settings import Settings
+from workers.storage import Storage
+
+
+@dataclass(frozen=True)
+class AppState:
+    settings: Settings
+    redis: Redis
+    storage: Storage
+    queue: Queue
+
+    @classmethod
+    def build(cls, settings: Settings) -> AppState:
+        redis = connect(settings)
+        storage = Storage(settings.storage_dir)
+        storage.ensure()
+        return cls(settings, redis, storage, make_queue(settings, redis))
+
+
+class ApiError(Exception):
+    """An error only the HTTP interface has (unknown id, not finished yet…)."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: object) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+def state(request: Request) -> AppState:
+    """FastAPI dependency: the process's AppState."""
+    app_state: AppState = request.app.state.gongwen
+    return app_state
+
+
+def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+async def handle_gongwen_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GongwenError)
+    return JSONResponse(error_body(exc.code, exc.message), status_code=exc.http_status)
+
+
+async def handle_api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return JSONResponse(error_body(exc.code, exc.message, **exc.extra), status_code=exc.status)

@@ -1,0 +1,179 @@
+"""Content-addressed storage shared by the API and the workers (a directory, in Docker a volume).
+
+Layout under `settings.storage_dir`:
+
+    uploads/<aa>/<sha256>               the uploaded bytes, named by their SHA-256
+    results/<aa>/<key>/result.{txt,md,json}
+                                        the three renderings of one conversion; <key> hashes the input's
+                                        SHA-256, the conversion options and RESULT_SCHEMA
+    tmp/                                partial writes; moved into place with an atomic rename
+
+Everything is written to `tmp/` first and renamed into place, so a reader never sees half a file and
+two workers finishing the same conversion at once both succeed (the second rename finds the first's
+result and drops its own copy). Results outlive the worker that wrote them; `sweep` deletes files older
+than their TTL. Every OSError that means "disk full" becomes `StorageFull` (retryable).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from workers.errors import InputTooLarge, StorageFull
+
+Format = Literal["text", "md", "json"]
+FORMATS: tuple[Format, ...] = ("text", "md", "json")
+SUFFIXES: dict[Format, str] = {"text": "txt", "md": "md", "json": "json"}
+MEDIA_TYPES: dict[Format, str] = {
+    "text": "text/plain; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+}
+
+RESULT_SCHEMA = 1
+"""Bump when the result files change meaning: old cached results then stop matching new submissions."""
+
+CHUNK_BYTES = 1 << 20
+"""Bytes copied per read while streaming into storage."""
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """An upload in storage: its SHA-256 (hex), size in bytes and path."""
+
+    sha256: str
+    size: int
+    path: Path
+
+
+def result_key(sha256: str, options: Mapping[str, object]) -> str:
+    """The content address of a conversion: same input bytes + same options → same key."""
+    canonical = json.dumps({"sha256": sha256, "options": dict(options), "schema": RESULT_SCHEMA},
+                           sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _storage_error(exc: OSError, what: str) -> Exception:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFull(f"storage is full while writing {what}")
+    return exc
+
+
+class Storage:
+    """The storage directory. Cheap to construct; safe for several processes at once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.root / "tmp"
+
+    def ensure(self) -> None:
+        for sub in ("uploads", "results", "tmp"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    def upload_path(self, sha256: str) -> Path:
+        return self.root / "uploads" / sha256[:2] / sha256
+
+    def result_dir(self, key: str) -> Path:
+        return self.root / "results" / key[:2] / key
+
+    def result_path(self, key: str, fmt: Format) -> Path:
+        return self.result_dir(key) / f"result.{SUFFIXES[fmt]}"
+
+    def _tmp_path(self) -> Path:
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        return self.tmp_dir / secrets.token_hex(12)
+
+    # -- uploads ---------------------------------------------------------------------------------
+
+    def save_stream(self, source: BinaryIO, *, max_bytes: int) -> StoredUpload:
+        """Copy `source` into storage chunk by chunk, hashing on the way; refuse more than max_bytes."""
+        return self.save_chunks(iter(lambda: source.read(CHUNK_BYTES), b""), max_bytes=max_bytes)
+
+    def save_chunks(self, chunks: Iterable[bytes], *, max_bytes: int) -> StoredUpload:
+        tmp = self._tmp_path()
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with tmp.open("wb") as out:
+                for chunk in chunks:
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise InputTooLarge(f"upload is larger than {max_bytes // (1 << 20)} MiB")
+                    digest.update(chunk)
+                    out.write(chunk)
+            sha = digest.hexdigest()
+            final = self.upload_path(sha)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)  # same bytes under the same name: replacing is harmless
+            os.utime(final)  # a re-upload renews the file's lease against the sweep
+        except OSError as exc:
+            raise _storage_error(exc, "an upload") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+        return StoredUpload(sha, size, final)
+
+    def save_file(self, path: Path, *, max_bytes: int) -> StoredUpload:
+        with path.open("rb") as source:
+            return self.save_stream(source, max_bytes=max_bytes)
+
+    # -- results ---------------------------------------------------------------------------------
+
+    def has_result(self, key: str) -> bool:
+        return all(self.result_path(key, fmt).is_file() for fmt in FORMATS)
+
+    def write_result(self, key: str, renderings: Mapping[Format, str]) -> None:
+        """Write the three renderings (UTF-8) as one directory, atomically."""
+        final = self.result_dir(key)
+        if self.has_result(key):
+            os.utime(final)
+            return
+        tmp = self._tmp_path()
+        try:
+            tmp.mkdir()
+            for fmt in FORMATS:
+                (tmp / f"result.{SUFFIXES[fmt]}").write_bytes(renderings[fmt].encode("utf-8"))
+            final.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.rename(tmp, final)
+            except OSError as exc:
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+                # another worker finished the same conversion first; its files are identical in meaning
+        except OSError as exc:
+            raise _storage_error(exc, "a result") from exc
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def read_result(self, key: str, fmt: Format) -> bytes:
+        return self.result_path(key, fmt).read_bytes()
+
+    # -- expiry ----------------------------------------------------------------------------------
+
+    def sweep(self, *, upload_ttl_s: float, result_ttl_s: float, now: float | None = None) -> int:
+        """Delete uploads and results last touched longer ago than their TTL; returns how many."""
+        now = time.time() if now is None else now
+        removed = 0
+        for upload in (self.root / "uploads").glob("*/*"):
+            if now - upload.stat().st_mtime > upload_ttl_s:
+                upload.unlink(missing_ok=True)
+                removed += 1
+        for result in (self.root / "results").glob("*/*"):
+            if now - result.stat().st_mtime > result_ttl_s:
+                shutil.rmtree(result, ignore_errors=True)
+                removed += 1
+        for tmp in self.tmp_dir.glob("*") if self.tmp_dir.exists() else ():
+            if now - tmp.stat().st_mtime > 24 * 3600:  # left by a process killed mid-write
+                shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+        return removed
