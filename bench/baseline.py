@@ -1,0 +1,94 @@
+"""Plain PaddleOCR, run the way a naive user runs it: the yardstick the product is measured against.
+
+What "plain" means here (SPEC: "plain PaddleOCR … lines joined in order"):
+- the same PP-OCRv6 small models as the product (the folders of `workers.models.prepare_model_dirs`),
+  the same inference engine, device and thread count (from `Settings`), everything else PaddleOCR's
+  defaults, except the three optional models PaddleOCR would download (document orientation, unwarping,
+  text-line orientation): they are switched off, as they must be offline;
+- the same page images as the product: the document goes through the product's own ingest
+  (`workers.ingest.open_document`, same DPI), so both systems see identical pixels;
+- no preprocessing, no layout rules: `predict` on each page, one output line per OCR line, in
+  PaddleOCR's own order (its y-then-x sort: boxes whose tops are within 10 px form a row, left to right),
+  pages concatenated.
+
+Timing covers page decoding (the same ingest the product pays for) plus `predict`; model loading is
+excluded for both systems (each is loaded once per run).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workers.models import prepare_model_dirs
+from workers.settings import Settings
+
+
+@dataclass(frozen=True)
+class BaselineResult:
+    """Plain PaddleOCR's text of one document, its page count, and seconds spent (decode + predict)."""
+
+    text: str
+    pages: int
+    seconds: float
+    decode_seconds: float
+    predict_seconds: float
+
+
+def join_lines(pages: Iterable[Sequence[str]]) -> str:
+    """The naive text: every OCR line on its own line, pages one after another, blank lines skipped."""
+    return "\n".join(text for page in pages for text in page if text.strip())
+
+
+class PlainPaddleOcr:
+    """PaddleOCR's `PaddleOCR` pipeline with the product's models and defaults otherwise; loaded once."""
+
+    def __init__(self, settings: Settings) -> None:
+        # PaddleX would otherwise probe model hosters on import; we never download anything
+        os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
+        from paddleocr import PaddleOCR  # heavy: imported only when the baseline is built
+
+        dirs = prepare_model_dirs(settings)
+        self.settings = settings
+        self._ocr: Any = PaddleOCR(
+            text_detection_model_dir=str(dirs.det),
+            text_detection_model_name=dirs.det_name,
+            text_recognition_model_dir=str(dirs.rec),
+            text_recognition_model_name=dirs.rec_name,
+            use_doc_orientation_classify=False,
+            use_doc_unwarping=False,
+            use_textline_orientation=False,
+            engine=settings.engine,
+            device=settings.device,
+            cpu_threads=settings.cpu_threads,
+        )
+
+    def read_image(self, image: np.ndarray) -> list[str]:
+        """The OCR lines of one BGR page image, in PaddleOCR's order."""
+        results = self._ocr.predict(image)
+        return [str(text) for result in results for text in result["rec_texts"]]
+
+    def convert(self, path: Path) -> BaselineResult:
+        """Decode `path` with the product's ingest and OCR every page; timed end to end."""
+        from workers.ingest import open_document
+
+        decode = predict = 0.0
+        pages: list[list[str]] = []
+        start = time.perf_counter()
+        document = open_document(path, settings=self.settings)
+        mark = time.perf_counter()
+        decode += mark - start
+        for image in document.iter_pages():
+            got = time.perf_counter()
+            decode += got - mark
+            pages.append(self.read_image(image))
+            mark = time.perf_counter()
+            predict += mark - got
+        total = time.perf_counter() - start
+        return BaselineResult(join_lines(pages), len(pages), total, decode, predict)

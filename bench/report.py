@@ -1,0 +1,241 @@
+"""The benchmark's summary and its three renderings: a text table, Markdown, JSON and a chart.
+
+`build(header, records)` takes the per-document records of `bench.run` (one dict per document with the
+scores of "product" and "baseline") and adds per-document seconds per page and speed ratio, the mean row
+and the product's per-stage time profile. Means are means of the per-document metrics; page-break joins
+are summed (k of n); seconds per page is total time over total pages, and the ratio is product / baseline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+SYSTEMS = ("product", "baseline")
+LABELS = {"product": "gongwen-ocr", "baseline": "plain PaddleOCR"}
+PRODUCT_STAGES = ("ingest_s", "preprocess_s", "ocr_s", "layout_s")
+TIMING_NOTE = (
+    "Timing: the product over its whole convert_file (ingest + preprocess + OCR + layout); plain PaddleOCR "
+    "over the same ingest (PDF rendered at the same DPI) + predict. Models are loaded and warmed up once, "
+    "untimed; the order of the two systems alternates per document. The machine is shared: absolute "
+    "times are noisy, the ratio is the figure."
+)
+
+METRICS_NOTE = (
+    "Metrics as in SPEC.md (bench/metrics.py). *base* = plain PaddleOCR (same models, same pages, lines "
+    "joined in order). Mean row: means of the per-document metrics, joins summed, s/page = total time / "
+    "total pages, ratio = product s/page ÷ plain PaddleOCR s/page."
+)
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _per_page(seconds: float, pages: int) -> float | None:
+    return seconds / pages if pages else None
+
+
+def _summarise_system(records: Sequence[dict[str, Any]], name: str) -> dict[str, Any]:
+    scores = [r[name] for r in records]
+    pages = sum(r["pages"] for r in records)
+    seconds = sum(s["seconds"] for s in scores)
+    summary: dict[str, Any] = {
+        "cer": _mean([s["cer"] for s in scores]),
+        "char_cer": _mean([s["char_cer"] for s in scores]),
+        "boundary_precision": _mean([s["boundary"]["precision"] for s in scores]),
+        "boundary_recall": _mean([s["boundary"]["recall"] for s in scores]),
+        "boundary_f1": _mean([s["boundary"]["f1"] for s in scores]),
+        "joins": [sum(s["joins"][0] for s in scores), sum(s["joins"][1] for s in scores)],
+        "seconds": seconds,
+        "pages": pages,
+        "s_per_page": _per_page(seconds, pages),
+        "errors": sum(s["error"] is not None for s in scores),
+    }
+    with_fields = [s["fields"] for s in scores if "fields" in s]
+    if with_fields:
+        summary["field_accuracy"] = _mean([f["accuracy"] for f in with_fields])
+        names = sorted({n for f in with_fields for n in f["matches"]})
+        summary["per_field"] = {
+            n: _mean([float(f["matches"][n]) for f in with_fields if n in f["matches"]]) for n in names
+        }
+    return summary
+
+
+def _profile(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Seconds and share of the product's total time per stage; `other` is what no stage accounts for."""
+    total = sum(r["product"]["seconds"] for r in records)
+    stages = {s: sum(r["product"]["timings"].get(s, 0.0) for r in records) for s in PRODUCT_STAGES}
+    stages["other_s"] = max(total - sum(stages.values()), 0.0)
+    base_total = sum(r["baseline"]["seconds"] for r in records)
+    base = {s: sum(r["baseline"]["timings"].get(s, 0.0) for r in records) for s in ("decode_s", "predict_s")}
+    return {
+        "product": {
+            "total_s": total,
+            "stages": stages,
+            "share": {k: v / total if total else 0.0 for k, v in stages.items()},
+        },
+        "baseline": {"total_s": base_total, "stages": base},
+    }
+
+
+def build(header: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole benchmark document (what bench.json holds)."""
+    for record in records:
+        for name in SYSTEMS:
+            record[name]["s_per_page"] = _per_page(record[name]["seconds"], record["pages"])
+        p, b = record["product"]["s_per_page"], record["baseline"]["s_per_page"]
+        record["ratio"] = p / b if p is not None and b else None
+    summary: dict[str, Any] = {name: _summarise_system(records, name) for name in SYSTEMS}
+    p, b = summary["product"]["s_per_page"], summary["baseline"]["s_per_page"]
+    summary["ratio"] = p / b if p is not None and b else None
+    header = dict(header, timing=TIMING_NOTE)
+    return {"header": header, "summary": summary, "profile": _profile(records), "documents": records}
+
+
+# ------------------------------------------------------------------------------------------- text
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.2f}%"
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _joins(value: Sequence[int]) -> str:
+    return f"{value[0]}/{value[1]}"
+
+
+def _row(name: str, pages: int, p: dict[str, Any], b: dict[str, Any], ratio: float | None) -> list[str]:
+    f1p = p["boundary"]["f1"] if "boundary" in p else p["boundary_f1"]
+    f1b = b["boundary"]["f1"] if "boundary" in b else b["boundary_f1"]
+    fields = p["fields"]["accuracy"] if "fields" in p else p.get("field_accuracy")
+    return [
+        name, str(pages),
+        _pct(p["cer"]), _pct(b["cer"]), _pct(p["char_cer"]), _pct(b["char_cer"]),
+        _num(f1p), _num(f1b), _joins(p["joins"]), _joins(b["joins"]), _pct(fields),
+        _num(p["s_per_page"], 2), _num(b["s_per_page"], 2), _num(ratio, 2) + ("×" if ratio else ""),
+    ]  # fmt: skip
+
+
+COLUMNS = [
+    "document", "pages", "CER", "CER base", "char CER", "char CER base", "F1", "F1 base",
+    "joins", "joins base", "fields", "s/page", "s/page base", "ratio",
+]  # fmt: skip
+
+
+def table_rows(bench: dict[str, Any]) -> list[list[str]]:
+    rows = [_row(r["id"], r["pages"], r["product"], r["baseline"], r["ratio"]) for r in bench["documents"]]
+    s = bench["summary"]
+    rows.append(_row("mean", s["product"]["pages"], s["product"], s["baseline"], s["ratio"]))
+    return rows
+
+
+def format_table(bench: dict[str, Any]) -> str:
+    """The fixed-width table printed to stdout ("base" columns: plain PaddleOCR)."""
+    rows = [COLUMNS, *table_rows(bench)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = [
+        "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        for row in rows
+    ]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.insert(-1, "-" * len(lines[0]))
+    return "\n".join([*lines, "", profile_line(bench)])
+
+
+def profile_line(bench: dict[str, Any]) -> str:
+    prof = bench["profile"]["product"]
+    parts = [f"{k[:-2]} {v:.1f}s ({100 * prof['share'][k]:.1f}%)" for k, v in prof["stages"].items()]
+    return f"product time by stage: {', '.join(parts)}; total {prof['total_s']:.1f}s"
+
+
+def progress_line(record: dict[str, Any], done: int, total: int) -> str:
+    p, b = record["product"], record["baseline"]
+    errors = "".join(f" [{n} failed: {record[n]['error']}]" for n in SYSTEMS if record[n]["error"])
+    return (
+        f"[{done}/{total}] {record['id']}: {record['pages']} pages, CER {_pct(p['cer'])} vs {_pct(b['cer'])}, "
+        f"{p['seconds']:.1f}s vs {b['seconds']:.1f}s{errors}"
+    )
+
+
+# --------------------------------------------------------------------------------------- markdown
+def to_markdown(bench: dict[str, Any]) -> str:
+    h, s = bench["header"], bench["summary"]
+    out = [
+        "# gongwen-ocr benchmark",
+        "",
+        (
+            f"{h['date']} · corpus `{h['corpus']}` ({h['documents']} documents{', quick' if h['quick'] else ''}) · "
+            f"{h['machine']} · DPI {h['settings']['dpi']} · wall time {h['wall_s']:.1f} s"
+        ),
+        "",
+        h["timing"],
+        "",
+        METRICS_NOTE,
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(COLUMNS) - 1)) + "|",
+    ]
+    rows = table_rows(bench)
+    for row in rows[:-1]:
+        out.append("| " + " | ".join(row) + " |")
+    out.append("| " + " | ".join(f"**{cell}**" for cell in rows[-1]) + " |")
+    prof = bench["profile"]
+    out += ["", "## Where the product's time goes", "", "| stage | seconds | share |", "|---|---:|---:|"]
+    for stage, seconds in prof["product"]["stages"].items():
+        out.append(f"| {stage[:-2]} | {seconds:.2f} | {100 * prof['product']['share'][stage]:.1f}% |")
+    out.append(f"| **total** | **{prof['product']['total_s']:.2f}** | 100% |")
+    base = prof["baseline"]
+    base_line = f"Plain PaddleOCR: decode {base['stages']['decode_s']:.2f} s, predict {base['stages']['predict_s']:.2f} s"
+    out += ["", f"{base_line}, total {base['total_s']:.2f} s."]
+    if "per_field" in s["product"]:
+        out += ["", "## Fields (product, share of documents exact)", "", "| field | exact |", "|---|---:|"]
+        out += [f"| {n} | {_pct(v)} |" for n, v in s["product"]["per_field"].items()]
+    failures = [(r["id"], n, r[n]["error"]) for r in bench["documents"] for n in SYSTEMS if r[n]["error"]]
+    if failures:
+        out += ["", "## Failures", ""] + [f"- {i} ({LABELS[n]}): {e}" for i, n, e in failures]
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------------------------------ chart
+def plot(bench: dict[str, Any], path: Path) -> None:
+    """CER and seconds per page per document, both systems side by side (matplotlib, Agg)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    docs = bench["documents"]
+    ids = [d["id"] for d in docs]
+    xs = range(len(ids))
+    width = 0.4
+    fig, axes = plt.subplots(2, 1, figsize=(max(6.0, 0.6 * len(ids) + 2), 7), sharex=True)
+    for offset, name in ((-width / 2, "product"), (width / 2, "baseline")):
+        cers = [100 * d[name]["cer"] for d in docs]
+        speeds = [d[name]["s_per_page"] or 0.0 for d in docs]
+        axes[0].bar([x + offset for x in xs], cers, width, label=LABELS[name])
+        axes[1].bar([x + offset for x in xs], speeds, width, label=LABELS[name])
+    axes[0].set_ylabel("CER (%)")
+    axes[0].set_title("CER per document (lower is better)")
+    axes[1].set_ylabel("seconds per page")
+    axes[1].set_title(f"Speed per document (product / plain: {_num(bench['summary']['ratio'], 2)}×)")
+    axes[1].set_xticks(list(xs), ids, rotation=45, ha="right")
+    for ax in axes:
+        ax.legend()
+        ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def write_all(bench: dict[str, Any], out: Path) -> list[Path]:
+    """bench.json, bench.md and bench.png under `out` (created)."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "bench.json", out / "bench.md", out / "bench.png"]
+    paths[0].write_text(json.dumps(bench, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    paths[1].write_text(to_markdown(bench), encoding="utf-8")
+    plot(bench, paths[2])
+    return paths
