@@ -63,13 +63,26 @@ class Run:
 
 
 # -------------------------------------------------------------------------------------------- corpus
+_LINE_KEYS = ("line", "block_index", "line_index")
+_OFFSET_KEYS = ("offset", "char_offset")
+
+
+def _pick(item: dict[str, Any], keys: Sequence[str]) -> int:
+    for key in keys:
+        if key in item:
+            return int(item[key])
+    raise ValueError(f"splits.json entry {item} has none of {keys}")
+
+
 def parse_splits(data: Any) -> tuple[metrics.Split, ...]:
-    """`splits.json` → Splits. Accepts a list (or {"splits": list}) of {"line", "offset"} or [line, offset]."""
+    """`splits.json` → Splits: a list (or {"splits": list}) of [line, offset] or objects whose line is
+    `line`/`block_index` (0-based truth line) and offset `offset`/`char_offset` (characters of that line
+    before the page break)."""
     items = data.get("splits", []) if isinstance(data, dict) else data
     result = []
     for item in items:
         if isinstance(item, dict):
-            result.append(metrics.Split(int(item["line"]), int(item["offset"])))
+            result.append(metrics.Split(_pick(item, _LINE_KEYS), _pick(item, _OFFSET_KEYS)))
         else:
             result.append(metrics.Split(int(item[0]), int(item[1])))
     return tuple(result)

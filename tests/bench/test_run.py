@@ -27,10 +27,16 @@ def _doc(root: Path, name: str, *, pdf: bool = True) -> Path:
         [{"line": 3, "offset": 17}, {"line": 5, "offset": 2}],
         [[3, 17], [5, 2]],
         {"splits": [{"line": 3, "offset": 17}, {"line": 5, "offset": 2}]},
+        [{"page": 1, "block_index": 3, "char_offset": 17, "role": "p"}, {"block_index": 5, "char_offset": 2}],
     ],
 )
 def test_parse_splits(data: object) -> None:
     assert parse_splits(data) == (Split(3, 17), Split(5, 2))
+
+
+def test_parse_splits_rejects_unknown_keys() -> None:
+    with pytest.raises(ValueError):
+        parse_splits([{"page": 1, "where": 3}])
 
 
 def test_find_cases(tmp_path: Path) -> None:
