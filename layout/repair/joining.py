@@ -1,0 +1,196 @@
+"""Joining a dump's lines into blocks: where a printed paragraph (or a header item) ends.
+
+The decision between two consecutive lines `a` (the last line of the block being built) and `b`, from
+text alone, reasoning from how GB/T 9704 documents are printed:
+
+1. a block that is complete by its kind (a marker, the doc number, a date, a note, a heading standing on
+   its own, a line the converter marked as a heading…) ends;
+2. a line that starts a block by its kind (a heading marker, a date, 抄送/印发, 联系人, an addressee…)
+   starts one, unless `a` is a full line cut mid-sentence (a wrap can put `一，` at a line start);
+3. a line cut without sentence-final punctuation continues (a page break mid-sentence), unless it is
+   short: only the last line of a block ends before the line's end;
+4. a line ending a sentence: where blank lines are informative, a blank line ends the paragraph; in a
+   wrapped file, a line short of the full width ends it, and a full one ends it only when the next line
+   has a first line's width (the 2-character indent); in a flowing file (a paragraph per line) it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from layout import patterns
+from layout.geometry import text_units
+from layout.repair.profile import TextProfile, text_units_max
+from layout.repair.source import SourceLine
+
+INDENT_CH = 2.0
+"""GB/T 9704: a paragraph's first line is indented by two characters, so it is two advances shorter."""
+
+FULL_TOL_CH = 1.0
+"""A full line can end one advance early: a character that may not start a line is pushed down with
+the one before it."""
+
+NEXT_FULL_TOL_CH = 0.75
+"""The next line is a full continuation line (not an indented first line) when within this of the width."""
+
+SHORT_TOL_CH = 2.5
+"""A line cut mid-sentence is at least a first line's width less this (ASCII runs blur the measure)."""
+
+HEADING_MAX_CH = 40.0
+"""A heading standing on its own line is shorter than this (one and a half printed lines)."""
+
+DOC_NUMBER_MAX_CH = 40.0
+"""A doc-number line (with 签发人 next to it) is shorter than this."""
+
+_CLOSERS = "”’」』）)》〉】]"
+_ENDS = "。！？!?；;：:…"
+_CONTINUING_ENDS = "，,、"
+
+
+def ends_sentence(text: str) -> bool:
+    """True when `text` ends with sentence-final punctuation (。！？；：…), closing quotes ignored."""
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _ENDS
+
+
+def has_inner_sentence_end(text: str) -> bool:
+    """A sentence ends somewhere before the last character (a run-in heading: `（一）标题。正文…`)."""
+    return any(ch in "。！？!?" for ch in text.rstrip()[:-1])
+
+
+def is_standalone_heading(text: str, max_width: float) -> bool:
+    """A heading on a line of its own: marker, no sentence inside, not cut at a comma, narrower than
+    `max_width` (a wrapped file: short of an indented full line)."""
+    stripped = text.strip()
+    return (
+        patterns.heading_level(stripped) is not None
+        and not has_inner_sentence_end(stripped)
+        and stripped[-1] not in _CONTINUING_ENDS
+        and text_units_max(stripped) < min(HEADING_MAX_CH, max_width)
+    )
+
+
+def is_doc_number_line(text: str) -> bool:
+    return patterns.find_doc_number(text) is not None and text_units(text) <= DOC_NUMBER_MAX_CH
+
+
+def is_issuer_line(text: str) -> bool:
+    compact = "".join(text.split())
+    return compact.endswith("文件") and len(compact) <= DOC_NUMBER_MAX_CH and not ends_sentence(compact)
+
+
+def is_complete(block_text: str, last: SourceLine, profile: TextProfile) -> bool:
+    """The block is whole by its kind: nothing can follow it in the same block."""
+    text = block_text.strip()
+    if last.marked_heading:
+        return True
+    if (patterns.is_marker(text) or patterns.is_date_line(text) or patterns.is_note(text)
+            or patterns.is_printed(text) or patterns.find_signer(text) is not None
+            or is_doc_number_line(text) or is_issuer_line(text)):
+        return True
+    full_width = profile.full_width
+    if patterns.is_addressee(text) and text_units(text) < full_width - FULL_TOL_CH:
+        return True
+    if patterns.is_contact(text) and text[-1] in "）)。":
+        return True
+    return is_standalone_heading(text, full_width - INDENT_CH - FULL_TOL_CH if profile.wrapped else HEADING_MAX_CH)
+
+
+def starts_block(line: SourceLine) -> bool:
+    """`line` begins a block by its kind (or the converter marked it as a heading)."""
+    text = line.text
+    return (
+        line.marked_heading
+        or patterns.heading_level(text) is not None
+        or patterns.is_marker(text)
+        or patterns.is_date_line(text)
+        or patterns.is_cc(text)
+        or patterns.is_printed(text)
+        or patterns.is_contact(text)
+        or patterns.is_note(text)
+        or patterns.is_attachment(text)
+        or patterns.is_addressee(text)
+        or is_doc_number_line(text)
+    )
+
+
+@dataclass
+class _Block:
+    lines: list[SourceLine]
+    text: str
+
+    @property
+    def last(self) -> SourceLine:
+        return self.lines[-1]
+
+
+def _is_short(line: SourceLine, profile: TextProfile) -> bool:
+    return text_units_max(line.text) < profile.full_width - INDENT_CH - SHORT_TOL_CH
+
+
+def _fills_line(block: _Block, profile: TextProfile) -> bool:
+    """The block's last line reaches the right margin (a first line: less the indent)."""
+    expected = profile.full_width - (INDENT_CH if len(block.lines) == 1 else 0.0)
+    return text_units_max(block.last.text) >= expected - FULL_TOL_CH
+
+
+def _after_sentence_end(block: _Block, b: SourceLine, profile: TextProfile) -> bool:
+    """`a` ends a sentence: does the paragraph go on in `b`?
+
+    Where the measure cannot tell a full line from an indented first line (ASCII runs), the paragraph
+    goes on: a sentence ending at a line's end inside a paragraph is several times more frequent than a
+    paragraph ending exactly at the right margin.
+    """
+    if profile.gaps_informative and not b.page_break_before:
+        return b.gap_before == 0
+    if not profile.wrapped or not _fills_line(block, profile):
+        return False
+    if text_units_max(b.text) >= profile.full_width - NEXT_FULL_TOL_CH:
+        return True  # b (may) fill its line: not an indented first line
+    if text_units(b.text) >= profile.full_width - INDENT_CH - FULL_TOL_CH - SHORT_TOL_CH / 2:
+        return False  # b has a first line's width: a new paragraph
+    return ends_sentence(b.text)  # b is short: the paragraph's last line (a one-line paragraph is rarer)
+
+
+def continues(block: _Block, b: SourceLine, profile: TextProfile) -> bool:
+    """Whether `b` belongs to the block whose last line is `block.last` (see the module docstring)."""
+    merged = patterns.join_fragments(block.text, b.text)
+    if patterns.is_printed(merged) and not patterns.is_printed(block.text) and not patterns.is_printed(b.text):
+        return True  # `XX办公室` / `2024年5月15日印发`: the 印发 line split in two
+    if is_complete(block.text, block.last, profile):
+        return False
+    a_ends = ends_sentence(block.last.text)
+    if starts_block(b):
+        if patterns.is_addressee(b.text) and patterns.ends_like_title(block.text):
+            return False  # the title, then the addressee on the next line
+        return not (a_ends or b.marked_heading or _is_short(block.last, profile))
+    if a_ends:
+        return _after_sentence_end(block, b, profile)
+    if block.last.text.rstrip()[-1:] in _CONTINUING_ENDS:
+        return True
+    return not _is_short(block.last, profile)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A block of the dump before typing: its joined text and the source lines it came from."""
+
+    text: str
+    lines: tuple[SourceLine, ...]
+
+    @property
+    def marked_heading(self) -> bool:
+        return any(line.marked_heading for line in self.lines)
+
+
+def group_lines(lines: Sequence[SourceLine], profile: TextProfile) -> list[Chunk]:
+    """Join the dump's lines into blocks, in order."""
+    blocks: list[_Block] = []
+    for line in lines:
+        if blocks and continues(blocks[-1], line, profile):
+            blocks[-1].lines.append(line)
+            blocks[-1].text = patterns.join_fragments(blocks[-1].text, line.text)
+        else:
+            blocks.append(_Block([line], line.text))
+    return [Chunk(block.text, tuple(block.lines)) for block in blocks]

@@ -1,0 +1,98 @@
+"""Reading a text dump: lines, what the converter added around them, and what the page left in the flow.
+
+A dump (OCR output, PDF-to-text, a Markdown conversion) is a sequence of physical lines. Here each one
+becomes a `SourceLine` carrying its text with the converter's markup removed, and the cues the joining
+rules need: how many blank lines stood before it, whether a page-number or separator line was removed
+just before it, and whether the converter marked it as a heading (`#`, a whole line in `**bold**`).
+
+Removed, and only these: Markdown heading marks, bold marks, block-quote marks, list bullets, rules
+(`---`, `***`, `___`, `===`), backslash escapes; page-number lines (`— 3 —`, `-3-`, `3`, `第3页`) and
+lines made only of punctuation or symbols (stray marks, separators). Every other character is kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from layout import patterns
+
+_MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})[ \t]+")
+_MD_QUOTE_RE = re.compile(r"^\s{0,3}(?:>[ \t]?)+")
+_MD_BULLET_RE = re.compile(r"^\s{0,3}[-*+•·][ \t]+(?=\S)")
+_MD_BOLD_RE = re.compile(r"\*\*|__")
+_MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+_RULE_RE = re.compile(r"^\s*(?:[-*_=—–─━]\s*){3,}$")
+_INDENT_RE = re.compile(r"^(?:\u3000|[ \t]{2,})")
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One non-empty line of the dump after markup removal.
+
+    `gap_before` is the number of blank lines right before it; `page_break_before` says a page-number,
+    separator or stray-mark line was removed between it and the previous kept line; `md_heading` is the
+    number of `#` the converter put in front (0: none); `bold` says the whole line was in `**…**`;
+    `indent` says it started with a full-width space or two or more spaces.
+    """
+
+    text: str
+    gap_before: int = 0
+    page_break_before: bool = False
+    md_heading: int = 0
+    bold: bool = False
+    indent: bool = False
+
+    @property
+    def marked_heading(self) -> bool:
+        """The converter presented the line as a heading of its own."""
+        return self.md_heading > 0 or self.bold
+
+
+def is_separator(text: str) -> bool:
+    """A line with no letter, digit or CJK character: a rule, a stray mark, a decoration."""
+    stripped = text.strip()
+    if _RULE_RE.match(stripped):
+        return True
+    return bool(stripped) and not any(unicodedata.category(ch)[0] in "LN" for ch in stripped)
+
+
+def _strip_markup(raw: str) -> tuple[str, int, bool]:
+    """(text without Markdown markup, number of heading `#`, whole line bold)."""
+    text = raw
+    level = 0
+    heading = _MD_HEADING_RE.match(text)
+    if heading:
+        level = len(heading.group(1))
+        text = text[heading.end():]
+        text = re.sub(r"[ \t]+#+[ \t]*$", "", text)  # closing hashes of an ATX heading
+    text = _MD_QUOTE_RE.sub("", text)
+    text = _MD_BULLET_RE.sub("", text)
+    core = text.strip()
+    bold = len(core) > 4 and core.startswith(("**", "__")) and core.endswith(("**", "__"))
+    text = _MD_BOLD_RE.sub("", text)
+    text = _MD_ESCAPE_RE.sub(r"\1", text)
+    return text, level, bold
+
+
+def read_lines(text: str) -> list[SourceLine]:
+    """The dump's lines, markup removed, page numbers and separators dropped, cues recorded."""
+    lines: list[SourceLine] = []
+    gap = 0
+    removed = False
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"):
+        if not raw.strip():
+            gap += 1
+            continue
+        if patterns.is_page_number(raw) or is_separator(raw):
+            removed = True
+            continue
+        indent = bool(_INDENT_RE.match(raw))
+        body, level, bold = _strip_markup(raw)
+        if not body.strip() or patterns.is_page_number(body):
+            removed = True
+            continue
+        lines.append(SourceLine(body.strip(), gap, removed, level, bold, indent))
+        gap, removed = 0, False
+    return lines
