@@ -1,0 +1,67 @@
+"""`gongwen worker`: an RQ worker (or N) that loads the OCR model once and keeps it for every job.
+
+    gongwen worker                    one in-process worker (workers.worker.GongwenWorker)
+    gongwen worker --processes 4      rq's WorkerPool: 4 worker processes, each with its own model,
+                                      respawned if one dies; SIGTERM/SIGINT stop them after their job
+    gongwen worker --burst            take jobs until the queue is empty, then exit
+
+Equivalent rq command line (same class, same serializer):
+    rq worker-pool -n 4 -w workers.worker.GongwenWorker -S rq.serializers.JSONSerializer \
+        -u "$GONGWEN_REDIS_URL" gongwen
+Workers on other machines need only the same GONGWEN_REDIS_URL and GONGWEN_STORAGE_DIR (shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+from workers.settings import Settings, load_settings
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("worker", help="run queue workers (loads the OCR model once per process)",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--processes", "-n", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    parser.add_argument("--queue", help="queue name (default: GONGWEN_QUEUE or 'gongwen')")
+    parser.add_argument("--redis-url", help="Redis URL (default: GONGWEN_REDIS_URL)")
+    parser.add_argument("--log-level", default="INFO")
+    parser.set_defaults(handler=run)
+
+
+def settings_from_args(args: argparse.Namespace, settings: Settings | None = None) -> Settings:
+    settings = settings or load_settings()
+    changes: dict[str, object] = {}
+    if getattr(args, "queue", None):
+        changes["queue_name"] = args.queue
+    if getattr(args, "redis_url", None):
+        changes["redis_url"] = args.redis_url
+    return settings.with_(**changes) if changes else settings
+
+
+def run_worker(settings: Settings, *, processes: int = 1, burst: bool = False, log_level: str = "INFO") -> int:
+    from rq.serializers import JSONSerializer
+    from rq.worker_pool import WorkerPool
+
+    from workers import jobs
+    from workers.queue import connect
+    from workers.worker import GongwenWorker
+
+    logging.basicConfig(level=log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    jobs.configure(settings)  # each worker process loads the model itself, after the pool's fork
+    connection = connect(settings)
+    if processes <= 1:
+        worker = GongwenWorker([settings.queue_name], connection=connection)
+        worker.work(burst=burst, with_scheduler=True, logging_level=log_level)
+        return 0
+    pool = WorkerPool([settings.queue_name], connection=connection, num_workers=processes,
+                      worker_class=GongwenWorker, serializer=JSONSerializer)
+    pool.start(burst=burst, logging_level=log_level)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_worker(settings_from_args(args), processes=args.processes, burst=args.burst,
+                      log_level=args.log_level)
