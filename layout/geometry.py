@@ -258,12 +258,24 @@ def _contains_long_lines(frame: PageFrame, boxes: Sequence[Box], scale: Scale, s
     return outside <= int(OUTSIDE_SHARE * len(long))
 
 
+def _align_to_full_lines(frame: PageFrame, boxes: Sequence[Box], scale: Scale) -> PageFrame:
+    """A borrowed frame shifted so that this page's full lines (if any) end on its right edge."""
+    tol = SHORT_LINE_CH * scale.char_width
+    ends = [b.x1 - frame.right.at(b.cy) for b in boxes if b.width >= LONG_LINE_CH * scale.char_width]
+    near = [d for d in ends if abs(d) <= tol]
+    if not near:
+        return frame
+    shift = statistics.median(near)
+    return PageFrame(Edge(frame.left.a + shift, frame.left.b), Edge(frame.right.a + shift, frame.right.b))
+
+
 def measure_frames(boxes_by_page: Mapping[int, Sequence[Box]], scale: Scale,
                    settings: LayoutSettings = DEFAULT_SETTINGS) -> BodyGeometry:
     """Per-page edges from line boxes.
 
     A page too sparse to show shared edges borrows them from the nearest page of the same parity (odd
-    and even pages have their own offsets), else takes the extremes of its own long lines.
+    and even pages have their own offsets; else from the nearest page), shifted to its own full lines,
+    and with no page to borrow from takes the extremes of its own long lines.
     """
     found: dict[int, PageFrame] = {}
     for page, boxes in boxes_by_page.items():
@@ -273,14 +285,22 @@ def measure_frames(boxes_by_page: Mapping[int, Sequence[Box]], scale: Scale,
             frame = PageFrame(left, right)
             if _contains_long_lines(frame, boxes, scale, settings):
                 found[page] = frame
+    if found:
+        # The text block has one width on every page: a page whose edges disagree with the best-supported
+        # page's width found spurious edges (a short last page) and borrows instead.
+        best = max(found, key=lambda p: len(boxes_by_page[p]))
+        width = found[best].right.a - found[best].left.a
+        tol = SHORT_LINE_CH * scale.char_width
+        found = {p: f for p, f in found.items() if abs(f.right.a - f.left.a - width) <= tol}
     all_boxes = [b for boxes in boxes_by_page.values() for b in boxes]
     default = found[min(found)] if found else _extreme_frame(all_boxes, scale) or PageFrame(Edge(0.0), Edge(1.0))
     frames = dict(found)
     for page, boxes in boxes_by_page.items():
-        if page not in frames:
-            same = [p for p in found if p % 2 == page % 2]
-            if same:
-                frames[page] = found[min(same, key=lambda p: abs(p - page))]
-            else:
-                frames[page] = _extreme_frame(boxes, scale) or default
+        if page in frames:
+            continue
+        same = [p for p in found if p % 2 == page % 2] or list(found)
+        if same:
+            frames[page] = _align_to_full_lines(found[min(same, key=lambda p: abs(p - page))], boxes, scale)
+        else:
+            frames[page] = _extreme_frame(boxes, scale) or default
     return BodyGeometry(scale=scale, frames=frames, default=default)

@@ -17,8 +17,8 @@ from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scal
 from layout.lines import Row, clean_text, merge_rows, split_wide_gaps
 from layout.model import Block, BlockType, OcrLine, Page
 
-DOC_NUMBER_MAX_ROWS = 3
-"""The doc number and 签发人 rows follow the issuer mark within this many rows."""
+DOC_NUMBER_MAX_ROWS = 4
+"""The doc number, 签发人 and (letter format) marks follow the issuer mark within this many rows."""
 
 TITLE_MAX_ROWS = 4
 """GB/T 9704 titles wrap over 1–3 lines; one more for an OCR split."""
@@ -97,26 +97,38 @@ def _marker_blocks(rows: Sequence[Row], scale: Scale, settings: LayoutSettings) 
 
 
 def _doc_number_blocks(row: Row, scale: Scale, settings: LayoutSettings) -> list[Block] | None:
-    """Blocks of a doc number / 签发人 row, or None when the row is neither."""
-    text = row.text
-    signer_at = text.find("签发人") if "签发人" in text else _SPACE_RE.sub("", text).find("签发人")
-    number = patterns.find_doc_number(text)
-    if number is None and signer_at < 0:
-        return None
-    blocks: list[Block] = []
-    pieces = split_wide_gaps(row, scale, settings) if signer_at >= 0 else [row]
+    """Blocks of a row under the mark: doc number, 签发人, and (letter format) the marks left of them.
+
+    None when the row has none of these (the title or the body begins).
+    """
+    pieces = split_wide_gaps(row, scale, settings)
+    kinds = []
     for piece in pieces:
         compact = _SPACE_RE.sub("", piece.text)
         if "签发人" in compact:
+            kinds.append(BlockType.SIGNER)
+        elif patterns.find_doc_number(piece.text):
+            kinds.append(BlockType.DOC_NUMBER)
+        elif patterns.is_marker(compact):
+            kinds.append(BlockType.MARKER)
+        else:
+            kinds.append(BlockType.OTHER)
+    if all(kind is BlockType.OTHER for kind in kinds):
+        number = patterns.find_doc_number(row.text)
+        return [_block(BlockType.DOC_NUMBER, number, [row])] if number else None
+    blocks: list[Block] = []
+    for piece, kind in zip(pieces, kinds, strict=True):
+        compact = _SPACE_RE.sub("", piece.text)
+        if kind is BlockType.SIGNER:
             head, _, tail = compact.partition("签发人")
             own = patterns.find_doc_number(head)
             if own:
                 blocks.append(_block(BlockType.DOC_NUMBER, own, [piece]))
             blocks.append(_block(BlockType.SIGNER, clean_text("签发人" + tail), [piece]))
-        elif patterns.find_doc_number(piece.text):
-            blocks.append(_block(BlockType.DOC_NUMBER, patterns.find_doc_number(piece.text) or "", [piece]))
-        elif compact:
-            blocks.append(_block(BlockType.OTHER, clean_text(piece.text), [piece]))
+        elif kind is BlockType.DOC_NUMBER:
+            blocks.append(_block(kind, patterns.find_doc_number(piece.text) or compact, [piece]))
+        else:
+            blocks.append(_block(kind, clean_text(piece.text), [piece]))
     return blocks
 
 

@@ -172,3 +172,26 @@ def test_no_red_information_uses_size_for_the_mark() -> None:
     assert doc.fields.doc_number == "某府发〔2024〕3号"
 
 
+
+
+@pytest.mark.parametrize("same_row", [True, False])
+def test_letter_format_marks_under_the_mark_left_of_the_doc_number(same_row: bool) -> None:
+    ts = Typesetter()
+    ts.centred("曲靖市人民政府", ch=80, h=90, red=0.9, advance=2)
+    top = ts._y()
+    if same_row:
+        ts.put("A", LEFT, y=top)
+        ts.put("公开", LEFT + 2 * CH, y=top)
+    else:
+        ts.put("A", LEFT, y=top)
+        ts._next_row()
+        ts.put("公开", LEFT, y=ts._y())
+    ts.right("曲政函〔2019〕485号", 0)
+    ts._next_row()
+    ts.centred("曲靖市人民政府关于某某提案办理意见的函", ch=44, h=48)
+    ts._next_row()
+    ts.paragraph("民进曲靖市委：", 0)
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert _types(doc)[:6] == ["issuer_mark", "marker", "marker", "doc_number", "title", "addressee"]
+    assert doc.fields.markers == ("A", "公开")
