@@ -1,0 +1,108 @@
+"""Page preprocessing: the scan → the upright, level page the OCR engine reads, plus its red-ink mask.
+
+    prepare_page(image, page=n, orientation=classifier)
+      1. measuring view (workers.deskew): the page at ~85 dpi as a mask of dark, non-red ink
+      2. blank?            no ink → warning, page returned as it is
+      3. sideways?         column profile sharper than row profile → turn 90° clockwise (workers.orientation)
+      4. skew              projection-profile angle within ±15°, applied when |skew| ≥ 0.1° (workers.deskew)
+      5. upside down?      text-line classifier on a few level line crops → turn 180° (workers.orientation)
+      6. red mask          on the final image, so it aligns pixel for pixel with what the OCR reads (workers.redink)
+
+Everything downstream (OCR boxes, `red_fraction`, layout) is in the frame of `PreparedPage.image`: upright-page
+pixels, top-left origin. The page keeps the scan's size (the deskew rotates about the centre), except that the
+canvas grows symmetrically when a large skew would push ink out of the frame, and width/height swap for
+a 90°/270° turn. `rotation` is the clockwise quarter-turn applied, `skew` the small counter-clockwise
+correction applied after it (degrees) — the conventions of `layout.model.Page`.
+
+Without a classifier (`orientation=None`) no quarter turn is made; a page whose text runs vertically then
+gets a warning instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from workers.deskew import MIN_SKEW_DEG, MeasuringView, estimate_skew, measuring_view, rotate_page
+from workers.errors import InputError
+from workers.orientation import FLIP_MIN_MARGIN, OrientationClassifier, is_sideways, line_crops
+from workers.redink import red_fraction, red_mask
+
+__all__ = ["OrientationClassifier", "PreparedPage", "prepare_page", "red_fraction", "red_mask"]
+
+BLANK_INK_PIXELS = 120
+"""Fewer measuring-view ink pixels (dark or red) than this — about two characters — is a blank page."""
+SKEW_WARN_DEG = 1.0
+"""Skew corrections at least this large are reported in the warnings; smaller ones are routine."""
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """An upright, level page (BGR uint8), its red-ink mask (uint8 0/255, same height and width), the
+    clockwise quarter-turn (0/90/180/270) and the counter-clockwise skew (degrees) applied, and warnings."""
+
+    image: np.ndarray
+    red_mask: np.ndarray
+    rotation: int
+    skew: float
+    warnings: tuple[str, ...]
+
+
+def _as_bgr(image: np.ndarray) -> np.ndarray:
+    if image.dtype != np.uint8 or image.ndim not in (2, 3):
+        raise InputError(f"page image must be 8-bit grey or colour, not {image.dtype} with shape {image.shape}")
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.shape[2] == 1:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    return image
+
+
+def _turn_clockwise(image: np.ndarray, view: MeasuringView) -> tuple[np.ndarray, MeasuringView]:
+    """Quarter-turn the page and its measuring view clockwise (lossless)."""
+    turned = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+    return turned, MeasuringView(ink=np.ascontiguousarray(np.rot90(view.ink, k=-1)), scale=view.scale)
+
+
+def _red_pixels_in_view(mask: np.ndarray, view: MeasuringView) -> float:
+    return float(np.count_nonzero(mask)) * view.scale * view.scale
+
+
+def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassifier | None) -> PreparedPage:
+    """Turn a scanned page (BGR uint8; grey and BGRA are accepted) upright and level; see the module doc."""
+    image = _as_bgr(image)
+    view = measuring_view(image)
+    estimate = estimate_skew(view)
+    rotation, skew, warnings = 0, 0.0, []
+
+    if estimate is not None and is_sideways(estimate):
+        if orientation is None:
+            warnings.append(f"page {page}: text lines run vertically; orientation not checked")
+        else:
+            image, view = _turn_clockwise(image, view)
+            rotation = 90
+            estimate = estimate_skew(view)
+
+    if estimate is not None and abs(estimate.angle) >= MIN_SKEW_DEG:
+        skew = round(estimate.angle, 2)
+        image = rotate_page(image, skew, view)
+
+    if orientation is not None and estimate is not None:
+        margin = orientation.upside_down_margin(line_crops(image, view, skew))
+        # a sideways page is 90° or 270° with no prior either way; an upright-looking one is usually upright
+        if margin > (0.0 if rotation == 90 else FLIP_MIN_MARGIN):
+            image = cv2.rotate(image, cv2.ROTATE_180)
+            rotation += 180
+
+    mask = red_mask(image)
+    if int(view.ink.sum()) + _red_pixels_in_view(mask, view) < BLANK_INK_PIXELS:
+        warnings.append(f"page {page}: blank page (no ink found)")
+    if rotation:
+        warnings.append(f"page {page}: rotated {rotation}°")
+    if abs(skew) >= SKEW_WARN_DEG:
+        warnings.append(f"page {page}: skew {abs(skew):.1f}° corrected")
+    return PreparedPage(image=image, red_mask=mask, rotation=rotation, skew=skew, warnings=tuple(warnings))
