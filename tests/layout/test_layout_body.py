@@ -1,0 +1,143 @@
+"""Paragraphs, headings and page-break joins."""
+
+from __future__ import annotations
+
+import pytest
+from layout_typeset import CH, LEFT, RIGHT, ROWS, Typesetter, ocr_line
+
+from layout import build_document, render_text
+from layout.body import LineFacts, is_run_in, starts_block
+from layout.model import Block, BlockType, Document
+
+FULL = "全区基层医疗机构累计采购药品六千余万元其中基药四千余万元"  # 28 characters: one full line
+
+
+FILLER = "为深入贯彻落实基层卫生健康工作要求，进一步提升基层医疗卫生服务能力，现将有关事项通知如下，请认真抓好落实。"
+
+
+def _doc(build: list[tuple[str, str]], *, start_row: int = ROWS - 2, **options: object) -> Document:
+    """A document whose page 1 holds filler paragraphs up to `start_row`, then `build`."""
+    ts = Typesetter(**options)  # type: ignore[arg-type]
+    while ts.row < start_row - 2:
+        ts.paragraph(FILLER)
+    ts.row = start_row
+    for kind, text in build:
+        if kind == "break":
+            ts.new_page()
+        elif kind == "flush":
+            ts.paragraph(text, 0)
+        elif kind == "lines":  # explicit printed lines: first indented, all but the last full width
+            pieces = text.split("|")
+            for i, piece in enumerate(pieces):
+                indent = 2 if i == 0 else 0
+                width = (RIGHT - LEFT - indent * CH) if i < len(pieces) - 1 else None
+                line = ocr_line(piece, LEFT + indent * CH, ts._y(), page=ts.number, width=width)
+                ts.pages[-1].append(line)
+                ts._next_row()
+        else:
+            ts.paragraph(text, 2)
+    return build_document(ts.finish())
+
+
+def _blocks(doc: Document) -> list[Block]:
+    return [block for block in doc.blocks if block.text != FILLER]
+
+
+def _texts(doc: Document) -> list[str]:
+    """The clean text lines after the filler."""
+    return [line for line in render_text(doc).splitlines() if line != FILLER]
+
+
+@pytest.mark.parametrize(
+    ("previous", "line", "expected"),
+    [
+        (None, LineFacts("正文", 0, 0), True),
+        (LineFacts("全区基层医疗机构", 0, 0), LineFacts("累计采购药品", 0, 5), False),  # plain continuation
+        (LineFacts("全区基层医疗机构", 0, 0), LineFacts("累计采购药品", 2, 5), True),  # indented: new paragraph
+        (LineFacts("现将办理情况答复如下：", 0, 9), LineFacts("坚持基药主导", 0, 0), True),  # short line before
+        (LineFacts("高于市级要求比例。", 0, 0), LineFacts("下一句接着写", 0, 0), False),  # 。 at the very end
+        (LineFacts("高于市级要求比例。", 0, 0), LineFacts("一、关于设施设备", 0, 0), True),  # heading after 。
+        (LineFacts("覆盖全区所有的", 0, 0), LineFacts("一、二级医院均已完成", 0, 0), False),  # not a heading
+        (LineFacts("重庆市渝北区卫生健康委员会", 12, 4), LineFacts("2024年5月15日", 0, 0), True),  # right-aligned
+        (LineFacts("全区", 0, 0.6), LineFacts("继续", 0.4, 0), False),  # OCR jitter: still flush
+    ],
+)
+def test_starts_block(previous: LineFacts | None, line: LineFacts, expected: bool) -> None:
+    assert starts_block(previous, line) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("（一）建设标准化卫生室。自2016年以来，全区累计投入资金。", True),
+        ("（一）完善用药衔接机制", False),
+        ("一、关于基层医疗机构用药限制大，药品种类不足", False),
+        ("（一）加强组织领导。", False),
+        ("1.落实基本药物制度。一是加强规范管理。", True),
+        ("普通段落。没有标题。", False),
+    ],
+)
+def test_run_in_heading(text: str, expected: bool) -> None:
+    assert is_run_in(text) is expected
+
+
+def test_paragraph_continues_across_a_page_break_mid_sentence() -> None:
+    text = FULL[2:] + FULL + "印发《渝北区基层医疗机构实施方案》等。"
+    doc = _doc([("p", text), ("p", "第二段落的内容。")], start_row=ROWS - 2)
+    assert _texts(doc) == [text, "第二段落的内容。"]
+    assert _blocks(doc)[0].pages == (1, 2)
+
+
+def test_sentence_ending_exactly_at_the_line_end_then_indented_paragraph_on_the_next_page() -> None:
+    first = FULL[2:-1] + "。"  # 26 characters after the indent: ends exactly at the right edge
+    doc = _doc([("p", FULL[2:] + first), ("p", "新的一段从下一页开始。")], start_row=ROWS - 2)
+    assert _texts(doc) == [FULL[2:] + first, "新的一段从下一页开始。"]
+
+
+def test_sentence_ending_at_the_line_end_continues_when_the_next_page_starts_flush_left() -> None:
+    text = FULL[2:-1] + "。" + "二是加强督导问效，建立区镇两级督导考核机制。"
+    doc = _doc([("p", text)], start_row=ROWS - 1)
+    assert _texts(doc) == [text]
+    assert _blocks(doc)[0].pages == (1, 2)
+
+
+def test_heading_at_the_top_of_page_two() -> None:
+    doc = _doc([("p", FULL[2:] + FULL[:-1] + "。"), ("p", "二、关于基层医疗机构设施设备落后"), ("p", "我委高度重视。")],
+               start_row=ROWS - 2)
+    assert [b.type for b in _blocks(doc)] == [BlockType.PARAGRAPH, BlockType.HEADING, BlockType.PARAGRAPH]
+    assert _blocks(doc)[1].level == 1
+    assert _blocks(doc)[1].pages == (2,)
+
+
+@pytest.mark.parametrize(
+    ("heading", "level"),
+    [("一、关于基层医疗机构用药限制大", 1), ("（二）加强药学人才培养", 2), ("3.落实基本药物制度", 3),
+     ("3．落实基本药物制度", 3), ("（4）优先配备使用", 4)],
+)
+def test_heading_levels(heading: str, level: int) -> None:
+    doc = _doc([("p", heading), ("p", "正文内容。")], start_row=6)
+    block = doc.blocks[-2]
+    assert (block.type, block.level, block.text) == (BlockType.HEADING, level, heading)
+
+
+def test_run_in_heading_stays_one_paragraph() -> None:
+    text = "（一）建设标准化卫生室。自2016年以来，全区累计投入资金用于村卫生室标准化建设，覆盖所有行政村。"
+    doc = _doc([("p", text)], start_row=6)
+    assert (doc.blocks[-1].type, doc.blocks[-1].text) == (BlockType.PARAGRAPH, text)
+
+
+def test_long_heading_wrapping_onto_a_second_line_stays_one_heading() -> None:
+    heading = "一、关于基层医疗机构用药限制大药品种类不足以及设施设备落后人才队伍不稳定的问题"
+    doc = _doc([("p", heading), ("p", "正文内容。")], start_row=6)
+    assert (doc.blocks[-2].type, doc.blocks[-2].text) == (BlockType.HEADING, heading)
+
+
+def test_latin_words_keep_one_space_across_a_line_break() -> None:
+    doc = _doc([("lines", "项目采用开源的光学字符识别引擎，版本为PaddleOCR|engine version 3.7 with the small models。")],
+               start_row=6)
+    assert _texts(doc) == ["项目采用开源的光学字符识别引擎，版本为PaddleOCR engine version 3.7 with the small models。"]
+
+
+def test_flush_left_paragraph_after_a_short_line() -> None:
+    doc = _doc([("p", "第一段。"), ("flush", "不缩进的一段文字。")], start_row=6)
+    assert _texts(doc) == ["第一段。", "不缩进的一段文字。"]
