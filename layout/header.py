@@ -13,12 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from layout import patterns
-from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale
-from layout.lines import Row, clean_text, merge_rows, split_wide_gaps
+from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
+from layout.lines import Row, clean_text, merge_rows, split_wide_gaps, tilt_degrees
 from layout.model import Block, BlockType, OcrLine, Page
 
 DOC_NUMBER_MAX_ROWS = 4
 """The doc number, 签发人 and (letter format) marks follow the issuer mark within this many rows."""
+
+MARKER_MAX_CH = 10
+"""The marks above the issuer mark are short (份号 six digits, 机密★1年, 特急, A类); body text is longer."""
 
 TITLE_MAX_ROWS = 4
 """GB/T 9704 titles wrap over 1–3 lines; one more for an OCR split."""
@@ -39,13 +42,18 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
     has_red = any(line.red > 0 for line in page.lines)
     found = []
     for line in page.lines:
-        if line.box.y1 > top or not line.text.strip():
+        if line.box.y1 > top or not line.text.strip() or tilt_degrees(line) >= settings.seal_tilt_deg:
             continue
         tall = line.box.height / scale.line_height
         red_mark = has_red and line.red >= settings.red_min and tall >= settings.large_line_lh
         if red_mark or (not has_red and tall >= settings.huge_line_lh):
             found.append(line)
     if not found:
+        return []
+    # The mark heads the page: only the small marks may stand above it (else it is a seal further down).
+    mark_top = min(line.box.y0 for line in found)
+    if any(line.box.y1 <= mark_top and text_units(line.text) >= MARKER_MAX_CH and line.red < settings.red_min
+           for line in page.lines):
         return []
     # The mark is one band: stop at the first gap of more than 3 mark heights below its first line.
     found.sort(key=lambda ln: ln.box.y0)
