@@ -150,7 +150,8 @@ def _after_sentence_end(block: _Block, b: SourceLine, profile: TextProfile) -> b
         return True  # b (may) fill its line: not an indented first line
     if text_units(b.text) >= profile.full_width - INDENT_CH - FULL_TOL_CH - SHORT_TOL_CH / 2:
         return False  # b has a first line's width: a new paragraph
-    return ends_sentence(b.text)  # b is short: the paragraph's last line (a one-line paragraph is rarer)
+    # b is short: the paragraph's last line, unless it is a stock phrase standing alone (此复。)
+    return ends_sentence(b.text) and not patterns.is_set_phrase(b.text)
 
 
 def continues(block: _Block, b: SourceLine, profile: TextProfile) -> bool:

@@ -25,10 +25,13 @@ STANDARD_LINE_CH = 28.0
 MEASURE_MIN_CH = 8.0
 """Lines shorter than this (headers, dates, signatures) say nothing about the line length."""
 
+WIDE_SHARE = 0.6
+"""Full lines are at least this share of the 90th-percentile width; narrower ones do not vote."""
+
 NEAR_FULL_CH = 2.0
 """A wrapped file's full lines lie within this of its typical width (punctuation squeezing, ASCII runs)."""
 
-WRAPPED_MIN_SHARE = 0.45
+WRAPPED_MIN_SHARE = 0.3
 """At least this share of the measured lines must sit at the typical width for the file to be wrapped."""
 
 LONG_FACTOR = 1.35
@@ -64,9 +67,12 @@ class TextProfile:
 
 
 def _typical_width(widths: Sequence[float]) -> float:
-    counts = Counter(round(w) for w in widths)
+    """The most common width among the wide lines (headers, dates and last lines are narrower)."""
+    ordered = sorted(widths)
+    wide = [w for w in ordered if w >= WIDE_SHARE * ordered[int(0.9 * (len(ordered) - 1))]]
+    counts = Counter(round(w) for w in wide)
     mode = max(counts, key=lambda w: (counts[w], w))
-    near = sorted(w for w in widths if abs(w - mode) <= NEAR_FULL_CH / 2)
+    near = [w for w in wide if abs(w - mode) <= NEAR_FULL_CH / 2]
     return near[len(near) // 2] if near else float(mode)
 
 

@@ -13,7 +13,6 @@ lines made only of punctuation or symbols (stray marks, separators). Every other
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from layout import patterns
@@ -25,6 +24,7 @@ _MD_BOLD_RE = re.compile(r"\*\*|__")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _RULE_RE = re.compile(r"^\s*(?:[-*_=—–─━]\s*){3,}$")
 _INDENT_RE = re.compile(r"^(?:\u3000|[ \t]{2,})")
+_DECORATION = set("-—–─━_=~～*＊#·•・●○■□◆◇★☆▲△|｜/\\+")
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,17 @@ class SourceLine:
 
 
 def is_separator(text: str) -> bool:
-    """A line with no letter, digit or CJK character: a rule, a stray mark, a decoration."""
+    """A rule or a stray mark: a line made only of decoration characters (dashes, bullets, boxes,
+    stars, bars). Punctuation that ends or closes a sentence (`。`, `）`) is text: a wrap can leave it
+    alone on a line."""
+    stripped = "".join(text.split())
+    return bool(stripped) and (bool(_RULE_RE.match(stripped)) or all(ch in _DECORATION for ch in stripped))
+
+
+def is_page_number_line(text: str) -> bool:
+    """A page-number line; `1。` (the tail of a wrapped number and its sentence end) is text."""
     stripped = text.strip()
-    if _RULE_RE.match(stripped):
-        return True
-    return bool(stripped) and not any(unicodedata.category(ch)[0] in "LN" for ch in stripped)
+    return patterns.is_page_number(stripped) and not (stripped[0].isdigit() and stripped[-1] in "。.")
 
 
 def _strip_markup(raw: str) -> tuple[str, int, bool]:
@@ -85,12 +91,12 @@ def read_lines(text: str) -> list[SourceLine]:
         if not raw.strip():
             gap += 1
             continue
-        if patterns.is_page_number(raw) or is_separator(raw):
+        if is_page_number_line(raw) or is_separator(raw):
             removed = True
             continue
         indent = bool(_INDENT_RE.match(raw))
         body, level, bold = _strip_markup(raw)
-        if not body.strip() or patterns.is_page_number(body):
+        if not body.strip() or is_page_number_line(body) or is_separator(body):
             removed = True
             continue
         lines.append(SourceLine(body.strip(), gap, removed, level, bold, indent))
