@@ -197,13 +197,13 @@ def split_title_addressee(text: str) -> tuple[str, str] | None:
 _SET_PHRASE_RES = (
     re.compile(rf"^(?:此复|此函|特此[{CJK}]{{2,4}}|专此[{CJK}]{{2,4}})[。！!]$"),  # 此复。特此通知。
     re.compile(rf"^(?:妥否|当否|以上[{CJK}]{{0,8}})[，,]\s*请[{CJK}]{{1,6}}[。！!]$"),  # 妥否，请批示。
-    re.compile(r"^[^。！？；]{0,20}如下[:：]$"),  # 经研究，现批复如下：
 )
 
 
 def is_set_phrase(text: str) -> bool:
-    """A stock phrase that stands as a paragraph of its own: `此复。`, `特此通知。`, `妥否，请批示。`,
-    `经研究，现批复如下：`."""
+    """A closing stock phrase that stands as a paragraph of its own: `此复。`, `特此通知。`, `妥否，请批示。`.
+
+    (`…现批复如下：` is not one: it ends the opening paragraph.)"""
     compact = re.sub(r"\s+", "", text)
     return any(pattern.match(compact) for pattern in _SET_PHRASE_RES)
 
