@@ -5,8 +5,8 @@ text alone, reasoning from how GB/T 9704 documents are printed:
 
 1. a block that is complete by its kind (a marker, the doc number, a date, a note, a heading standing on
    its own, a line the converter marked as a heading…) ends;
-2. a line that starts a block by its kind (a heading marker, a date, 抄送/印发, 联系人, an addressee…)
-   starts one, unless `a` is a full line cut mid-sentence (a wrap can put `一，` at a line start);
+2. a line that starts a block by its kind (a heading marker, a date, 抄送/印发, 联系人; an addressee
+   after a line ending like a title) starts one, unless `a` is a full line cut mid-sentence (a wrap can put `一，` at a line start);
 3. a line cut without sentence-final punctuation continues (a page break mid-sentence), unless it is
    short: only the last line of a block ends before the line's end;
 4. a line ending a sentence: where blank lines are informative, a blank line ends the paragraph; in a
@@ -110,7 +110,6 @@ def starts_block(line: SourceLine) -> bool:
         or patterns.is_contact(text)
         or patterns.is_note(text)
         or patterns.is_attachment(text)
-        or patterns.is_addressee(text)
         or is_doc_number_line(text)
     )
 
@@ -162,9 +161,9 @@ def continues(block: _Block, b: SourceLine, profile: TextProfile) -> bool:
     if is_complete(block.text, block.last, profile):
         return False
     a_ends = ends_sentence(block.last.text)
+    if patterns.is_addressee(b.text) and patterns.ends_like_title(block.text):
+        return False  # the title, then the addressee (in the body, `…如下：` looks like one too)
     if starts_block(b):
-        if patterns.is_addressee(b.text) and patterns.ends_like_title(block.text):
-            return False  # the title, then the addressee on the next line
         return not (a_ends or b.marked_heading or _is_short(block.last, profile))
     if a_ends:
         return _after_sentence_end(block, b, profile)
