@@ -28,6 +28,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--queue", help="queue name (default: GONGWEN_QUEUE or 'gongwen')")
     parser.add_argument("--redis-url", help="Redis URL (default: GONGWEN_REDIS_URL)")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--check", action="store_true",
+                        help="health check: exit 0 if a live worker of this host is registered, else 1")
     parser.set_defaults(handler=run)
 
 
@@ -62,6 +64,23 @@ def run_worker(settings: Settings, *, processes: int = 1, burst: bool = False, l
     return 0
 
 
+def check_local_worker(settings: Settings) -> int:
+    """0 when a worker on this host (container) is registered on the queue and heartbeating, else 1."""
+    import socket
+
+    from rq import Worker
+
+    from workers.queue import connect, make_queue
+
+    queue = make_queue(settings, connect(settings))
+    host = socket.gethostname()
+    alive = [w for w in Worker.all(queue=queue) if w.hostname == host]
+    print(f"{len(alive)} worker(s) of {host} registered on queue {settings.queue_name}")
+    return 0 if alive else 1
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.check:
+        return check_local_worker(settings_from_args(args))
     return run_worker(settings_from_args(args), processes=args.processes, burst=args.burst,
                       log_level=args.log_level)
