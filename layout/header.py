@@ -52,8 +52,9 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
         return []
     # The mark heads the page: only the small marks may stand above it (else it is a seal further down).
     mark_top = min(line.box.y0 for line in found)
-    if any(line.box.y1 <= mark_top and text_units(line.text) >= MARKER_MAX_CH and line.red < settings.red_min
-           for line in page.lines):
+    margin = page.height * settings.margin_zone  # running heads live there
+    if any(margin <= line.box.y1 <= mark_top and text_units(line.text) >= MARKER_MAX_CH
+           and line.red < settings.red_min for line in page.lines):
         return []
     # The mark is one band: stop at the first gap of more than 3 mark heights below its first line.
     found.sort(key=lambda ln: ln.box.y0)

@@ -60,6 +60,7 @@ class Typesetter:
     skew: float = 0.0  # x shift per px of y (skew residue)
     page_numbers: str = "— {} —"
     running_head: str | None = None
+    rows: int = ROWS  # printed lines per page
     pages: list[list[OcrLine]] = field(default_factory=lambda: [[]])
     row: int = 0
 
@@ -75,7 +76,7 @@ class Typesetter:
 
     def _next_row(self, rows: int = 1) -> None:
         self.row += rows
-        if self.row >= ROWS:
+        if self.row >= self.rows:
             self.new_page()
 
     def new_page(self) -> None:
@@ -117,8 +118,8 @@ class Typesetter:
                 width = text_units(label) * CH
                 x0 = RIGHT - CH - width if index % 2 else LEFT + CH
                 extra.append(ocr_line(label, x0 + dx, TOP + ROWS * PITCH + 60, page=index))
-            if self.running_head and index > 1:
-                extra.append(ocr_line(self.running_head, LEFT + dx, 120, page=index, ch=24, h=26))
+            if self.running_head:
+                extra.append(ocr_line(self.running_head, LEFT + dx, 60, page=index, ch=24, h=26))
             result.append(make_page(index, lines + extra))
         assert total == len(result)
         return result
@@ -128,8 +129,12 @@ def typeset(roles: Sequence[tuple[str, str]], **options: object) -> list[Page]:
     """Pages for a `.gw`-like list of (role, text), laid out to GB/T 9704 (simplified)."""
     ts = Typesetter(**options)  # type: ignore[arg-type]
     for role, text in roles:
-        if role == "marker":
-            ts.put(text, LEFT, y=120.0 + 40 * sum(1 for r, _ in roles[: roles.index((role, text))] if r == role))
+        before = [r for r, _ in roles[: roles.index((role, text))]]
+        if role == "marker" and "issuer_mark" in before:  # letter format: under the mark, left
+            after_mark = before[before.index("issuer_mark"):]
+            ts.put(text, LEFT + 3 * CH * after_mark.count("marker"), y=ts._y())
+        elif role == "marker":
+            ts.put(text, LEFT, y=120.0 + 40 * sum(1 for r in before if r == role))
         elif role == "issuer_mark":
             ts.centred(text, ch=80, h=90, red=0.92, advance=2)
         elif role == "doc_number":

@@ -1,0 +1,121 @@
+"""End to end on synthetic pages: every ground-truth document of fixtures/texts typeset and rebuilt.
+
+The typesetter (`layout_typeset`) is deliberately simpler than the corpus renderer; these tests pin the
+rules down on clean geometry (odd/even offsets, skew residue, page-number forms, running heads, split
+fragments), and the replay test (`test_layout_replay.py`) measures them on real OCR lines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from layout_typeset import CH, typeset
+
+from bench import metrics
+from fixtures.gw import load_gw
+from layout import build_document, document_to_dict, render_markdown, render_text
+from layout.model import Box, OcrLine, Page
+
+TEXTS = sorted((Path(__file__).parents[2] / "fixtures" / "texts").glob("*.gw"))
+
+
+def _split_fragments(pages: list[Page], every: int) -> list[Page]:
+    """Split every `every`-th line into two fragments with a small gap, as the detector sometimes does."""
+    result = []
+    for page in pages:
+        lines: list[OcrLine] = []
+        for index, line in enumerate(page.lines):
+            if index % every or len(line.text) < 6:
+                lines.append(line)
+                continue
+            cut = len(line.text) // 2
+            ratio = cut / len(line.text)
+            mid = line.box.x0 + line.box.width * ratio
+            lines.append(dataclasses.replace(line, text=line.text[:cut], box=Box(line.box.x0, line.box.y0, mid - 3,
+                                                                                  line.box.y1)))
+            lines.append(dataclasses.replace(line, text=line.text[cut:], box=Box(mid + 3, line.box.y0 + 2,
+                                                                                  line.box.x1, line.box.y1 + 2)))
+        result.append(dataclasses.replace(page, lines=tuple(lines)))
+    return result
+
+
+VARIANTS = {
+    "plain": {},
+    "offsets": {"odd_dx": 18.0, "even_dx": -30.0},
+    "skew": {"skew": 0.005},
+    "dash_numbers": {"page_numbers": "－{}－"},
+    "bare_numbers": {"page_numbers": "{}"},
+    "dot_numbers": {"page_numbers": "·{}·"},
+    "running_head": {"running_head": "渝北区卫生健康委员会文件汇编"},
+    "fragments": {},
+    "short_pages": {"rows": 15},
+    "long_pages": {"rows": 23, "odd_dx": -10.0, "even_dx": 25.0},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("path", TEXTS, ids=[p.stem for p in TEXTS])
+def test_ground_truth_document_comes_back(path: Path, variant: str) -> None:
+    truth = load_gw(path)
+    pages = typeset([(line.role, line.text) for line in truth.lines], **VARIANTS[variant])
+    if variant == "fragments":
+        pages = _split_fragments(pages, 3)
+    doc = build_document(pages)
+    hyp = render_text(doc)
+    assert metrics.normalise(hyp) == metrics.normalise(truth.truth_text)
+    fields = document_to_dict(doc)["fields"]
+    assert {k: v for k, v in metrics.field_matches(fields, truth.fields).items() if not v} == {}
+
+
+def test_markdown_and_json() -> None:
+    truth = load_gw(next(p for p in TEXTS if p.stem == "sample_reply"))
+    doc = build_document(typeset([(line.role, line.text) for line in truth.lines], rows=17))
+    md = render_markdown(doc)
+    assert f"# {doc.fields.title}\n" in md
+    assert "\n## 一、关于基层医疗机构用药限制大，药品种类不足\n" in md
+    assert "\n### （一）完善用药衔接机制\n" in md
+    assert "\n\n重庆市渝北区卫生健康委员会文件\n" in "\n\n" + md
+    data = document_to_dict(doc)
+    json.dumps(data, ensure_ascii=False)
+    assert data["text"] == render_text(doc)
+    assert data["fields"]["date"] == "2024-05-15"
+    across = next(b for b in data["blocks"] if len(b["pages"]) == 2)
+    assert {line["page"] for line in across["lines"]} == set(across["pages"])
+
+
+def test_empty_input() -> None:
+    assert render_text(build_document([])) == ""
+    assert build_document([Page(1, 1240, 1754)]).blocks == ()
+
+
+def test_layout_is_fast() -> None:
+    truth = load_gw(max(TEXTS, key=lambda p: p.stat().st_size))
+    pages = typeset([(line.role, line.text) for line in truth.lines])
+    best = min(_timed(pages) for _ in range(3))
+    assert best / len(pages) < 0.020  # SPEC/issue: under 20 ms a page
+
+
+def _timed(pages: list[Page]) -> float:
+    start = time.perf_counter()
+    build_document(pages)
+    return time.perf_counter() - start
+
+
+def test_import_layout_loads_no_heavy_dependency() -> None:
+    code = ("import sys, layout, layout.geometry, layout.lines, layout.header, layout.body, layout.tail, "
+            "layout.fields, layout.render, layout.serial; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('cv2', 'numpy', 'paddle', 'paddleocr', 'paddlex', 'fastapi', 'redis', 'rq', 'onnxruntime')]; "
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_char_width_unit_of_the_typesetter() -> None:
+    assert CH == 33.0
