@@ -8,8 +8,9 @@ HTTP status of the `workers.errors` class (or of `ApiError` for API-only conditi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from redis import Redis
 from rq import Queue
@@ -38,15 +39,19 @@ class AppState:
 class ApiError(Exception):
     """An error only the HTTP interface has (unknown id, not finished yet…)."""
 
-    def __init__(self, status: int, code: str, message: str, **extra: object) -> None:
+    def __init__(self, http_status: int, code: str, message: str, **extra: object) -> None:
         super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
+        self.http_status, self.code, self.message, self.extra = http_status, code, message, extra
 
 
 def state(request: Request) -> AppState:
     """FastAPI dependency: the process's AppState."""
     app_state: AppState = request.app.state.gongwen
     return app_state
+
+
+State = Annotated[AppState, Depends(state)]
+"""Route parameter type: `app: State` gives the process's AppState."""
 
 
 def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
@@ -60,4 +65,4 @@ async def handle_gongwen_error(request: Request, exc: Exception) -> JSONResponse
 
 async def handle_api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(error_body(exc.code, exc.message, **exc.extra), status_code=exc.status)
+    return JSONResponse(error_body(exc.code, exc.message, **exc.extra), status_code=exc.http_status)

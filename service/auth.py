@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import Depends, Request
+from fastapi import Request
 
-from service.app import ApiError, AppState, state
+from service.app import ApiError, State
 
 
-def require_api_key(request: Request, app: AppState = Depends(state)) -> str | None:
+def require_api_key(request: Request, app: State) -> str | None:
     """FastAPI dependency on every /v1 route; returns the key used (None when auth is off)."""
     keys = app.settings.api_keys
     if not keys:

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rq import Queue, Worker
 
 from workers.settings import Settings
@@ -17,7 +19,7 @@ from workers.stats import SECONDS_PER_PAGE_BUCKETS, read_stats
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def _family(name: str, kind: str, help_text: str, samples: list[tuple[str, float]]) -> list[str]:
+def _family(name: str, kind: str, help_text: str, samples: Sequence[tuple[str, float]]) -> list[str]:
     lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
     lines += [f"{sample} {value:g}" for sample, value in samples]
     return lines
@@ -45,7 +47,7 @@ def render_metrics(queue: Queue, settings: Settings) -> str:
                      [("gongwen_pages_processed_total", stats.pages_total)])
     lines += _family("gongwen_documents_processed_total", "counter", "Documents converted.",
                      [("gongwen_documents_processed_total", stats.documents_total)])
-    hist = [(f'gongwen_seconds_per_page_bucket{{le="{le}"}}', n) for le, n in zip(les, stats.bucket_counts)]
+    hist: list[tuple[str, float]] = [(f'gongwen_seconds_per_page_bucket{{le="{le}"}}', n) for le, n in zip(les, stats.bucket_counts)]
     hist += [("gongwen_seconds_per_page_sum", stats.seconds_sum),
              ("gongwen_seconds_per_page_count", stats.pages_observed)]
     lines += _family("gongwen_seconds_per_page", "histogram", "Conversion seconds per page.", hist)

@@ -9,13 +9,21 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from service.app import ApiError, AppState, state
+from service.app import ApiError, AppState, State
 from service.auth import require_api_key
 from workers import defaults
 from workers.errors import GongwenError, InputError, InputTooLarge
 from workers.intake import count_pages
-from workers.queue import (Submission, conversion_options, fetch_job, load_batch, new_id, reap_abandoned,
-                           save_batch, submit)
+from workers.queue import (
+    Submission,
+    conversion_options,
+    fetch_job,
+    load_batch,
+    new_id,
+    reap_abandoned,
+    save_batch,
+    submit,
+)
 from workers.status import JobState, describe_job, job_state
 from workers.storage import StoredUpload
 
@@ -50,10 +58,10 @@ def _max_bytes(app: AppState) -> int:
 @router.post("/documents", status_code=202, summary="Submit one scan (PDF, TIFF, PNG, JPEG)")
 def post_document(
     request: Request,
+    app: State,
     file: Annotated[UploadFile, File(description="the scan")],
     format: Annotated[OutputFormat, Form(description="format of the result_url (all three are made)")] = "text",
     dpi: Annotated[int | None, Form(description="PDF render resolution; default from settings")] = None,
-    app: AppState = Depends(state),
 ) -> JSONResponse:
     """Streams the upload into storage and queues one job. The same bytes with the same options
     return the existing job (200, `deduplicated: true`) instead of converting again."""
@@ -96,10 +104,10 @@ def _expand(app: AppState, upload: UploadFile) -> list[tuple[str, StoredUpload |
 @router.post("/batches", status_code=202, summary="Submit many scans (files and/or zip archives)")
 def post_batch(
     request: Request,
+    app: State,
     files: Annotated[list[UploadFile], File(description="scans and/or .zip archives of scans")],
     format: Annotated[OutputFormat, Form()] = "text",
     dpi: Annotated[int | None, Form()] = None,
-    app: AppState = Depends(state),
 ) -> JSONResponse:
     """One job per document; a document that cannot be accepted is listed with its error and
     does not stop the others."""
@@ -131,7 +139,7 @@ def post_batch(
 
 
 @router.get("/batches/{batch_id}", summary="Per-document states and counts of a batch")
-def get_batch(batch_id: str, request: Request, app: AppState = Depends(state)) -> dict[str, Any]:
+def get_batch(batch_id: str, request: Request, app: State) -> dict[str, Any]:
     items = load_batch(app.redis, app.settings, batch_id)
     if items is None:
         raise ApiError(404, "not_found", f"no batch {batch_id}")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from rq.job import Job
 
-from service.app import ApiError, AppState, state
+from service.app import ApiError, AppState, State
 from service.auth import require_api_key
 from workers.queue import fetch_job, reap_abandoned, request_cancel
 from workers.status import JobState, describe_job, job_state
@@ -28,7 +28,7 @@ def _job(app: AppState, job_id: str) -> Job:
 
 
 @router.get("/{job_id}", name="get_job", summary="State, progress, timings and error of a job")
-def get_job(job_id: str, request: Request, app: AppState = Depends(state)) -> dict[str, Any]:
+def get_job(job_id: str, request: Request, app: State) -> dict[str, Any]:
     view = describe_job(_job(app, job_id))
     view["result_url"] = f"{request.url_for('get_result', job_id=job_id)}?format=text"
     return view
@@ -37,12 +37,12 @@ def get_job(job_id: str, request: Request, app: AppState = Depends(state)) -> di
 @router.get("/{job_id}/result", name="get_result", summary="The result: text, Markdown or JSON (SPEC)",
             responses={404: {"description": "unknown job"}, 409: {"description": "not finished"},
                        410: {"description": "result expired"}})
-def get_result(job_id: str, format: Annotated[Literal["text", "md", "json"], Query()] = "text",
-               app: AppState = Depends(state)) -> Response:
+def get_result(job_id: str, app: State,
+               format: Annotated[Literal["text", "md", "json"], Query()] = "text") -> Response:
     job = _job(app, job_id)
     view = describe_job(job)
     if view["status"] != JobState.FINISHED.value:
-        raise ApiError(409, "not_finished", f"job {job_id} is {view['status']}", status=view["status"],
+        raise ApiError(409, "not_finished", f"job {job_id} is {view['status']}", job_status=view["status"],
                        job_error=view["error"])
     key = str(job.meta.get("result_key", ""))
     if not key or not app.storage.has_result(key):
@@ -52,11 +52,11 @@ def get_result(job_id: str, format: Annotated[Literal["text", "md", "json"], Que
 
 @router.delete("/{job_id}", summary="Cancel a queued or running job",
                responses={409: {"description": "already ended"}})
-def delete_job(job_id: str, app: AppState = Depends(state)) -> dict[str, Any]:
+def delete_job(job_id: str, app: State) -> dict[str, Any]:
     """A queued job is canceled at once; a running one stops at its next page (state `canceled`)."""
     job = _job(app, job_id)
     if not request_cancel(app.redis, app.settings, job):
         raise ApiError(409, "already_ended", f"job {job_id} is {job_state(job).value}",
-                       status=job_state(job).value)
+                       job_status=job_state(job).value)
     job.refresh()
     return {"id": job_id, "status": job_state(job).value, "cancel_requested": True}

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from redis.exceptions import RedisError
 from rq import Worker
 
-from service.app import ApiError, AppState, state
+from service.app import ApiError, State
 from service.auth import require_api_key
 from service.metrics import CONTENT_TYPE, render_metrics
 from workers.storage import MEDIA_TYPES
@@ -24,7 +24,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="Redis reachable and at least one worker registered")
-def readyz(app: AppState = Depends(state)) -> JSONResponse:
+def readyz(app: State) -> JSONResponse:
     try:
         app.redis.ping()
         workers = Worker.count(queue=app.queue)
@@ -36,7 +36,7 @@ def readyz(app: AppState = Depends(state)) -> JSONResponse:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
-def metrics(app: AppState = Depends(state)) -> Response:
+def metrics(app: State) -> Response:
     return Response(render_metrics(app.queue, app.settings), media_type=CONTENT_TYPE)
 
 

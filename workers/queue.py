@@ -49,6 +49,10 @@ def make_queue(settings: Settings, connection: Redis) -> Queue:
     return Queue(settings.queue_name, connection=connection, serializer=JSONSerializer)
 
 
+def as_text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def key(settings: Settings, *parts: str) -> str:
     return ":".join(("gongwen", settings.queue_name, *parts))
 
@@ -96,7 +100,7 @@ def submit(connection: Redis, settings: Settings, storage: Storage, upload: Stor
     for _ in range(3):  # the claimed job may vanish between GET and fetch: try again
         existing = connection.get(dedupe)
         if existing is not None:
-            job = fetch_job(connection, existing.decode())
+            job = fetch_job(connection, as_text(existing))
             if job is not None and job.get_status() in LIVE_STATUSES:
                 return Submission(job.id, job.get_status().value, True, int(job.meta.get("pages", pages)))
             connection.delete(dedupe)

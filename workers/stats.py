@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-from workers.queue import key
+from workers.queue import as_text, key
 from workers.settings import Settings
 
 SECONDS_PER_PAGE_BUCKETS: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0, 60.0)
@@ -48,7 +48,7 @@ def record_document(connection: Redis, settings: Settings, *, pages: int, second
 
 
 def read_stats(connection: Redis, settings: Settings) -> PageStats:
-    raw = {k.decode(): v.decode() for k, v in connection.hgetall(_stats_key(settings)).items()}
+    raw = {as_text(k): as_text(v) for k, v in connection.hgetall(_stats_key(settings)).items()}
     observed = int(raw.get("pages_observed", 0))
     buckets = tuple(int(raw.get(f"le_{bound}", 0)) for bound in SECONDS_PER_PAGE_BUCKETS) + (observed,)
     return PageStats(

@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import IO, Literal
 
 from workers.errors import InputTooLarge, StorageFull
 
@@ -97,7 +97,7 @@ class Storage:
 
     # -- uploads ---------------------------------------------------------------------------------
 
-    def save_stream(self, source: BinaryIO, *, max_bytes: int) -> StoredUpload:
+    def save_stream(self, source: IO[bytes], *, max_bytes: int) -> StoredUpload:
         """Copy `source` into storage chunk by chunk, hashing on the way; refuse more than max_bytes."""
         return self.save_chunks(iter(lambda: source.read(CHUNK_BYTES), b""), max_bytes=max_bytes)
 

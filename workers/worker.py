@@ -32,6 +32,7 @@ import time
 from types import TracebackType
 from typing import Any
 
+from redis.exceptions import RedisError
 from rq import SimpleWorker
 from rq.exceptions import AbandonedJobError
 from rq.executions import Execution
@@ -39,8 +40,6 @@ from rq.job import Job
 from rq.queue import Queue
 from rq.serializers import JSONSerializer
 from rq.timeouts import BaseTimeoutException
-
-from redis.exceptions import RedisError
 
 from workers import defaults
 from workers.errors import GongwenError, OcrTimeout

@@ -77,7 +77,7 @@ def run_batch(settings: Settings, directory: Path, out: Path, *, fmt: str = "tex
 
     from workers.errors import GongwenError
     from workers.intake import count_pages
-    from workers.queue import conversion_options, connect, fetch_job, make_queue, reap_abandoned, submit
+    from workers.queue import connect, conversion_options, fetch_job, make_queue, reap_abandoned, submit
     from workers.status import JobState, describe_job, job_state
     from workers.storage import Storage
 
