@@ -71,10 +71,10 @@ def read_header(texts: Sequence[str]) -> tuple[list[Block], int]:
     while index < len(scan):
         text = scan[index]
         glued = patterns.split_title_addressee(text)
-        if patterns.is_addressee(text) and patterns.heading_level(text) is None:
-            return blocks + _title_block(title) + [Block(BlockType.ADDRESSEE, text)], index + 1
         if glued is not None:
             return blocks + _title_block([*title, glued[0]]) + [Block(BlockType.ADDRESSEE, glued[1])], index + 1
+        if patterns.is_addressee(text) and patterns.heading_level(text) is None:
+            return blocks + _title_block(title) + [Block(BlockType.ADDRESSEE, text)], index + 1
         if patterns.is_marker(text):
             blocks.append(Block(BlockType.MARKER, text))
         elif is_doc_number_line(text):
