@@ -252,6 +252,22 @@ def is_date_line(text: str) -> bool:
     return bool(found) and find_date(compact) is not None
 
 
+_ANY_YEAR_DATE_LINE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+
+
+def misread_date_line(text: str) -> tuple[str, int, int] | None:
+    """(year digits, month, day) of a whole-line Arabic date whose year is no plausible year.
+
+    OCR misreads a digit under a seal (`8024年5月15日`); the caller decides the year from other evidence.
+    None for a plausible date or anything else.
+    """
+    found = _ANY_YEAR_DATE_LINE_RE.match(re.sub(r"\s+", "", text))
+    if not found or found.group("y").startswith(("19", "20")):
+        return None
+    month, day = int(found.group("m")), int(found.group("d"))
+    return (found.group("y"), month, day) if _iso(2000, month, day) else None
+
+
 # --- 版记: cc and printed line -------------------------------------------------------------------------
 
 _CC_RE = re.compile(r"^\s*抄\s*送\s*[:：]")
