@@ -22,7 +22,7 @@ from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, me
 from layout.header import find_issuer_lines, read_header
 from layout.lines import Row, is_seal_text, merge_rows, remove_furniture
 from layout.model import Box, Document, OcrLine, Page, Seal
-from layout.tail import classify_groups
+from layout.tail import classify_groups, document_years
 
 
 def _seals(page: Page, seal_lines: Sequence[OcrLine]) -> tuple[Seal, ...]:
@@ -67,7 +67,9 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
     geometry = measure_frames(body_boxes, scale, settings)
     header = read_header(rows_by_page[pages[0].number], issuer, geometry, settings)
     rest = list(header.rest) + [row for page in pages[1:] for row in rows_by_page[page.number]]
-    blocks = header.blocks + tuple(classify_groups(group_rows(rest, geometry, settings), geometry, settings))
+    years = document_years([block.text for block in header.blocks])
+    groups = group_rows(rest, geometry, settings)
+    blocks = header.blocks + tuple(classify_groups(groups, geometry, settings, years))
     return Document(
         blocks=blocks,
         fields=extract_fields(blocks),

@@ -38,12 +38,40 @@ def _typed(kind: BlockType, rows: Sequence[Row], text: str | None = None) -> Blo
                  lines=tuple(part for row in rows for part in row.parts))
 
 
-def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry) -> int | None:
+def repair_date_year(text: str, known_years: Sequence[int]) -> str:
+    """A date line whose year OCR misread (`8024年5月15日` under a seal) takes the one year of the
+    document (doc number, 印发 date) that differs from it in a single digit; otherwise it stays as read."""
+    misread = patterns.misread_date_line(text)
+    if misread is None:
+        return text
+    digits, month, day = misread
+    close = {y for y in known_years if sum(a != b for a, b in zip(str(y), digits, strict=True)) == 1}
+    return f"{close.pop()}年{month}月{day}日" if len(close) == 1 else text
+
+
+def document_years(texts: Sequence[str]) -> list[int]:
+    """Years the document states elsewhere: in its doc number (〔2024〕) and its 印发 date."""
+    years = []
+    for text in texts:
+        number = patterns.find_doc_number(text)
+        printed = patterns.split_printed(text)
+        for found in (number[number.find("〔") + 1:number.find("〔") + 5] if number else None,
+                      printed[1][:4] if printed and printed[1] else None):
+            if found and found.isdigit():
+                years.append(int(found))
+    return years
+
+
+def _is_date(text: str, known_years: Sequence[int]) -> bool:
+    return patterns.is_date_line(repair_date_year(text, known_years))
+
+
+def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry, known_years: Sequence[int]) -> int | None:
     """Index of the 成文日期: the last single-line date group not flush left."""
     for index in range(len(groups) - 1, -1, -1):
         group = groups[index]
         text = join_rows(group)
-        if len(group) == 1 and patterns.is_date_line(text):
+        if len(group) == 1 and _is_date(text, known_years):
             row = group[0]
             if geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH:
                 return index
@@ -98,9 +126,13 @@ def _tail_kind(text: str) -> BlockType | None:
 
 
 def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
-                    settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Block]:
-    """Typed blocks for the body and tail groups, in reading order."""
-    date_index = _find_date(groups, geometry)
+                    settings: LayoutSettings = DEFAULT_SETTINGS, known_years: Sequence[int] = ()) -> list[Block]:
+    """Typed blocks for the body and tail groups, in reading order.
+
+    `known_years`: years stated in the header (doc number); the 印发 date among the groups adds its own.
+    """
+    known_years = [*known_years, *document_years([join_rows(group) for group in groups])]
+    date_index = _find_date(groups, geometry, known_years)
     signature_start = _signature_start(groups, date_index, geometry) if date_index is not None else len(groups)
     blocks: list[Block] = []
     index = 0
@@ -111,7 +143,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         if date_index is not None and signature_start <= index < date_index:
             blocks.append(_typed(BlockType.SIGNATURE, group, re.sub(r"\s+", "", text)))
         elif index == date_index:
-            blocks.append(_typed(BlockType.DATE, group, re.sub(r"\s+", "", text)))
+            blocks.append(_typed(BlockType.DATE, group, repair_date_year(re.sub(r"\s+", "", text), known_years)))
         elif patterns.is_attachment(text):
             found, index = _attachment_blocks(groups, index, signature_start if index < signature_start
                                               else len(groups))

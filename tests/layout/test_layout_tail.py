@@ -10,6 +10,7 @@ from layout_typeset import CH, LEFT, RIGHT, Typesetter, ocr_line
 from layout import build_document, render_text
 from layout.geometry import text_units
 from layout.model import Block, BlockType, Box, Document, OcrLine, Seal
+from layout.tail import repair_date_year
 
 FILLER = "为深入贯彻落实基层卫生健康工作要求，进一步提升基层医疗卫生服务能力，现将有关事项通知如下，请认真抓好落实。"
 
@@ -151,3 +152,31 @@ def test_unclassified_blocks_keep_their_text() -> None:
     ts = _ts()
     doc = build_document(ts.finish())
     assert all(isinstance(b, Block) and b.type is BlockType.PARAGRAPH for b in doc.blocks)
+
+
+@pytest.mark.parametrize(
+    ("read", "years", "expected"),
+    [
+        ("8024年5月15日", [2024], "2024年5月15日"),  # one digit off the doc number's year
+        ("8024年5月15日", [2024, 2023], "2024年5月15日"),
+        ("8084年5月15日", [2024], "8084年5月15日"),  # two digits off: left as read
+        ("8024年5月15日", [], "8024年5月15日"),  # no evidence: left as read
+        ("2024年5月15日", [2023], "2024年5月15日"),  # plausible dates are never touched
+    ],
+)
+def test_repair_date_year(read: str, years: list[int], expected: str) -> None:
+    assert repair_date_year(read, years) == expected
+
+
+def test_date_misread_under_the_seal_takes_the_documents_year() -> None:
+    ts = Typesetter()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
+    ts.centred("某府发〔2024〕3号", advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    ts.right("某某市人民政府", 5)
+    ts.right("8024年5月15日", 4)
+    doc = build_document(ts.finish())
+    assert doc.fields.date == "2024-05-15"
+    assert render_text(doc).splitlines()[-1] == "2024年5月15日"
