@@ -30,6 +30,12 @@ INK_KERNEL_PX = 15
 """Black-hat window on the measuring view (≈ 0.8 character): strokes are ink, scan borders and shading are not."""
 INK_MIN_CONTRAST = 40
 """A measuring-view pixel is ink when it is this much darker than its local background (grey levels)."""
+RULE_MIN_LENGTH_PX = 80
+"""Ink components longer than this on the measuring view (≈ 4 body characters) may be rules or frames..."""
+RULE_MAX_THICKNESS_PX = 6.0
+"""...a straight one when thinner than this (≈ 1/3 character; touching characters make a line-high run)..."""
+FRAME_MAX_FILL = 0.1
+"""...a frame, page edge, ring or grid when it inks less than this share of its bounding box (text: ≥ 0.2)."""
 MAX_SKEW_DEG = 15.0
 """Search range: scanners and phone photos of flat pages stay within it."""
 COARSE_STEP_DEG = 0.5
@@ -85,7 +91,32 @@ def measuring_view(image: np.ndarray) -> MeasuringView:
     ink = contrast >= INK_MIN_CONTRAST
     if small.ndim == 3:
         ink &= red_mask(small) == 0
-    return MeasuringView(ink=ink, scale=scale)
+    return MeasuringView(ink=_drop_rules(ink), scale=scale)
+
+
+def _drop_rules(ink: np.ndarray) -> np.ndarray:
+    """The ink without long line-like components: rules, frames, table grids, page edges, scanner streaks.
+
+    One straight line puts hundreds of pixels into a single profile bin and would outweigh the text —
+    a vertical page edge alone can make an upright sparse page look sideways.
+    """
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
+    long_ones = np.flatnonzero(
+        np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) > RULE_MIN_LENGTH_PX
+    )
+    drop = []
+    for label in long_ones[long_ones > 0]:  # 0 is the background
+        x, y, w, h, area = stats[label, :5]
+        if area < FRAME_MAX_FILL * w * h:
+            drop.append(label)
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == label)
+        (_, _), (side_a, side_b), _ = cv2.minAreaRect(np.stack([xs, ys], axis=1).astype(np.float32))
+        if min(side_a, side_b) < RULE_MAX_THICKNESS_PX:
+            drop.append(label)
+    if not drop:
+        return ink
+    return ink & ~np.isin(labels, drop)
 
 
 def _centred_points(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

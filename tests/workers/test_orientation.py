@@ -112,3 +112,34 @@ def test_classifier_session_is_loaded_once_per_process(classifier: OrientationCl
     assert other.model_path == classifier.model_path
     assert other.model_path.name == CLS_MODEL_FILE and other.model_path.is_file()
     assert _session(other.model_path) is _session(classifier.model_path)
+
+
+def _with_page_edges(page: np.ndarray) -> np.ndarray:
+    """Dark scanner border on the left, paper-edge shadows on three sides joined into a frame."""
+    framed = page.copy()
+    h, w = framed.shape[:2]
+    framed[:, :10] = 0
+    cv2.line(framed, (25, 30), (25, h - 1), (60, 60, 60), 6)
+    cv2.line(framed, (w - 25, 30), (w - 25, h - 1), (60, 60, 60), 6)
+    cv2.line(framed, (25, 30), (w - 25, 30), (60, 60, 60), 6)
+    return framed
+
+
+@pytest.mark.parametrize("angle", [0.0, 2.0])
+def test_page_edges_do_not_make_a_sparse_page_sideways(
+    make_page: Any, turn: Turn, classifier: OrientationClassifier, angle: float
+) -> None:
+    page, _ = make_page(body_rows=2)
+    prepared = prepare_page(turn(_with_page_edges(page), angle), page=1, orientation=classifier)
+    assert prepared.rotation == 0
+    assert abs(prepared.skew + angle) <= 0.3
+
+
+@pytest.mark.parametrize("rotation", [0, 180])
+def test_grey_scan_with_a_grey_seal(make_page: Any, turn: Turn, classifier: OrientationClassifier, rotation: int) -> None:
+    page, _ = make_page(body_rows=3, offset=5)
+    grey = cv2.cvtColor(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)  # seal and title now grey
+    prepared = prepare_page(turn(_scan(grey, rotation), 4.0), page=1, orientation=classifier)
+    assert prepared.rotation == rotation
+    assert abs(prepared.skew + 4.0) <= 0.3
+    assert not prepared.red_mask.any()
