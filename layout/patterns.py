@@ -192,6 +192,20 @@ def split_title_addressee(text: str) -> tuple[str, str] | None:
     return found.group("title").strip(), found.group("addressee").strip()
 
 
+# --- issuing bodies -------------------------------------------------------------------------------------
+
+_BODY_RE = re.compile(
+    rf"^[{CJK}（）()]{{2,30}}(?:委员会|人民政府|政府|办公厅|办公室|指挥部|领导小组|局|厅|委|部|院|署|办|处|中心|公司|集团"
+    rf"|学校|大学|协会|学会|联合会|总会|工会|法院|检察院|管委会|街道|社区|党组|党委)$"
+)
+
+
+def looks_like_body(text: str) -> bool:
+    """True when `text` is the name of an organisation (`浙江省教育厅`, `XX市防汛抗旱指挥部`): how a
+    signature line, an issuer mark without 文件, or a 抄送 item reads."""
+    return bool(_BODY_RE.match(re.sub(r"\s+", "", text)))
+
+
 # --- set phrases --------------------------------------------------------------------------------------
 
 _SET_PHRASE_RES = (
