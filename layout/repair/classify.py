@@ -17,7 +17,14 @@ from layout.body import is_run_in
 from layout.geometry import text_units
 from layout.lines import clean_text
 from layout.model import Block, BlockType
-from layout.repair.joining import Chunk, ends_sentence, is_doc_number_line, is_issuer_line
+from layout.repair.joining import (
+    SIGNATURE_MAX_LINES,
+    Chunk,
+    ends_sentence,
+    is_doc_number_line,
+    is_issuer_line,
+    is_signature_like,
+)
 
 HEADER_SCAN_MAX = 12
 """The header holds at most this many blocks (markers, a joint issuer mark, doc number, title lines)."""
@@ -25,13 +32,6 @@ HEADER_SCAN_MAX = 12
 TITLE_MAX_CH = 90.0
 """A title is at most three lines of the 2号 title type (about 22 advances each), with some slack."""
 
-SIGNATURE_MAX_CH = 30.0
-"""A signature line is one body's name: shorter than a printed line."""
-
-SIGNATURE_MAX_LINES = 4
-"""A joint issue signs with at most this many bodies above the date."""
-
-_SIGNATURE_FORBIDDEN = "，。；：！？,;:!?"
 _ITEM_RE = re.compile(r"^\s*\d{1,2}\s*[.．、]")
 _SIGNER_SPLIT_RE = re.compile(r"\s*(?=签\s*发\s*人\s*[:：])")
 
@@ -91,22 +91,13 @@ def read_header(texts: Sequence[str]) -> tuple[list[Block], int]:
     return blocks + _title_block(title), index
 
 
-def _is_signature(text: str) -> bool:
-    return (
-        0 < text_units(text) <= SIGNATURE_MAX_CH
-        and not any(ch in _SIGNATURE_FORBIDDEN for ch in text)
-        and patterns.heading_level(text) is None
-        and not patterns.is_date_line(text)
-    )
-
-
 def _signature_range(texts: Sequence[str]) -> tuple[int, int]:
     """(first signature index, date index); (n, n) when there is no 成文日期."""
     date_index = next((i for i in range(len(texts) - 1, -1, -1) if patterns.is_date_line(texts[i])), None)
     if date_index is None:
         return len(texts), len(texts)
     start = date_index
-    while start > 0 and date_index - start < SIGNATURE_MAX_LINES and _is_signature(texts[start - 1]):
+    while start > 0 and date_index - start < SIGNATURE_MAX_LINES and is_signature_like(texts[start - 1]):
         start -= 1
     return start, date_index
 

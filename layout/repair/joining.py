@@ -16,6 +16,7 @@ text alone, reasoning from how GB/T 9704 documents are printed:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,6 +44,15 @@ HEADING_MAX_CH = 40.0
 DOC_NUMBER_MAX_CH = 40.0
 """A doc-number line (with 签发人 next to it) is shorter than this."""
 
+SIGNATURE_MAX_CH = 30.0
+"""A signature line is one body's name: shorter than a printed line."""
+
+SIGNATURE_MAX_LINES = 4
+"""A joint issue signs with at most this many bodies above the date."""
+
+_SIGNATURE_FORBIDDEN = "，。；：！？,;:!?"
+_ITEM_RE = re.compile(r"^\s*(?:附\s*件\s*[:：]\s*)?(\d{1,2})\s*[.．、]")
+_CUT_LABEL_RE = re.compile(r"[，,；;\s]联\s*系$")
 _CLOSERS = "”’」』）)》〉】]"
 _ENDS = "。！？!?；;：:…"
 _CONTINUING_ENDS = "，,、"
@@ -89,12 +99,12 @@ def is_complete(block_text: str, last: SourceLine, profile: TextProfile) -> bool
             or patterns.is_printed(text) or patterns.find_signer(text) is not None
             or is_doc_number_line(text) or is_issuer_line(text)):
         return True
-    full_width = profile.full_width
-    if patterns.is_addressee(text) and text_units(text) < full_width - FULL_TOL_CH:
-        return True
+    if patterns.is_addressee(text):
+        return True  # the addressee, or a short paragraph ending in `如下：`: both end there
     if patterns.is_contact(text) and text[-1] in "）)。":
         return True
-    return is_standalone_heading(text, full_width - INDENT_CH - FULL_TOL_CH if profile.wrapped else HEADING_MAX_CH)
+    return is_standalone_heading(
+        text, profile.full_width - INDENT_CH - FULL_TOL_CH if profile.wrapped else HEADING_MAX_CH)
 
 
 def starts_block(line: SourceLine) -> bool:
@@ -124,8 +134,17 @@ class _Block:
         return self.lines[-1]
 
 
-def _is_short(line: SourceLine, profile: TextProfile) -> bool:
-    return text_units_max(line.text) < profile.full_width - INDENT_CH - SHORT_TOL_CH
+def _ends_in_char(text: str) -> bool:
+    """The line ends on a character, not on punctuation (an indented first line one advance too long
+    ends on a punctuation mark squeezed or hung at the margin)."""
+    last = text.rstrip()[-1:]
+    return bool(last) and (patterns.is_cjk(last) or last.isalnum())
+
+
+def _is_short(line: SourceLine, profile: TextProfile, *, generous: bool = True) -> bool:
+    """The line ends before the margin; `generous`: give ASCII runs their widest print first."""
+    width = text_units_max(line.text) if generous else text_units(line.text)
+    return width < profile.full_width - INDENT_CH - SHORT_TOL_CH
 
 
 def _fills_line(block: _Block, profile: TextProfile) -> bool:
@@ -147,24 +166,66 @@ def _after_sentence_end(block: _Block, b: SourceLine, profile: TextProfile) -> b
         return False
     if text_units_max(b.text) >= profile.full_width - NEXT_FULL_TOL_CH:
         return True  # b (may) fill its line: not an indented first line
+    if text_units_max(b.text) >= profile.full_width - FULL_TOL_CH - NEXT_FULL_TOL_CH / 2 and _ends_in_char(b.text):
+        return True  # one short of full, on a character: pushed down with a mark that may not start a line
     if text_units(b.text) >= profile.full_width - INDENT_CH - FULL_TOL_CH - SHORT_TOL_CH / 2:
         return False  # b has a first line's width: a new paragraph
     # b is short: the paragraph's last line, unless it is a stock phrase standing alone (此复。)
     return ends_sentence(b.text) and not patterns.is_set_phrase(b.text)
 
 
-def continues(block: _Block, b: SourceLine, profile: TextProfile) -> bool:
-    """Whether `b` belongs to the block whose last line is `block.last` (see the module docstring)."""
+def is_next_item(block_text: str, text: str) -> bool:
+    """`text` starts the item after the block's (`附件：1.甲` then `2.2024年度…`, which no heading
+    marker matches: its number runs into digits)."""
+    this, following = _ITEM_RE.match(block_text), _ITEM_RE.match(text)
+    if this is None or following is None:
+        return False
+    return int(following.group(1)) == int(this.group(1)) + 1
+
+
+def is_signature_like(text: str) -> bool:
+    """One issuing body's name as signed above the date: short, no punctuation, no heading marker."""
+    return (
+        0 < text_units(text) <= SIGNATURE_MAX_CH
+        and not any(ch in _SIGNATURE_FORBIDDEN for ch in text)
+        and patterns.heading_level(text) is None
+        and not _ITEM_RE.match(text)
+        and not patterns.is_date_line(text)
+    )
+
+
+def signature_lines(lines: Sequence[SourceLine]) -> set[int]:
+    """Indices of the lines signed right above a date line (a joint issue signs with several)."""
+    found: set[int] = set()
+    for index, line in enumerate(lines):
+        if patterns.is_date_line(line.text):
+            start = index
+            while start > 0 and index - start < SIGNATURE_MAX_LINES and is_signature_like(lines[start - 1].text):
+                start -= 1
+                found.add(start)
+    return found
+
+
+def continues(block: _Block, b: SourceLine, profile: TextProfile, *, b_signs: bool = False) -> bool:
+    """Whether `b` belongs to the block whose last line is `block.last` (see the module docstring);
+    `b_signs` says `b` is a signature line above the date."""
     merged = patterns.join_fragments(block.text, b.text)
     if patterns.is_printed(merged) and not patterns.is_printed(block.text) and not patterns.is_printed(b.text):
         return True  # `XX办公室` / `2024年5月15日印发`: the 印发 line split in two
-    if is_complete(block.text, block.last, profile):
+    if is_complete(block.text, block.last, profile) or is_next_item(block.text, b.text):
         return False
     a_ends = ends_sentence(block.last.text)
+    if b_signs and (a_ends or _is_short(block.last, profile) or patterns.looks_like_body(b.text)):
+        return False  # a signature line: a body's name, or a line after one that was not cut mid-sentence
     if patterns.is_addressee(b.text) and patterns.ends_like_title(block.text):
         return False  # the title, then the addressee (in the body, `…如下：` looks like one too)
     if starts_block(b):
-        return not (a_ends or b.marked_heading or _is_short(block.last, profile))
+        if _CUT_LABEL_RE.search(block.last.text) and patterns.is_contact(b.text):
+            return True  # `…联系` / `电话：…`: a contact label cut by the wrap
+        # a wrap can put a heading marker or a label at a line start only after a line surely full
+        return not (a_ends or b.marked_heading or _is_short(block.last, profile, generous=False))
+    if patterns.is_contact(block.text):
+        return True  # a contact line runs on until a closing bracket or a full stop
     if a_ends:
         return _after_sentence_end(block, b, profile)
     if block.last.text.rstrip()[-1:] in _CONTINUING_ENDS:
@@ -187,8 +248,9 @@ class Chunk:
 def group_lines(lines: Sequence[SourceLine], profile: TextProfile) -> list[Chunk]:
     """Join the dump's lines into blocks, in order."""
     blocks: list[_Block] = []
-    for line in lines:
-        if blocks and continues(blocks[-1], line, profile):
+    signing = signature_lines(lines)
+    for index, line in enumerate(lines):
+        if blocks and continues(blocks[-1], line, profile, b_signs=index in signing):
             blocks[-1].lines.append(line)
             blocks[-1].text = patterns.join_fragments(blocks[-1].text, line.text)
         else:
