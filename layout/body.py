@@ -96,6 +96,8 @@ def body_block(rows: Sequence[Row]) -> Block:
     text = join_rows(rows)
     lines = tuple(part for row in rows for part in row.parts)
     level = patterns.heading_level(text)
-    if level is not None and not is_run_in(text):
+    # A numbered item that is a whole sentence over several lines (`四、有关县…按期完成。`) is a paragraph.
+    sentence = len(rows) > 1 and text.endswith(tuple(patterns.SENTENCE_END))
+    if level is not None and not is_run_in(text) and not sentence:
         return Block(BlockType.HEADING, text, level=level, lines=lines)
     return Block(BlockType.PARAGRAPH, text, lines=lines)

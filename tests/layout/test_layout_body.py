@@ -141,3 +141,9 @@ def test_latin_words_keep_one_space_across_a_line_break() -> None:
 def test_flush_left_paragraph_after_a_short_line() -> None:
     doc = _doc([("p", "第一段。"), ("flush", "不缩进的一段文字。")], start_row=6)
     assert _texts(doc) == ["第一段。", "不缩进的一段文字。"]
+
+
+def test_numbered_sentence_over_several_lines_is_a_paragraph() -> None:
+    text = "四、有关县（市）人民政府是示范区建设的责任主体，要加强组织领导，落实工作责任，严格项目管理，确保各项建设任务按期完成。"
+    doc = _doc([("p", text)], start_row=6)
+    assert (doc.blocks[-1].type, doc.blocks[-1].text) == (BlockType.PARAGRAPH, text)
