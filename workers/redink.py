@@ -28,6 +28,8 @@ RED_MIN_EXCESS = 35
 
 INK_KERNEL_LINE_HEIGHTS = 0.4
 """Black-hat window for `red_fraction`, in line heights: wider than a stroke, narrower than a seal's disc."""
+INK_KERNEL_MIN_PX = 15
+"""...but never narrower than this, so a box drawn tight around a rule (a few px high) still sees its paper."""
 INK_MIN_CONTRAST = 40
 """A pixel is ink when it is this much darker (grey levels) than its local background."""
 
@@ -57,14 +59,14 @@ def _clip_box(box: Box, width: int, height: int, margin: int) -> tuple[int, int,
 def red_fraction(red_mask: np.ndarray, gray_or_image: np.ndarray, box: Box) -> float:
     """Share (0..1) of the ink inside `box` that is red; 0.0 when the box holds no ink.
 
-    Ink is measured against the *local* background (a morphological black-hat about 0.4 line heights wide),
-    so the flat tint of a seal is background, not ink: black characters under a seal come out low, a red
-    title close to 1. Each ink pixel counts with its contrast, so the faint anti-aliased rims of black
+    Ink is measured against the *local* background (a morphological black-hat 0.4 line heights and at least
+    15 px wide), so the flat tint of a seal is background, not ink: black characters under a seal come out
+    low, a red title close to 1. Each ink pixel counts with its contrast, so the faint anti-aliased rims of black
     strokes (which the seal tints red) weigh less than their cores. `gray_or_image` is the upright page
     (grey or BGR) the mask was computed on; `box` is in its pixels.
     """
     height, width = red_mask.shape[:2]
-    kernel = max(3, round(box.height * INK_KERNEL_LINE_HEIGHTS) | 1)
+    kernel = max(INK_KERNEL_MIN_PX, round(box.height * INK_KERNEL_LINE_HEIGHTS)) | 1
     x0, y0, x1, y1 = _clip_box(box, width, height, margin=kernel)
     bx0, by0, bx1, by1 = _clip_box(box, width, height, margin=0)
     if bx1 <= bx0 or by1 <= by0:

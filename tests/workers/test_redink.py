@@ -85,6 +85,9 @@ def test_red_fraction_of_a_red_rule_and_of_empty_boxes(make_page: Any) -> None:
     rule_y = int(rows[rows > layout.title[3]].min())  # the red rule under the title
     rule_box = Box(layout.body_lines[0][0], rule_y - 10, layout.body_lines[0][2], rule_y + 12)
     assert red_fraction(mask, page, rule_box) >= 0.9
+    rule_rows = np.flatnonzero(mask[rule_y : rule_y + 20, page.shape[1] // 2] > 0) + rule_y
+    tight = Box(layout.body_lines[0][0], rule_rows.min(), layout.body_lines[0][2], rule_rows.max() + 1)
+    assert red_fraction(mask, page, tight) >= 0.9  # a box no higher than the rule still sees the paper around it
     assert red_fraction(mask, page, Box(10, 10, 200, 60)) == 0.0  # blank margin: no ink
     assert red_fraction(mask, page, Box(-50, -50, -10, -10)) == 0.0  # outside the page
     assert red_fraction(mask, page, Box(5, 5, 5, 5)) == 0.0  # empty box
