@@ -80,6 +80,11 @@ def issuer_rows(lines: Sequence[OcrLine], scale: Scale, settings: LayoutSettings
         rows[-1] += "文件"
     elif file_parts:
         rows = [_SPACE_RE.sub("", row.text) for row in merge_rows(list(lines), big, settings)]
+    # 文件 stands right of the whole stack; OCR may read it into the middle row's line: it ends the last.
+    inner = [i for i, row in enumerate(rows[:-1]) if row.endswith("文件") and len(row) > 2]
+    if inner and not rows[-1].endswith("文件"):
+        rows = [row[:-2] if i in inner else row for i, row in enumerate(rows)]
+        rows[-1] += "文件"
     return [row for row in rows if row]
 
 
@@ -126,7 +131,14 @@ def _doc_number_blocks(row: Row, scale: Scale, settings: LayoutSettings) -> list
         number = patterns.find_doc_number(row.text)
         return [_block(BlockType.DOC_NUMBER, number, [row])] if number else None
     blocks: list[Block] = []
-    for piece, kind in zip(pieces, kinds, strict=True):
+    for index, (piece, kind) in enumerate(zip(pieces, kinds, strict=True)):
+        if kind is BlockType.OTHER and index and kinds[index - 1] is BlockType.SIGNER:
+            # Names after 签发人： may stand apart (two signers, a wide gap between them).
+            signer = blocks[-1]
+            blocks[-1] = Block(BlockType.SIGNER, clean_text(f"{signer.text} {piece.text}"),
+                               lines=signer.lines + piece.parts)
+            kinds[index] = BlockType.SIGNER
+            continue
         compact = _SPACE_RE.sub("", piece.text)
         if kind is BlockType.SIGNER:
             head, _, tail = compact.partition("签发人")

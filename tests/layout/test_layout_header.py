@@ -195,3 +195,26 @@ def test_letter_format_marks_under_the_mark_left_of_the_doc_number(same_row: boo
     doc = build_document(ts.finish())
     assert _types(doc)[:6] == ["issuer_mark", "marker", "marker", "doc_number", "title", "addressee"]
     assert doc.fields.markers == ("A", "公开")
+
+
+def test_joint_mark_with_file_read_into_the_middle_row() -> None:
+    names = [ocr_line("浙江省教育厅", 200, 100, ch=70, h=80, red=0.9),
+             ocr_line("浙江省财政厅文件", 200, 200, ch=70, h=80, red=0.9),
+             ocr_line("浙江省人力资源和社会保障厅", 200, 300, ch=40, h=80, red=0.9)]
+    assert issuer_rows(names, Scale(LINE_H, CH)) == ["浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅文件"]
+
+
+def test_two_signers_apart_on_the_doc_number_row() -> None:
+    ts = Typesetter()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
+    top = ts._y()
+    ts.put("某府发〔2024〕3号", LEFT + CH, y=top)
+    ts.put("签发人：杨光明", RIGHT - CH - 11 * CH, y=top)
+    ts.put("吴秀英", RIGHT - CH - 3 * CH, y=top)
+    ts._next_row(2)
+    ts.centred("关于某某事项的通知", ch=44, h=48)
+    ts._next_row()
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert _types(doc)[:4] == ["issuer_mark", "doc_number", "signer", "title"]
+    assert doc.fields.signer == "杨光明吴秀英"
