@@ -1,0 +1,184 @@
+"""One scan → one official document: the product's conversion, shared by the CLI, the API and the worker.
+
+The stages, in order (`convert_file` and `_convert_page` are the one place that says so):
+
+    ingest       workers.ingest.open_document   validate, then decode pages one at a time
+    preprocess   workers.preprocess.prepare_page  upright, deskewed page + red-ink mask
+    ocr          OcrEngine.recognise              text lines in the upright page's pixels
+    preprocess   _mark_red                        each line's red-ink share (workers.preprocess.red_fraction)
+    layout       layout.build_document            the pure rules: blocks and fields of all pages
+
+Each page's image is dropped once its lines are read: memory holds one page image at a time.
+`timings` sums the seconds spent in each stage over all pages (keys `ingest_s`, `preprocess_s`, `ocr_s`,
+`layout_s`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+import layout
+from layout.model import Document, OcrLine, Page
+from workers.engine import OcrEngine
+from workers.ingest import open_document
+from workers.preprocess import OrientationClassifier, PreparedPage, prepare_page, red_fraction
+from workers.settings import Settings
+
+Format = Literal["text", "md", "json"]
+FORMATS: tuple[Format, ...] = ("text", "md", "json")
+STAGES = ("ingest", "preprocess", "ocr", "layout")
+TIMING_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """Per-conversion choices. `dpi`: PDF render resolution (None: `settings.dpi`)."""
+
+    dpi: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    filename: str
+    sha256: str
+    media_type: str
+    pages: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"filename": self.filename, "sha256": self.sha256, "media_type": self.media_type, "pages": self.pages}
+
+
+@dataclass(frozen=True)
+class ConvertResult:
+    """The rebuilt document, the OCR pages it came from, where it came from, and what it cost."""
+
+    document: Document
+    pages: tuple[Page, ...]
+    source: SourceInfo
+    timings: dict[str, float]
+    warnings: tuple[str, ...]
+
+    def envelope(self) -> dict[str, Any]:
+        """The SPEC JSON envelope: source, fields, blocks, text, seals, warnings, timings."""
+        body = layout.document_to_dict(self.document)
+        return {
+            "source": self.source.to_dict(),
+            "fields": body["fields"],
+            "blocks": body["blocks"],
+            "text": body["text"],
+            "seals": body["seals"],
+            "warnings": list(self.warnings),
+            "timings": {key: round(value, TIMING_DECIMALS) for key, value in self.timings.items()},
+        }
+
+
+class _StageTimer:
+    """Seconds per stage, summed over pages."""
+
+    def __init__(self) -> None:
+        self.seconds = {stage: 0.0 for stage in STAGES}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - started
+
+    def timed(self, stage: str, pages: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+        """`pages`, with the time spent producing each item counted in `stage`."""
+        while True:
+            with self(stage):
+                item = next(pages, None)
+            if item is None:
+                return
+            yield item
+
+    def as_dict(self) -> dict[str, float]:
+        return {f"{stage}_s": seconds for stage, seconds in self.seconds.items()}
+
+
+def convert_file(
+    path: Path,
+    *,
+    settings: Settings,
+    options: ConvertOptions = ConvertOptions(),
+    filename: str | None = None,
+    engine: OcrEngine | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ConvertResult:
+    """Convert the scan at `path` (see the module doc). Raises `workers.errors` classes only.
+
+    `engine` defaults to the process's PaddleEngine; `progress(pages_done, pages_total)` is called after
+    each page (it may raise to abort the conversion).
+    """
+    timer = _StageTimer()
+    with timer("ingest"):
+        source = open_document(path, settings=settings, dpi=options.dpi)
+    try:
+        if engine is None:
+            from workers.engine import get_engine
+
+            engine = get_engine(settings)
+        orientation = OrientationClassifier()
+        pages: list[Page] = []
+        for index, image in enumerate(timer.timed("ingest", source.iter_pages())):
+            number = index + 1
+            pages.append(_convert_page(image, number, source.dpi_of(index), engine, orientation, timer))
+            del image
+            if progress is not None:
+                progress(number, source.page_count)
+        info = SourceInfo(filename or path.name, source.sha256, source.media_type, source.page_count)
+    finally:
+        source.close()
+    with timer("layout"):
+        document = layout.build_document(pages)
+    return ConvertResult(document, tuple(pages), info, timer.as_dict(), _warnings(document, pages))
+
+
+def _convert_page(
+    image: np.ndarray, number: int, dpi: float | None, engine: OcrEngine,
+    orientation: OrientationClassifier, timer: _StageTimer,
+) -> Page:
+    with timer("preprocess"):
+        prepared = prepare_page(image, page=number, orientation=orientation)
+    with timer("ocr"):
+        lines = engine.recognise(prepared.image, number)
+    with timer("preprocess"):
+        lines = _mark_red(lines, prepared)
+    height, width = prepared.image.shape[:2]
+    return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
+                skew=prepared.skew, dpi=dpi, warnings=prepared.warnings)
+
+
+def _mark_red(lines: list[OcrLine], prepared: PreparedPage) -> list[OcrLine]:
+    """Each line with `red` = the share of its ink that is red on the prepared page."""
+    if not np.any(prepared.red_mask):
+        return [replace(line, red=0.0) for line in lines]
+    return [replace(line, red=red_fraction(prepared.red_mask, prepared.image, line.box)) for line in lines]
+
+
+def _warnings(document: Document, pages: list[Page]) -> tuple[str, ...]:
+    """The document's warnings, then any page warning the layout rules did not pass on; no repeats."""
+    ordered = list(document.warnings) + [w for page in pages for w in page.warnings]
+    return tuple(dict.fromkeys(ordered))
+
+
+def render_result(result: ConvertResult, fmt: Format) -> str:
+    """The result as clean text, Markdown, or the SPEC JSON envelope (UTF-8 text, 2-space indent)."""
+    if fmt == "text":
+        return layout.render_text(result.document)
+    if fmt == "md":
+        return layout.render_markdown(result.document)
+    if fmt == "json":
+        return json.dumps(result.envelope(), ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
