@@ -222,10 +222,12 @@ def continues(block: _Block, b: SourceLine, profile: TextProfile, *, b_signs: bo
     if starts_block(b):
         if _CUT_LABEL_RE.search(block.last.text) and patterns.is_contact(b.text):
             return True  # `…联系` / `电话：…`: a contact label cut by the wrap
+        if not profile.wrapped:  # a paragraph per line: only a page break cut at a comma goes on
+            return block.last.text.rstrip()[-1:] in _CONTINUING_ENDS and not b.marked_heading
         # a wrap can put a heading marker or a label at a line start only after a line surely full
         return not (a_ends or b.marked_heading or _is_short(block.last, profile, generous=False))
-    if patterns.is_contact(block.text):
-        return True  # a contact line runs on until a closing bracket or a full stop
+    if patterns.is_contact(block.text) and profile.wrapped:
+        return True  # a wrapped contact line runs on until a closing bracket or a full stop
     if a_ends:
         return _after_sentence_end(block, b, profile)
     if block.last.text.rstrip()[-1:] in _CONTINUING_ENDS:

@@ -118,27 +118,28 @@ def test_markdown_debris_is_dropped_and_headings_typed() -> None:
     assert doc.blocks[0].level == 1
 
 
-WRAPPED_HEAD = (
-    "为进一步做好全市基层医疗卫生服务体系建设工作，现将\n\n"  # 26: an indented first line
-    "有关事项通知如下，请各单位结合实际认真贯彻落实执行。\n\n"  # 28, a sentence ends at the margin
+WRAPPED_HEAD = (  # a hard-wrapped paragraph: an indented first line (26), full lines (28), the last
+    # one ending a sentence exactly at the margin
+    "为进一步做好全市基层医疗卫生服务体系建设工作，现将有\n\n"
+    "关事项通知如下：各区县要高度重视，切实加强组织领导，认真\n\n"
+    "研究制定具体实施方案，明确工作目标、主要任务和完成时限，\n\n"
+    "层层压实工作责任，加强督导考核，确保各项措施都落到实处。\n\n"
 )
+HEAD_TEXT = "".join(WRAPPED_HEAD.split())
 
 
 def test_full_line_ending_a_sentence_continues_into_a_full_line() -> None:
-    dump = WRAPPED_HEAD + "各区县卫生健康行政部门要加强组织领导，明确责任分工，\n\n确保各项任务落到实处。\n"
+    dump = WRAPPED_HEAD + "各级卫生健康行政部门要加强统筹协调，及时研究解决工作推进\n\n中遇到的困难和问题。\n"
     assert _text(repair_text(dump)).count("\n") == 1
 
 
 def test_full_line_ending_a_sentence_then_an_indented_line_is_a_new_paragraph() -> None:
-    dump = WRAPPED_HEAD + "各区县卫生健康行政部门要加强组织领导，明确责任分\n\n工，确保各项任务落到实处。\n"
-    assert _text(repair_text(dump)).splitlines() == [
-        "为进一步做好全市基层医疗卫生服务体系建设工作，现将有关事项通知如下，请各单位结合实际认真贯彻落实执行。",
-        "各区县卫生健康行政部门要加强组织领导，明确责任分工，确保各项任务落到实处。",
-    ]
+    dump = WRAPPED_HEAD + "各级卫生健康行政部门要切实加强统筹协调，及时研究解决\n\n工作推进中遇到的困难和问题。\n"
+    assert _text(repair_text(dump)).splitlines() == [HEAD_TEXT, "各级卫生健康行政部门要切实加强统筹协调，及时研究解决工作推进中遇到的困难和问题。"]
 
 
 def test_short_line_ending_a_sentence_ends_the_paragraph() -> None:
-    dump = WRAPPED_HEAD.replace("，请各单位结合实际认真贯彻落实执行。", "。") + "各区县卫生健康行政部门要加强组织领导，明确责任分工，\n"
+    dump = WRAPPED_HEAD.replace("加强督导考核，确保各项措施都落到实处。", "确保落实。") + "各级卫生健康行政部门要加强统筹协调。\n"
     assert len(_text(repair_text(dump)).splitlines()) == 2
 
 
@@ -148,10 +149,11 @@ def test_set_phrase_after_a_full_line_stands_alone() -> None:
 
 
 def test_heading_marker_after_a_line_cut_mid_sentence_is_text() -> None:
-    dump = "各区县要按照全市统一部署，加快推进基层医疗卫生机构标准化建设统\n\n一，规范管理，确保服务质量。\n\n二、加强人才队伍建设\n"
+    dump = WRAPPED_HEAD + ("各区县要按统一部署，加快推进基层医疗机构建设，做到统\n\n"  # 26: a first line, cut mid-word
+                           "一，规范管理，确保服务质量。\n\n二、加强人才队伍建设\n")
     doc = repair_text(dump)
-    assert _types(doc) == [("paragraph", "各区县要按照全市统一部署，加快推进基层医疗卫生机构标准化建设统一，规范管理，确保服务质量。"),
-                           ("heading", "二、加强人才队伍建设")]
+    assert _types(doc)[1:] == [("paragraph", "各区县要按统一部署，加快推进基层医疗机构建设，做到统一，规范管理，确保服务质量。"),
+                               ("heading", "二、加强人才队伍建设")]
 
 
 def test_header_title_split_over_lines_and_addressee() -> None:
