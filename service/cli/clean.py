@@ -95,9 +95,9 @@ def render(text: str, fmt: str, *, filename: str | None, sha256: str) -> str:
         "fields": body["fields"],
         "blocks": body["blocks"],
         "text": body["text"],
+        "seals": body["seals"],
         "warnings": body["warnings"],
         "timings": {"repair_s": round(elapsed, 4)},
-        "seals": body["seals"],
     }
     return json.dumps(envelope, ensure_ascii=False, indent=2) + "\n"
 
