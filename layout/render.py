@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -14,16 +15,29 @@ def render_text(doc: Document) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+_LIST_START_RE = re.compile(r"^(\d{1,9})([.)])")
+_MARK_START_RE = re.compile(r"^([#>+*-])")
+
+
+def escape_markdown_line(text: str) -> str:
+    """Keep a text line literal in Markdown: `1.` or `2)` at the start is no list, `#`/`>`/`-` no markup."""
+    text = _LIST_START_RE.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+    return _MARK_START_RE.sub(r"\\\1", text)
+
+
 def render_markdown(doc: Document) -> str:
-    """Title as `#`, level-1 headings `##`, level-2 `###`; blocks separated by a blank line."""
+    """Title as `#`, level-1 headings `##`, level-2 `###`, everything else a plain paragraph (the header
+    block and the 版记 included); blocks separated by a blank line."""
     parts: list[str] = []
     for block in doc.blocks:
+        if not block.text:
+            continue
         if block.type is BlockType.TITLE:
             parts.append(f"# {block.text}")
         elif block.type is BlockType.HEADING and block.level in (1, 2):
             parts.append(f"{'#' * (block.level + 1)} {block.text}")
         else:
-            parts.append(block.text)
+            parts.append(escape_markdown_line(block.text))
     return "\n\n".join(parts) + ("\n" if parts else "")
 
 
