@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from layout import patterns
 from layout.geometry import text_units
-from layout.repair.profile import TextProfile, text_units_max
-from layout.repair.source import SourceLine
+from layout.repair.profile import TextProfile
+from layout.repair.source import SourceLine, text_units_max
 
 INDENT_CH = 2.0
 """GB/T 9704: a paragraph's first line is indented by two characters, so it is two advances shorter."""
@@ -40,6 +40,10 @@ SHORT_TOL_CH = 2.5
 
 HEADING_MAX_CH = 40.0
 """A heading standing on its own line is shorter than this (one and a half printed lines)."""
+
+KIND_MAX_CH = 60
+"""Header and tail items (marker, doc number, date, note, 印发 line, addressee) are shorter than this
+many characters; a longer block is a paragraph (and is not tested against their patterns)."""
 
 DOC_NUMBER_MAX_CH = 40.0
 """A doc-number line (with 签发人 next to it) is shorter than this."""
@@ -95,12 +99,12 @@ def is_complete(block_text: str, last: SourceLine, profile: TextProfile) -> bool
     text = block_text.strip()
     if last.marked_heading:
         return True
-    if (patterns.is_marker(text) or patterns.is_date_line(text) or patterns.is_note(text)
+    if len(text) <= KIND_MAX_CH and (
+            patterns.is_marker(text) or patterns.is_date_line(text) or patterns.is_note(text)
             or patterns.is_printed(text) or patterns.find_signer(text) is not None
-            or is_doc_number_line(text) or is_issuer_line(text)):
+            or is_doc_number_line(text) or is_issuer_line(text)
+            or patterns.is_addressee(text)):  # the addressee, or a short paragraph ending in `如下：`
         return True
-    if patterns.is_addressee(text):
-        return True  # the addressee, or a short paragraph ending in `如下：`: both end there
     if patterns.is_contact(text) and text[-1] in "）)。":
         return True
     return is_standalone_heading(
@@ -143,14 +147,14 @@ def _ends_in_char(text: str) -> bool:
 
 def _is_short(line: SourceLine, profile: TextProfile, *, generous: bool = True) -> bool:
     """The line ends before the margin; `generous`: give ASCII runs their widest print first."""
-    width = text_units_max(line.text) if generous else text_units(line.text)
+    width = line.width_max if generous else line.width
     return width < profile.full_width - INDENT_CH - SHORT_TOL_CH
 
 
 def _fills_line(block: _Block, profile: TextProfile) -> bool:
     """The block's last line reaches the right margin (a first line: less the indent)."""
     expected = profile.full_width - (INDENT_CH if len(block.lines) == 1 else 0.0)
-    return text_units_max(block.last.text) >= expected - FULL_TOL_CH
+    return block.last.width_max >= expected - FULL_TOL_CH
 
 
 def _after_sentence_end(block: _Block, b: SourceLine, profile: TextProfile) -> bool:
@@ -164,11 +168,11 @@ def _after_sentence_end(block: _Block, b: SourceLine, profile: TextProfile) -> b
         return b.gap_before == 0
     if not profile.wrapped or not _fills_line(block, profile):
         return False
-    if text_units_max(b.text) >= profile.full_width - NEXT_FULL_TOL_CH:
+    if b.width_max >= profile.full_width - NEXT_FULL_TOL_CH:
         return True  # b (may) fill its line: not an indented first line
-    if text_units_max(b.text) >= profile.full_width - FULL_TOL_CH - NEXT_FULL_TOL_CH / 2 and _ends_in_char(b.text):
+    if b.width_max >= profile.full_width - FULL_TOL_CH - NEXT_FULL_TOL_CH / 2 and _ends_in_char(b.text):
         return True  # one short of full, on a character: pushed down with a mark that may not start a line
-    if text_units(b.text) >= profile.full_width - INDENT_CH - FULL_TOL_CH - SHORT_TOL_CH / 2:
+    if b.width >= profile.full_width - INDENT_CH - FULL_TOL_CH - SHORT_TOL_CH / 2:
         return False  # b has a first line's width: a new paragraph
     # b is short: the paragraph's last line, unless it is a stock phrase standing alone (此复。)
     return ends_sentence(b.text) and not patterns.is_set_phrase(b.text)
@@ -206,11 +210,15 @@ def signature_lines(lines: Sequence[SourceLine]) -> set[int]:
     return found
 
 
+def _splits_printed(left: str, right: str) -> bool:
+    merged = patterns.join_fragments(left, right)
+    return patterns.is_printed(merged) and not patterns.is_printed(left) and not patterns.is_printed(right)
+
+
 def continues(block: _Block, b: SourceLine, profile: TextProfile, *, b_signs: bool = False) -> bool:
     """Whether `b` belongs to the block whose last line is `block.last` (see the module docstring);
     `b_signs` says `b` is a signature line above the date."""
-    merged = patterns.join_fragments(block.text, b.text)
-    if patterns.is_printed(merged) and not patterns.is_printed(block.text) and not patterns.is_printed(b.text):
+    if len(block.text) + len(b.text) <= KIND_MAX_CH and _splits_printed(block.text, b.text):
         return True  # `XX办公室` / `2024年5月15日印发`: the 印发 line split in two
     if is_complete(block.text, block.last, profile) or is_next_item(block.text, b.text):
         return False

@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from layout.geometry import text_units
 from layout.repair.source import SourceLine
 
 STANDARD_LINE_CH = 28.0
@@ -42,18 +41,6 @@ WRAPPED_MAX_LONG_SHARE = 0.1
 
 GAP_INFORMATIVE_RANGE = (0.15, 0.85)
 """Blank lines carry meaning when this share of line transitions (and not more, not less) has one."""
-
-
-ASCII_SLACK_CH = 0.25
-"""How much wider than half an advance an ASCII character or a space between runs may print."""
-
-
-def text_units_max(text: str) -> float:
-    """The widest `text` may have printed: ASCII characters and inner spaces given ASCII_SLACK_CH more
-    (proportional Latin fonts, spaces typed around numbers)."""
-    inner = text.strip()
-    slack = sum(1 for ch in inner if ord(ch) < 0x80)
-    return text_units(inner) + ASCII_SLACK_CH * slack
 
 
 @dataclass(frozen=True)
@@ -83,7 +70,7 @@ def measure_profile(lines: Sequence[SourceLine]) -> TextProfile:
     share = gapped / len(transitions) if transitions else 0.0
     low, high = GAP_INFORMATIVE_RANGE
     informative = low <= share <= high and len(transitions) >= 4
-    widths = [w for w in (text_units(line.text) for line in lines) if w >= MEASURE_MIN_CH]
+    widths = [line.width for line in lines if line.width >= MEASURE_MIN_CH]
     if len(widths) < 4:
         return TextProfile(False, STANDARD_LINE_CH, informative)
     width = _typical_width(widths)

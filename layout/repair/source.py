@@ -16,15 +16,27 @@ import re
 from dataclasses import dataclass
 
 from layout import patterns
+from layout.geometry import text_units
 
 _MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})[ \t]+")
 _MD_QUOTE_RE = re.compile(r"^\s{0,3}(?:>[ \t]?)+")
 _MD_BULLET_RE = re.compile(r"^\s{0,3}[-*+•·][ \t]+(?=\S)")
 _MD_BOLD_RE = re.compile(r"\*\*|__")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
-_RULE_RE = re.compile(r"^\s*(?:[-*_=—–─━]\s*){3,}$")
 _INDENT_RE = re.compile(r"^(?:\u3000|[ \t]{2,})")
-_DECORATION = set("-—–─━_=~～*＊#·•・●○■□◆◇★☆▲△|｜/\\+")
+_DECORATION_RE = re.compile(r"[\s\-—–─━_=~～*＊#·•・●○■□◆◇★☆▲△|｜/\\+]+")
+
+
+ASCII_SLACK_CH = 0.25
+"""How much wider than half an advance an ASCII character or a space between runs may print."""
+
+
+def text_units_max(text: str, units: float | None = None) -> float:
+    """The widest `text` may have printed: ASCII characters and inner spaces given ASCII_SLACK_CH more
+    (proportional Latin fonts, spaces typed around numbers). `units`: `text_units(text)` if known."""
+    inner = text.strip()
+    slack = len(inner.encode("ascii", "ignore"))
+    return (text_units(inner) if units is None else units) + ASCII_SLACK_CH * slack
 
 
 @dataclass(frozen=True)
@@ -34,7 +46,8 @@ class SourceLine:
     `gap_before` is the number of blank lines right before it; `page_break_before` says a page-number,
     separator or stray-mark line was removed between it and the previous kept line; `md_heading` is the
     number of `#` the converter put in front (0: none); `bold` says the whole line was in `**…**`;
-    `indent` says it started with a full-width space or two or more spaces.
+    `indent` says it started with a full-width space or two or more spaces. `width` and `width_max`
+    are its printed width in character advances (`text_units`, `text_units_max`).
     """
 
     text: str
@@ -43,6 +56,8 @@ class SourceLine:
     md_heading: int = 0
     bold: bool = False
     indent: bool = False
+    width: float = 0.0
+    width_max: float = 0.0
 
     @property
     def marked_heading(self) -> bool:
@@ -54,8 +69,7 @@ def is_separator(text: str) -> bool:
     """A rule or a stray mark: a line made only of decoration characters (dashes, bullets, boxes,
     stars, bars). Punctuation that ends or closes a sentence (`。`, `）`) is text: a wrap can leave it
     alone on a line."""
-    stripped = "".join(text.split())
-    return bool(stripped) and (bool(_RULE_RE.match(stripped)) or all(ch in _DECORATION for ch in stripped))
+    return bool(_DECORATION_RE.fullmatch(text)) and bool(text.strip())
 
 
 def is_page_number_line(text: str) -> bool:
@@ -99,6 +113,8 @@ def read_lines(text: str) -> list[SourceLine]:
         if not body.strip() or is_page_number_line(body) or is_separator(body):
             removed = True
             continue
-        lines.append(SourceLine(body.strip(), gap, removed, level, bold, indent))
+        text = body.strip()
+        units = text_units(text)
+        lines.append(SourceLine(text, gap, removed, level, bold, indent, units, text_units_max(text, units)))
         gap, removed = 0, False
     return lines
