@@ -72,7 +72,8 @@ def settings_from_args(args: argparse.Namespace, settings: Settings | None = Non
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    logging.getLogger("paddlex").setLevel(logging.WARNING)  # its INFO lines would clutter stderr
+    # PaddleX's INFO lines ("Creating model…") would clutter stderr; it resets its level on import, a filter stays
+    logging.getLogger("paddlex").addFilter(lambda record: record.levelno >= logging.WARNING)
     if args.input.is_dir():
         if args.output is None:
             raise InputError("converting a folder needs an output folder: -o OUTDIR")
