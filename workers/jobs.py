@@ -42,6 +42,12 @@ class Runtime:
     engine_loads: int
 
 
+WARMUP_PAGE_PX = (1754, 1240)
+"""Height, width of the synthetic page the models read once at worker start (A4 at 150 dpi): the first
+inference at page size grows onnxruntime's buffers, which should not be a job's cost."""
+WARMUP_BARS = 8
+"""Text-line-like dark bars on that page, so the recogniser runs too."""
+
 _RUNTIME: Runtime | None = None
 _SETTINGS: Settings | None = None
 
@@ -59,14 +65,32 @@ def install_runtime(settings: Settings | None = None, *, engine: Any = None) -> 
     started = time.perf_counter()
     loads = _RUNTIME.engine_loads if _RUNTIME else 0
     if engine is None:
-        from workers.engine import get_engine  # the OCR stack: imported by workers only
-
-        engine = get_engine(settings)
+        engine = _load_and_warm(settings)
         loads += 1
     storage = Storage(settings.storage_dir)
     storage.ensure()
     _RUNTIME = Runtime(settings, storage, engine, time.perf_counter() - started, loads)
     return _RUNTIME
+
+
+def _load_and_warm(settings: Settings) -> Any:
+    """Load every model a conversion may use, and run each once, so no job pays a first-use cost:
+    the detector + recogniser (PaddleOCR), the recogniser alone (second looks), the direction classifier."""
+    import numpy as np
+
+    from workers.engine import get_engine  # the OCR stack: imported by workers only
+    from workers.preprocess import OrientationClassifier
+
+    engine = get_engine(settings)
+    page = np.full(WARMUP_PAGE_PX + (3,), 255, dtype=np.uint8)
+    for row in range(WARMUP_BARS):  # dark bars shaped like text lines: detector and recogniser both run
+        top = 150 + row * 90
+        page[top:top + 40, 150:1090] = 30
+    engine.recognise(page, 1)
+    crop = np.ascontiguousarray(page[140:200, 140:1100])
+    engine.recognise_crops([crop])
+    OrientationClassifier().probabilities([crop])
+    return engine
 
 
 def runtime() -> Runtime:

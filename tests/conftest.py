@@ -1,0 +1,200 @@
+"""Fixtures for tests of the queue and the API (tests/service, tests/workers): a real Redis, real worker
+processes, small real scans.
+
+Isolation: Redis DB 14 (`QUEUE_TEST_REDIS_URL`) and a fresh queue name per test (`gongwen:<queue>:…` keys
+and rq's per-queue keys carry it); every key of the test's jobs and queue is deleted afterwards. Worker
+processes run in their own session (process group) and are ended by that group's id at teardown.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+QUEUE_TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
+WORKER_READY_TIMEOUT_S = 120.0
+"""Seconds a test waits for a worker process to load the model and register (busy 2-core machine)."""
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+LINES = (
+    "关于做好二〇二四年防汛工作的通知",
+    "各镇人民政府，各街道办事处：",
+    "现将有关事项通知如下，请认真贯彻落实。",
+    "一、提高思想认识",
+    "各单位要高度重视，确保安全度汛。",
+)
+
+
+@pytest.fixture
+def queue_settings(tmp_path: Path) -> Iterator[object]:
+    """Settings of an isolated queue: DB 14, a random queue name, storage under tmp_path."""
+    from workers.queue import connect
+    from workers.settings import load_settings
+
+    settings = load_settings().with_(redis_url=QUEUE_TEST_REDIS_URL, queue_name=f"t{secrets.token_hex(5)}",
+                                     storage_dir=tmp_path / "storage")
+    yield settings
+    _purge(connect(settings), settings.queue_name)
+
+
+def _purge(redis: object, queue_name: str) -> None:
+    """Delete every key of this queue: rq's per-queue keys, its jobs' keys, our gongwen:<queue>:* keys."""
+    from redis import Redis
+
+    assert isinstance(redis, Redis)
+    doomed: list[bytes] = []
+    for name in redis.scan_iter(match="rq:job:*", count=500):
+        if b":dependents" in name or b":dependencies" in name:
+            continue
+        if redis.type(name) == b"hash" and redis.hget(name, "origin") == queue_name.encode():
+            job_id = name.decode().split(":", 2)[2]
+            doomed += [name, f"rq:results:{job_id}".encode(), f"rq:executions:{job_id}".encode()]
+    for pattern in (f"*{queue_name}*", "rq:execution:*"):
+        doomed += list(redis.scan_iter(match=pattern, count=500))
+    job_ids = {d.decode().split(":")[-1] for d in doomed if d.startswith(b"rq:job:")}
+    doomed = [d for d in doomed if not d.startswith(b"rq:execution:") or d.decode().split(":")[2] in job_ids]
+    if doomed:
+        redis.delete(*set(doomed))
+    redis.srem("rq:queues", f"rq:queue:{queue_name}")
+    for worker_key_b in redis.scan_iter(match="rq:worker:*", count=500):
+        if redis.type(worker_key_b) == b"hash" and redis.hget(worker_key_b, "queues") == queue_name.encode():
+            redis.delete(worker_key_b)
+    for member in redis.smembers("rq:workers"):
+        worker_key = member.decode()
+        if redis.hget(worker_key, "queues") in (None, queue_name.encode()):
+            redis.srem("rq:workers", member)
+            redis.delete(worker_key, f"{worker_key}:executions")
+
+
+def cli_argv(*args: str) -> list[str]:
+    """The `gongwen …` command line, run by this interpreter."""
+    return [sys.executable, "-c", f"from service.cli import main; raise SystemExit(main({list(args)!r}))"]
+
+
+def worker_env(settings: object) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GONGWEN_REDIS_URL=settings.redis_url, GONGWEN_QUEUE=settings.queue_name,  # type: ignore[attr-defined]
+               GONGWEN_STORAGE_DIR=str(settings.storage_dir), PYTHONUNBUFFERED="1")  # type: ignore[attr-defined]
+    return env
+
+
+class WorkerProcs:
+    """Worker processes started by one test; each in its own session so its children end with it."""
+
+    def __init__(self, settings: object, log_dir: Path) -> None:
+        self.settings, self.log_dir = settings, log_dir
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self, *args: str) -> subprocess.Popen[bytes]:
+        with (self.log_dir / f"worker-{len(self.procs)}.log").open("wb") as log:  # the child keeps its copy
+            proc = subprocess.Popen(cli_argv("worker", *args),
+                                    env=worker_env(self.settings), stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        self.procs.append(proc)
+        return proc
+
+    def wait_ready(self, count: int, timeout_s: float = WORKER_READY_TIMEOUT_S) -> None:
+        from rq import Worker
+
+        from workers.queue import connect, make_queue
+
+        queue = make_queue(self.settings, connect(self.settings))  # type: ignore[arg-type]
+        deadline = time.monotonic() + timeout_s
+        while Worker.count(queue=queue) < count:
+            dead = [p for p in self.procs if p.poll() is not None]
+            assert not dead, f"worker exited early: {self.logs()}"
+            assert time.monotonic() < deadline, f"workers not ready in {timeout_s} s: {self.logs()}"
+            time.sleep(0.3)
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.log_dir.glob("worker-*.log")))
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            proc.wait(timeout=30)
+            try:  # the session may hold children that outlived the worker (rq's scheduler process)
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.fixture
+def workers(queue_settings: object, tmp_path: Path) -> Iterator[WorkerProcs]:
+    procs = WorkerProcs(queue_settings, tmp_path)
+    yield procs
+    procs.stop_all()
+
+
+@pytest.fixture
+def api_server(queue_settings: object, tmp_path: Path) -> Iterator[Callable[[int], subprocess.Popen[bytes]]]:
+    """api_server(port) starts `gongwen serve --no-worker` on 127.0.0.1:port and waits for /healthz."""
+    import httpx
+
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(port: int) -> subprocess.Popen[bytes]:
+        with (tmp_path / f"api-{len(procs)}.log").open("wb") as log:
+            proc = subprocess.Popen(cli_argv("serve", "--no-worker", "--port", str(port)),
+                                    env=worker_env(queue_settings), stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        procs.append(proc)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    return proc
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, (tmp_path / f"api-{len(procs) - 1}.log").read_text(errors="replace")
+            assert time.monotonic() < deadline, "API did not start in 60 s"
+            time.sleep(0.2)
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+
+@pytest.fixture
+def gongwen(queue_settings: object, tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[bytes]]:
+    """gongwen("convert", path, ...) runs the real CLI against the test's queue settings."""
+
+    def run(*args: str, timeout_s: float = 600) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(cli_argv(*map(str, args)), env=worker_env(queue_settings), capture_output=True,
+                              timeout=timeout_s, check=False)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def make_scan(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """make_scan(name, variant=0, lines=LINES) → a one-page PNG of printed Chinese text (real OCR input)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    folder = tmp_path_factory.mktemp("scans")
+    font = ImageFont.truetype(FONT, size=44, index=2)
+
+    def make(name: str, variant: int = 0, lines: tuple[str, ...] = LINES) -> Path:
+        page = Image.new("RGB", (1240, 900), "white")
+        draw = ImageDraw.Draw(page)
+        for row, text in enumerate(lines):
+            draw.text((120, 100 + row * 110), text if row else f"{text}（{variant}）", font=font, fill=(20, 20, 20))
+        path = folder / name
+        page.save(path)
+        return path
+
+    return make

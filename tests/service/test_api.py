@@ -1,0 +1,247 @@
+"""The HTTP API against a real Redis (DB 14, a fresh queue per test) and, in slow tests, real workers.
+
+Fast tests drive the app in-process (FastAPI TestClient) with no worker: submission, dedupe, 404/409,
+cancel of a queued job, batches with a zip, auth, metrics. Slow tests run real OCR: the result of
+upload → poll equals `gongwen convert` on the same file, and a restarted API process loses nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import create_app
+
+JOB_BOUND_S = 300.0
+"""Seconds a one-page job may take from submit to finished on a busy 2-core machine."""
+
+
+@pytest.fixture
+def client(queue_settings: Any) -> Iterator[TestClient]:
+    with TestClient(create_app(queue_settings)) as test_client:
+        yield test_client
+
+
+def _post(client: TestClient | httpx.Client, path: Path, **form: str) -> httpx.Response:
+    with path.open("rb") as fh:
+        return client.post("/v1/documents", files={"file": (path.name, fh, "image/png")}, data=form)
+
+
+def _poll(client: TestClient | httpx.Client, job_id: str, timeout_s: float = JOB_BOUND_S) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        view: dict[str, Any] = client.get(f"/v1/jobs/{job_id}").json()
+        if view["status"] in ("finished", "failed", "canceled"):
+            return view
+        assert time.monotonic() < deadline, f"job still {view['status']} after {timeout_s} s"
+        time.sleep(0.2)
+
+
+# -- without workers -----------------------------------------------------------------------------
+
+def test_openapi_docs_are_served(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/v1/documents", "/v1/batches", "/v1/jobs/{job_id}", "/v1/jobs/{job_id}/result"} <= set(paths)
+
+
+def test_unknown_ids_are_404(client: TestClient) -> None:
+    for url in ("/v1/jobs/0123456789abcdef0123456789abcdef", "/v1/jobs/nope/result", "/v1/batches/nope"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+    assert client.delete("/v1/jobs/0123456789abcdef0123456789abcdef").status_code == 404
+
+
+def test_submit_answers_202_then_409_until_finished_and_dedupes(client: TestClient,
+                                                                make_scan: Callable[..., Path]) -> None:
+    scan = make_scan("api-a.png", variant=10)
+    response = _post(client, scan, format="md")
+    assert response.status_code == 202
+    body = response.json()
+    assert len(body["id"]) == 32 and int(body["id"], 16) >= 0
+    assert body["status"] == "queued" and body["deduplicated"] is False
+    assert body["status_url"].endswith(f"/v1/jobs/{body['id']}")
+    assert body["result_url"].endswith(f"/v1/jobs/{body['id']}/result?format=md")
+    view = client.get(f"/v1/jobs/{body['id']}").json()
+    assert view["status"] == "queued"
+    assert view["progress"] == {"pages_done": 0, "pages_total": 1}
+    result = client.get(f"/v1/jobs/{body['id']}/result", params={"format": "json"})
+    assert result.status_code == 409
+    assert result.json()["error"]["code"] == "not_finished"
+    again = _post(client, scan, format="text")
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"] and again.json()["deduplicated"] is True
+    other_options = _post(client, scan, dpi="300")
+    assert other_options.status_code == 202 and other_options.json()["id"] != body["id"]
+
+
+def test_delete_cancels_a_queued_job_and_a_resubmission_makes_a_new_one(
+        client: TestClient, make_scan: Callable[..., Path]) -> None:
+    scan = make_scan("api-cancel.png", variant=11)
+    job_id = _post(client, scan).json()["id"]
+    response = client.delete(f"/v1/jobs/{job_id}")
+    assert response.status_code == 200 and response.json()["status"] == "canceled"
+    view = client.get(f"/v1/jobs/{job_id}").json()
+    assert view["status"] == "canceled" and view["error"]["code"] == "canceled"
+    assert client.delete(f"/v1/jobs/{job_id}").status_code == 409
+    again = _post(client, scan)
+    assert again.status_code == 202 and again.json()["id"] != job_id
+
+
+def test_bad_uploads_get_their_error_code(client: TestClient, queue_settings: Any, tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_bytes("这不是扫描件".encode() * 10)
+    response = _post(client, junk)
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_type"
+    truncated = tmp_path / "broken.pdf"
+    truncated.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")
+    response = _post(client, truncated)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "corrupt_input"
+
+
+def test_batch_takes_files_and_zips_one_job_per_document(client: TestClient,
+                                                         make_scan: Callable[..., Path]) -> None:
+    scans = [make_scan(f"batch-{i}.png", variant=20 + i) for i in range(3)]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(scans[1], "inner/b.png")
+        zf.write(scans[2], "inner/c.png")
+        zf.writestr("readme.txt", "not a scan")
+    files = [("files", ("a.png", scans[0].read_bytes(), "image/png")),
+             ("files", ("more.zip", archive.getvalue(), "application/zip"))]
+    response = client.post("/v1/batches", files=files)
+    assert response.status_code == 202
+    body = response.json()
+    assert [d["filename"] for d in body["documents"]] == ["a.png", "inner/b.png", "inner/c.png", "readme.txt"]
+    assert [d["status"] for d in body["documents"]] == ["queued", "queued", "queued", "rejected"]
+    status = client.get(f"/v1/batches/{body['id']}").json()
+    assert status["total"] == 4 and status["done"] is False
+    assert status["counts"]["queued"] == 3 and status["counts"]["rejected"] == 1
+
+
+def test_api_keys_are_required_when_configured(queue_settings: Any) -> None:
+    with TestClient(create_app(queue_settings.with_(api_keys=("s3cret",)))) as client:
+        assert client.get("/v1/jobs/x").status_code == 401
+        assert client.get("/v1/jobs/x", headers={"X-API-Key": "wrong"}).status_code == 401
+        assert client.get("/v1/jobs/x", headers={"X-API-Key": "s3cret"}).status_code == 404
+        assert client.get("/v1/jobs/x", headers={"Authorization": "Bearer s3cret"}).status_code == 404
+        assert client.get("/healthz").status_code == 200
+
+
+def test_health_readiness_and_metrics_without_workers(client: TestClient, make_scan: Callable[..., Path]) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["redis"] is True and ready.json()["workers"] == 0
+    _post(client, make_scan("metrics.png", variant=30))
+    text = client.get("/metrics").text
+    assert 'gongwen_jobs{state="queued"} 1' in text
+    assert "gongwen_queue_depth 1" in text
+    assert 'gongwen_seconds_per_page_bucket{le="+Inf"} 0' in text
+    for line in text.splitlines():  # every sample line is `name{labels} value`
+        assert line.startswith("#") or float(line.rsplit(" ", 1)[1]) >= 0
+
+
+def test_the_api_process_never_imports_the_ocr_stack(queue_settings: Any, make_scan: Callable[..., Path]) -> None:
+    code = f"""
+import sys
+from fastapi.testclient import TestClient
+from service.api import create_app
+from workers.settings import load_settings
+settings = load_settings().with_(redis_url={queue_settings.redis_url!r}, queue_name={queue_settings.queue_name!r},
+                                 storage_dir={str(queue_settings.storage_dir)!r})
+client = TestClient(create_app(settings))
+with open({str(make_scan("imports.png", variant=31))!r}, "rb") as fh:
+    assert client.post("/v1/documents", files={{"file": ("a.png", fh, "image/png")}}).status_code == 202
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("paddleocr", "paddlex", "paddle", "onnxruntime"))
+print(heavy)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+# -- with real workers (slow) --------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_result_equals_gongwen_convert_byte_for_byte(client: TestClient, workers: Any, gongwen: Any,
+                                                     make_scan: Callable[..., Path]) -> None:
+    """text and md: identical bytes. json: identical except `timings` (they differ between runs)."""
+    scan = make_scan("same.png", variant=40)
+    workers.start()
+    job_id = _post(client, scan).json()["id"]
+    view = _poll(client, job_id)
+    assert view["status"] == "finished", view
+    assert view["progress"] == {"pages_done": 1, "pages_total": 1}
+    for fmt in ("text", "md", "json"):
+        served = client.get(f"/v1/jobs/{job_id}/result", params={"format": fmt})
+        assert served.status_code == 200
+        local = gongwen("convert", scan, "--format", fmt)
+        assert local.returncode == 0, local.stderr.decode()
+        if fmt == "json":
+            ours, theirs = json.loads(served.content), json.loads(local.stdout)
+            ours.pop("timings"), theirs.pop("timings")
+            assert ours == theirs
+        else:
+            assert served.content == local.stdout
+    metrics = client.get("/metrics").text
+    assert "gongwen_pages_processed_total 1" in metrics
+    assert 'gongwen_seconds_per_page_count 1' in metrics
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_nothing_is_lost_when_the_api_restarts_between_submit_and_poll(
+        api_server: Any, workers: Any, make_scan: Callable[..., Path]) -> None:
+    port = _free_port()
+    first = api_server(port)
+    base = f"http://127.0.0.1:{port}"
+    with httpx.Client(base_url=base, timeout=30) as http:
+        job_id = _post(http, make_scan("restart.png", variant=41)).json()["id"]
+    first.terminate()
+    assert first.wait(timeout=30) == 0
+    workers.start()
+    api_server(port)  # a new API process: everything it knows comes from Redis and storage
+    with httpx.Client(base_url=base, timeout=30) as http:
+        view = _poll(http, job_id)
+        assert view["status"] == "finished", view
+        assert http.get("/readyz").json()["workers"] == 1
+        text = http.get(f"/v1/jobs/{job_id}/result", params={"format": "text"})
+        assert text.status_code == 200 and "通知" in text.text
+
+
+@pytest.mark.slow
+def test_delete_stops_a_running_job_at_its_next_page(client: TestClient, workers: Any) -> None:
+    sample = Path(__file__).parents[2] / "fixtures" / "samples" / "sample_reply.pdf"  # 3 pages
+    workers.start()
+    with sample.open("rb") as fh:
+        job_id = client.post("/v1/documents", files={"file": ("sample_reply.pdf", fh, "application/pdf")}).json()["id"]
+    deadline = time.monotonic() + JOB_BOUND_S
+    while client.get(f"/v1/jobs/{job_id}").json()["status"] != "started":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    response = client.delete(f"/v1/jobs/{job_id}")
+    assert response.status_code == 200 and response.json()["cancel_requested"] is True
+    view = _poll(client, job_id)
+    assert view["status"] == "canceled", view
+    assert view["error"]["code"] == "canceled"
+    assert view["progress"]["pages_done"] < view["progress"]["pages_total"] == 3
+    assert client.get(f"/v1/jobs/{job_id}/result").status_code == 409
