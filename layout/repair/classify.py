@@ -75,20 +75,32 @@ def read_header(texts: Sequence[str]) -> tuple[list[Block], int]:
             return blocks + _title_block([*title, glued[0]]) + [Block(BlockType.ADDRESSEE, glued[1])], index + 1
         if patterns.is_addressee(text) and patterns.heading_level(text) is None:
             return blocks + _title_block(title) + [Block(BlockType.ADDRESSEE, text)], index + 1
-        if patterns.is_marker(text):
-            blocks.append(Block(BlockType.MARKER, text))
-        elif is_doc_number_line(text):
-            blocks += _doc_number_blocks(text)
-        elif patterns.find_signer(text) is not None:
-            blocks.append(Block(BlockType.SIGNER, text))
-        elif _ends_header(text):
-            break
-        elif (doc_index is not None and index < doc_index) or (doc_index is None and is_issuer_line(text)):
-            blocks.append(Block(BlockType.ISSUER_MARK, text))
-        else:
+        kind = _header_kind(text, index, doc_index)
+        if kind is None:
             title.append(text)
+        else:
+            blocks += _title_block(title)  # a title stops where another header item comes
+            title = []
+            if kind is BlockType.PARAGRAPH:
+                break
+            blocks += _doc_number_blocks(text) if kind is BlockType.DOC_NUMBER else [Block(kind, text)]
         index += 1
     return blocks + _title_block(title), index
+
+
+def _header_kind(text: str, index: int, doc_index: int | None) -> BlockType | None:
+    """The kind of a header block; None for a piece of the title, PARAGRAPH where the body begins."""
+    if patterns.is_marker(text):
+        return BlockType.MARKER
+    if is_doc_number_line(text):
+        return BlockType.DOC_NUMBER
+    if patterns.find_signer(text) is not None:
+        return BlockType.SIGNER
+    if _ends_header(text):
+        return BlockType.PARAGRAPH
+    if (doc_index is not None and index < doc_index) or (doc_index is None and is_issuer_line(text)):
+        return BlockType.ISSUER_MARK
+    return None
 
 
 def _signature_range(texts: Sequence[str]) -> tuple[int, int]:

@@ -14,6 +14,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from repair_dumps import markdown_dump, wrapped_dump
 
 from bench.metrics import boundary_f1, boundary_scores, field_matches
@@ -21,6 +23,7 @@ from fixtures.gw import GwDocument, load_gw
 from layout import document_to_dict, render_text
 from layout.model import BlockType, Document
 from layout.repair import repair_text
+from layout.repair.source import is_page_number_line
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ROOT / "fixtures" / "texts"
@@ -219,3 +222,22 @@ def test_repair_imports_only_the_standard_library() -> None:
             "print(sorted(heavy & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------------------- property
+_ALPHABET = "关于印发通知的复函一二三四五六七八九十年月日局委员会市区人民政府联系人电话抄送印发附件，。、；：（）《》“”0123456789AB -—#*\n"
+
+
+def _is_subsequence(small: str, big: str) -> bool:
+    letters = iter(big)
+    return all(ch in letters for ch in small)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=400))
+def test_any_text_repairs_without_inventing_or_reordering(text: str) -> None:
+    out = _text(repair_text(text))
+    assert _is_subsequence(_chars(out), _chars(text))
+    if not re.search(r"[#*\-—]", text):  # no markup or rules: only page-number lines may go
+        kept = "\n".join(line for line in text.splitlines() if not is_page_number_line(line))
+        assert _chars(out) == _chars(kept)
