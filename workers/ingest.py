@@ -21,12 +21,12 @@ import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Self
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from workers.errors import CorruptInput, EncryptedPdf, InputTooLarge, NoPages, UnsupportedInput
+from workers.errors import CorruptInput, EncryptedPdf, InputError, InputTooLarge, NoPages, UnsupportedInput
 from workers.settings import Settings
 
 PDF, TIFF, PNG, JPEG, BMP, WEBP = (
@@ -95,6 +95,8 @@ def _sha256(path: Path) -> str:
 
 
 class SourceDocument(Protocol):
+    """An opened, validated scan. Close it (or use it as a context manager): it holds the file open."""
+
     media_type: str
     page_count: int
     sha256: str
@@ -105,6 +107,21 @@ class SourceDocument(Protocol):
 
     def close(self) -> None: ...
 
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+
+class _Closing:
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 def open_document(path: Path, *, settings: Settings, dpi: int | None = None) -> SourceDocument:
     """Open and validate a scan (see the module doc); nothing is decoded until `iter_pages`."""
@@ -112,7 +129,7 @@ def open_document(path: Path, *, settings: Settings, dpi: int | None = None) -> 
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
-        raise CorruptInput(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+        raise InputError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
     media_type = sniff_media_type(head)
     sha256 = _sha256(path)
     if media_type == PDF:
@@ -134,7 +151,7 @@ def _check_page_count(count: int, settings: Settings) -> None:
         raise InputTooLarge(f"the document has {count} pages, more than the limit of {settings.max_pages} (GONGWEN_MAX_PAGES)")
 
 
-class PdfSource:
+class PdfSource(_Closing):
     """A PDF, rendered page by page with PDFium at `dpi`."""
 
     media_type = PDF
@@ -150,6 +167,8 @@ class PdfSource:
             except pdfium.PdfiumError as exc:
                 if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
                     raise EncryptedPdf("the PDF is password-protected; remove the password and try again") from exc
+                if exc.err_code == pdfium_c.FPDF_ERR_SUCCESS:  # PDFium refuses a sound file whose page tree is empty
+                    raise NoPages("the PDF has no pages") from exc
                 raise CorruptInput(f"the PDF cannot be read ({exc})") from exc
             try:
                 self.page_count = len(self._pdf)
@@ -195,7 +214,7 @@ def _bgr_from_pdfium(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image[:, :, :3])
 
 
-class ImageSource:
+class ImageSource(_Closing):
     """A raster image read with Pillow: every frame of a TIFF, the first frame of anything else."""
 
     def __init__(self, path: Path, sha256: str, media_type: str, settings: Settings) -> None:
