@@ -53,3 +53,14 @@ def test_sparse_page_borrows_edges_from_same_parity() -> None:
 
 def test_no_supported_cluster_gives_none() -> None:
     assert find_edge([(100.0, 0.0)], Scale(LINE_H, CH), leftmost=True) is None
+
+
+def test_page_of_indented_one_line_paragraphs_borrows_the_documents_width() -> None:
+    scale = Scale(LINE_H, CH)
+    full = [Box(LEFT, TOP + i * PITCH, RIGHT, TOP + i * PITCH + LINE_H) for i in range(12)]
+    # Page 2: every line an indented one-line paragraph ending short; nothing starts at the true edge.
+    items = [Box(LEFT - 24 + 2 * CH, TOP + i * PITCH, RIGHT - 24 - (3 + i % 5) * CH, TOP + i * PITCH + LINE_H)
+             for i in range(8)]
+    items.append(Box(LEFT - 24 + 2 * CH, TOP + 9 * PITCH, RIGHT - 24, TOP + 9 * PITCH + LINE_H))  # one full line
+    geometry = measure_frames({1: full, 2: items}, scale)
+    assert geometry.indent_ch(items[0], 2) == pytest.approx(2, abs=0.1)
