@@ -6,12 +6,19 @@ text alone, reasoning from how GB/T 9704 documents are printed:
 1. a block that is complete by its kind (a marker, the doc number, a date, a note, a heading standing on
    its own, a line the converter marked as a heading…) ends;
 2. a line that starts a block by its kind (a heading marker, a date, 抄送/印发, 联系人; an addressee
-   after a line ending like a title) starts one, unless `a` is a full line cut mid-sentence (a wrap can put `一，` at a line start);
+   after a line ending like a title) starts one, unless `a` is a full line cut mid-sentence (a wrap
+   can put `一，` at a line start);
 3. a line cut without sentence-final punctuation continues (a page break mid-sentence), unless it is
    short: only the last line of a block ends before the line's end;
-4. a line ending a sentence: where blank lines are informative, a blank line ends the paragraph; in a
-   wrapped file, a line short of the full width ends it, and a full one ends it only when the next line
-   has a first line's width (the 2-character indent); in a flowing file (a paragraph per line) it ends.
+4. a line ending a sentence: where the converter kept the indent, an indented next line starts a new
+   paragraph; where blank lines are informative, a blank line does; in a wrapped file, a line short of
+   the full width ends it, and a full one ends it only when the next line has a first line's width (the
+   2-character indent) or is a closing set phrase (此复。); in a flowing file (a paragraph per line) it
+   ends.
+
+Where the evidence is balanced, the paragraph goes on: a sentence ending at the margin inside a paragraph
+is more frequent than a paragraph ending exactly there. A signature line above the date, the next
+attachment item and the addressee after a title always start a block.
 """
 
 from __future__ import annotations
@@ -164,6 +171,8 @@ def _after_sentence_end(block: _Block, b: SourceLine, profile: TextProfile) -> b
     goes on: a sentence ending at a line's end inside a paragraph is several times more frequent than a
     paragraph ending exactly at the right margin.
     """
+    if profile.indents_informative:
+        return not b.indent
     if profile.gaps_informative and not b.page_break_before:
         return b.gap_before == 0
     if not profile.wrapped or not _fills_line(block, profile):
@@ -227,6 +236,8 @@ def continues(block: _Block, b: SourceLine, profile: TextProfile, *, b_signs: bo
         return False  # a signature line: a body's name, or a line after one that was not cut mid-sentence
     if patterns.is_addressee(b.text) and patterns.ends_like_title(block.text):
         return False  # the title, then the addressee (in the body, `…如下：` looks like one too)
+    if profile.indents_informative and b.indent and block.last.text.rstrip()[-1:] not in _CONTINUING_ENDS:
+        return False  # the converter kept the first-line indent
     if starts_block(b):
         if _CUT_LABEL_RE.search(block.last.text) and patterns.is_contact(b.text):
             return True  # `…联系` / `电话：…`: a contact label cut by the wrap

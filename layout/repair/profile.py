@@ -42,15 +42,21 @@ WRAPPED_MAX_LONG_SHARE = 0.1
 GAP_INFORMATIVE_RANGE = (0.15, 0.85)
 """Blank lines carry meaning when this share of line transitions (and not more, not less) has one."""
 
+INDENT_SHARE_RANGE = (0.03, 0.7)
+"""Indentation carries meaning when this share of the lines is indented: first lines, not every line."""
+
 
 @dataclass(frozen=True)
 class TextProfile:
     """What the file itself says: `wrapped` (one printed line per line), its `full_width` in advances
-    (the typical printed line; STANDARD_LINE_CH when not wrapped) and whether blank lines are informative."""
+    (the typical printed line; STANDARD_LINE_CH when not wrapped), whether blank lines are informative,
+    and whether leading indentation is (some lines indented, most not: the converter kept the 2-character
+    first-line indent)."""
 
     wrapped: bool
     full_width: float
     gaps_informative: bool
+    indents_informative: bool = False
 
 
 def _typical_width(widths: Sequence[float]) -> float:
@@ -70,11 +76,13 @@ def measure_profile(lines: Sequence[SourceLine]) -> TextProfile:
     share = gapped / len(transitions) if transitions else 0.0
     low, high = GAP_INFORMATIVE_RANGE
     informative = low <= share <= high and len(transitions) >= 4
+    indented = sum(1 for line in lines if line.indent)
+    indents = indented >= 2 and INDENT_SHARE_RANGE[0] <= indented / max(len(lines), 1) <= INDENT_SHARE_RANGE[1]
     widths = [line.width for line in lines if line.width >= MEASURE_MIN_CH]
     if len(widths) < 4:
-        return TextProfile(False, STANDARD_LINE_CH, informative)
+        return TextProfile(False, STANDARD_LINE_CH, informative, indents)
     width = _typical_width(widths)
     near = sum(1 for w in widths if width - NEAR_FULL_CH <= w <= width + NEAR_FULL_CH)
     long = sum(1 for w in widths if w > width * LONG_FACTOR)
     wrapped = near / len(widths) >= WRAPPED_MIN_SHARE and long / len(widths) <= WRAPPED_MAX_LONG_SHARE
-    return TextProfile(wrapped, width if wrapped else STANDARD_LINE_CH, informative)
+    return TextProfile(wrapped, width if wrapped else STANDARD_LINE_CH, informative, indents)

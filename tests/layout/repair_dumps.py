@@ -6,6 +6,8 @@ From a clean document (role, text) pairs, as in `fixtures/texts/*.gw`:
   typeset at `width` advances (28–31) with the 2-character first-line indent of body blocks, the title at
   20 advances a line, pages of 22 lines with a page-number line (`— 3 —`, `-3-`, `3`) at each page end
   (so pages break mid-sentence), optionally spaces typed around ASCII runs;
+- `indented_dump`: a layout-keeping export (pdftotext -layout, Word .txt): no blank lines, the
+  first-line indent kept as two full-width spaces, centred and right-aligned lines pushed with spaces;
 - `markdown_dump`: one paragraph per line separated by blank lines (seeds 000, 001, 004), `#`/`**` on the
   issuer mark, title and headings, `---` around the 版记, and each paragraph that runs over a page split
   there with a blank line (and maybe a page number) between the two pieces.
@@ -74,18 +76,17 @@ def page_number(page: int, style: int) -> str:
     return ("— {} —", "-{}-", "{}")[style % 3].format(page)
 
 
-def printed_lines(doc: Sequence[Role], width: float, rng: random.Random) -> Iterator[tuple[str, str]]:
-    """(role, printed line) in reading order."""
+def printed_lines(doc: Sequence[Role], width: float, rng: random.Random) -> Iterator[tuple[str, str, bool]]:
+    """(role, printed line, first line of its block) in reading order."""
     for role, text in doc:
         if role == "title":
-            for line in wrap(text, TITLE_WIDTH, TITLE_WIDTH, rng):
-                yield role, line
+            lines = wrap(text, TITLE_WIDTH, TITLE_WIDTH, rng)
         elif role in BODY_ROLES:
-            for line in wrap(text, width - 2, width, rng):
-                yield role, line
+            lines = wrap(text, width - 2, width, rng)
         else:
-            for line in wrap(text, width, width, rng):
-                yield role, line
+            lines = wrap(text, width, width, rng)
+        for index, line in enumerate(lines):
+            yield role, line, index == 0
 
 
 def wrapped_dump(doc: Sequence[Role], seed: int) -> str:
@@ -94,7 +95,7 @@ def wrapped_dump(doc: Sequence[Role], seed: int) -> str:
     spaced = rng.random() < 0.5
     out: list[str] = []
     page, row, style = 1, HEADER_LINES, rng.randrange(3)
-    for _, line in printed_lines(doc, width, rng):
+    for _, line, _ in printed_lines(doc, width, rng):
         out.append(space_ascii_runs(line) if spaced else line)
         row += 1
         if row >= LINES_PER_PAGE:
@@ -141,3 +142,27 @@ def markdown_dump(doc: Sequence[Role], seed: int) -> str:
         pieces[0] = markdown_line(role, pieces[0], rng)
         out.extend(pieces)
     return "\n\n".join(out) + "\n"
+
+
+def indented_dump(doc: Sequence[Role], seed: int) -> str:
+    """A plain-text export that kept the layout (pdftotext -layout, a Word .txt): no blank lines, body
+    first lines indented with two full-width spaces, centred and right-aligned lines pushed over with
+    spaces, page numbers centred."""
+    rng = random.Random(seed)
+    width = float(rng.choice((28, 29, 30, 31)))
+    out: list[str] = []
+    page, row, style = 1, HEADER_LINES, rng.randrange(3)
+    for role, line, first in printed_lines(doc, width, rng):
+        if role in BODY_ROLES:
+            out.append(("\u3000\u3000" if first else "") + line)
+        elif role in ("signature", "date"):
+            out.append(" " * int(2 * (width - 2 - sum(units(ch) for ch in line))) + line)
+        elif role in ("issuer_mark", "doc_number", "title", "signer"):
+            out.append(" " * int(width - sum(units(ch) for ch in line)) + line)
+        else:
+            out.append(line)
+        row += 1
+        if row >= LINES_PER_PAGE:
+            out.append(" " * int(width - 2) + page_number(page, style))
+            page, row = page + 1, 0
+    return "\n".join(out) + "\n"

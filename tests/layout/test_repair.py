@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from repair_dumps import markdown_dump, wrapped_dump
+from repair_dumps import indented_dump, markdown_dump, wrapped_dump
 
 from bench.metrics import boundary_f1, boundary_scores, field_matches
 from fixtures.gw import GwDocument, load_gw
@@ -73,7 +73,8 @@ def _roles(doc: GwDocument) -> list[tuple[str, str]]:
     return [(line.role, line.text) for line in doc.lines]
 
 
-@pytest.mark.parametrize("breaker", [wrapped_dump, markdown_dump], ids=["wrapped", "markdown"])
+@pytest.mark.parametrize("breaker", [wrapped_dump, markdown_dump, indented_dump],
+                         ids=["wrapped", "markdown", "indented"])
 def test_generated_variants_come_back(breaker: object) -> None:
     assert len(GW_FILES) >= 5
     matched = hyp = ref = 0
@@ -204,6 +205,14 @@ def test_blank_lines_between_paragraphs_only_are_trusted() -> None:
         "各区县卫生健康行政部门要切实加强组织领导，明确责任分工，细化工作措施，确保各项任务按期完成，取得实实在在的成效。",
         "请各单位认真抓好落实。",
     ]
+
+
+def test_kept_indentation_decides_after_a_sentence_end() -> None:
+    lines = [line for line in WRAPPED_HEAD.split("\n") if line]
+    dump = "\n".join(["\u3000\u3000" + lines[0], *lines[1:], "再次感谢您对卫生健康工作的支持。",
+                      "\u3000\u3000" + lines[0], *lines[1:], "\u3000\u3000此复函已经领导审签。"]) + "\n"
+    assert _text(repair_text(dump)).splitlines() == [HEAD_TEXT + "再次感谢您对卫生健康工作的支持。", HEAD_TEXT,
+                                                     "此复函已经领导审签。"]
 
 
 def test_sentence_tail_left_alone_on_a_line_is_text() -> None:
