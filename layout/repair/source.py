@@ -101,7 +101,10 @@ def read_lines(text: str) -> list[SourceLine]:
     lines: list[SourceLine] = []
     gap = 0
     removed = False
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"):
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n").split("\n"):
+        if raw == "\f":  # pdftotext's page separator
+            removed = True
+            continue
         if not raw.strip():
             gap += 1
             continue

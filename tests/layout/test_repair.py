@@ -108,7 +108,7 @@ def test_page_break_mid_sentence_joins() -> None:
     assert _text(repair_text(dump)) == "坚持基药主导。印发《渝北区基层医疗机构实施基本药物制度补助实施方案》等，强化基本药物优先配备使用。\n"
 
 
-@pytest.mark.parametrize("number", ["— 2 —", "-2-", "2", "第2页", "－ 2 －"])
+@pytest.mark.parametrize("number", ["— 2 —", "-2-", "2", "第2页", "－ 2 －", "\f", "  — 2 —  "])
 def test_page_number_line_is_removed_and_the_sentence_joined(number: str) -> None:
     dump = f"2021年以前，我区医共体建设主要形式为分别组建以区人\n\n{number}\n\n民医院、区中医院为牵头医院的2个区域医共体。\n"
     assert _text(repair_text(dump)) == "2021年以前，我区医共体建设主要形式为分别组建以区人民医院、区中医院为牵头医院的2个区域医共体。\n"
