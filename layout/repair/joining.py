@@ -224,9 +224,10 @@ def _splits_printed(left: str, right: str) -> bool:
     return patterns.is_printed(merged) and not patterns.is_printed(left) and not patterns.is_printed(right)
 
 
-def continues(block: _Block, b: SourceLine, profile: TextProfile, *, b_signs: bool = False) -> bool:
+def continues(block: _Block, b: SourceLine, profile: TextProfile, *, b_signs: bool = False,
+              in_header: bool = False) -> bool:
     """Whether `b` belongs to the block whose last line is `block.last` (see the module docstring);
-    `b_signs` says `b` is a signature line above the date."""
+    `b_signs` says `b` is a signature line above the date, `in_header` that no sentence ended yet."""
     if len(block.text) + len(b.text) <= KIND_MAX_CH and _splits_printed(block.text, b.text):
         return True  # `XX办公室` / `2024年5月15日印发`: the 印发 line split in two
     if is_complete(block.text, block.last, profile) or is_next_item(block.text, b.text):
@@ -234,7 +235,7 @@ def continues(block: _Block, b: SourceLine, profile: TextProfile, *, b_signs: bo
     a_ends = ends_sentence(block.last.text)
     if b_signs and (a_ends or _is_short(block.last, profile) or patterns.looks_like_body(b.text)):
         return False  # a signature line: a body's name, or a line after one that was not cut mid-sentence
-    if patterns.is_addressee(b.text) and patterns.ends_like_title(block.text):
+    if patterns.is_addressee(b.text) and (patterns.ends_like_title(block.text) or in_header and not profile.wrapped):
         return False  # the title, then the addressee (in the body, `…如下：` looks like one too)
     if profile.indents_informative and b.indent and block.last.text.rstrip()[-1:] not in _CONTINUING_ENDS:
         return False  # the converter kept the first-line indent
@@ -270,8 +271,10 @@ def group_lines(lines: Sequence[SourceLine], profile: TextProfile) -> list[Chunk
     """Join the dump's lines into blocks, in order."""
     blocks: list[_Block] = []
     signing = signature_lines(lines)
+    in_header = True
     for index, line in enumerate(lines):
-        if blocks and continues(blocks[-1], line, profile, b_signs=index in signing):
+        in_header = in_header and not (blocks and ends_sentence(blocks[-1].text))
+        if blocks and continues(blocks[-1], line, profile, b_signs=index in signing, in_header=in_header):
             blocks[-1].lines.append(line)
             blocks[-1].text = patterns.join_fragments(blocks[-1].text, line.text)
         else:

@@ -169,6 +169,14 @@ def test_header_title_split_over_lines_and_addressee() -> None:
     assert doc.fields.addressee == "民建" and doc.fields.doc_number == "渝北卫健函〔2024〕53号"
 
 
+def test_addressee_after_a_title_line_in_a_paragraph_per_line_file() -> None:
+    dump = ("XX市卫生健康委员会文件\n\nXX卫发〔2024〕3号\n\nXX市卫生健康委员会关于2024年度全市卫生健康工作要点\n\n"
+            "各区县卫生健康委，委机关各处室：\n\n现将2024年度全市卫生健康工作要点印发给你们，请结合实际认真贯彻落实。\n")
+    doc = repair_text(dump)
+    assert (doc.fields.title, doc.fields.addressee) == ("XX市卫生健康委员会关于2024年度全市卫生健康工作要点",
+                                                        "各区县卫生健康委，委机关各处室")
+
+
 def test_title_glued_to_the_addressee_is_split() -> None:
     doc = repair_text("曲靖市人民政府关于市政协五届二次会议第152号提案办理意见的函民进曲靖市委：\n\n你们提出的提案收悉。\n")
     assert doc.fields.title == "曲靖市人民政府关于市政协五届二次会议第152号提案办理意见的函"
