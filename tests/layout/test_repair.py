@@ -83,8 +83,11 @@ def test_generated_variants_come_back(breaker: object) -> None:
         truth = load_gw(path)
         for seed in VARIANT_SEEDS:
             dump = breaker(_roles(truth), seed)  # type: ignore[operator]
-            out = _text(repair_text(dump))
+            doc = repair_text(dump)
+            out = _text(doc)
             assert _chars(out) == _chars(truth.truth_text), (path.name, seed)
+            fields = field_matches(document_to_dict(doc)["fields"], truth.fields)
+            assert all(fields.values()), (path.name, seed, [name for name, ok in fields.items() if not ok])
             score = boundary_scores(out, truth.truth_text)
             matched, hyp, ref = matched + score.matched, hyp + score.hyp_boundaries, ref + score.ref_boundaries
             worst = min(worst, score.f1)
