@@ -93,10 +93,12 @@ def is_standalone_heading(text: str, max_width: float) -> bool:
 
 
 def is_doc_number_line(text: str) -> bool:
+    """A line holding the doc number (`渝北卫健函〔2024〕53 号`, maybe with 签发人), not a sentence citing one."""
     return patterns.find_doc_number(text) is not None and text_units(text) <= DOC_NUMBER_MAX_CH
 
 
 def is_issuer_line(text: str) -> bool:
+    """The issuer mark of the file format: `XX文件` (spaces between its letter-spaced characters allowed)."""
     compact = "".join(text.split())
     return compact.endswith("文件") and len(compact) <= DOC_NUMBER_MAX_CH and not ends_sentence(compact)
 
