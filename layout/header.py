@@ -209,7 +209,7 @@ def read_header(rows: Sequence[Row], issuer: Sequence[OcrLine], geometry: BodyGe
         while index < len(rows) and patterns.is_marker(rows[index].text):
             blocks += _marker_blocks([rows[index]], scale, settings)
             index += 1
-    limit = index + DOC_NUMBER_MAX_ROWS
+    limit, under_mark = index + DOC_NUMBER_MAX_ROWS, len(blocks)
     while index < min(limit, len(rows)):
         found = _doc_number_blocks(rows[index], scale, settings)
         if found is None:
@@ -221,6 +221,10 @@ def read_header(rows: Sequence[Row], issuer: Sequence[OcrLine], geometry: BodyGe
         else:
             blocks += found
         index += 1
+    # Letter format: the marks stand in a column left of the doc number; the column is read first.
+    below = blocks[under_mark:]
+    blocks[under_mark:] = [b for b in below if b.type is BlockType.MARKER] + [
+        b for b in below if b.type is not BlockType.MARKER]
     title, used = read_title(rows[index:], geometry, settings)
     if title is not None:
         blocks.append(title)

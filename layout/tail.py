@@ -30,6 +30,12 @@ SIGNATURE_FORBIDDEN = "，。；：！？,;:!?"
 SIGNATURE_MIN_INDENT_CH = 1.5
 """The signature is indented like a paragraph at least (usually right-aligned); flush-left is body."""
 
+ATTACHMENT_HANG_MIN_CH = 1.0
+"""Wrapped attachment lines may start this far left of `附件：` (some printers hang them at the margin)."""
+
+ATTACHMENT_HANG_MAX_CH = 6.0
+"""...and this far right of it: `附件：` (3 characters) plus an item number; a signature starts further right."""
+
 _ITEM_RE = re.compile(r"^\s*\d{1,2}\s*[.．、]")
 
 
@@ -97,11 +103,19 @@ def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: Bod
     return start
 
 
-def _attachment_blocks(groups: Sequence[list[Row]], start: int, end: int) -> tuple[list[Block], int]:
+def _in_attachment_column(group: Sequence[Row], first: Row, geometry: BodyGeometry) -> bool:
+    """Items and wrapped names hang under the first item, right of `附件：` (not out at the signature)."""
+    start = geometry.indent_ch(first.box, first.page)
+    indent = geometry.indent_ch(group[0].box, group[0].page)
+    return start - ATTACHMENT_HANG_MIN_CH <= indent <= start + ATTACHMENT_HANG_MAX_CH
+
+
+def _attachment_blocks(groups: Sequence[list[Row]], start: int, end: int,
+                       geometry: BodyGeometry) -> tuple[list[Block], int]:
     """From the `附件：` group at `start`: one block per item; wrapped item names join their item."""
     items: list[list[Row]] = [list(groups[start])]
     index = start + 1
-    while index < end:
+    while index < end and _in_attachment_column(groups[index], groups[start][0], geometry):
         text = join_rows(groups[index])
         if _ITEM_RE.match(text):
             items.append(list(groups[index]))
@@ -145,8 +159,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         elif index == date_index:
             blocks.append(_typed(BlockType.DATE, group, repair_date_year(re.sub(r"\s+", "", text), known_years)))
         elif patterns.is_attachment(text):
-            found, index = _attachment_blocks(groups, index, signature_start if index < signature_start
-                                              else len(groups))
+            end = signature_start if index < signature_start else len(groups)
+            found, index = _attachment_blocks(groups, index, end, geometry)
             blocks += found
             continue
         elif kind is BlockType.CC:

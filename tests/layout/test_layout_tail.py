@@ -180,3 +180,13 @@ def test_date_misread_under_the_seal_takes_the_documents_year() -> None:
     doc = build_document(ts.finish())
     assert doc.fields.date == "2024-05-15"
     assert render_text(doc).splitlines()[-1] == "2024年5月15日"
+
+
+def test_attachment_does_not_swallow_a_signature_whose_date_the_ocr_missed() -> None:
+    ts = _ts()
+    ts.paragraph("附件：住宅小区电梯安全隐患排查整治情况汇总表")
+    ts._next_row(3)
+    ts.right("宁波市住房和城", 8)  # the rest of the signature and the date are under the seal, unread
+    doc = build_document(ts.finish())
+    assert _tail(doc)[-2:] == [("attachment", "附件：住宅小区电梯安全隐患排查整治情况汇总表"), ("paragraph", "宁波市住房和城")]
+    assert doc.fields.attachments == ("住宅小区电梯安全隐患排查整治情况汇总表",)
