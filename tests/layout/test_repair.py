@@ -1,6 +1,7 @@
 """Text repair (`layout.repair.repair_text`): the five seeds, generated broken variants, and the rules.
 
-Seeds: each `../shared/seeds/*.txt` against its hand-made clean version `fixtures/texts/seed_00N.gw`.
+Seeds: each `fixtures/dumps/seed_00N.txt` (copies of `shared/seeds/*.txt`) against its hand-made clean
+version `fixtures/texts/seed_00N.gw`.
 Variants: every `fixtures/texts/*.gw` broken the ways converters break documents (`repair_dumps`),
 then repaired. Metric: `bench.metrics.boundary_scores` (SPEC paragraph-boundary F1).
 """
@@ -27,8 +28,7 @@ from layout.repair.source import is_page_number_line
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ROOT / "fixtures" / "texts"
-SEEDS = Path("/work/shared/seeds")
-SEED_FILES = sorted(SEEDS.glob("*.txt"))
+SEED_FILES = sorted((ROOT / "fixtures" / "dumps").glob("seed_*.txt"))
 GW_FILES = sorted(TEXTS.glob("*.gw"))
 VARIANT_SEEDS = range(4)
 
@@ -55,10 +55,13 @@ def _types(doc: Document) -> list[tuple[str, str]]:
 
 
 # ------------------------------------------------------------------------------------------- seeds
-@pytest.mark.skipif(not SEED_FILES, reason="the shared seeds are not on this machine")
-@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.name[:3])
+def test_the_five_seeds_are_here() -> None:
+    assert [path.stem for path in SEED_FILES] == [f"seed_00{i}" for i in range(5)]
+
+
+@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.stem)
 def test_seed_repairs_to_its_clean_version(seed: Path) -> None:
-    truth = load_gw(TEXTS / f"seed_{seed.name[:3]}.gw")
+    truth = load_gw(TEXTS / f"{seed.stem}.gw")
     dump = seed.read_text(encoding="utf-8")
     doc = repair_text(dump)
     score = boundary_scores(_text(doc), truth.truth_text)
