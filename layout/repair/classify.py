@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import reduce
 
 from layout import patterns
 from layout.body import is_run_in
@@ -58,7 +59,8 @@ def _doc_number_blocks(text: str) -> list[Block]:
 
 
 def _title_block(parts: Sequence[str]) -> list[Block]:
-    return [Block(BlockType.TITLE, clean_text("".join(parts)))] if parts else []
+    """The title's pieces (its printed lines, or md headings) as one line."""
+    return [Block(BlockType.TITLE, clean_text(reduce(patterns.join_fragments, parts)))] if parts else []
 
 
 def read_header(texts: Sequence[str]) -> tuple[list[Block], int]:
