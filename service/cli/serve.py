@@ -11,6 +11,7 @@ model. Ctrl+C / SIGTERM stop the API, then ask the worker to finish its current 
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -46,6 +47,12 @@ def _start_worker(args: argparse.Namespace) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", code])
 
 
+def _exit_cleanly(signum: int, frame: object) -> None:
+    # uvicorn shuts down gracefully on SIGTERM, restores the previous handler and raises the signal
+    # again; with this handler that ends in SystemExit(0), so the `finally` below stops the worker.
+    raise SystemExit(0)
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -54,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     host = args.host or settings.api_host
     port = args.port or settings.api_port
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     worker = _start_worker(args) if args.with_worker else None
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
