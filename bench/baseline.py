@@ -2,7 +2,8 @@
 
 What "plain" means here (SPEC: "plain PaddleOCR … lines joined in order"):
 - the same PP-OCRv6 small models as the product (the folders of `workers.models.prepare_model_dirs`),
-  the same inference engine, device and thread count (from `Settings`), everything else PaddleOCR's
+  the same inference engine, device and thread count (the product's own `workers.engine` arguments, so
+  onnxruntime gets the same thread pool), everything else PaddleOCR's
   defaults, except the three optional models PaddleOCR would download (document orientation, unwarping,
   text-line orientation): they are switched off, as they must be offline;
 - the same page images as the product: the document goes through the product's own ingest
@@ -17,7 +18,6 @@ excluded for both systems (each is loaded once per run).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+# the product's own engine arguments (engine, device, threads) and import preparation: same for both
+from workers.engine import _engine_kwargs, _prepare_paddle_import
 from workers.models import prepare_model_dirs
 from workers.settings import Settings
 
@@ -50,8 +52,7 @@ class PlainPaddleOcr:
     """PaddleOCR's `PaddleOCR` pipeline with the product's models and defaults otherwise; loaded once."""
 
     def __init__(self, settings: Settings) -> None:
-        # PaddleX would otherwise probe model hosters on import; we never download anything
-        os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
+        _prepare_paddle_import()  # no probing of model hosters: nothing is ever downloaded
         from paddleocr import PaddleOCR  # heavy: imported only when the baseline is built
 
         dirs = prepare_model_dirs(settings)
@@ -64,9 +65,7 @@ class PlainPaddleOcr:
             use_doc_orientation_classify=False,
             use_doc_unwarping=False,
             use_textline_orientation=False,
-            engine=settings.engine,
-            device=settings.device,
-            cpu_threads=settings.cpu_threads,
+            **_engine_kwargs(settings),
         )
 
     def read_image(self, image: np.ndarray) -> list[str]:
@@ -84,11 +83,14 @@ class PlainPaddleOcr:
         document = open_document(path, settings=self.settings)
         mark = time.perf_counter()
         decode += mark - start
-        for image in document.iter_pages():
-            got = time.perf_counter()
-            decode += got - mark
-            pages.append(self.read_image(image))
-            mark = time.perf_counter()
-            predict += mark - got
+        try:
+            for image in document.iter_pages():
+                got = time.perf_counter()
+                decode += got - mark
+                pages.append(self.read_image(image))
+                mark = time.perf_counter()
+                predict += mark - got
+        finally:
+            document.close()
         total = time.perf_counter() - start
         return BaselineResult(join_lines(pages), len(pages), total, decode, predict)

@@ -120,13 +120,13 @@ def ensure_corpus(corpus: Path, *, quick: bool, only: str | None) -> None:
     command += ["--quick"] if quick else []
     command += ["--only", only] if only else []
     print(f"bench: generating the corpus: {' '.join(command[1:])}", file=sys.stderr)
-    subprocess.run(command, check=True)
+    subprocess.run(command, check=True, stdout=sys.stderr)  # stdout is the table's
 
 
 # ------------------------------------------------------------------------------------------- systems
 def first_page(case: Case) -> Path:
     """A one-page input to warm a system up on (every stage loads what it loads lazily), untimed."""
-    pages = sorted(case.folder.glob("page-*.png"))
+    pages = sorted(case.folder.glob("page-*.*"))
     return pages[0] if pages else case.pdf
 
 
