@@ -63,7 +63,43 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
         if line.box.y0 - band[-1].box.y1 > 3 * band[-1].box.height:
             break
         band.append(line)
-    return band
+    # Small characters stacked inside the mark (`黔东[南苗族/侗族]…`) are red and within its band.
+    top, bottom = min(ln.box.y0 for ln in band), max(ln.box.y1 for ln in band)
+    small = [ln for ln in page.lines if ln not in band and ln.text.strip() and ln.red >= settings.red_min
+             and top <= ln.box.cy <= bottom]
+    return band + small
+
+
+FULL_MARK_HEIGHT = 0.8
+"""Mark fragments at least this share of the tallest one are full-height characters that define its lines;
+smaller ones are stacked small characters (`黔东[南苗族/侗族]自治州`) inside a line."""
+
+
+def _mark_line_text(parts: Sequence[OcrLine]) -> str:
+    """Fragments of one mark line: left to right; fragments stacked over each other, top then bottom."""
+    columns: list[list[OcrLine]] = []
+    for part in sorted(parts, key=lambda ln: ln.box.x0):
+        last = columns[-1] if columns else None
+        if last and min(p.box.x1 for p in last) - part.box.x0 > 0.5 * min(part.box.width, last[0].box.width):
+            last.append(part)
+        else:
+            columns.append([part])
+    return "".join(_SPACE_RE.sub("", p.text) for col in columns for p in sorted(col, key=lambda ln: ln.box.y0))
+
+
+def mark_lines(parts: Sequence[OcrLine]) -> list[str]:
+    """Issuer mark fragments → its printed lines, top to bottom (no spaces)."""
+    tallest = max(ln.box.height for ln in parts)
+    rows: list[list[OcrLine]] = []
+    for part in sorted((ln for ln in parts if ln.box.height >= FULL_MARK_HEIGHT * tallest), key=lambda ln: ln.box.cy):
+        if rows and part.box.cy <= max(p.box.y1 for p in rows[-1]):
+            rows[-1].append(part)
+        else:
+            rows.append([part])
+    for part in (ln for ln in parts if ln.box.height < FULL_MARK_HEIGHT * tallest):
+        home = min(rows, key=lambda row: abs(part.box.cy - sum(p.box.cy for p in row) / len(row)))
+        home.append(part)
+    return [_mark_line_text(row) for row in rows]
 
 
 def issuer_rows(lines: Sequence[OcrLine], scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[str]:
@@ -72,14 +108,13 @@ def issuer_rows(lines: Sequence[OcrLine], scale: Scale, settings: LayoutSettings
     names = [ln for ln in lines if ln not in file_parts]
     if not names:
         return ["".join(_SPACE_RE.sub("", ln.text) for ln in sorted(lines, key=lambda ln: ln.box.x0))]
-    big = Scale(line_height=max(ln.box.height for ln in names), char_width=scale.char_width)
-    rows = [_SPACE_RE.sub("", row.text) for row in merge_rows(names, big, settings)]
+    rows = mark_lines(names)
     names_right = max(ln.box.x1 for ln in names)
     stacked = len(rows) > 1 and all(ln.box.x0 >= names_right - scale.char_width for ln in file_parts)
     if file_parts and stacked:
         rows[-1] += "文件"
     elif file_parts:
-        rows = [_SPACE_RE.sub("", row.text) for row in merge_rows(list(lines), big, settings)]
+        rows = mark_lines(list(lines))
     # 文件 stands right of the whole stack; OCR may read it into the middle row's line: it ends the last.
     inner = [i for i, row in enumerate(rows[:-1]) if row.endswith("文件") and len(row) > 2]
     if inner and not rows[-1].endswith("文件"):

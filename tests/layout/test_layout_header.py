@@ -218,3 +218,21 @@ def test_two_signers_apart_on_the_doc_number_row() -> None:
     doc = build_document(ts.finish())
     assert _types(doc)[:4] == ["issuer_mark", "doc_number", "signer", "title"]
     assert doc.fields.signer == "杨光明吴秀英"
+
+
+def test_mark_with_stacked_small_characters() -> None:
+    """`黔东[南苗族/侗族]自治州教育局`: two small lines stacked inside one mark line, read top then bottom."""
+    ts = Typesetter()
+    top = 555.0
+    for row in range(2):
+        y = top + row * 120
+        ts.put("黔东", 170, y=y, ch=80, h=105, red=1.0)
+        ts.put("南苗族", 335, y=y, ch=45, h=55, red=1.0)
+        ts.put("侗族", 350, y=y + 52, ch=52, h=53, red=1.0)
+        ts.put("自治州教育局" if row == 0 else "自治州财政局", 480, y=y, ch=80, h=110, red=1.0)
+    ts.put("文件", 980, y=top + 40, ch=110, h=150, red=1.0)
+    ts.row = 8
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert doc.fields.issuers == ("黔东南苗族侗族自治州教育局", "黔东南苗族侗族自治州财政局")
+    assert doc.fields.issuer_mark == "黔东南苗族侗族自治州教育局黔东南苗族侗族自治州财政局文件"
