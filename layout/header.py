@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from layout import patterns
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
-from layout.lines import Row, clean_text, merge_rows, split_wide_gaps, tilt_degrees
+from layout.lines import Row, clean_text, split_wide_gaps, tilt_degrees
 from layout.model import Block, BlockType, OcrLine, Page
 
 DOC_NUMBER_MAX_ROWS = 4
