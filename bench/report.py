@@ -42,6 +42,7 @@ def _summarise_system(records: Sequence[dict[str, Any]], name: str) -> dict[str,
     scores = [r[name] for r in records]
     pages = sum(r["pages"] for r in records)
     seconds = sum(s["seconds"] for s in scores)
+    cpu_seconds = sum(s.get("cpu_seconds", 0.0) for s in scores)
     summary: dict[str, Any] = {
         "cer": _mean([s["cer"] for s in scores]),
         "char_cer": _mean([s["char_cer"] for s in scores]),
@@ -52,6 +53,8 @@ def _summarise_system(records: Sequence[dict[str, Any]], name: str) -> dict[str,
         "seconds": seconds,
         "pages": pages,
         "s_per_page": _per_page(seconds, pages),
+        "cpu_seconds": cpu_seconds,
+        "cpu_s_per_page": _per_page(cpu_seconds, pages),
         "errors": sum(s["error"] is not None for s in scores),
     }
     with_fields = [s["fields"] for s in scores if "fields" in s]
@@ -91,6 +94,8 @@ def build(header: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, An
     summary: dict[str, Any] = {name: _summarise_system(records, name) for name in SYSTEMS}
     p, b = summary["product"]["s_per_page"], summary["baseline"]["s_per_page"]
     summary["ratio"] = p / b if p is not None and b else None
+    p, b = summary["product"]["cpu_s_per_page"], summary["baseline"]["cpu_s_per_page"]
+    summary["cpu_ratio"] = p / b if p is not None and b else None
     header = dict(header, timing=TIMING_NOTE)
     return {"header": header, "summary": summary, "profile": _profile(records), "documents": records}
 
@@ -143,7 +148,15 @@ def format_table(bench: dict[str, Any]) -> str:
     ]
     lines.insert(1, "-" * len(lines[0]))
     lines.insert(-1, "-" * len(lines[0]))
-    return "\n".join([*lines, "", profile_line(bench)])
+    return "\n".join([*lines, "", cpu_line(bench), profile_line(bench)])
+
+
+def cpu_line(bench: dict[str, Any]) -> str:
+    s = bench["summary"]
+    return (
+        f"CPU time (all threads): product {_num(s['product']['cpu_s_per_page'], 2)} s/page, plain PaddleOCR "
+        f"{_num(s['baseline']['cpu_s_per_page'], 2)} s/page, ratio {_num(s['cpu_ratio'], 2)}×"
+    )
 
 
 def profile_line(bench: dict[str, Any]) -> str:
@@ -183,6 +196,7 @@ def to_markdown(bench: dict[str, Any]) -> str:
     for row in rows[:-1]:
         out.append("| " + " | ".join(row) + " |")
     out.append("| " + " | ".join(f"**{cell}**" for cell in rows[-1]) + " |")
+    out += ["", cpu_line(bench) + f" · load average {h.get('load_average_1min', '?')} (start, end)"]
     prof = bench["profile"]
     out += ["", "## Where the product's time goes", "", "| stage | seconds | share |", "|---|---:|---:|"]
     for stage, seconds in prof["product"]["stages"].items():

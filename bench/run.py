@@ -2,8 +2,10 @@
 
     python -m bench.run --corpus corpus --out results [--quick] [--only ID] [--limit N]
 
-A missing corpus folder is generated first (`python -m fixtures.corpus build --out DIR [--quick]`); without
-`--corpus` the full corpus lives in `corpus/` and the quick one in `.cache/corpus-quick/`. Each document's
+A missing corpus folder is generated first (`python -m fixtures.corpus build --out DIR [--quick]`), and in a
+generated one the documents whose truth changed since are rebuilt (see `bench.corpus`); without `--corpus`
+the full corpus lives in `corpus/` and the quick one in `.cache/corpus-quick/`; `--quick` on a full corpus
+runs its quick documents. Each document's
 `doc.pdf` goes through both systems in the same process, the order alternating per document to spread
 machine noise; each system is loaded once and warmed up on one page before any timing. The product is timed
 over the whole `convert_file` (ingest, preprocessing, OCR, layout); plain PaddleOCR over the same ingest
@@ -14,19 +16,19 @@ the table.
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import platform
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench import metrics, report
 from bench.baseline import PlainPaddleOcr
+from bench.corpus import Case, ensure_corpus, find_cases
 from workers.settings import Settings, load_settings
 
 DEFAULT_CORPUS = Path("corpus")
@@ -35,101 +37,21 @@ SYSTEMS = ("product", "baseline")
 
 
 @dataclass(frozen=True)
-class Case:
-    """One corpus document: its folder, clean truth text, truth fields and page-break splits."""
-
-    id: str
-    folder: Path
-    truth: str
-    fields: dict[str, Any]
-    splits: tuple[metrics.Split, ...]
-
-    @property
-    def pdf(self) -> Path:
-        return self.folder / "doc.pdf"
-
-
-@dataclass(frozen=True)
 class Run:
-    """One system's output on one document. `seconds` is wall time; `timings` the product's stages."""
+    """One system's output on one document. `seconds` is wall time, `cpu_seconds` this process's CPU time
+    (all threads: less sensitive than wall time to other load on the machine); `timings` per stage."""
 
     text: str
     pages: int
     seconds: float
+    cpu_seconds: float = 0.0
     fields: dict[str, Any] | None = None
     timings: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     error: str | None = None
 
 
-# -------------------------------------------------------------------------------------------- corpus
-_LINE_KEYS = ("line", "block_index", "line_index")
-_OFFSET_KEYS = ("offset", "char_offset")
-
-
-def _pick(item: dict[str, Any], keys: Sequence[str]) -> int:
-    for key in keys:
-        if key in item:
-            return int(item[key])
-    raise ValueError(f"splits.json entry {item} has none of {keys}")
-
-
-def parse_splits(data: Any) -> tuple[metrics.Split, ...]:
-    """`splits.json` → Splits: a list (or {"splits": list}) of [line, offset] or objects whose line is
-    `line`/`block_index` (0-based truth line) and offset `offset`/`char_offset` (characters of that line
-    before the page break)."""
-    items = data.get("splits", []) if isinstance(data, dict) else data
-    result = []
-    for item in items:
-        if isinstance(item, dict):
-            result.append(metrics.Split(_pick(item, _LINE_KEYS), _pick(item, _OFFSET_KEYS)))
-        else:
-            result.append(metrics.Split(int(item[0]), int(item[1])))
-    return tuple(result)
-
-
-def load_case(folder: Path) -> Case:
-    def read_json(name: str, default: Any) -> Any:
-        path = folder / name
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else default
-
-    return Case(
-        id=folder.name,
-        folder=folder,
-        truth=(folder / "truth.txt").read_text(encoding="utf-8"),
-        fields=read_json("fields.json", {}),
-        splits=parse_splits(read_json("splits.json", [])),
-    )
-
-
-def find_cases(corpus: Path, only: str | None = None, limit: int | None = None) -> list[Case]:
-    """The documents of a corpus folder (sub-folders with truth.txt and doc.pdf), sorted by id."""
-    folders = sorted(p for p in corpus.iterdir() if (p / "truth.txt").is_file() and (p / "doc.pdf").is_file())
-    if only is not None:
-        folders = [p for p in folders if p.name == only]
-        if not folders:
-            raise SystemExit(f"bench: no document {only!r} in {corpus}")
-    return [load_case(p) for p in folders[:limit]]
-
-
-def ensure_corpus(corpus: Path, *, quick: bool, only: str | None) -> None:
-    """Generate the corpus with `fixtures.corpus` when its folder does not exist yet."""
-    if corpus.is_dir():
-        return
-    command = [sys.executable, "-m", "fixtures.corpus", "build", "--out", str(corpus)]
-    command += ["--quick"] if quick else []
-    command += ["--only", only] if only else []
-    print(f"bench: generating the corpus: {' '.join(command[1:])}", file=sys.stderr)
-    subprocess.run(command, check=True, stdout=sys.stderr)  # stdout is the table's
-
-
 # ------------------------------------------------------------------------------------------- systems
-def first_page(case: Case) -> Path:
-    """A one-page input to warm a system up on (every stage loads what it loads lazily), untimed."""
-    pages = sorted(case.folder.glob("page-*.*"))
-    return pages[0] if pages else case.pdf
-
-
 class Product:
     """The product: `workers.pipeline.convert_file` with one engine loaded once."""
 
@@ -142,7 +64,7 @@ class Product:
     def warm_up(self, case: Case) -> None:
         from workers.pipeline import convert_file
 
-        convert_file(first_page(case), settings=self.settings, engine=self.engine)
+        convert_file(case.first_page(), settings=self.settings, engine=self.engine)
 
     def convert(self, case: Case) -> Run:
         from workers.pipeline import convert_file
@@ -166,7 +88,7 @@ class Baseline:
         self.ocr = PlainPaddleOcr(settings)
 
     def warm_up(self, case: Case) -> None:
-        self.ocr.convert(first_page(case))
+        self.ocr.convert(case.first_page())
 
     def convert(self, case: Case) -> Run:
         result = self.ocr.convert(case.pdf)
@@ -176,13 +98,12 @@ class Baseline:
 
 def safely(system: Product | Baseline, case: Case) -> Run:
     """Run one system on one document; a failure is recorded (empty text) instead of ending the run."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
-        return system.convert(case)
+        run = system.convert(case)
     except Exception as exc:  # noqa: BLE001 - the benchmark reports failures, it does not stop on them
-        return Run(
-            text="", pages=0, seconds=time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}"
-        )
+        run = Run(text="", pages=0, seconds=time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
+    return replace(run, cpu_seconds=time.process_time() - cpu)
 
 
 # ------------------------------------------------------------------------------------------- scoring
@@ -196,6 +117,7 @@ def score_run(run: Run, case: Case) -> dict[str, Any]:
         "boundary": {"precision": boundary.precision, "recall": boundary.recall, "f1": boundary.f1},
         "joins": [joined, splits],
         "seconds": run.seconds,
+        "cpu_seconds": run.cpu_seconds,
         "pages": run.pages,
         "timings": run.timings,
         "warnings": list(run.warnings),
@@ -241,8 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     wall = time.perf_counter()
     corpus = args.corpus or (DEFAULT_QUICK_CORPUS if args.quick else DEFAULT_CORPUS)
-    ensure_corpus(corpus, quick=args.quick, only=args.only)
-    cases = find_cases(corpus, args.only, args.limit)
+    load_before = os.getloadavg()[0]
+    planned_ids = ensure_corpus(corpus, quick=args.quick, only=args.only)
+    cases = find_cases(corpus, args.only, args.limit, planned_ids)
     if not cases:
         raise SystemExit(f"bench: no documents in {corpus}")
     settings = load_settings()
@@ -264,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "python": platform.python_version(),
         "settings": {"dpi": settings.dpi, "engine": settings.engine, "device": settings.device},
         "load_and_warm_up_s": loading,
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "wall_s": time.perf_counter() - wall,
     }
     bench = report.build(header, records)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from bench.baseline import PlainPaddleOcr
+from bench.baseline import PlainPaddleOcr, join_lines
 from bench.metrics import char_cer
 from workers.settings import load_settings
 
@@ -33,3 +33,9 @@ def test_plain_paddleocr_reads_lines_in_order() -> None:
     lines = ocr.read_image(_page())
     assert len(lines) == 3
     assert char_cer("\n".join(lines), "\n".join(LINES)) < 0.1
+
+
+def test_join_lines_one_line_per_ocr_line() -> None:
+    pages = [["标题", "正文第一行", " "], ["— 2 —", "第二页"]]
+    assert join_lines(pages) == "标题\n正文第一行\n— 2 —\n第二页"
+    assert join_lines([]) == ""

@@ -35,6 +35,7 @@ def _bench() -> dict[str, Any]:
         TRUTH,
         2,
         6.0,
+        10.0,
         fields={"title": "关于开展检查的通知", "addressee": "各单位", "signer": None},
         timings={"ingest_s": 0.5, "preprocess_s": 1.0, "ocr_s": 4.0, "layout_s": 0.1},
     )
@@ -43,12 +44,13 @@ def _bench() -> dict[str, Any]:
         "关于开展检查的通\n各单位：\n第一段文字跨页继续写完。\n第二段。",
         2,
         8.0,
+        12.0,
         fields={"title": "关于开展检查的通", "addressee": "各单位："},
         timings={"ingest_s": 0.5, "preprocess_s": 1.0, "ocr_s": 6.0, "layout_s": 0.2},
     )
     records = [
-        _record("doc_a", perfect, Run(naive, 2, 5.0, timings={"decode_s": 0.5, "predict_s": 4.5}), 2),
-        _record("doc_b", sloppy, Run(naive, 2, 3.0, timings={"decode_s": 0.5, "predict_s": 2.5}), 2),
+        _record("doc_a", perfect, Run(naive, 2, 5.0, 6.0, timings={"decode_s": 0.5, "predict_s": 4.5}), 2),
+        _record("doc_b", sloppy, Run(naive, 2, 3.0, 4.0, timings={"decode_s": 0.5, "predict_s": 2.5}), 2),
     ]
     header = {
         "date": "2026-01-01T00:00:00+00:00",
@@ -88,6 +90,8 @@ def test_mean_row() -> None:
     assert product["s_per_page"] == pytest.approx(14.0 / 4)  # total time / total pages, not a mean of ratios
     assert baseline["s_per_page"] == pytest.approx(8.0 / 4)
     assert summary["ratio"] == pytest.approx(14.0 / 8.0)
+    assert product["cpu_s_per_page"] == pytest.approx(22.0 / 4)
+    assert summary["cpu_ratio"] == pytest.approx(22.0 / 10.0)
 
 
 def test_profile_shows_every_stage_share() -> None:
@@ -111,6 +115,7 @@ def test_table_and_markdown_show_both_systems() -> None:
     assert "| CER | CER base |" in markdown.replace("document | pages | ", "")
     assert "| layout | 0.30 | 2.1% |" in markdown
     assert "| title | 50.00% |" in markdown
+    assert "CPU time (all threads): product 5.50 s/page, plain PaddleOCR 2.50 s/page, ratio 2.20×" in markdown
 
 
 def test_failure_is_reported() -> None:

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.baseline import join_lines
+from bench.corpus import find_cases, parse_splits, stale_ids
 from bench.metrics import Split
-from bench.run import find_cases, parse_splits
 
 
 def _doc(root: Path, name: str, *, pdf: bool = True) -> Path:
@@ -54,6 +53,19 @@ def test_find_cases(tmp_path: Path) -> None:
     assert [c.id for c in find_cases(tmp_path, only="doc_b")] == ["doc_b"]
     with pytest.raises(SystemExit):
         find_cases(tmp_path, only="missing")
+    assert [c.id for c in find_cases(tmp_path, ids=["doc_b", "doc_z"])] == ["doc_b"]
+    assert [c.id for c in find_cases(tmp_path, ids=["doc_z"])] == ["doc_a", "doc_b"]  # none listed: all
+    assert cases[0].first_page() == tmp_path / "doc_a" / "doc.pdf"  # no page image
+    (tmp_path / "doc_a" / "page-002.jpg").write_bytes(b"")
+    (tmp_path / "doc_a" / "page-001.jpg").write_bytes(b"")
+    assert cases[0].first_page() == tmp_path / "doc_a" / "page-001.jpg"
+
+
+def test_stale_ids(tmp_path: Path) -> None:
+    _doc(tmp_path, "doc_a")
+    _doc(tmp_path, "doc_b")
+    expected = {"doc_a": "标题\n正文第一段。\n", "doc_b": "标题\n正文改过了。\n", "doc_c": "新的"}
+    assert stale_ids(tmp_path, expected) == ["doc_b", "doc_c"]
 
 
 def test_case_without_optional_files(tmp_path: Path) -> None:
@@ -62,9 +74,3 @@ def test_case_without_optional_files(tmp_path: Path) -> None:
     (folder / "splits.json").unlink()
     (case,) = find_cases(tmp_path)
     assert (case.fields, case.splits) == ({}, ())
-
-
-def test_join_lines_one_line_per_ocr_line() -> None:
-    pages = [["标题", "正文第一行", " "], ["— 2 —", "第二页"]]
-    assert join_lines(pages) == "标题\n正文第一行\n— 2 —\n第二页"
-    assert join_lines([]) == ""
