@@ -53,7 +53,7 @@ class PlainPaddleOcr:
 
     def __init__(self, settings: Settings) -> None:
         _prepare_paddle_import()  # no probing of model hosters: nothing is ever downloaded
-        from paddleocr import PaddleOCR  # heavy: imported only when the baseline is built
+        from paddleocr import PaddleOCR  # type: ignore[import-untyped]  # heavy: only when built
 
         dirs = prepare_model_dirs(settings)
         self.settings = settings
