@@ -46,7 +46,7 @@ def starts_block(previous: LineFacts | None, line: LineFacts, settings: LayoutSe
     """True when `line` starts a new block instead of continuing `previous` (same page or the next)."""
     if previous is None:
         return True
-    if line.indent_ch >= settings.indent_min_ch or line.indent_ch <= -settings.indent_min_ch:
+    if line.indent_ch >= settings.indent_min_ch:  # left of the edge is a box spilling over a speck, not an outdent
         return True
     if previous.right_gap_ch >= settings.short_line_ch:
         return True

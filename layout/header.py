@@ -23,6 +23,12 @@ DOC_NUMBER_MAX_ROWS = 4
 MARKER_MAX_CH = 10
 """The marks above the issuer mark are short (份号 six digits, 机密★1年, 特急, A类); body text is longer."""
 
+TITLE_SAME_SIZE = 0.85
+"""Title lines share one size: a line this much smaller than the first is no longer the title."""
+
+TITLE_MIN_MARGIN_CH = 0.3
+"""A large title line leaves at least this much on both sides (2号 lines hold at most 20 characters)."""
+
 TITLE_MAX_ROWS = 4
 """GB/T 9704 titles wrap over 1–3 lines; one more for an OCR split."""
 
@@ -194,7 +200,7 @@ def _is_centred(row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> b
         return False
     large = box.height >= settings.large_line_lh * geometry.scale.line_height
     margins = min(geometry.indent_ch(box, row.page), geometry.right_gap_ch(box, row.page))
-    return large or margins >= settings.indent_min_ch
+    return margins >= (TITLE_MIN_MARGIN_CH if large else settings.indent_min_ch)
 
 
 def read_title(rows: Sequence[Row], geometry: BodyGeometry,
@@ -202,8 +208,9 @@ def read_title(rows: Sequence[Row], geometry: BodyGeometry,
     """The title block (centred rows merged with no spaces) and how many rows it used."""
     used = 0
     while used < min(len(rows), TITLE_MAX_ROWS) and _is_centred(rows[used], geometry, settings):
-        if used and patterns.is_addressee(clean_text(rows[used].text)):
-            break
+        if used and (patterns.is_addressee(clean_text(rows[used].text))
+                     or rows[used].box.height < TITLE_SAME_SIZE * rows[0].box.height):
+            break  # the addressee follows, or a smaller line: the title is set in one size
         used += 1
     if not used:
         return None, 0

@@ -60,6 +60,7 @@ def _texts(doc: Document) -> list[str]:
         (LineFacts("覆盖全区所有的", 0, 0), LineFacts("一、二级医院均已完成", 0, 0), False),  # not a heading
         (LineFacts("重庆市渝北区卫生健康委员会", 12, 4), LineFacts("2024年5月15日", 0, 0), True),  # right-aligned
         (LineFacts("全区", 0, 0.6), LineFacts("继续", 0.4, 0), False),  # OCR jitter: still flush
+        (LineFacts("全区", 0, 0), LineFacts("构、美容培训机构", -1.8, 0), False),  # box spilling left over a speck
     ],
 )
 def test_starts_block(previous: LineFacts | None, line: LineFacts, expected: bool) -> None:

@@ -236,3 +236,17 @@ def test_mark_with_stacked_small_characters() -> None:
     doc = build_document(ts.finish())
     assert doc.fields.issuers == ("黔东南苗族侗族自治州教育局", "黔东南苗族侗族自治州财政局")
     assert doc.fields.issuer_mark == "黔东南苗族侗族自治州教育局黔东南苗族侗族自治州财政局文件"
+
+
+def test_title_stops_at_a_smaller_full_width_addressee() -> None:
+    ts = Typesetter()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
+    ts.centred("关于开展2024年全市医疗美容", ch=46, h=69)
+    ts.centred("行业突出问题专项整治行动的通知", ch=46, h=69)
+    ts._next_row()
+    ts.put("各区县（市）市场监督管理局、卫生健康委，郑东新区、经开", LEFT - 2, h=42)  # a box slightly taller than body
+    ts.paragraph("区、高新区、航空港区市场监督管理局、卫生健康部门：", 0)
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert doc.fields.title == "关于开展2024年全市医疗美容行业突出问题专项整治行动的通知"
+    assert doc.fields.addressee == "各区县（市）市场监督管理局、卫生健康委，郑东新区、经开区、高新区、航空港区市场监督管理局、卫生健康部门"
