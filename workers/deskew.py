@@ -1,7 +1,8 @@
 """Deskew: measure the angle of the text lines and rotate the page level.
 
-The angle is measured on a *measuring view*: the page scaled so its long side is `MEASURE_LONG_SIDE_PX`
-(about 85 dpi for A4, body characters ≈ 19 px), reduced to a mask of dark ink. Red ink (seal, issuer mark,
+The angle is measured on a *measuring view*: the page shrunk by a whole factor (OpenCV's fast area-averaging
+path) until its long side is at most `MEASURE_MAX_LONG_SIDE_PX` — A4 at 75–100 dpi, body characters ≈ 16–22 px —
+and reduced to a mask of dark ink. Red ink (seal, issuer mark,
 red rules) is left out: a seal is round and only blurs the profile. The skew is the angle whose projection
 profile of the ink is sharpest (largest sum of squared bin counts): text lines then fall into few rows with
 white gaps between them. A coarse search over ±15° is refined near its best angle, and a parabola through the
@@ -17,6 +18,7 @@ cut off at the corners, as at large angles; then the canvas grows symmetrically 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -24,10 +26,10 @@ import numpy as np
 
 from workers.redink import red_mask
 
-MEASURE_LONG_SIDE_PX = 1000
-"""Long side of the measuring view: A4 at ~85 dpi, body characters ≈ 19 px — plenty for 0.1° on a 530 px line."""
+MEASURE_MAX_LONG_SIDE_PX = 1200
+"""Long side of the measuring view at most (600–1200 px): body lines are 450–600 px long, plenty for 0.1°."""
 INK_KERNEL_PX = 15
-"""Black-hat window on the measuring view (≈ 0.8 character): strokes are ink, scan borders and shading are not."""
+"""Black-hat window on the measuring view (≈ 0.7–0.9 character): strokes are ink, borders and shading are not."""
 INK_MIN_CONTRAST = 40
 """A measuring-view pixel is ink when it is this much darker than its local background (grey levels)."""
 RULE_MIN_LENGTH_PX = 80
@@ -39,28 +41,41 @@ FRAME_MAX_FILL = 0.1
 MAX_SKEW_DEG = 15.0
 """Search range: scanners and phone photos of flat pages stay within it."""
 COARSE_STEP_DEG = 0.5
-"""Profile peaks are ~1° wide on the measuring view (line gap / line length): 0.25° cannot step over one."""
+"""Row-profile peaks are ~1.5° wide (line gap / line length): a 0.5° step cannot step over one."""
 COARSE_POINTS = 15_000
 """Ink pixels scored in the coarse search (every k-th): the peak is broad there, a sample finds it."""
-REFINE_STEPS_DEG = (0.1, 0.02)
-"""Refinement steps around the best so far, each ±REFINE_HALF_STEPS; a parabola interpolates below them."""
-REFINE_HALF_STEPS = 4
+REFINE_STEP_DEG = 0.1
+"""First refinement: ±0.4° around the coarse best in 0.1° steps."""
+FIT_HALF_WIDTH_DEG = 0.3
+"""Last stage: a parabola fitted (least squares) to the scores over ±0.3° of the best so far. Below ~0.1°
+the view's 1 px bins hardly change the score, so the top is flat; the fitted vertex finds its centre."""
+FIT_STEP_DEG = 0.03
+FIT_RECENTRE_DEG = 0.1
+"""When the fitted vertex lands this far from the window's centre, the fit is redone around it."""
 MIN_SKEW_DEG = 0.1
 """Below this the page is left alone: the correction would only blur the strokes by resampling."""
+SPARSE_INK_PIXELS = 20_000
+"""Below this many view ink pixels (about 8 full lines) the angle is refitted at a finer resolution."""
 MIN_INK_PIXELS = 400
 """Fewer measuring-view ink pixels than this (a few characters) cannot give a reliable angle."""
 MAX_POINTS = 120_000
 """Cap on ink pixels scored per angle (a dense page is subsampled evenly): bounds the time per page."""
+DITHER_SEED = 20240515
+"""Seed of the fixed sub-pixel dither (see `_centred_points`): results are the same on every run."""
 KEEP_INK_MARGIN_PX = 8
 """Free border kept around ink when the canvas must grow to hold a rotated page (full-resolution pixels)."""
 
 
 @dataclass(frozen=True)
 class MeasuringView:
-    """The page reduced for measuring: ink mask (bool, measuring-view pixels) and its scale to the page."""
+    """The page reduced for measuring: dark non-red ink (bool mask, measuring-view pixels), the view's scale
+    to the page (view px = page px × scale), how many view pixels are red ink, and the ink's contrast."""
 
     ink: np.ndarray
     scale: float
+    red_pixels: int = 0
+    contrast: np.ndarray | None = None
+    """uint8 black-hat contrast of each view pixel (the ink's weight in the fine search), or None (all 1)."""
 
     @property
     def ink_fraction(self) -> float:
@@ -81,17 +96,21 @@ class SkewEstimate:
 
 
 def measuring_view(image: np.ndarray) -> MeasuringView:
-    """Scale a BGR page to the measuring size and keep its dark, non-red ink as a bool mask."""
+    """Shrink a BGR page to the measuring size; keep its dark, non-red ink as a bool mask, count its red ink."""
     height, width = image.shape[:2]
-    scale = min(1.0, MEASURE_LONG_SIDE_PX / max(height, width))
-    small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    factor = max(1, math.ceil(max(height, width) / MEASURE_MAX_LONG_SIDE_PX))
+    small = image if factor == 1 else cv2.resize(image, None, fx=1 / factor, fy=1 / factor,
+                                                 interpolation=cv2.INTER_AREA)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
     element = cv2.getStructuringElement(cv2.MORPH_RECT, (INK_KERNEL_PX, INK_KERNEL_PX))
     contrast = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, element)
     ink = contrast >= INK_MIN_CONTRAST
+    red_pixels = 0
     if small.ndim == 3:
-        ink &= red_mask(small) == 0
-    return MeasuringView(ink=_drop_rules(ink), scale=scale)
+        red = red_mask(small) > 0
+        red_pixels = int(np.count_nonzero(red))
+        ink &= ~red
+    return MeasuringView(ink=_drop_rules(ink), scale=1 / factor, red_pixels=red_pixels, contrast=contrast)
 
 
 def _drop_rules(ink: np.ndarray) -> np.ndarray:
@@ -119,38 +138,57 @@ def _drop_rules(ink: np.ndarray) -> np.ndarray:
     return ink & ~np.isin(labels, drop)
 
 
-def _centred_points(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    ys, xs = np.nonzero(ink)
+@dataclass(frozen=True)
+class _Points:
+    """Ink pixels about the view's centre, their contrast (weight) and a fixed sub-pixel dither each."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    weight: np.ndarray
+    dither: np.ndarray
+
+    def every(self, stride: int) -> _Points:
+        return _Points(self.xs[::stride], self.ys[::stride], self.weight[::stride], self.dither[::stride])
+
+
+def _centred_points(view: MeasuringView) -> _Points:
+    ys, xs = np.nonzero(view.ink)
     if len(xs) > MAX_POINTS:
         keep = np.linspace(0, len(xs) - 1, MAX_POINTS).astype(np.intp)
         ys, xs = ys[keep], xs[keep]
-    height, width = ink.shape
-    return xs.astype(np.float32) - width / 2, ys.astype(np.float32) - height / 2
+    height, width = view.ink.shape
+    weight = view.contrast[ys, xs].astype(np.float32) if view.contrast is not None else np.ones(len(xs), np.float32)
+    # Pixel centres share one sub-pixel phase: at 0° every ink row falls into one bin, a few hundredths of a
+    # degree off it spreads over two. That step would make 0° special (a spike or a dip in the score). A fixed
+    # random offset per point, the same at every angle, gives all angles the same spread of phases.
+    dither = np.random.default_rng(DITHER_SEED).random(len(xs), dtype=np.float32)
+    return _Points(xs.astype(np.float32) - width / 2, ys.astype(np.float32) - height / 2, weight, dither)
 
 
-def _sharpness(coord: np.ndarray) -> float:
-    # each point is shared linearly between its two nearest bins: no spike at angles where pixel rows
-    # happen to fall exactly into bins (0°), so the score is smooth in the angle
-    low = np.floor(coord)
-    frac = coord - low
-    bins = low.astype(np.intp)
-    bins -= bins.min()
-    counts = np.bincount(bins, weights=1.0 - frac, minlength=bins.max() + 2)
-    counts[1:] += np.bincount(bins, weights=frac, minlength=bins.max() + 1)
-    return float(np.dot(counts, counts)) / len(coord)
+def _sharpness(coord: np.ndarray, weight: np.ndarray | None) -> float:
+    bins = np.floor(coord).astype(np.intp)
+    counts = np.bincount(bins - bins.min(), weights=weight)
+    total = len(coord) if weight is None else float(weight.sum())
+    return float(np.dot(counts, counts)) / total
 
 
 def _scores(
-    xs: np.ndarray, ys: np.ndarray, angles: np.ndarray, cols: bool = True
+    points: _Points, angles: np.ndarray, cols: bool = True, weighted: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Row (and column) sharpness of the ink rotated by each angle (CCW, degrees)."""
+    """Row (and column) sharpness of the ink rotated by each angle (CCW, degrees).
+
+    Weighted by contrast, faint anti-aliased edge pixels count less than stroke cores: their share carries
+    the sub-pixel position of the line edges, which the fine stages need on short lines.
+    """
+    weight = points.weight if weighted else None
+    xs, ys, dither = points.xs, points.ys, points.dither
     row_scores = np.zeros(len(angles))
     col_scores = np.zeros(len(angles))
     for i, angle in enumerate(np.radians(angles)):
         c, s = np.float32(np.cos(angle)), np.float32(np.sin(angle))
-        row_scores[i] = _sharpness(ys * c - xs * s)
+        row_scores[i] = _sharpness(ys * c - xs * s + dither, weight)
         if cols:
-            col_scores[i] = _sharpness(xs * c + ys * s)
+            col_scores[i] = _sharpness(xs * c + ys * s + dither, weight)
     return row_scores, col_scores
 
 
@@ -164,25 +202,79 @@ def _parabola_peak(angles: np.ndarray, scores: np.ndarray) -> float:
     return float(angles[best] + shift * (angles[1] - angles[0]))
 
 
-def _search(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float]:
+def _fitted_peak(angles: np.ndarray, scores: np.ndarray) -> float:
+    """Vertex of the least-squares parabola through the scores; the best sample if that is not a peak inside."""
+    centre = float(angles[len(angles) // 2])
+    a, b, _ = np.polyfit(angles - centre, scores, 2)
+    vertex = centre - b / (2 * a) if a < 0 else float("nan")
+    if not angles[0] <= vertex <= angles[-1]:
+        return float(angles[int(np.argmax(scores))])
+    return float(vertex)
+
+
+def _fit_window(points: _Points, centre: float) -> tuple[np.ndarray, np.ndarray]:
+    angles = centre + np.arange(-FIT_HALF_WIDTH_DEG, FIT_HALF_WIDTH_DEG + 1e-9, FIT_STEP_DEG)
+    return angles, _scores(points, angles, cols=False, weighted=True)[0]
+
+
+def _fit(points: _Points, centre: float) -> float:
+    fitted = _fitted_peak(*_fit_window(points, centre))
+    if abs(fitted - centre) > FIT_RECENTRE_DEG:  # a window off-centre on a flat top biases the fit: refit once
+        fitted = _fitted_peak(*_fit_window(points, fitted))
+    return fitted
+
+
+def _search(points: _Points) -> tuple[float, float, float]:
     """Coarse-to-fine search: (row angle, best row sharpness, best column sharpness)."""
-    stride = max(1, len(xs) // COARSE_POINTS)
     coarse = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, COARSE_STEP_DEG)
-    rows, cols = _scores(xs[::stride], ys[::stride], coarse)
+    rows, cols = _scores(points.every(max(1, len(points.xs) // COARSE_POINTS)), coarse)
     best = float(coarse[int(np.argmax(rows))])
-    for step in REFINE_STEPS_DEG:
-        angles = best + step * np.arange(-REFINE_HALF_STEPS, REFINE_HALF_STEPS + 1)
-        fine_rows, _ = _scores(xs, ys, angles, cols=False)
-        best = _parabola_peak(angles, fine_rows)
-    return best, float(rows.max()), float(cols.max())
+    angles = best + REFINE_STEP_DEG * np.arange(-4, 5)
+    best = _parabola_peak(angles, _scores(points, angles, cols=False, weighted=True)[0])
+    return _fit(points, best), float(rows.max()), float(cols.max())
 
 
-def estimate_skew(view: MeasuringView) -> SkewEstimate | None:
-    """The level angle of the text lines (and the sideways evidence), or None when there is too little ink."""
-    xs, ys = _centred_points(view.ink)
-    if len(xs) < MIN_INK_PIXELS:
+def _finer_points(image: np.ndarray, view: MeasuringView) -> _Points:
+    """The view's ink again at twice the view's resolution or the page's own (red ink and rules still out).
+
+    Only the box around the view's ink is processed; the points are centred on that box (the angle does not
+    depend on the centre).
+    """
+    factor = round(1 / view.scale)
+    finer = max(1, factor // 2)
+    ys, xs = np.nonzero(view.ink)
+    margin = 2 * INK_KERNEL_PX
+    x0, y0 = max(0, int(xs.min()) - margin) * factor, max(0, int(ys.min()) - margin) * factor
+    x1, y1 = (int(xs.max()) + margin) * factor, (int(ys.max()) + margin) * factor
+    crop = image[y0:y1, x0:x1]
+    if finer > 1:
+        crop = cv2.resize(crop, None, fx=1 / finer, fy=1 / finer, interpolation=cv2.INTER_AREA)
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    size = INK_KERNEL_PX * factor // finer
+    contrast = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    near_ink = cv2.dilate(view.ink.view(np.uint8), np.ones((3, 3), np.uint8))
+    near_ink = near_ink[y0 // factor:, x0 // factor:]
+    keep = cv2.resize(near_ink, None, fx=factor / finer, fy=factor / finer, interpolation=cv2.INTER_NEAREST)
+    keep = keep[: gray.shape[0], : gray.shape[1]] > 0
+    if keep.shape != gray.shape:  # the view's last row or column covers less than a whole factor
+        keep = np.pad(keep, ((0, gray.shape[0] - keep.shape[0]), (0, gray.shape[1] - keep.shape[1])))
+    ink = keep & (contrast >= INK_MIN_CONTRAST)
+    return _centred_points(MeasuringView(ink=ink, scale=1.0, contrast=contrast))
+
+
+def estimate_skew(view: MeasuringView, image: np.ndarray | None = None) -> SkewEstimate | None:
+    """The level angle of the text lines (and the sideways evidence), or None when there is too little ink.
+
+    With the page `image` (the one the view was made from), a sparse page — whose few, short lines give the
+    view's 1 px bins too little leverage — has its angle refitted on its ink at twice the view's resolution
+    (at most the page's own).
+    """
+    points = _centred_points(view)
+    if len(points.xs) < MIN_INK_PIXELS:
         return None
-    angle, row_best, col_best = _search(xs, ys)
+    angle, row_best, col_best = _search(points)
+    if image is not None and view.scale < 1.0 and len(points.xs) < SPARSE_INK_PIXELS:
+        angle = _fit(_finer_points(image, view), angle)
     angle = float(np.clip(angle, -MAX_SKEW_DEG, MAX_SKEW_DEG))
     return SkewEstimate(angle=angle, row_sharpness=row_best, col_sharpness=col_best)
 

@@ -1,12 +1,13 @@
 """Page preprocessing: the scan → the upright, level page the OCR engine reads, plus its red-ink mask.
 
     prepare_page(image, page=n, orientation=classifier)
-      1. measuring view (workers.deskew): the page at ~85 dpi as a mask of dark, non-red ink
+      1. measuring view (workers.deskew): the page at 75–100 dpi as a mask of dark, non-red ink
       2. blank?            no ink → warning, page returned as it is
       3. sideways?         column profile sharper than row profile → turn 90° clockwise (workers.orientation)
       4. skew              projection-profile angle within ±15°, applied when |skew| ≥ 0.1° (workers.deskew)
       5. upside down?      text-line classifier on a few level line crops → turn 180° (workers.orientation)
-      6. red mask          on the final image, so it aligns pixel for pixel with what the OCR reads (workers.redink)
+      6. red mask          on the final image, so it aligns pixel for pixel with what the OCR reads (workers.redink);
+                           skipped (all zero) when the measuring view holds no red pixel at all
 
 Everything downstream (OCR boxes, `red_fraction`, layout) is in the frame of `PreparedPage.image`: upright-page
 pixels, top-left origin. The page keeps the scan's size (the deskew rotates about the centre), except that the
@@ -65,18 +66,16 @@ def _as_bgr(image: np.ndarray) -> np.ndarray:
 def _turn_clockwise(image: np.ndarray, view: MeasuringView) -> tuple[np.ndarray, MeasuringView]:
     """Quarter-turn the page and its measuring view clockwise (lossless)."""
     turned = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
-    return turned, MeasuringView(ink=np.ascontiguousarray(np.rot90(view.ink, k=-1)), scale=view.scale)
-
-
-def _red_pixels_in_view(mask: np.ndarray, view: MeasuringView) -> float:
-    return float(np.count_nonzero(mask)) * view.scale * view.scale
+    ink = np.ascontiguousarray(np.rot90(view.ink, k=-1))
+    contrast = None if view.contrast is None else np.ascontiguousarray(np.rot90(view.contrast, k=-1))
+    return turned, MeasuringView(ink=ink, scale=view.scale, red_pixels=view.red_pixels, contrast=contrast)
 
 
 def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassifier | None) -> PreparedPage:
     """Turn a scanned page (BGR uint8; grey and BGRA are accepted) upright and level; see the module doc."""
     image = _as_bgr(image)
     view = measuring_view(image)
-    estimate = estimate_skew(view)
+    estimate = estimate_skew(view, image)
     rotation, skew, warnings = 0, 0.0, []
 
     if estimate is not None and is_sideways(estimate):
@@ -85,7 +84,7 @@ def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassi
         else:
             image, view = _turn_clockwise(image, view)
             rotation = 90
-            estimate = estimate_skew(view)
+            estimate = estimate_skew(view, image)
 
     if estimate is not None and abs(estimate.angle) >= MIN_SKEW_DEG:
         skew = round(estimate.angle, 2)
@@ -98,8 +97,9 @@ def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassi
             image = cv2.rotate(image, cv2.ROTATE_180)
             rotation += 180
 
-    mask = red_mask(image)
-    if int(view.ink.sum()) + _red_pixels_in_view(mask, view) < BLANK_INK_PIXELS:
+    # most pages have no red at all: the measuring view saw none, so the full-size mask is empty
+    mask = red_mask(image) if view.red_pixels else np.zeros(image.shape[:2], np.uint8)
+    if int(np.count_nonzero(view.ink)) + view.red_pixels < BLANK_INK_PIXELS:
         warnings.append(f"page {page}: blank page (no ink found)")
     if rotation:
         warnings.append(f"page {page}: rotated {rotation}°")

@@ -12,9 +12,11 @@ point at the title, a body line or the line under the seal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -90,13 +92,15 @@ def render_page(
     offset: int = 0,
     body_rows: int | None = None,
     seal_ink: float = 0.55,
+    max_chars: int | None = None,
 ) -> tuple[np.ndarray, PageLayout]:
     """An upright GB/T 9704-like page as BGR uint8 and where its parts are.
 
     `seal` is "ring" (ring and star over the last line), "disc" (a filled semi-transparent disc) or None.
     `offset` shifts the body text so pages differ. With `title`, the first four body lines make room for it.
-    `body_rows` draws only that many body lines (a sparse last page); `seal_ink` is the seal's ink coverage
-    (0.55: a half-dry stamp; 0.3: a faint one).
+    `body_rows` draws only that many body lines (a sparse last page); `max_chars` cuts every line to that many
+    characters (contact lines, a signature block); `seal_ink` is the seal's ink coverage (0.55: a half-dry
+    stamp; 0.3: a faint one).
     """
     width, height = _px(A4_MM[0], dpi), _px(A4_MM[1], dpi)
     page = Image.new("RGB", (width, height), "white")
@@ -127,6 +131,7 @@ def render_page(
         y = top + row * pitch_y + (pitch_y - char_px) / 2
         indent = 2 if row % 6 == first % 6 else 0
         count = chars - indent if row % 6 != (first + 5) % 6 else chars // 2  # paragraph ends short
+        count = count if max_chars is None else min(count, max_chars)
         for col in range(count):
             ch = BODY_TEXT[(text_pos + col) % len(BODY_TEXT)]
             draw.text((left + (indent + col) * pitch_x, y), ch, font=body_font, fill=(20, 20, 20))
@@ -164,17 +169,24 @@ def age_scan(image: np.ndarray, seed: int = 0) -> np.ndarray:
 
 @pytest.fixture(scope="session")
 def page_200dpi() -> tuple[np.ndarray, PageLayout]:
-    """One full page at 200 dpi: red title and rule, 18 body lines, a ring seal over the last line."""
-    return render_page(dpi=200)
+    """One full page at 200 dpi: red title and rule, 18 body lines, a ring seal over the last line (read-only)."""
+    return _cached_page(dpi=200)
 
 
 RenderPage = Callable[..., tuple[np.ndarray, PageLayout]]
 
 
+@functools.lru_cache(maxsize=32)
+def _cached_page(**kwargs: Any) -> tuple[np.ndarray, PageLayout]:
+    page, layout = render_page(**kwargs)
+    page.setflags(write=False)  # shared between tests: a test that wants to draw on it must copy it
+    return page, layout
+
+
 @pytest.fixture(scope="session")
 def make_page() -> RenderPage:
-    """`render_page`: make_page(dpi=150, body_rows=2, seal="disc", ...) → (BGR page, PageLayout)."""
-    return render_page
+    """`render_page`, cached: make_page(dpi=150, body_rows=2, seal="disc", ...) → (read-only BGR page, layout)."""
+    return _cached_page
 
 
 @pytest.fixture(scope="session")
