@@ -51,8 +51,24 @@ EXIT_HUNG_JOB = 70
 """Exit status of a worker the watchdog ended because a job hung in native code."""
 
 
+def _chain(exc: BaseException | None) -> list[BaseException]:
+    """The exception and the ones it was raised from (`raise … from`) or during."""
+    seen: list[BaseException] = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
 def classify_failure(exc: BaseException | None, job: Job) -> tuple[str, str, bool]:
-    """(code, message, retry may help) for an exception that ended a job."""
+    """(code, message, retry may help) for an exception that ended a job.
+
+    A timeout or cancel raised inside a wrapped call (the engine turns any exception of PaddleOCR into
+    ModelError, including rq's SIGALRM exception) is found down the exception chain and wins."""
+    for cause in _chain(exc):
+        if isinstance(cause, (JobCanceled, BaseTimeoutException)):
+            exc = cause
+            break
     if isinstance(exc, JobCanceled):
         return "canceled", "canceled on request", False
     if isinstance(exc, BaseTimeoutException):

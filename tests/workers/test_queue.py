@@ -80,12 +80,26 @@ def test_job_ids_are_128_random_bits() -> None:
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
 
 
+def _wrapped(cause: BaseException) -> BaseException:
+    """`cause` re-raised as ModelError, the way the engine wraps whatever PaddleOCR raised."""
+    from workers.errors import ModelError
+
+    try:
+        try:
+            raise cause
+        except Exception as exc:
+            raise ModelError("OCR failed on page 1") from exc
+    except ModelError as wrapped:
+        return wrapped
+
+
 @pytest.mark.parametrize(("exc", "code", "retry"), [
     (CorruptInput("truncated PDF"), "corrupt_input", False),
     (StorageFull("disk full"), "storage_full", True),
     (AbandonedJobError(), "worker_lost", True),
     (JobTimeoutException("too slow"), "timeout", False),
     (ValueError("a bug"), "internal_error", False),
+    (_wrapped(JobTimeoutException("too slow")), "timeout", False),
 ])
 def test_only_transient_failures_are_retried(exc: BaseException, code: str, retry: bool) -> None:
     from redis import Redis
@@ -211,3 +225,26 @@ def test_a_batch_of_ten_through_two_worker_processes_runs_each_job_exactly_once(
         assert len(job.results()) == 1  # one execution recorded by rq
     pids = {job.meta["worker_pid"] for job in jobs if job}
     assert len(pids) == 2, f"both worker processes should have taken jobs: {pids}"
+
+
+@pytest.mark.slow
+def test_a_job_over_its_timeout_fails_with_code_timeout_and_is_not_retried(
+        queue_settings: Any, workers: Any, make_scan: Callable[..., Path]) -> None:
+    from rq import Retry
+
+    from workers.queue import JOB_FUNC, make_queue
+
+    workers.start()
+    workers.wait_ready(1)
+    storage = Storage(queue_settings.storage_dir)
+    stored = storage.save_file(make_scan("timeout.png", variant=50), max_bytes=1 << 24)
+    queue = make_queue(queue_settings, connect(queue_settings))
+    job = queue.enqueue_call(JOB_FUNC, args=(stored.sha256, "timeout.png", conversion_options(None)),
+                             timeout=1, retry=Retry(max=2, interval=[1]), meta={"pages": 1},
+                             failure_ttl=queue_settings.failure_ttl_s)  # one page takes seconds: 1 s is too short
+    job = _wait_state(queue_settings, job.id, {JobState.FINISHED, JobState.FAILED}, JOB_BOUND_S)
+    view = describe_job(job)
+    assert view["status"] == "failed"
+    assert view["error"]["code"] == "timeout"
+    assert view["attempts"] == 1 and job.retries_left == 0
+    assert len(job.results()) == 1
