@@ -9,6 +9,7 @@ then the title, centred in a larger size over 1–3 lines; then the addressee, f
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -77,7 +78,7 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
 
 
 FULL_MARK_HEIGHT = 0.8
-"""Mark fragments at least this share of the tallest one are full-height characters that define its lines;
+"""Mark fragments at least this share of the median one are full-height characters that define its lines;
 smaller ones are stacked small characters (`黔东[南苗族/侗族]自治州`) inside a line."""
 
 
@@ -95,7 +96,7 @@ def _mark_line_text(parts: Sequence[OcrLine]) -> str:
 
 def mark_lines(parts: Sequence[OcrLine]) -> list[str]:
     """Issuer mark fragments → its printed lines, top to bottom (no spaces)."""
-    tallest = max(ln.box.height for ln in parts)
+    tallest = statistics.median(ln.box.height for ln in parts)  # not max: 文件 read into a line is taller
     rows: list[list[OcrLine]] = []
     for part in sorted((ln for ln in parts if ln.box.height >= FULL_MARK_HEIGHT * tallest), key=lambda ln: ln.box.cy):
         if rows and part.box.cy <= max(p.box.y1 for p in rows[-1]):

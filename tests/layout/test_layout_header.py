@@ -250,3 +250,11 @@ def test_title_stops_at_a_smaller_full_width_addressee() -> None:
     doc = build_document(ts.finish())
     assert doc.fields.title == "关于开展2024年全市医疗美容行业突出问题专项整治行动的通知"
     assert doc.fields.addressee == "各区县（市）市场监督管理局、卫生健康委，郑东新区、经开区、高新区、航空港区市场监督管理局、卫生健康部门"
+
+
+def test_joint_mark_whose_middle_line_box_swallowed_file() -> None:
+    """Real OCR: the detector read 文件 into the middle line's box, which is then much taller."""
+    lines = [ocr_line("浙江省教育厅", 226, 556, ch=150, h=133, red=1.0),
+             ocr_line("浙江省财政厅文件", 205, 667, width=1247, h=202, red=1.0),
+             ocr_line("浙江省人力资源和社会保障厅", 226, 848, ch=70, h=126, red=1.0)]
+    assert issuer_rows(lines, Scale(LINE_H, CH)) == ["浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅文件"]
