@@ -1,16 +1,18 @@
 """Deskew: measure the angle of the text lines and rotate the page level.
 
-The angle is measured on a *measuring view*: the page shrunk by a whole factor (OpenCV's fast area-averaging
-path) until its long side is at most `MEASURE_MAX_LONG_SIDE_PX` — A4 at 75–100 dpi, body characters ≈ 16–22 px —
-and reduced to a mask of dark ink. Red ink (seal, issuer mark,
-red rules) is left out: a seal is round and only blurs the profile. The skew is the angle whose projection
-profile of the ink is sharpest (largest sum of squared bin counts): text lines then fall into few rows with
-white gaps between them. A coarse search over ±15° is refined near its best angle, and a parabola through the
-three best fine scores gives a sub-step estimate. The column profile is scored at the same angles: a page
-whose columns are sharper than its rows has vertical text lines, i.e. it was scanned sideways.
+The angle is measured on the page's measuring view (`workers.inkview`): its dark ink at 75–100 dpi, without
+red ink and without rules, frames and page edges.
+
+The skew is the angle whose projection profile of the ink is sharpest (largest sum of squared bin counts):
+text lines then fall into few rows with white gaps between them. A coarse search over ±15° (0.5° steps, a
+sample of the ink) is refined in 0.1° steps, then a least-squares parabola over ±0.3° of contrast-weighted
+scores gives the estimate (the top is flat below the view's resolution; the fit finds its centre). A sparse
+page (few, short lines) is refitted on its ink at twice the view's resolution. The column profile is scored
+in the coarse search too: a page whose columns are sharper than its rows was scanned sideways.
 
 Angles are in degrees, counter-clockwise positive, in OpenCV's convention for images (y down): rotating the
-scan by `skew` with `cv2.getRotationMatrix2D(centre, skew, 1)` makes the lines level.
+scan by `skew` with `cv2.getRotationMatrix2D(centre, skew, 1)` makes the lines level. On rendered A4 pages
+turned by known angles within ±15° the residual stays under 0.05° (short lines: under 0.2°).
 
 `rotate_page` keeps the page size (coordinates stay those of the scan, centre fixed) unless ink would be
 cut off at the corners, as at large angles; then the canvas grows symmetrically just enough to keep it.
@@ -18,26 +20,13 @@ cut off at the corners, as at large angles; then the canvas grows symmetrically 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from workers.redink import red_mask
+from workers.inkview import INK_KERNEL_PX, INK_MIN_CONTRAST, MeasuringView
 
-MEASURE_MAX_LONG_SIDE_PX = 1200
-"""Long side of the measuring view at most (600–1200 px): body lines are 450–600 px long, plenty for 0.1°."""
-INK_KERNEL_PX = 15
-"""Black-hat window on the measuring view (≈ 0.7–0.9 character): strokes are ink, borders and shading are not."""
-INK_MIN_CONTRAST = 40
-"""A measuring-view pixel is ink when it is this much darker than its local background (grey levels)."""
-RULE_MIN_LENGTH_PX = 80
-"""Ink components longer than this on the measuring view (≈ 4 body characters) may be rules or frames..."""
-RULE_MAX_THICKNESS_PX = 6.0
-"""...a straight one when thinner than this (≈ 1/3 character; touching characters make a line-high run)..."""
-FRAME_MAX_FILL = 0.1
-"""...a frame, page edge, ring or grid when it inks less than this share of its bounding box (text: ≥ 0.2)."""
 MAX_SKEW_DEG = 15.0
 """Search range: scanners and phone photos of flat pages stay within it."""
 COARSE_STEP_DEG = 0.5
@@ -67,22 +56,6 @@ KEEP_INK_MARGIN_PX = 8
 
 
 @dataclass(frozen=True)
-class MeasuringView:
-    """The page reduced for measuring: dark non-red ink (bool mask, measuring-view pixels), the view's scale
-    to the page (view px = page px × scale), how many view pixels are red ink, and the ink's contrast."""
-
-    ink: np.ndarray
-    scale: float
-    red_pixels: int = 0
-    contrast: np.ndarray | None = None
-    """uint8 black-hat contrast of each view pixel (the ink's weight in the fine search), or None (all 1)."""
-
-    @property
-    def ink_fraction(self) -> float:
-        return float(self.ink.mean()) if self.ink.size else 0.0
-
-
-@dataclass(frozen=True)
 class SkewEstimate:
     """Best level angle (degrees, CCW positive) and the sharpness of the row and column profiles there.
 
@@ -93,49 +66,6 @@ class SkewEstimate:
     angle: float
     row_sharpness: float
     col_sharpness: float
-
-
-def measuring_view(image: np.ndarray) -> MeasuringView:
-    """Shrink a BGR page to the measuring size; keep its dark, non-red ink as a bool mask, count its red ink."""
-    height, width = image.shape[:2]
-    factor = max(1, math.ceil(max(height, width) / MEASURE_MAX_LONG_SIDE_PX))
-    small = image if factor == 1 else cv2.resize(image, None, fx=1 / factor, fy=1 / factor,
-                                                 interpolation=cv2.INTER_AREA)
-    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
-    element = cv2.getStructuringElement(cv2.MORPH_RECT, (INK_KERNEL_PX, INK_KERNEL_PX))
-    contrast = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, element)
-    ink = contrast >= INK_MIN_CONTRAST
-    red_pixels = 0
-    if small.ndim == 3:
-        red = red_mask(small) > 0
-        red_pixels = int(np.count_nonzero(red))
-        ink &= ~red
-    return MeasuringView(ink=_drop_rules(ink), scale=1 / factor, red_pixels=red_pixels, contrast=contrast)
-
-
-def _drop_rules(ink: np.ndarray) -> np.ndarray:
-    """The ink without long line-like components: rules, frames, table grids, page edges, scanner streaks.
-
-    One straight line puts hundreds of pixels into a single profile bin and would outweigh the text —
-    a vertical page edge alone can make an upright sparse page look sideways.
-    """
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
-    long_ones = np.flatnonzero(
-        np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) > RULE_MIN_LENGTH_PX
-    )
-    drop = []
-    for label in long_ones[long_ones > 0]:  # 0 is the background
-        x, y, w, h, area = stats[label, :5]
-        if area < FRAME_MAX_FILL * w * h:
-            drop.append(label)
-            continue
-        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == label)
-        (_, _), (side_a, side_b), _ = cv2.minAreaRect(np.stack([xs, ys], axis=1).astype(np.float32))
-        if min(side_a, side_b) < RULE_MAX_THICKNESS_PX:
-            drop.append(label)
-    if not drop:
-        return ink
-    return ink & ~np.isin(labels, drop)
 
 
 @dataclass(frozen=True)
@@ -254,8 +184,8 @@ def _finer_points(image: np.ndarray, view: MeasuringView) -> _Points:
     contrast = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
     near_ink = cv2.dilate(view.ink.view(np.uint8), np.ones((3, 3), np.uint8))
     near_ink = near_ink[y0 // factor:, x0 // factor:]
-    keep = cv2.resize(near_ink, None, fx=factor / finer, fy=factor / finer, interpolation=cv2.INTER_NEAREST)
-    keep = keep[: gray.shape[0], : gray.shape[1]] > 0
+    scaled = cv2.resize(near_ink, None, fx=factor / finer, fy=factor / finer, interpolation=cv2.INTER_NEAREST)
+    keep: np.ndarray = scaled[: gray.shape[0], : gray.shape[1]] > 0
     if keep.shape != gray.shape:  # the view's last row or column covers less than a whole factor
         keep = np.pad(keep, ((0, gray.shape[0] - keep.shape[0]), (0, gray.shape[1] - keep.shape[1])))
     ink = keep & (contrast >= INK_MIN_CONTRAST)

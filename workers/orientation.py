@@ -2,16 +2,16 @@
 
 Two signals, each used where it is strong:
 
-* **Sideways** — from the projection profiles of `workers.deskew`: horizontal text lines make the row profile
-  sharp; on a page scanned sideways the column profile is the sharp one. (Characters of a 公文 sit on a grid,
+* **Sideways** — from the projection profiles scored by `workers.deskew`: horizontal text lines make the
+  row profile sharp; on a page scanned sideways the column profile is the sharp one. (Characters of a 公文 sit on a grid,
   so the column profile of an upright page has structure too, but line gaps are far wider than character
   gaps: rows win by ~1.5× on a full page and by 10× or more on a sparse one.)
 * **Upside down** — the PP-OCR text-line direction classifier `ch_ppocr_mobile_v2.0_cls_mobile.onnx`
   (labels "0"/"180") on a handful of crops of level text lines; the mean probability margin decides. Profiles
   are symmetric under 180° and cannot tell.
 
-`line_crops` finds the crops on the measuring view (`workers.deskew`), so no second pass over the full page is
-needed. `OrientationClassifier` loads its ONNX session lazily, once per process, shared by all instances
+`line_crops` finds the crops on the measuring view (`workers.inkview`), so no second pass over the full page
+is needed. `OrientationClassifier` loads its ONNX session lazily, once per process, shared by all instances
 for the same model file; it runs on one thread (it is tiny, and the OCR engine owns the cores).
 """
 
@@ -26,8 +26,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from workers.deskew import MeasuringView, SkewEstimate
+from workers.deskew import SkewEstimate
 from workers.errors import ModelError
+from workers.inkview import MeasuringView
 
 CLS_MODEL_FILE = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 CLS_HEIGHT, CLS_WIDTH = 48, 192

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workers.deskew import MIN_SKEW_DEG, MeasuringView, estimate_skew, measuring_view, rotate_page
+from workers.deskew import MIN_SKEW_DEG, estimate_skew, rotate_page
 from workers.errors import InputError
+from workers.inkview import MeasuringView, measuring_view
 from workers.orientation import FLIP_MIN_MARGIN, OrientationClassifier, is_sideways, line_crops
 from workers.redink import red_fraction, red_mask
 

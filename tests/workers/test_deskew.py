@@ -12,7 +12,8 @@ import cv2
 import numpy as np
 import pytest
 
-from workers.deskew import MIN_SKEW_DEG, estimate_skew, measuring_view, rotate_page
+from workers.deskew import MIN_SKEW_DEG, estimate_skew, rotate_page
+from workers.inkview import measuring_view
 from workers.preprocess import prepare_page
 
 SWEEP_DEG = (-15.0, -7.5, -3.5, -1.0, 0.0, 0.5, 2.0, 5.0, 10.0, 15.0)

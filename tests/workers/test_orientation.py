@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 import pytest
 
-from workers.deskew import estimate_skew, measuring_view
+from workers.deskew import estimate_skew
+from workers.inkview import measuring_view
 from workers.orientation import CLS_MODEL_FILE, OrientationClassifier, _session, is_sideways, line_crops
 from workers.preprocess import prepare_page
 

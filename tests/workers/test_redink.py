@@ -101,3 +101,11 @@ def test_mask_is_computed_on_the_upright_image(page_200dpi: Any, classifier: Ori
     # the upright page's title is red where the upright render drew it
     assert red_fraction(prepared.red_mask, prepared.image, Box(*layout.title)) >= 0.9
     assert red_fraction(prepared.red_mask, prepared.image, Box(*layout.body_lines[2])) <= 0.02
+
+
+def test_page_without_red_gets_an_empty_mask_without_computing_it(make_page: Any, turn: Any) -> None:
+    page, _ = make_page(title=None, seal=None, offset=9)
+    prepared = prepare_page(turn(page, 1.5), page=1, orientation=None)
+    assert prepared.red_mask.shape == prepared.image.shape[:2] and prepared.red_mask.dtype == np.uint8
+    assert not prepared.red_mask.any()
+    assert np.array_equal(prepared.red_mask, red_mask(prepared.image))  # nothing was missed by skipping it
