@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import PurePosixPath
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from service.app import ApiError, AppState, State
 from service.auth import require_api_key
+from service.upload import MULTIPART_SCHEMA, Form, ReceivedFile, receive_form
 from workers import defaults
 from workers.errors import GongwenError, InputError, InputTooLarge
 from workers.intake import count_pages
@@ -29,7 +31,7 @@ from workers.storage import StoredUpload
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], tags=["documents"])
 
-OutputFormat = Literal["text", "md", "json"]
+FORMATS = ("text", "md", "json")
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -46,30 +48,39 @@ def _submit_stored(app: AppState, upload: StoredUpload, filename: str, dpi: int 
                   options=conversion_options(dpi), pages=pages)
 
 
-def _check_dpi(dpi: int | None) -> None:
-    if dpi is not None and not 50 <= dpi <= 600:
-        raise InputError("dpi must be between 50 and 600")
+def _options(form: Form) -> tuple[str, int | None]:
+    """The `format` and `dpi` form fields, checked."""
+    fmt = form.fields.get("format") or "text"
+    if fmt not in FORMATS:
+        raise InputError(f"format must be one of {', '.join(FORMATS)}")
+    raw = (form.fields.get("dpi") or "").strip()
+    if not raw:
+        return fmt, None
+    if not raw.isdigit() or not 50 <= int(raw) <= 600:
+        raise InputError("dpi must be a whole number between 50 and 600")
+    return fmt, int(raw)
 
 
 def _max_bytes(app: AppState) -> int:
+    """The upload cap in bytes (settings.max_upload_mb, per file and per zip member)."""
     return app.settings.max_upload_mb << 20
 
 
-@router.post("/documents", status_code=202, summary="Submit one scan (PDF, TIFF, PNG, JPEG)")
-def post_document(
-    request: Request,
-    app: State,
-    file: Annotated[UploadFile, File(description="the scan")],
-    format: Annotated[OutputFormat, Form(description="format of the result_url (all three are made)")] = "text",
-    dpi: Annotated[int | None, Form(description="PDF render resolution; default from settings")] = None,
-) -> JSONResponse:
-    """Streams the upload into storage and queues one job. The same bytes with the same options
-    return the existing job (200, `deduplicated: true`) instead of converting again."""
-    _check_dpi(dpi)
-    stored = app.storage.save_stream(file.file, max_bytes=_max_bytes(app))
-    sub = _submit_stored(app, stored, file.filename or stored.sha256[:12], dpi)
+@router.post("/documents", status_code=202, summary="Submit one scan (PDF, TIFF, PNG, JPEG)",
+             openapi_extra=MULTIPART_SCHEMA)
+async def post_document(request: Request, app: State) -> JSONResponse:
+    """Multipart form: `file` (the scan), `format` (text|md|json: the format of `result_url`; all three
+    are made), `dpi` (PDF render resolution, default from settings). The file streams into storage as
+    it arrives. The same bytes with the same options return the existing job (200, `deduplicated:
+    true`) instead of converting again; a new job answers 202."""
+    form = await receive_form(request, app.storage, max_bytes=_max_bytes(app))
+    fmt, dpi = _options(form)
+    if len(form.files) != 1:
+        raise InputError(f"send exactly one file (got {len(form.files)}); use /v1/batches for many")
+    received = form.files[0]
+    sub = await run_in_threadpool(_submit_stored, app, received.stored, received.filename, dpi)
     body = {"id": sub.job_id, "status": sub.status, "deduplicated": sub.deduplicated, "pages": sub.pages,
-            "sha256": stored.sha256, **_links(request, sub.job_id, format)}
+            "sha256": received.stored.sha256, **_links(request, sub.job_id, fmt)}
     return JSONResponse(body, status_code=200 if sub.deduplicated else 202)
 
 
@@ -87,9 +98,8 @@ def _zip_members(app: AppState, archive: zipfile.ZipFile) -> list[tuple[str, Sto
     return out
 
 
-def _expand(app: AppState, upload: UploadFile) -> list[tuple[str, StoredUpload | GongwenError]]:
-    name = upload.filename or "upload"
-    stored = app.storage.save_stream(upload.file, max_bytes=_max_bytes(app))
+def _expand(app: AppState, received: ReceivedFile) -> list[tuple[str, StoredUpload | GongwenError]]:
+    name, stored = received.filename, received.stored
     with stored.path.open("rb") as fh:
         is_zip = fh.read(4) == ZIP_MAGIC
     if not is_zip:
@@ -101,18 +111,20 @@ def _expand(app: AppState, upload: UploadFile) -> list[tuple[str, StoredUpload |
         return [(name, InputError(f"{name}: not a readable zip archive ({exc})"))]
 
 
-@router.post("/batches", status_code=202, summary="Submit many scans (files and/or zip archives)")
-def post_batch(
-    request: Request,
-    app: State,
-    files: Annotated[list[UploadFile], File(description="scans and/or .zip archives of scans")],
-    format: Annotated[OutputFormat, Form()] = "text",
-    dpi: Annotated[int | None, Form()] = None,
-) -> JSONResponse:
-    """One job per document; a document that cannot be accepted is listed with its error and
-    does not stop the others."""
-    _check_dpi(dpi)
-    entries = [entry for upload in files for entry in _expand(app, upload)]
+@router.post("/batches", status_code=202, summary="Submit many scans (files and/or zip archives)",
+             openapi_extra=MULTIPART_SCHEMA)
+async def post_batch(request: Request, app: State) -> JSONResponse:
+    """Multipart form: any number of `files` (scans and/or .zip archives of scans), `format`, `dpi`.
+    One job per document; a document that cannot be accepted is listed with its error and does not
+    stop the others."""
+    form = await receive_form(request, app.storage, max_bytes=_max_bytes(app))
+    fmt, dpi = _options(form)
+    body = await run_in_threadpool(_submit_batch, request, app, form, fmt, dpi)
+    return JSONResponse(body, status_code=202)
+
+
+def _submit_batch(request: Request, app: AppState, form: Form, fmt: str, dpi: int | None) -> dict[str, Any]:
+    entries = [entry for received in form.files for entry in _expand(app, received)]
     if len(entries) > defaults.BATCH_MAX_DOCUMENTS:
         raise InputError(f"a batch holds at most {defaults.BATCH_MAX_DOCUMENTS} documents")
     if not entries:
@@ -131,11 +143,10 @@ def post_batch(
             continue
         items.append({"filename": name, "job": sub.job_id, "error": None})
         documents.append({"filename": name, "id": sub.job_id, "status": sub.status,
-                          "deduplicated": sub.deduplicated, **_links(request, sub.job_id, format)})
+                          "deduplicated": sub.deduplicated, **_links(request, sub.job_id, fmt)})
     save_batch(app.redis, app.settings, batch_id, items)
-    body = {"id": batch_id, "status_url": str(request.url_for("get_batch", batch_id=batch_id)),
+    return {"id": batch_id, "status_url": str(request.url_for("get_batch", batch_id=batch_id)),
             "documents": documents}
-    return JSONResponse(body, status_code=202)
 
 
 @router.get("/batches/{batch_id}", summary="Per-document states and counts of a batch")

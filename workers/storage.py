@@ -102,27 +102,17 @@ class Storage:
         return self.save_chunks(iter(lambda: source.read(CHUNK_BYTES), b""), max_bytes=max_bytes)
 
     def save_chunks(self, chunks: Iterable[bytes], *, max_bytes: int) -> StoredUpload:
-        tmp = self._tmp_path()
-        digest = hashlib.sha256()
-        size = 0
+        writer = self.writer(max_bytes=max_bytes)
         try:
-            with tmp.open("wb") as out:
-                for chunk in chunks:
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise InputTooLarge(f"upload is larger than {max_bytes // (1 << 20)} MiB")
-                    digest.update(chunk)
-                    out.write(chunk)
-            sha = digest.hexdigest()
-            final = self.upload_path(sha)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, final)  # same bytes under the same name: replacing is harmless
-            os.utime(final)  # a re-upload renews the file's lease against the sweep
-        except OSError as exc:
-            raise _storage_error(exc, "an upload") from exc
+            for chunk in chunks:
+                writer.write(chunk)
+            return writer.commit()
         finally:
-            tmp.unlink(missing_ok=True)
-        return StoredUpload(sha, size, final)
+            writer.abort()
+
+    def writer(self, *, max_bytes: int) -> UploadWriter:
+        """A push-style upload: write(chunk)… then commit() (or abort()); for streaming parsers."""
+        return UploadWriter(self, max_bytes)
 
     def save_file(self, path: Path, *, max_bytes: int) -> StoredUpload:
         with path.open("rb") as source:
@@ -177,3 +167,52 @@ class Storage:
             if now - tmp.stat().st_mtime > 24 * 3600:  # left by a process killed mid-write
                 shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
         return removed
+
+
+class UploadWriter:
+    """One upload being written: hashed and size-checked chunk by chunk, named by its SHA-256 on commit."""
+
+    def __init__(self, storage: Storage, max_bytes: int) -> None:
+        self.storage, self.max_bytes = storage, max_bytes
+        self.tmp = storage._tmp_path()
+        self.digest = hashlib.sha256()
+        self.size = 0
+        try:
+            self.handle: IO[bytes] | None = self.tmp.open("wb")
+        except OSError as exc:
+            raise _storage_error(exc, "an upload") from exc
+
+    def write(self, chunk: bytes) -> None:
+        assert self.handle is not None, "write after commit/abort"
+        self.size += len(chunk)
+        if self.size > self.max_bytes:
+            self.abort()
+            raise InputTooLarge(f"upload is larger than {self.max_bytes // (1 << 20)} MiB")
+        self.digest.update(chunk)
+        try:
+            self.handle.write(chunk)
+        except OSError as exc:
+            self.abort()
+            raise _storage_error(exc, "an upload") from exc
+
+    def commit(self) -> StoredUpload:
+        assert self.handle is not None, "commit after commit/abort"
+        sha = self.digest.hexdigest()
+        final = self.storage.upload_path(sha)
+        try:
+            self.handle.close()
+            self.handle = None
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.tmp, final)  # same bytes under the same name: replacing is harmless
+            os.utime(final)  # a re-upload renews the file's lease against the sweep
+        except OSError as exc:
+            self.abort()
+            raise _storage_error(exc, "an upload") from exc
+        return StoredUpload(sha, self.size, final)
+
+    def abort(self) -> None:
+        """Drop a partial upload (no-op after commit)."""
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+        self.tmp.unlink(missing_ok=True)

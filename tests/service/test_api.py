@@ -114,6 +114,17 @@ def test_bad_uploads_get_their_error_code(client: TestClient, queue_settings: An
     assert response.json()["error"]["code"] == "corrupt_input"
 
 
+def test_an_upload_over_the_cap_is_refused_while_streaming_and_leaves_nothing(queue_settings: Any) -> None:
+    with TestClient(create_app(queue_settings.with_(max_upload_mb=1))) as client:
+        big = b"%PDF-1.7\n" + bytes(1536 * 1024)
+        response = client.post("/v1/documents", files={"file": ("big.pdf", big, "application/pdf")})
+        assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+        response = client.post("/v1/documents", content=b"raw bytes", headers={"content-type": "application/pdf"})
+        assert response.status_code == 400 and response.json()["error"]["code"] == "bad_input"
+    storage = queue_settings.storage_dir
+    assert not [p for p in storage.rglob("*") if p.is_file()]
+
+
 def test_batch_takes_files_and_zips_one_job_per_document(client: TestClient,
                                                          make_scan: Callable[..., Path]) -> None:
     scans = [make_scan(f"batch-{i}.png", variant=20 + i) for i in range(3)]

@@ -1,0 +1,133 @@
+"""Streaming multipart/form-data: file parts go straight from the socket into storage.
+
+Starlette's own form parser first spools every file part to a temporary file (and has no size cap for
+files), so a 2 GB upload would be written in full before it could be refused. Here each chunk of a file
+part is hashed and written to `storage/tmp` as it arrives, refused the moment it passes the upload cap,
+and renamed to its content address when the part ends. Plain fields are small and kept in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from workers.errors import InputError, InputTooLarge
+from workers.storage import Storage, StoredUpload, UploadWriter
+
+MAX_FIELD_BYTES = 64 * 1024
+"""Bytes a non-file form field may have (options like `format` or `dpi` are a few bytes)."""
+
+MAX_PARTS = 2000
+"""Parts one request may have (files plus fields)."""
+
+MULTIPART_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {"type": "object"}}},
+    }
+}
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    field: str
+    filename: str
+    stored: StoredUpload
+
+
+@dataclass
+class Form:
+    fields: dict[str, str] = field(default_factory=dict)
+    files: list[ReceivedFile] = field(default_factory=list)
+
+
+class _Receiver:
+    """MultipartParser callbacks: headers → part kind; data → storage writer or field buffer."""
+
+    def __init__(self, storage: Storage, max_bytes: int) -> None:
+        self.storage, self.max_bytes = storage, max_bytes
+        self.form = Form()
+        self.parts = 0
+        self._header_name = b""
+        self._header_value = b""
+        self._headers: dict[bytes, bytes] = {}
+        self._name = ""
+        self._filename: str | None = None
+        self._writer: UploadWriter | None = None
+        self._buffer = bytearray()
+
+    def callbacks(self) -> dict[str, object]:
+        return {
+            "on_part_begin": self.part_begin, "on_header_field": self.header_field,
+            "on_header_value": self.header_value, "on_header_end": self.header_end,
+            "on_headers_finished": self.headers_finished, "on_part_data": self.part_data,
+            "on_part_end": self.part_end,
+        }
+
+    def part_begin(self) -> None:
+        self.parts += 1
+        if self.parts > MAX_PARTS:
+            raise InputError(f"a request may have at most {MAX_PARTS} parts")
+        self._headers, self._buffer = {}, bytearray()
+
+    def header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def header_end(self) -> None:
+        self._headers[self._header_name.strip().lower()] = self._header_value.strip()
+        self._header_name, self._header_value = b"", b""
+
+    def headers_finished(self) -> None:
+        _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
+        self._name = params.get(b"name", b"").decode("utf-8", "replace")
+        raw = params.get(b"filename")
+        self._filename = None if raw is None else raw.decode("utf-8", "replace")
+        self._writer = self.storage.writer(max_bytes=self.max_bytes) if self._filename is not None else None
+
+    def part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._writer is not None:
+            self._writer.write(data[start:end])
+            return
+        self._buffer += data[start:end]
+        if len(self._buffer) > MAX_FIELD_BYTES:
+            raise InputTooLarge(f"form field {self._name!r} is longer than {MAX_FIELD_BYTES} bytes")
+
+    def part_end(self) -> None:
+        if self._writer is not None:
+            stored = self._writer.commit()
+            self._writer = None
+            self.form.files.append(ReceivedFile(self._name, self._filename or stored.sha256[:12], stored))
+        else:
+            self.form.fields[self._name] = self._buffer.decode("utf-8", "replace")
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            self._writer.abort()
+            self._writer = None
+
+
+async def receive_form(request: Request, storage: Storage, *, max_bytes: int) -> Form:
+    """Parse the request body as multipart/form-data, storing file parts as they stream in."""
+    content_type, params = parse_options_header(request.headers.get("content-type"))
+    boundary = params.get(b"boundary")
+    if content_type != b"multipart/form-data" or not boundary:
+        raise InputError("send the scan as multipart/form-data (curl -F file=@scan.pdf)")
+    receiver = _Receiver(storage, max_bytes)
+    parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except MultipartParseError as exc:
+        receiver.abort()
+        raise InputError(f"malformed multipart body: {exc}") from exc
+    except Exception:
+        receiver.abort()
+        raise
+    return receiver.form
