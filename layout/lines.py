@@ -103,6 +103,9 @@ def merge_rows(lines: Sequence[OcrLine], scale: Scale, settings: LayoutSettings 
     return sorted(result, key=lambda r: r.box.y0)
 
 
+SEAL_TILTED_RED_MIN = 0.2
+"""A tilted line with this much red is ring text even outside a reported seal."""
+
 # --- seal -------------------------------------------------------------------------------------------------
 
 
@@ -131,7 +134,10 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     in_seal = any(_inside(line.box, seal.box) for seal in page.seals)
     tilted = tilt_degrees(line) >= settings.seal_tilt_deg
     star = line.text.strip() in {"★", "☆", "*"}
-    return red_enough or (in_seal and (tilted or star or line.red >= settings.red_min)) or (tilted and line.red > 0.2)
+    # Without red information (a grey scan), a line bent far off the level is the ring text too.
+    no_red_info = not any(other.red > 0 for other in page.lines)
+    return (red_enough or (in_seal and (tilted or star or line.red >= settings.red_min))
+            or (tilted and (line.red > SEAL_TILTED_RED_MIN or no_red_info)))
 
 
 # --- page furniture ---------------------------------------------------------------------------------------

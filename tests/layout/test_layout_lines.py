@@ -131,3 +131,10 @@ def test_clean_text_uses_full_width_punctuation_and_drops_cjk_spaces() -> None:
 
 def test_make_page_helper_keeps_lines() -> None:
     assert len(make_page(1, [ocr_line("正文", LEFT, TOP)]).lines) == 1
+
+
+def test_tilted_ring_text_on_a_grey_scan_is_seal_text() -> None:
+    ring = _poly(ocr_line("重庆市渝北区卫生", 700, 1200), 35)
+    level = ocr_line("重庆市渝北区卫生健康委员会", 600, 1300)
+    page = Page(1, W, H, (ring, level))
+    assert is_seal_text(ring, page) and not is_seal_text(level, page)
