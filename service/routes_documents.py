@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.app import ApiError, AppState, State
 from service.auth import require_api_key
-from service.upload import MULTIPART_SCHEMA, Form, ReceivedFile, receive_form
+from service.upload import BATCH_SCHEMA, DOCUMENT_SCHEMA, Form, ReceivedFile, receive_form
 from workers import defaults
 from workers.errors import GongwenError, InputError, InputTooLarge
 from workers.intake import count_pages
@@ -67,7 +67,7 @@ def _max_bytes(app: AppState) -> int:
 
 
 @router.post("/documents", status_code=202, summary="Submit one scan (PDF, TIFF, PNG, JPEG)",
-             openapi_extra=MULTIPART_SCHEMA)
+             openapi_extra=DOCUMENT_SCHEMA)
 async def post_document(request: Request, app: State) -> JSONResponse:
     """Multipart form: `file` (the scan), `format` (text|md|json: the format of `result_url`; all three
     are made), `dpi` (PDF render resolution, default from settings). The file streams into storage as
@@ -112,7 +112,7 @@ def _expand(app: AppState, received: ReceivedFile) -> list[tuple[str, StoredUplo
 
 
 @router.post("/batches", status_code=202, summary="Submit many scans (files and/or zip archives)",
-             openapi_extra=MULTIPART_SCHEMA)
+             openapi_extra=BATCH_SCHEMA)
 async def post_batch(request: Request, app: State) -> JSONResponse:
     """Multipart form: any number of `files` (scans and/or .zip archives of scans), `format`, `dpi`.
     One job per document; a document that cannot be accepted is listed with its error and does not

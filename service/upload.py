@@ -23,12 +23,22 @@ MAX_FIELD_BYTES = 64 * 1024
 MAX_PARTS = 2000
 """Parts one request may have (files plus fields)."""
 
-MULTIPART_SCHEMA = {
-    "requestBody": {
-        "required": True,
-        "content": {"multipart/form-data": {"schema": {"type": "object"}}},
-    }
+_OPTIONS = {
+    "format": {"type": "string", "enum": ["text", "md", "json"], "default": "text",
+               "description": "format of result_url (all three are made)"},
+    "dpi": {"type": "integer", "minimum": 50, "maximum": 600, "description": "PDF render resolution"},
 }
+
+
+def multipart_schema(files: dict[str, object]) -> dict[str, object]:
+    """openapi_extra for a route that parses its own multipart body (so /docs can still send it)."""
+    schema = {"type": "object", "properties": {**files, **_OPTIONS}, "required": list(files)}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
+
+
+DOCUMENT_SCHEMA = multipart_schema({"file": {"type": "string", "format": "binary", "description": "the scan"}})
+BATCH_SCHEMA = multipart_schema({"files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                                           "description": "scans and/or .zip archives of scans"}})
 
 
 @dataclass(frozen=True)
