@@ -72,8 +72,8 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
         band.append(line)
     # Small characters stacked inside the mark (`黔东[南苗族/侗族]…`) are red and within its band.
     top, bottom = min(ln.box.y0 for ln in band), max(ln.box.y1 for ln in band)
-    small = [ln for ln in page.lines if ln not in band and ln.text.strip() and ln.red >= settings.red_min
-             and top <= ln.box.cy <= bottom]
+    small = [ln for ln in page.lines if ln not in band and ln.text.strip() and top <= ln.box.cy <= bottom
+             and (ln.red >= settings.red_min or not has_red)]
     return band + small
 
 

@@ -104,7 +104,8 @@ def _poly(line: OcrLine, degrees: float) -> OcrLine:
     [
         ("重庆市渝北区卫生", 0.9, 30.0, True, True),  # ring text, bent
         ("★", 0.8, 0.0, True, True),  # the star
-        ("5001120012345", 0.7, 0.0, False, True),  # the seal's code number, red
+        ("5001120012345", 0.95, 0.0, False, True),  # the seal's code number, red
+        ("东南苗族侗族自治州财政", 0.6, 0.0, True, False),  # real OCR: a signature read through the seal
         ("重庆市渝北区卫生健康委员会", 0.3, 0.0, True, False),  # signature under the seal: black strokes
         ("2024年5月15日", 0.25, 0.0, True, False),  # date under the seal
         ("正文内容", 0.0, 0.0, False, False),
