@@ -136,7 +136,7 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     star = line.text.strip() in {"★", "☆", "*"}
     # Without red information (a grey scan), a line bent far off the level is the ring text too.
     no_red_info = not any(other.red > 0 for other in page.lines)
-    return (red_enough or (in_seal and (tilted or star or line.red >= settings.red_min))
+    return (red_enough or (in_seal and (tilted or star))
             or (tilted and (line.red > SEAL_TILTED_RED_MIN or no_red_info)))
 
 
