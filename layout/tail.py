@@ -84,7 +84,7 @@ def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry, known_years:
     return None
 
 
-def _is_signature(group: Sequence[Row], geometry: BodyGeometry) -> bool:
+def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: LayoutSettings) -> bool:
     if len(group) != 1:
         return False
     text = join_rows(group)
@@ -93,12 +93,17 @@ def _is_signature(group: Sequence[Row], geometry: BodyGeometry) -> bool:
         return False
     if patterns.heading_level(text) is not None or patterns.is_page_number(text):
         return False
-    return geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH
+    indent = geometry.indent_ch(row.box, row.page)
+    if indent < SIGNATURE_MIN_INDENT_CH:
+        return False
+    # Indented like a paragraph, it must read as a body's name (`特此通知` without its 。 is body text).
+    return indent > settings.indent_max_ch or patterns.looks_like_body(text)
 
 
-def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: BodyGeometry) -> int:
+def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: BodyGeometry,
+                     settings: LayoutSettings) -> int:
     start = date_index
-    while start > 0 and date_index - start < SIGNATURE_MAX_ROWS and _is_signature(groups[start - 1], geometry):
+    while start > 0 and date_index - start < SIGNATURE_MAX_ROWS and _is_signature(groups[start - 1], geometry, settings):
         start -= 1
     return start
 
@@ -147,7 +152,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
     """
     known_years = [*known_years, *document_years([join_rows(group) for group in groups])]
     date_index = _find_date(groups, geometry, known_years)
-    signature_start = _signature_start(groups, date_index, geometry) if date_index is not None else len(groups)
+    signature_start = _signature_start(groups, date_index, geometry, settings) if date_index is not None else len(groups)
     blocks: list[Block] = []
     index = 0
     while index < len(groups):

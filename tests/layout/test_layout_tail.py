@@ -190,3 +190,13 @@ def test_attachment_does_not_swallow_a_signature_whose_date_the_ocr_missed() -> 
     doc = build_document(ts.finish())
     assert _tail(doc)[-2:] == [("attachment", "附件：住宅小区电梯安全隐患排查整治情况汇总表"), ("paragraph", "宁波市住房和城")]
     assert doc.fields.attachments == ("住宅小区电梯安全隐患排查整治情况汇总表",)
+
+
+def test_closing_phrase_without_its_stop_is_no_signature() -> None:
+    ts = _ts()
+    ts.paragraph("特此通知")
+    ts._next_row()
+    ts.paragraph("某某市人民政府办公室")
+    ts.paragraph("2024年5月15日")
+    doc = build_document(ts.finish())
+    assert _tail(doc)[-3:] == [("paragraph", "特此通知"), ("signature", "某某市人民政府办公室"), ("date", "2024年5月15日")]
