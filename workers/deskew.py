@@ -20,7 +20,7 @@ cut off at the corners, as at large angles; then the canvas grows symmetrically 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -45,6 +45,9 @@ MIN_SKEW_DEG = 0.1
 """Below this the page is left alone: the correction would only blur the strokes by resampling."""
 SPARSE_INK_PIXELS = 20_000
 """Below this many view ink pixels (about 8 full lines) the angle is refitted at a finer resolution."""
+MIN_PEAK_GAIN = 1.15
+"""Best over median profile sharpness across the coarse angles: text pages reach ≥ 1.35 (one line of six
+characters), noise and speckles ≈ 1.0–1.05. Below it there are no lines to level."""
 MIN_INK_PIXELS = 400
 """Fewer measuring-view ink pixels than this (a few characters) cannot give a reliable angle."""
 MAX_POINTS = 120_000
@@ -154,14 +157,16 @@ def _fit(points: _Points, centre: float) -> float:
     return fitted
 
 
-def _search(points: _Points) -> tuple[float, float, float]:
-    """Coarse-to-fine search: (row angle, best row sharpness, best column sharpness)."""
+def _search(points: _Points) -> SkewEstimate | None:
+    """Coarse-to-fine search; None when neither profile has a real peak (no text lines: noise, a photo)."""
     coarse = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, COARSE_STEP_DEG)
     rows, cols = _scores(points.every(max(1, len(points.xs) // COARSE_POINTS)), coarse)
+    if max(rows.max() / np.median(rows), cols.max() / np.median(cols)) < MIN_PEAK_GAIN:
+        return None
     best = float(coarse[int(np.argmax(rows))])
     angles = best + REFINE_STEP_DEG * np.arange(-4, 5)
     best = _parabola_peak(angles, _scores(points, angles, cols=False, weighted=True)[0])
-    return _fit(points, best), float(rows.max()), float(cols.max())
+    return SkewEstimate(angle=_fit(points, best), row_sharpness=float(rows.max()), col_sharpness=float(cols.max()))
 
 
 def _finer_points(image: np.ndarray, view: MeasuringView) -> _Points:
@@ -193,7 +198,8 @@ def _finer_points(image: np.ndarray, view: MeasuringView) -> _Points:
 
 
 def estimate_skew(view: MeasuringView, image: np.ndarray | None = None) -> SkewEstimate | None:
-    """The level angle of the text lines (and the sideways evidence), or None when there is too little ink.
+    """The level angle of the text lines (and the sideways evidence), or None when there is too little ink
+    or no line structure in it.
 
     With the page `image` (the one the view was made from), a sparse page — whose few, short lines give the
     view's 1 px bins too little leverage — has its angle refitted on its ink at twice the view's resolution
@@ -202,11 +208,13 @@ def estimate_skew(view: MeasuringView, image: np.ndarray | None = None) -> SkewE
     points = _centred_points(view)
     if len(points.xs) < MIN_INK_PIXELS:
         return None
-    angle, row_best, col_best = _search(points)
+    estimate = _search(points)
+    if estimate is None:
+        return None
+    angle = estimate.angle
     if image is not None and view.scale < 1.0 and len(points.xs) < SPARSE_INK_PIXELS:
         angle = _fit(_finer_points(image, view), angle)
-    angle = float(np.clip(angle, -MAX_SKEW_DEG, MAX_SKEW_DEG))
-    return SkewEstimate(angle=angle, row_sharpness=row_best, col_sharpness=col_best)
+    return replace(estimate, angle=float(np.clip(angle, -MAX_SKEW_DEG, MAX_SKEW_DEG)))
 
 
 def _ink_extent_after(view: MeasuringView, matrix: np.ndarray) -> tuple[float, float, float, float]:

@@ -125,3 +125,17 @@ def test_grey_and_bgra_inputs_are_accepted(page_200dpi: Any, turn: Turn) -> None
     bgra = prepare_page(cv2.cvtColor(scan, cv2.COLOR_BGR2BGRA), page=1, orientation=None)
     assert gray.image.shape == bgra.image.shape == page.shape
     assert abs(gray.skew - 2.0) <= MAX_RESIDUAL_DEG and abs(bgra.skew - 2.0) <= MAX_RESIDUAL_DEG
+
+
+def test_page_without_text_lines_is_left_alone(classifier: Any) -> None:
+    # noise has ink everywhere but no lines: no angle, no quarter turn (its profiles have no peak)
+    noise = np.random.default_rng(0).integers(0, 256, (1200, 900, 3), dtype=np.uint8)
+    assert estimate_skew(measuring_view(noise)) is None
+    prepared = prepare_page(noise, page=1, orientation=classifier)
+    assert prepared.rotation == 0 and prepared.skew == 0.0
+    assert np.array_equal(prepared.image, noise)
+
+
+def test_a_few_words_are_still_levelled(make_page: Any, turn: Turn) -> None:
+    page, _ = make_page(body_rows=2, max_chars=6, title=None, seal=None)
+    assert abs(_residual(turn(page, 3.0), 3.0)) <= MAX_RESIDUAL_DEG
