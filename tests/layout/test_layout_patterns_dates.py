@@ -19,3 +19,13 @@ from layout import patterns
 )
 def test_misread_date_line(text: str, expected: tuple[str, int, int] | None) -> None:
     assert patterns.misread_date_line(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("二0二四年五月十五日", "2024-05-15"), ("二０二四年五月十五日", "2024-05-15"), ("二〇二四年五月十五日", "2024-05-15"),
+     ("二O二四年十二月三十一日", "2024-12-31")],
+)
+def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
+    assert patterns.find_date(text) == iso
+    assert patterns.is_date_line(text)
