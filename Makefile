@@ -14,8 +14,9 @@ RAPIDOCR_VERSION := 3.10.0
 STAMP := $(VENV)/.installed
 SAMPLE ?= fixtures/samples/sample_reply.pdf
 FONT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
+BROWSER_PACKAGES := chromium chromium-driver
 
-.PHONY: demo test test-fast corpus bench bench-quick serve worker lint typecheck fonts clean
+.PHONY: demo test test-fast corpus bench bench-quick serve worker lint typecheck fonts browser clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,10 +35,17 @@ fonts:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES) >/dev/null; \
 	fi
 
+# Headless Chromium + its driver for the review page's end-to-end test (tests/e2e); Debian packages.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	fi
+
 demo: $(STAMP)
 	$(VENV)/bin/gongwen convert $(SAMPLE)
 
-test: $(STAMP) fonts
+test: $(STAMP) fonts browser
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP) fonts
