@@ -1,0 +1,120 @@
+"""Seals: found in the red mask (round, overlapping, square; never the red title), and their ink lifted so
+that the black strokes under them stay while the red goes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+from fixtures.corpus.ops import SealOp
+from fixtures.corpus.seal import stamp
+from workers.redink import red_mask
+from workers.seals import find_seals, px_per_mm, region_mask, remove_seal_ink
+
+DPI = 200
+SEAL_RGB = (214, 38, 48)
+DARK_SEAL_RGB = (150, 20, 35)
+"""Heavy ink: pooled spots fall below the red mask's brightness floor, and the red channel itself darkens."""
+
+
+def _stamp(page: np.ndarray, centres_mm: list[tuple[float, float]], code: str = "",
+           colour: tuple[int, int, int] = SEAL_RGB) -> np.ndarray:
+    """The page (BGR uint8) with corpus seals (ring text, star, uneven ink) multiplied in at the centres."""
+    rgb = page[:, :, ::-1].astype(np.float32)
+    for k, (cx, cy) in enumerate(centres_mm):
+        stamp(rgb, SealOp(cx, cy, 42.0, "重庆市渝北区卫生健康委员会", code, -8.0 + 9 * k, 11 + k, colour), DPI)
+    return np.ascontiguousarray(np.clip(rgb, 0, 255).astype(np.uint8)[:, :, ::-1])
+
+
+def _mm(px: float) -> float:
+    return px / DPI * 25.4
+
+
+def _line_centre_mm(layout: Any) -> tuple[float, float]:
+    x0, y0, x1, y1 = layout.body_lines[-1]
+    return _mm((x0 + x1) / 2), _mm((y0 + y1) / 2)
+
+
+def _strokes(image: np.ndarray, box: tuple[int, int, int, int], darker_than: int = 110) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    grey = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+    return grey < darker_than
+
+
+def test_one_seal_is_found_and_the_red_title_and_rule_are_not(make_page: Any) -> None:
+    clean, layout = make_page(dpi=DPI, body_rows=6, seal=None)
+    cx, cy = _line_centre_mm(layout)
+    page = _stamp(clean, [(cx, cy)], code="5101120012345")
+    seals = find_seals(red_mask(page))
+    assert len(seals) == 1
+    box = seals[0].box
+    ppm = px_per_mm(page.shape)
+    assert abs(box.cx / ppm - cx) < 2.0 and abs(box.cy / ppm - cy) < 2.0
+    assert 38.0 < box.width / ppm < 46.0 and 38.0 < box.height / ppm < 46.0
+    assert box.y0 > layout.title[3] + 10 * ppm  # the title and its rule are far above
+
+
+def test_two_overlapping_seals_are_covered(make_page: Any) -> None:
+    clean, layout = make_page(dpi=DPI, body_rows=6, seal=None)
+    cx, cy = _line_centre_mm(layout)
+    page = _stamp(clean, [(cx - 12, cy), (cx + 12, cy + 2)])
+    seals = find_seals(red_mask(page))
+    ppm = px_per_mm(page.shape)
+    left = min(s.box.x0 for s in seals) / ppm
+    right = max(s.box.x1 for s in seals) / ppm
+    assert abs(left - (cx - 33)) < 2.5 and abs(right - (cx + 33)) < 2.5
+
+
+def test_a_square_stamp_is_a_seal_and_a_big_red_character_is_not() -> None:
+    page = np.full((2339, 1654, 3), 245, np.uint8)
+    ppm = px_per_mm(page.shape)
+    square = (int(40 * ppm), int(200 * ppm), int(70 * ppm), int(230 * ppm))  # 30 mm frame with a name inside
+    cv2.rectangle(page, square[:2], square[2:], (48, 38, 214), max(2, round(1.2 * ppm)))
+    cv2.putText(page, "AB", (square[0] + 20, square[3] - 60), cv2.FONT_HERSHEY_SIMPLEX, 3, (48, 38, 214), 8)
+    glyph = (int(100 * ppm), int(40 * ppm), int(122 * ppm), int(62 * ppm))  # a 22 mm 口 of a red title
+    cv2.rectangle(page, glyph[:2], glyph[2:], (48, 38, 214), round(2.5 * ppm))
+    seals = find_seals(red_mask(page))
+    assert len(seals) == 1
+    assert abs(seals[0].box.x0 - square[0]) < 2 * ppm and abs(seals[0].box.y1 - square[3]) < 2 * ppm
+
+
+@pytest.mark.parametrize("aged", [False, True])
+@pytest.mark.parametrize("colour", [SEAL_RGB, DARK_SEAL_RGB])
+def test_lifting_keeps_the_black_strokes_and_removes_the_red(
+    make_page: Any, age: Any, aged: bool, colour: tuple[int, int, int]
+) -> None:
+    clean, layout = make_page(dpi=DPI, body_rows=6, seal=None)
+    cx, cy = _line_centre_mm(layout)
+    page = _stamp(clean, [(cx, cy)], colour=colour)
+    if aged:
+        clean, page = age(clean, seed=2), age(page, seed=2)
+    seals = find_seals(red_mask(page))
+    lifted = remove_seal_ink(page, seals)
+    inside, (x0, y0) = region_mask(page.shape, seals)
+    height, width = inside.shape
+    region = np.zeros(page.shape[:2], bool)
+    region[y0:y0 + height, x0:x0 + width] = inside > 0
+    # the red is gone ...
+    assert (red_mask(page) > 0)[region].mean() > 0.03
+    assert (red_mask(lifted) > 0)[region].mean() < 0.001
+    # ... the strokes of the line under the seal are those of the page printed without it ...
+    line = layout.body_lines[-1]
+    want, got = _strokes(clean, line), _strokes(lifted, line)
+    assert (want & got).sum() / (want | got).sum() > 0.85
+    # ... and nothing of the ring text, ring or star is left, not even the rims a red-mask painter leaves ...
+    whole = (x0, y0, x0 + width, y0 + height)
+    printed = cv2.dilate(_strokes(clean, whole, 200).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    extra = _strokes(lifted, whole, 180) & ~printed
+    assert extra.sum() < 0.005 * printed.sum()
+    # ... while nothing outside the seal changed.
+    assert np.array_equal(lifted[~region], page[~region])
+
+
+def test_a_page_without_seals_is_returned_as_is(make_page: Any) -> None:
+    page, _ = make_page(dpi=DPI, seal=None)
+    seals = find_seals(red_mask(page))
+    assert seals == []
+    assert remove_seal_ink(page, seals) is page
