@@ -12,7 +12,14 @@ import pytest
 from layout.model import Box
 from workers.orientation import OrientationClassifier
 from workers.preprocess import prepare_page, red_fraction
-from workers.redink import red_mask
+from workers.redink import (
+    RED_MIN_EXCESS,
+    RED_MIN_SATURATION,
+    RED_MIN_VALUE,
+    SCOUT_MIN_PIXELS,
+    _colour_mask,
+    red_mask,
+)
 
 
 def _crop(array: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -109,3 +116,14 @@ def test_page_without_red_gets_an_empty_mask_without_computing_it(make_page: Any
     assert prepared.red_mask.shape == prepared.image.shape[:2] and prepared.red_mask.dtype == np.uint8
     assert not prepared.red_mask.any()
     assert np.array_equal(prepared.red_mask, red_mask(prepared.image))  # nothing was missed by skipping it
+
+
+@pytest.mark.parametrize(("dpi", "seal_ink"), [(200, 0.3), (150, 0.55)])
+def test_scouted_mask_matches_the_full_page_mask(make_page: Any, age: Any, dpi: int, seal_ink: float) -> None:
+    # red_mask examines only the row bands a quarter-size scout finds red in; nothing real may be lost
+    page, _ = make_page(dpi=dpi, seal="ring", seal_ink=seal_ink)
+    page = age(page, seed=dpi)
+    scouted = red_mask(page)
+    full = _colour_mask(page, RED_MIN_SATURATION, RED_MIN_VALUE, RED_MIN_EXCESS)
+    assert page.shape[0] * page.shape[1] >= SCOUT_MIN_PIXELS
+    assert np.count_nonzero(scouted != full) <= 0.001 * np.count_nonzero(full)
