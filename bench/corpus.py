@@ -30,6 +30,8 @@ class Case:
     truth: str
     fields: dict[str, Any]
     splits: tuple[Split, ...]
+    rotations: tuple[int, ...] = ()
+    """Per page, the quarter turn (degrees) the scan simulation applied (meta.json), when known."""
 
     @property
     def pdf(self) -> Path:
@@ -73,6 +75,9 @@ def load_case(folder: Path) -> Case:
         truth=(folder / "truth.txt").read_text(encoding="utf-8"),
         fields=read_json("fields.json", {}),
         splits=parse_splits(read_json("splits.json", [])),
+        rotations=tuple(
+            int(page.get("rotation_deg", 0)) for page in read_json("meta.json", {}).get("pages", [])
+        ),
     )
 
 

@@ -29,6 +29,11 @@ METRICS_NOTE = (
     "total pages, ratio = product s/page ÷ plain PaddleOCR s/page."
 )
 
+TURNED_NOTE = (
+    "Plain PaddleOCR reads them as they are: its document-orientation model is a download, and nothing is "
+    "downloaded here, so it runs without one."
+)
+
 
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
@@ -197,6 +202,13 @@ def to_markdown(bench: dict[str, Any]) -> str:
         out.append("| " + " | ".join(row) + " |")
     out.append("| " + " | ".join(f"**{cell}**" for cell in rows[-1]) + " |")
     out += ["", cpu_line(bench) + f" · load average {h.get('load_average_1min', '?')} (start, end)"]
+    turned = [
+        f"{r['id']} ({r['turned_pages']} of {r['pages']})"
+        for r in bench["documents"]
+        if r.get("turned_pages")
+    ]
+    if turned:
+        out += ["", f"Pages scanned turned by 90/180/270°: {', '.join(turned)}. {TURNED_NOTE}"]
     prof = bench["profile"]
     out += ["", "## Where the product's time goes", "", "| stage | seconds | share |", "|---|---:|---:|"]
     for stage, seconds in prof["product"]["stages"].items():

@@ -141,6 +141,7 @@ def bench_case(case: Case, systems: dict[str, Product | Baseline], index: int) -
         "id": case.id,
         "order": list(order),
         "truth_chars": len(metrics.normalise(case.truth)),
+        "turned_pages": sum(1 for rotation in case.rotations if rotation % 360),
     }
     record["pages"] = max(run.pages for run in runs.values())
     for name, run in runs.items():

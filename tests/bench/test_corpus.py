@@ -74,3 +74,11 @@ def test_case_without_optional_files(tmp_path: Path) -> None:
     (folder / "splits.json").unlink()
     (case,) = find_cases(tmp_path)
     assert (case.fields, case.splits) == ({}, ())
+
+
+def test_case_reads_page_rotations(tmp_path: Path) -> None:
+    folder = _doc(tmp_path, "doc")
+    pages = [{"number": 1, "rotation_deg": 180}, {"number": 2, "rotation_deg": 0}]
+    (folder / "meta.json").write_text(json.dumps({"pages": pages}), encoding="utf-8")
+    (case,) = find_cases(tmp_path)
+    assert case.rotations == (180, 0)

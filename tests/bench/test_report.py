@@ -111,7 +111,9 @@ def test_table_and_markdown_show_both_systems() -> None:
     assert rows[-1][8:10] == ["2/2", "0/2"]  # joins: product, plain PaddleOCR
     assert rows[-1][-1] == "1.75×"
     assert "doc_a" in table and "1.75×" in table
+    bench["documents"][1]["turned_pages"] = 1
     markdown = report.to_markdown(bench)
+    assert "Pages scanned turned by 90/180/270°: doc_b (1 of 2)." in markdown
     assert "| CER | CER base |" in markdown.replace("document | pages | ", "")
     assert "| layout | 0.30 | 2.1% |" in markdown
     assert "| title | 50.00% |" in markdown
