@@ -1,10 +1,11 @@
 """Page preprocessing: the scan → the upright, level page the OCR engine reads, plus its red-ink mask.
 
     prepare_page(image, page=n, orientation=classifier)
-      1. measuring view (workers.deskew): the page at 75–100 dpi as a mask of dark, non-red ink
-      2. blank?            no ink → warning, page returned as it is
+      1. measuring view    the page at 75–100 dpi as a mask of dark ink, without red and rules (workers.inkview)
+      2. blank?            no ink → warning; ink without text lines (noise, a photo) → page returned as it is
       3. sideways?         column profile sharper than row profile → turn 90° clockwise (workers.orientation)
-      4. skew              projection-profile angle within ±15°, applied when |skew| ≥ 0.1° (workers.deskew)
+      4. skew              projection-profile angle within ±15°, applied when |skew| ≥ 0.1° (workers.deskew);
+                           warned about from 1°
       5. upside down?      text-line classifier on a few level line crops → turn 180° (workers.orientation)
       6. red mask          on the final image, so it aligns pixel for pixel with what the OCR reads (workers.redink);
                            skipped (all zero) when the measuring view holds no red pixel at all
