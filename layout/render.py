@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from layout.model import Block, BlockType, Document
+from layout import patterns
+from layout.lines import is_seal_text
+from layout.model import Block, BlockType, Document, OcrLine, Page
 
 
 def render_text(doc: Document) -> str:
@@ -54,13 +57,35 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
     }
 
 
-def document_to_dict(doc: Document) -> dict[str, Any]:
-    """The `fields`, `blocks`, `text`, `seals` and `warnings` members of the SPEC JSON envelope."""
+def _furniture_kind(line: OcrLine, page: Page) -> str:
+    if is_seal_text(line, page):
+        return "seal"
+    return "page_number" if patterns.is_page_number(line.text) else "other"
+
+
+def furniture_to_list(doc: Document, pages: Sequence[Page]) -> list[dict[str, Any]]:
+    """The OCR lines of `pages` that are in no block (page numbers, seal text, running heads), each with its
+    `kind` ("page_number", "seal" or "other"), so a reviewer sees what the clean text left out and why."""
+    placed = {(line.page, line.box) for block in doc.blocks for line in block.lines}  # a re-read line keeps its box
+    return [
+        {"page": line.page, "bbox": line.box.as_list(), "text": line.text, "score": round(line.score, 4),
+         "kind": _furniture_kind(line, page)}
+        for page in sorted(pages, key=lambda p: p.number) for line in page.lines
+        if line.text.strip() and (line.page, line.box) not in placed
+    ]
+
+
+def document_to_dict(doc: Document, pages: Sequence[Page] = ()) -> dict[str, Any]:
+    """The `fields`, `blocks`, `text`, `seals`, `furniture` and `warnings` members of the SPEC JSON envelope.
+
+    `furniture` lists the OCR lines of `pages` left out of the blocks (`furniture_to_list`); empty
+    without `pages`."""
     fields = {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(doc.fields).items()}
     return {
         "fields": fields,
         "blocks": [_block_to_dict(block) for block in doc.blocks],
         "text": render_text(doc),
         "seals": [{"page": s.page, "bbox": s.box.as_list(), "text": s.text} for s in doc.seals],
+        "furniture": furniture_to_list(doc, pages),
         "warnings": list(doc.warnings),
     }
