@@ -144,6 +144,23 @@ def _tail_kind(text: str) -> BlockType | None:
     return None
 
 
+def _undated_signature_end(groups: Sequence[list[Row]], geometry: BodyGeometry,
+                           settings: LayoutSettings) -> int | None:
+    """When the seal hid the date: the index after a right-aligned body name that ends the body (only 附注,
+    contact lines and the 版记 follow), as if the date stood there; None when there is no such name."""
+    end = len(groups)
+    while end > 0 and _tail_kind(join_rows(groups[end - 1])) is not None:
+        end -= 1
+    if end == 0:
+        return None
+    last = groups[end - 1]
+    text = join_rows(last)
+    right = geometry.indent_ch(last[0].box, last[0].page) > settings.indent_max_ch
+    if right and patterns.looks_like_body(text) and _is_signature(last, geometry, settings):
+        return end
+    return None
+
+
 def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                     settings: LayoutSettings = DEFAULT_SETTINGS, known_years: Sequence[int] = ()) -> list[Block]:
     """Typed blocks for the body and tail groups, in reading order.
@@ -152,14 +169,15 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
     """
     known_years = [*known_years, *document_years([join_rows(group) for group in groups])]
     date_index = _find_date(groups, geometry, known_years)
-    signature_start = _signature_start(groups, date_index, geometry, settings) if date_index is not None else len(groups)
+    sig_end = date_index if date_index is not None else _undated_signature_end(groups, geometry, settings)
+    signature_start = _signature_start(groups, sig_end, geometry, settings) if sig_end is not None else len(groups)
     blocks: list[Block] = []
     index = 0
     while index < len(groups):
         group = groups[index]
         text = join_rows(group)
         kind = _tail_kind(text)
-        if date_index is not None and signature_start <= index < date_index:
+        if sig_end is not None and signature_start <= index < sig_end:
             blocks.append(_typed(BlockType.SIGNATURE, group, re.sub(r"\s+", "", text)))
         elif index == date_index:
             blocks.append(_typed(BlockType.DATE, group, repair_date_year(re.sub(r"\s+", "", text), known_years)))

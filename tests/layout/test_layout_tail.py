@@ -200,3 +200,14 @@ def test_closing_phrase_without_its_stop_is_no_signature() -> None:
     ts.paragraph("2024年5月15日")
     doc = build_document(ts.finish())
     assert _tail(doc)[-3:] == [("paragraph", "特此通知"), ("signature", "某某市人民政府办公室"), ("date", "2024年5月15日")]
+
+
+def test_signature_whose_date_the_seal_hid() -> None:
+    ts = _ts()
+    ts._next_row(2)
+    ts.right("延边朝鲜族自治州卫生健康委员会", 3)
+    ts._next_row()  # the date: under the seal, not read
+    ts.paragraph("（此件公开发布）")
+    doc = build_document(ts.finish())
+    assert _tail(doc)[-2:] == [("signature", "延边朝鲜族自治州卫生健康委员会"), ("note", "（此件公开发布）")]
+    assert doc.fields.signature == ("延边朝鲜族自治州卫生健康委员会",) and doc.fields.date is None
