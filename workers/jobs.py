@@ -21,6 +21,7 @@ from rq.job import Job
 
 from workers import defaults
 from workers.errors import InputError
+from workers.previews import PreviewWriter
 from workers.queue import cancel_requested
 from workers.settings import Settings, load_settings
 from workers.stats import record_document
@@ -146,7 +147,8 @@ def convert_job(sha256: str, filename: str, options: dict[str, Any]) -> dict[str
         raise InputError(f"the upload of {filename} is no longer in storage; submit it again")
     started = time.perf_counter()
     result = convert_file(path, settings=rt.settings, options=ConvertOptions(dpi=options.get("dpi")),
-                          filename=filename, engine=rt.engine, progress=progress)
+                          filename=filename, engine=rt.engine, progress=progress,
+                          page_image=PreviewWriter(rt.storage, result_key(sha256, options)))
     seconds = time.perf_counter() - started
     key = result_key(sha256, options)
     rt.storage.write_result(key, {fmt: render_result(result, fmt) for fmt in FORMATS})

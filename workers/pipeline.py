@@ -67,14 +67,15 @@ class ConvertResult:
     warnings: tuple[str, ...]
 
     def envelope(self) -> dict[str, Any]:
-        """The SPEC JSON envelope: source, fields, blocks, text, seals, warnings, timings."""
-        body = layout.document_to_dict(self.document)
+        """The SPEC JSON envelope: source, fields, blocks, text, seals, furniture, warnings, timings."""
+        body = layout.document_to_dict(self.document, self.pages)
         return {
             "source": self.source.to_dict(),
             "fields": body["fields"],
             "blocks": body["blocks"],
             "text": body["text"],
             "seals": body["seals"],
+            "furniture": body["furniture"],
             "warnings": list(self.warnings),
             "timings": {key: round(value, TIMING_DECIMALS) for key, value in self.timings.items()},
         }
@@ -115,11 +116,13 @@ def convert_file(
     filename: str | None = None,
     engine: OcrEngine | None = None,
     progress: Callable[[int, int], None] | None = None,
+    page_image: Callable[[int, np.ndarray], None] | None = None,
 ) -> ConvertResult:
     """Convert the scan at `path` (see the module doc). Raises `workers.errors` classes only.
 
     `engine` defaults to the process's PaddleEngine; `progress(pages_done, pages_total)` is called after
-    each page (it may raise to abort the conversion).
+    each page (it may raise to abort the conversion); `page_image(number, image)` gets each upright,
+    deskewed page (the frame of the line boxes) once it is read, e.g. to keep a preview of it.
     """
     timer = _StageTimer()
     with timer("ingest"):
@@ -133,7 +136,8 @@ def convert_file(
         pages: list[Page] = []
         for index, image in enumerate(timer.timed("ingest", source.iter_pages())):
             number = index + 1
-            pages.append(_convert_page(image, number, source.dpi_of(index), engine, orientation, timer))
+            pages.append(_convert_page(image, number, source.dpi_of(index), engine, orientation, timer,
+                                       page_image))
             del image
             if progress is not None:
                 progress(number, source.page_count)
@@ -148,6 +152,7 @@ def convert_file(
 def _convert_page(
     image: np.ndarray, number: int, dpi: float | None, engine: OcrEngine,
     orientation: OrientationClassifier, timer: _StageTimer,
+    page_image: Callable[[int, np.ndarray], None] | None = None,
 ) -> Page:
     with timer("preprocess"):
         prepared = prepare_page(image, page=number, orientation=orientation)
@@ -155,6 +160,8 @@ def _convert_page(
         lines = engine.recognise(prepared.image, number)
     with timer("preprocess"):
         lines = _mark_red(lines, prepared)
+    if page_image is not None:
+        page_image(number, prepared.image)
     height, width = prepared.image.shape[:2]
     return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
                 skew=prepared.skew, dpi=dpi, warnings=prepared.warnings)

@@ -91,7 +91,7 @@ def test_envelope_and_renderings(tmp_path: Path, settings: Settings, make_page: 
     result = convert_file(path, settings=settings, engine=SpyEngine({1: lines}), filename="来文.png")
 
     envelope = result.envelope()
-    assert list(envelope) == ["source", "fields", "blocks", "text", "seals", "warnings", "timings"]
+    assert list(envelope) == ["source", "fields", "blocks", "text", "seals", "furniture", "warnings", "timings"]
     assert envelope["source"]["filename"] == "来文.png" and envelope["source"]["media_type"] == "image/png"
     assert len(envelope["source"]["sha256"]) == 64 and envelope["source"]["pages"] == 1
     line = envelope["blocks"][-1]["lines"][0]
