@@ -4,6 +4,7 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
 
     ingest       workers.ingest.open_document   validate, then decode pages one at a time
     preprocess   workers.preprocess.prepare_page  upright, deskewed page + red-ink mask
+    preprocess   workers.seals                    seals found in the mask; the OCR reads a copy without their ink
     ocr          OcrEngine.recognise              text lines in the upright page's pixels
     preprocess   _mark_red                        each line's red-ink share (workers.preprocess.red_fraction)
     layout       layout.build_document            the pure rules: blocks and fields of all pages
@@ -26,10 +27,11 @@ from typing import Any, Literal
 import numpy as np
 
 import layout
-from layout.model import Document, OcrLine, Page
+from layout.model import Document, OcrLine, Page, Seal
 from workers.engine import OcrEngine
 from workers.ingest import open_document
 from workers.preprocess import OrientationClassifier, PreparedPage, prepare_page, red_fraction
+from workers.seals import find_seals, remove_seal_ink
 from workers.settings import Settings
 
 Format = Literal["text", "md", "json"]
@@ -156,22 +158,30 @@ def _convert_page(
 ) -> Page:
     with timer("preprocess"):
         prepared = prepare_page(image, page=number, orientation=orientation)
+        seals = find_seals(prepared.red_mask)
+        # The seal's red hides the signature and date from the detector: the OCR reads them without it.
+        ocr_image = remove_seal_ink(prepared.image, seals)
     with timer("ocr"):
-        lines = engine.recognise(prepared.image, number)
+        lines = engine.recognise(ocr_image, number)
     with timer("preprocess"):
-        lines = _mark_red(lines, prepared)
+        lines = _mark_red(lines, prepared, ocr_image)
     if page_image is not None:
         page_image(number, prepared.image)
     height, width = prepared.image.shape[:2]
     return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
-                skew=prepared.skew, dpi=dpi, warnings=prepared.warnings)
+                skew=prepared.skew, dpi=dpi, seals=tuple(Seal(number, seal.box) for seal in seals),
+                warnings=prepared.warnings)
 
 
-def _mark_red(lines: list[OcrLine], prepared: PreparedPage) -> list[OcrLine]:
-    """Each line with `red` = the share of its ink that is red on the prepared page."""
+def _mark_red(lines: list[OcrLine], prepared: PreparedPage, ocr_image: np.ndarray) -> list[OcrLine]:
+    """Each line with `red` = the share of its ink that is red on the prepared page.
+
+    The ink is the ink of the image the OCR read: under a seal, the black strokes left once the seal's ink
+    was lifted (so a signature under two overlapping seals is not taken for seal text), elsewhere the page.
+    """
     if not np.any(prepared.red_mask):
         return [replace(line, red=0.0) for line in lines]
-    return [replace(line, red=red_fraction(prepared.red_mask, prepared.image, line.box)) for line in lines]
+    return [replace(line, red=red_fraction(prepared.red_mask, ocr_image, line.box)) for line in lines]
 
 
 def _warnings(document: Document, pages: list[Page]) -> tuple[str, ...]:

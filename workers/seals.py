@@ -60,9 +60,10 @@ PAPER_RATIO = 0.72
 keeps ~0.6–0.8 of the paper's red (95 % of its pixels above 0.62 on the sample), black ink ~0.3."""
 INK_RATIO = 0.2
 """...and at or below this it is black ink, printed black; in between the levels are stretched."""
-RED_INK_MIN_RATIO = 0.4
-"""A pixel of the red mask whose red channel keeps at least this much of the background is seal ink only
-(a dark, pooled stamp keeps ~0.5): it becomes paper; black ink under the seal stays far below."""
+RED_INK_MIN_RATIO = 0.55
+"""A pixel of the red mask (or next to it: JPEG colour bleed) whose red channel keeps at least this share
+of its background is seal ink and becomes paper: heavy, pooled seal ink keeps ~0.6, while the cores of black
+strokes under the seal keep ~0.3 (their anti-aliased rims, which the mask partly takes, lie in between)."""
 PAPER_RING_MM = 3.0
 """The paper colour is measured in a band this wide around the cleaned region."""
 
@@ -172,7 +173,7 @@ def _lift_red(crop: np.ndarray, region: np.ndarray, ppm: float) -> np.ndarray:
     background = cv2.GaussianBlur(background, (0, 0), BACKGROUND_MM * ppm / 2)
     raw = red / np.maximum(background, 1.0)
     ratio = np.clip((raw - INK_RATIO) / (PAPER_RATIO - INK_RATIO), 0.0, 1.0)
-    # Dark (heavily inked) seals print their own red channel down to ~0.5: where the hue says red, lift it.
+    # Heavily inked, pooled seals darken their own red channel to ~0.6: where the hue says red, lift it.
     reddish = cv2.dilate(red_mask(crop), np.ones((3, 3), np.uint8)) > 0
     ratio[reddish & (raw >= RED_INK_MIN_RATIO)] = 1.0
     paper = _paper_colour(crop, region)
