@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.cli.convert import SCAN_SUFFIXES
 from workers.settings import Settings
 
-SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 POLL_INTERVAL_S = 0.5
 """Seconds between two looks at the pending jobs."""
 
