@@ -129,7 +129,7 @@ def onnx_characters(onnx_path: Path) -> list[str]:
     meta = session.get_modelmeta().custom_metadata_map
     if "character" not in meta:
         raise ModelError(f"{onnx_path.name} carries no `character` metadata (not a PP-OCR recogniser?)")
-    return meta["character"].split("\n")
+    return str(meta["character"]).split("\n")
 
 
 @lru_cache(maxsize=8)
