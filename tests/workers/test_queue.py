@@ -164,6 +164,9 @@ def test_sigkill_mid_job_requeues_to_another_worker_or_fails_clearly(
     workers.wait_ready(2)
     job_id = _submit_file(queue_settings, make_scan("kill.png", variant=3))
     job = _wait_state(queue_settings, job_id, {JobState.STARTED, JobState.FINISHED}, JOB_BOUND_S)
+    while "worker_pid" not in job.meta and job_state(job) is JobState.STARTED:  # rq marks it started first
+        time.sleep(0.05)
+        job.refresh()
     assert job_state(job) is JobState.STARTED, "the job finished before it could be killed"
     victim = int(job.meta["worker_pid"])
     assert victim in (first.pid, second.pid)
