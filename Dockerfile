@@ -39,9 +39,10 @@ RUN pip install -c constraints.txt . \
  && python -c "import importlib.metadata as m; bad=[d.metadata['Name'] for d in m.distributions() if d.metadata['Name'].lower().startswith('opencv') and d.metadata['Name'].lower()!='opencv-contrib-python']; assert not bad, bad"
 
 USER gongwen
-# Bake the model folders, then load the engine offline once (also warms PaddleX's own caches in $HOME).
+# Bake the model folders, then load and run every model offline once, exactly as a worker does at start
+# (workers.jobs.install_runtime: detector+recogniser, recogniser alone, direction classifier).
 RUN python -c "from workers.settings import load_settings; from workers.models import prepare_model_dirs; print(prepare_model_dirs(load_settings()))"
-RUN --network=none python -c "from workers.settings import load_settings; from workers.engine import get_engine; get_engine(load_settings()); print('engine loads offline')"
+RUN --network=none python -c "from workers.jobs import install_runtime; rt = install_runtime(); print(f'models load offline in {rt.engine_load_s:.1f} s')"
 
 VOLUME ["/data"]
 EXPOSE 8000
