@@ -85,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
+    elif args.output.is_dir():  # -o an existing folder: the result goes in it, named after the scan
+        write_atomically(args.output / f"{args.input.stem}.{OUTPUT_SUFFIXES[args.format]}", text)
     else:
         write_atomically(args.output, text)
     return 0

@@ -125,3 +125,13 @@ def test_a_folder_keeps_going_past_a_bad_file(tmp_path: Path) -> None:
     assert f"gongwen: {scans / 'bad.pdf'}: unsupported_type:" in done.stderr
     assert done.stderr.splitlines()[-1] == "gongwen: 1 converted, 1 failed"
     assert done.stdout == ""
+
+
+@pytest.mark.slow
+def test_output_to_an_existing_folder_is_named_after_the_scan(tmp_path: Path) -> None:
+    scan = _scan(tmp_path / "来文.png", "各镇人民政府，各街道办事处：")
+    (tmp_path / "out").mkdir()
+    done = gongwen("convert", scan, "-o", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert "各镇人民政府" in (tmp_path / "out" / "来文.txt").read_text(encoding="utf-8")
+    assert done.stdout == ""
