@@ -12,6 +12,7 @@ run on a machine without the models.
     DELETE /v1/jobs/{id}            cancel a queued or running job
     POST   /v1/clean                text repair (text in, document out)
     GET    /healthz /readyz /metrics
+    GET    /                        the review page (service/routes_review.py); /v1/jobs/{id}/pages[/{n}]
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from service.app import ApiError, AppState, handle_api_error, handle_gongwen_err
 from service.routes_documents import router as documents_router
 from service.routes_jobs import router as jobs_router
 from service.routes_ops import router as ops_router
+from service.routes_review import router as review_router
 from workers.errors import GongwenError
 from workers.settings import Settings, load_settings
 
@@ -35,4 +37,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents_router)
     app.include_router(jobs_router)
     app.include_router(ops_router)
+    app.include_router(review_router)  # GET / (the review page), /static, /v1/jobs/{id}/pages
     return app

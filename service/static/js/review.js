@@ -1,0 +1,235 @@
+// The document view: pages with boxes on one side; fields and clean text on the other, linked by hover.
+
+import { ApiError, getJson, plainWords, request, resultUrl } from "./api.js";
+import { FIELDS, KINDS, TYPE_LABELS, kindOfBlock } from "./kinds.js";
+import { clearPages, highlight, showPages } from "./pages.js";
+
+const WAIT_MS = 1000;
+const EXTENSIONS = { text: "txt", md: "md", json: "json" };
+
+let current = null; // {id, result, base}
+let generation = 0; // a newer openDocument() call makes an older one stop
+
+const $ = (id) => document.getElementById(id);
+
+function setStatus(text, isError = false) {
+  const line = $("doc-status");
+  line.textContent = text;
+  line.classList.toggle("error", isError);
+}
+
+function legend() {
+  $("legend").replaceChildren(...KINDS.map((kind) => {
+    const li = document.createElement("li");
+    li.className = `k-${kind.id}`;
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.setAttribute("aria-hidden", "true");
+    const zh = document.createElement("span");
+    zh.lang = "zh";
+    zh.className = "muted";
+    zh.textContent = ` ${kind.zh}`;
+    li.append(swatch, kind.label, zh);
+    return li;
+  }));
+}
+
+function pagesLabel(pages) {
+  if (!pages.length) return "";
+  return pages.length === 1 ? `p. ${pages[0]}` : `pp. ${pages[0]}–${pages[pages.length - 1]}`;
+}
+
+function blocks(result) {
+  const out = result.blocks.map((block, index) => {
+    const div = document.createElement("div");
+    div.className = `block k-${kindOfBlock(block.type)} type-${block.type}`;
+    div.tabIndex = 0;
+    div.dataset.block = String(index);
+    div.dataset.type = block.type;
+    div.dataset.pages = block.pages.join(",");
+    const tag = document.createElement("span");
+    tag.className = "tag";
+    tag.lang = "en";
+    const across = block.pages.length > 1 ? " · joined across a page break" : "";
+    tag.textContent = `${TYPE_LABELS[block.type] || block.type}${block.level ? ` (level ${block.level})` : ""} · ${pagesLabel(block.pages)}${across}`;
+    const text = document.createElement("p");
+    text.className = "block-text";
+    text.textContent = block.text;
+    div.append(tag, text);
+    return div;
+  });
+  $("blocks").replaceChildren(...out);
+}
+
+function fieldValue(value) {
+  if (Array.isArray(value)) return value.length ? value.join("；") : null;
+  return value === null || value === undefined || value === "" ? null : String(value);
+}
+
+function fields(result) {
+  const out = [];
+  for (const field of FIELDS) {
+    const value = fieldValue(result.fields[field.key]);
+    const wrap = document.createElement("div");
+    wrap.className = "field";
+    wrap.dataset.field = field.key;
+    wrap.dataset.types = field.types.join(",");
+    const dt = document.createElement("dt");
+    dt.textContent = field.label;
+    const dd = document.createElement("dd");
+    dd.lang = "zh";
+    dd.textContent = value ?? "—";
+    if (value === null) dd.classList.add("muted");
+    wrap.append(dt, dd);
+    out.push(wrap);
+  }
+  $("fields").replaceChildren(...out);
+  $("warnings").replaceChildren(...(result.warnings || []).map((warning) => {
+    const li = document.createElement("li");
+    li.textContent = warning;
+    return li;
+  }));
+}
+
+function selectorFor(target) {
+  const block = target.closest(".block");
+  if (block) return `.box[data-block="${block.dataset.block}"]`;
+  const field = target.closest(".field");
+  if (field && current) {
+    const types = field.dataset.types.split(",");
+    const indexes = current.result.blocks.map((b, i) => (types.includes(b.type) ? i : -1)).filter((i) => i >= 0);
+    return indexes.length ? indexes.map((i) => `.box[data-block="${i}"]`).join(",") : null;
+  }
+  return null;
+}
+
+function markText(index) {
+  document.querySelectorAll(".block.hot").forEach((node) => node.classList.remove("hot"));
+  if (index !== undefined) document.querySelector(`.block[data-block="${index}"]`)?.classList.add("hot");
+}
+
+function wireHover() {
+  const side = document.querySelector("#document-view .side");
+  const show = (event) => highlight($("pages"), selectorFor(event.target));
+  side.addEventListener("mouseover", show);
+  side.addEventListener("focusin", show);
+  side.addEventListener("mouseleave", () => highlight($("pages"), null));
+  side.addEventListener("click", (event) => {
+    const first = highlight($("pages"), selectorFor(event.target));
+    first?.scrollIntoView({ behavior: "smooth", block: "center" });
+  });
+  side.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.closest(".block")) event.target.click();
+  });
+  const pages = $("pages");
+  pages.addEventListener("mouseover", (event) => {
+    const box = event.target.closest(".box[data-block]");
+    highlight(pages, box ? `.box[data-block="${box.dataset.block}"]` : null);
+    markText(box ? box.dataset.block : undefined);
+  });
+  pages.addEventListener("mouseleave", () => {
+    highlight(pages, null);
+    markText(undefined);
+  });
+  pages.addEventListener("click", (event) => {
+    const box = event.target.closest(".box[data-block]");
+    if (box) document.querySelector(`.block[data-block="${box.dataset.block}"]`)?.scrollIntoView({ behavior: "smooth", block: "center" });
+  });
+}
+
+async function download(format) {
+  if (!current) return;
+  try {
+    const blob = await (await request(resultUrl(current.id, format))).blob();
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `${current.base}.${EXTENSIONS[format]}`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (err) {
+    setStatus(err.message, true);
+  }
+}
+
+async function copyText() {
+  if (!current) return;
+  const text = current.result.text;
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch { // no clipboard API outside https/localhost: the old way
+    const area = document.createElement("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  setStatus("Text copied to the clipboard.");
+}
+
+function summary(view, result) {
+  const pages = result.source.pages;
+  const seconds = view.timings && view.timings.run_s;
+  const parts = [`${pages} page${pages === 1 ? "" : "s"}`, `${result.blocks.length} blocks`];
+  if (seconds) parts.push(`read in ${Math.round(seconds)} s`);
+  if (view.cached) parts.push("same scan read before: result reused");
+  if (result.warnings.length) parts.push(`${result.warnings.length} warning${result.warnings.length === 1 ? "" : "s"}`);
+  return parts.join(" · ");
+}
+
+async function waitFinished(id, mine) {
+  for (;;) {
+    const view = await getJson(`/v1/jobs/${encodeURIComponent(id)}`);
+    if (mine !== generation) return null;
+    $("doc-title").textContent = view.filename || id;
+    if (view.status === "finished") return view;
+    if (view.error) throw new ApiError(view.error.code, view.error.message);
+    const { pages_done: done, pages_total: total } = view.progress;
+    setStatus(view.status === "queued" ? "Waiting for a worker…" : `Reading page ${Math.min(done + 1, total)} of ${total}…`);
+    await new Promise((r) => setTimeout(r, WAIT_MS));
+  }
+}
+
+export async function openDocument(id) {
+  const mine = ++generation;
+  current = null;
+  $("doc-title").textContent = "";
+  $("fields").replaceChildren();
+  $("warnings").replaceChildren();
+  $("blocks").replaceChildren();
+  clearPages($("pages"));
+  setStatus("Loading…");
+  try {
+    const view = await waitFinished(id, mine);
+    if (!view) return;
+    const result = await (await request(resultUrl(id, "json"))).json();
+    const { pages } = await getJson(`/v1/jobs/${encodeURIComponent(id)}/pages`);
+    if (mine !== generation) return;
+    current = { id, result, base: (result.source.filename || id).replace(/\.[^.]+$/, "") };
+    $("doc-title").textContent = result.source.filename || id;
+    fields(result);
+    blocks(result);
+    showPages($("pages"), pages, result);
+    setStatus(summary(view, result));
+  } catch (err) {
+    if (mine === generation) setStatus(err instanceof ApiError ? err.message : plainWords("internal_error", String(err)), true);
+  }
+}
+
+export function closeDocument() {
+  generation++;
+  current = null;
+  clearPages($("pages"));
+}
+
+export function initReview() {
+  legend();
+  wireHover();
+  $("copy-text").addEventListener("click", copyText);
+  document.querySelectorAll("[data-download]").forEach((button) => {
+    button.addEventListener("click", () => download(button.dataset.download));
+  });
+}

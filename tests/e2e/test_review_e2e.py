@@ -1,0 +1,233 @@
+"""The review page end to end, in headless Chromium (Debian's chromium + chromium-driver, via Selenium).
+
+Against the real thing: `gongwen serve --no-worker` on a free loopback port, one real `gongwen worker`,
+the real Redis (the isolated DB and queue of `queue_settings`), a temporary storage folder, and API keys
+switched on. A first-time user's path: upload the committed 3-page sample → the page asks for the API key
+(a wrong one is refused in plain words) → bad files get plain-word errors → the sample's pages count up
+live → open it → the paragraph the printer split over pages 1–2 is one block, the doc number is in the
+fields, hovering that paragraph lights its lines on both pages → "Download JSON" gives the SPEC envelope.
+The document view is saved as `results/review.png`.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rapidfuzz import fuzz
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "fixtures" / "samples" / "sample_reply.pdf"
+SCREENSHOT = ROOT / "results" / "review.png"
+"""The document view, the split paragraph highlighted on both pages (git-ignored test artifact)."""
+LIST_SCREENSHOT = ROOT / "results" / "review-uploads.png"
+"""The upload view with the finished sample and the two refused files."""
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+API_KEY = "e2e-review-key"
+JOB_BOUND_S = 600.0
+"""Seconds the 3-page sample may take from upload to finished on a busy 2-core machine."""
+UI_WAIT_S = 30.0
+"""Seconds the page may take to show something it already has (render, fetch from localhost)."""
+PARAGRAPH_SIMILARITY_MIN = 95.0
+"""rapidfuzz ratio (0–100) of the joined paragraph to the truth: OCR may miss a character, not a half."""
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[tuple[WebDriver, Path]]:
+    """Headless Chromium with a fresh profile and a download folder; quits at the end."""
+    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+        pytest.fail("chromium and chromium-driver are not installed: run `make browser`")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1600,1000",
+                "--lang=zh-CN"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    try:
+        yield driver, downloads
+    finally:
+        driver.quit()
+
+
+def _wait(what: str, probe: Any, timeout_s: float = UI_WAIT_S) -> Any:
+    """probe() until it returns something truthy (stale elements count as 'not yet')."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            value = probe()
+        except (StaleElementReferenceException, WebDriverException):
+            value = None
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out after {timeout_s} s waiting for {what}"
+        time.sleep(0.2)
+
+
+def _row(driver: WebDriver, name: str) -> WebElement | None:
+    for row in driver.find_elements(By.CSS_SELECTOR, "#documents .doc"):
+        if row.find_element(By.CSS_SELECTOR, ".name").text == name:
+            return row
+    return None
+
+
+def _enter_key(driver: WebDriver, key: str) -> str:
+    dialog = _wait("the API key dialog", lambda: driver.find_element(By.ID, "key-dialog").is_displayed()
+                   and driver.find_element(By.ID, "key-dialog"))
+    reason = dialog.find_element(By.ID, "key-reason").text
+    dialog.find_element(By.ID, "key-input").send_keys(key)
+    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    return str(reason)
+
+
+def _truth_paragraph() -> str:
+    split = json.loads(SAMPLE.with_name("sample_reply.splits.json").read_text())[0]
+    lines = SAMPLE.with_name("sample_reply.truth.txt").read_text(encoding="utf-8").splitlines()
+    return lines[split["block_index"]]
+
+
+def _norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _upload_and_follow(driver: WebDriver, tmp_path: Path) -> set[str]:
+    """Upload the sample (answering the key prompt) and two bad files; the progress texts seen until done."""
+    file_input = driver.find_element(By.ID, "file-input")
+    file_input.send_keys(str(SAMPLE))
+    assert "asks for an API key" in _enter_key(driver, "not-the-key")
+    assert "not accepted" in _enter_key(driver, API_KEY)
+    _wait("the key badge", lambda: driver.find_element(By.ID, "key-state").is_displayed())
+
+    junk = tmp_path / "会议记录.txt"
+    junk.write_bytes("这不是扫描件".encode() * 50)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + bytes(1536 * 1024))
+    file_input.send_keys(f"{junk}\n{big}")
+    junk_row = _wait("the .txt row's error", lambda: (r := _row(driver, junk.name)) is not None
+                     and r.get_attribute("data-status") == "rejected" and r)
+    assert "not a supported file type" in junk_row.text
+    big_row = _wait("the big file's error", lambda: (r := _row(driver, big.name)) is not None
+                    and r.get_attribute("data-status") == "rejected" and r)
+    assert "too large" in big_row.text
+    assert not driver.find_element(By.ID, "key-dialog").is_displayed()  # the key was asked for once
+
+    seen: set[str] = set()
+    deadline = time.monotonic() + JOB_BOUND_S
+    while True:
+        row = _row(driver, SAMPLE.name)
+        assert row is not None
+        try:
+            seen.add(row.find_element(By.CSS_SELECTOR, ".count").text)
+            status = row.get_attribute("data-status")
+        except StaleElementReferenceException:
+            continue
+        assert status not in ("failed", "rejected", "canceled"), row.text
+        if status == "finished":
+            return seen
+        assert time.monotonic() < deadline, f"the sample is still {status} after {JOB_BOUND_S} s"
+        time.sleep(0.25)
+
+
+def _check_document_view(driver: WebDriver) -> WebElement:
+    """The joined paragraph, the doc number, the page images; returns the joined paragraph's block."""
+    blocks = _wait("the text panel", lambda: driver.find_elements(By.CSS_SELECTOR, "#blocks .block"))
+    joined = [b for b in blocks if b.get_attribute("data-pages") == "1,2" and b.get_attribute("data-type") == "paragraph"]
+    assert len(joined) == 1, [b.get_attribute("data-pages") for b in blocks]
+    text = joined[0].find_element(By.CSS_SELECTOR, ".block-text").text
+    truth = _truth_paragraph()
+    assert fuzz.ratio(_norm(text), _norm(truth)) >= PARAGRAPH_SIMILARITY_MIN, text
+    assert "joined across a page break" in joined[0].find_element(By.CSS_SELECTOR, ".tag").text
+
+    doc_number = driver.find_element(By.CSS_SELECTOR, '#fields [data-field="doc_number"] dd').text
+    assert doc_number == "渝北卫健函〔2024〕117号"
+
+    figures = driver.find_elements(By.CSS_SELECTOR, "#pages figure.page")
+    assert [f.get_attribute("data-page") for f in figures] == ["1", "2", "3"]
+    _wait("page 1's image", lambda: driver.execute_script(
+        "const i = document.querySelector('figure[data-page=\"1\"] img'); return i.complete && i.naturalWidth > 0;"))
+    return joined[0]
+
+
+def _check_hover(driver: WebDriver, joined: WebElement) -> None:
+    joined.click()  # scrolls the page column to the paragraph's first line
+    ActionChains(driver).move_to_element(joined).perform()
+    hot = _wait("highlighted boxes", lambda: driver.execute_script(
+        "return [...document.querySelectorAll('#pages .box.hot')].map(b => b.closest('figure').dataset.page);"))
+    assert set(hot) == {"1", "2"}, hot  # both halves of the paragraph, on both pages
+
+
+def _check_download(driver: WebDriver, downloads: Path) -> None:
+    driver.find_element(By.CSS_SELECTOR, 'button[data-download="json"]').click()
+    saved = _wait("the downloaded JSON", lambda: [p for p in downloads.glob("*.json")])
+    _wait("the download to complete", lambda: not list(downloads.glob("*.crdownload")))
+    envelope = json.loads(saved[0].read_text(encoding="utf-8"))
+    assert saved[0].name == "sample_reply.json"
+    assert {"source", "fields", "blocks", "text", "warnings", "timings"} <= set(envelope)
+    assert envelope["source"]["filename"] == SAMPLE.name and envelope["source"]["pages"] == 3
+    assert envelope["fields"]["doc_number"] == "渝北卫健函〔2024〕117号"
+    block = envelope["blocks"][0]
+    assert {"type", "level", "text", "pages", "lines"} <= set(block)
+    assert {"page", "bbox", "text", "score"} <= set(block["lines"][0])
+
+
+def _screenshot(driver: WebDriver, path: Path) -> None:
+    path.parent.mkdir(exist_ok=True)
+    path.unlink(missing_ok=True)
+    assert driver.save_screenshot(str(path))
+    print(f"\nscreenshot: {path}")
+
+
+def test_upload_follow_open_review_and_download(browser: tuple[WebDriver, Path], api_server: Any, workers: Any,
+                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    driver, downloads = browser
+    monkeypatch.setenv("GONGWEN_API_KEYS", API_KEY)  # the API and worker processes inherit the environment
+    monkeypatch.setenv("GONGWEN_MAX_UPLOAD_MB", "1")
+    port = _free_port()
+    workers.start()
+    api_server(port)
+    workers.wait_ready(1)
+
+    driver.get(f"http://127.0.0.1:{port}/")
+    assert driver.find_element(By.ID, "dropzone").is_displayed()
+    assert "No documents yet" in driver.find_element(By.ID, "no-documents").text
+    seen = _upload_and_follow(driver, tmp_path)
+    assert "3 / 3 pages" in seen and seen & {"1 / 3 pages", "2 / 3 pages"}, seen  # progress was live
+    _screenshot(driver, LIST_SCREENSHOT)
+
+    _row(driver, SAMPLE.name).find_element(By.CSS_SELECTOR, "a.open").click()  # type: ignore[union-attr]
+    joined = _check_document_view(driver)
+    _check_hover(driver, joined)
+    time.sleep(1.0)  # the smooth scroll to the highlighted lines settles
+    _screenshot(driver, SCREENSHOT)
+    _check_download(driver, downloads)
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "401" not in e["message"]
+              and "413" not in e["message"] and "415" not in e["message"]]
+    assert not errors, errors
