@@ -89,7 +89,7 @@ def test_submit_answers_202_then_409_until_finished_and_dedupes(client: TestClie
 
 
 def test_delete_cancels_a_queued_job_and_a_resubmission_makes_a_new_one(
-        client: TestClient, make_scan: Callable[..., Path]) -> None:
+        client: TestClient, queue_settings: Any, make_scan: Callable[..., Path]) -> None:
     scan = make_scan("api-cancel.png", variant=11)
     job_id = _post(client, scan).json()["id"]
     response = client.delete(f"/v1/jobs/{job_id}")
@@ -97,6 +97,9 @@ def test_delete_cancels_a_queued_job_and_a_resubmission_makes_a_new_one(
     view = client.get(f"/v1/jobs/{job_id}").json()
     assert view["status"] == "canceled" and view["error"]["code"] == "canceled"
     assert client.delete(f"/v1/jobs/{job_id}").status_code == 409
+    from workers.queue import connect
+
+    assert 0 < connect(queue_settings).ttl(f"rq:job:{job_id}") <= queue_settings.failure_ttl_s
     again = _post(client, scan)
     assert again.status_code == 202 and again.json()["id"] != job_id
 

@@ -148,6 +148,8 @@ def test_worker_loads_the_model_once_and_every_job_reuses_it(
              for job_id in (first, second)]
     assert [v["status"] for v in views] == ["finished", "finished"], views
     assert views[0]["worker"]["pid"] == views[1]["worker"]["pid"]
+    ttl = connect(queue_settings).ttl(f"rq:job:{first}")
+    assert 0 < ttl <= queue_settings.result_ttl_s  # a finished job is kept for the configured TTL
     # the model was loaded once, before the first job; neither job waited for it
     assert [v["worker"]["engine_loads"] for v in views] == [1, 1]
     assert all(v["worker"]["engine_wait_s"] < 0.01 for v in views)
@@ -251,3 +253,4 @@ def test_a_job_over_its_timeout_fails_with_code_timeout_and_is_not_retried(
     assert view["error"]["code"] == "timeout"
     assert view["attempts"] == 1 and job.retries_left == 0
     assert len(job.results()) == 1
+    assert 0 < connect(queue_settings).ttl(job.key) <= queue_settings.failure_ttl_s  # kept days, not a year
