@@ -7,11 +7,12 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
     preprocess   workers.seals                    seals found in the mask; the OCR reads a copy without their ink
     ocr          OcrEngine.recognise              text lines in the upright page's pixels
     preprocess   _mark_red                        each line's red-ink share (workers.preprocess.red_fraction)
+    second_look  workers.secondlook.second_look   lines under a seal and the red mark read again from clean crops
     layout       layout.build_document            the pure rules: blocks and fields of all pages
 
 Each page's image is dropped once its lines are read: memory holds one page image at a time.
 `timings` sums the seconds spent in each stage over all pages (keys `ingest_s`, `preprocess_s`, `ocr_s`,
-`layout_s`).
+`second_look_s`, `layout_s`).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from workers.engine import OcrEngine
 from workers.ingest import open_document
 from workers.preprocess import OrientationClassifier, PreparedPage, prepare_page, red_fraction
 from workers.seals import find_seals, remove_seal_ink
+from workers.secondlook import second_look
 from workers.settings import Settings
 
 Format = Literal["text", "md", "json"]
 FORMATS: tuple[Format, ...] = ("text", "md", "json")
-STAGES = ("ingest", "preprocess", "ocr", "layout")
+STAGES = ("ingest", "preprocess", "ocr", "second_look", "layout")
 TIMING_DECIMALS = 4
 
 
@@ -165,6 +167,9 @@ def _convert_page(
         lines = engine.recognise(ocr_image, number)
     with timer("preprocess"):
         lines = _mark_red(lines, prepared, ocr_image)
+    with timer("second_look"):
+        lines = second_look(lines, page=number, image=prepared.image, ocr_image=ocr_image,
+                            red_mask=prepared.red_mask, seals=seals, engine=engine)
     if page_image is not None:
         page_image(number, prepared.image)
     height, width = prepared.image.shape[:2]

@@ -1,0 +1,116 @@
+"""Second look: red mark ink the detector missed is found and read; lines under a seal and the mark are read
+again and the better reading kept; an engine with nothing to say changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+
+from layout.model import Box, OcrLine
+from workers.engine import get_engine
+from workers.redink import red_mask
+from workers.seals import find_seals, remove_seal_ink
+from workers.secondlook import second_look, uncovered_mark_ink
+from workers.settings import load_settings
+
+TITLE = "重庆市渝北区卫生健康委员会文件"
+
+
+class ScriptedEngine:
+    """Reads every crop as the next scripted (text, score); remembers the crops' shapes."""
+
+    def __init__(self, readings: Sequence[tuple[str, float]]) -> None:
+        self.readings = list(readings)
+        self.shapes: list[tuple[int, ...]] = []
+
+    def recognise(self, image: np.ndarray, page: int) -> list[OcrLine]:
+        raise AssertionError("the second look only recognises crops")
+
+    def recognise_crops(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        self.shapes += [crop.shape for crop in crops]
+        return [self.readings[i % len(self.readings)] for i in range(len(crops))]
+
+
+def _title_part(layout: Any, chars: int) -> Box:
+    """The box of the title's first `chars` characters (the title is drawn evenly spaced)."""
+    x0, y0, x1, y1 = layout.title
+    return Box(float(x0), float(y0), x0 + (x1 - x0) * chars / len(TITLE), float(y1))
+
+
+def _body_lines(layout: Any, page: int = 1) -> list[OcrLine]:
+    return [OcrLine("坚持基药主导全面落实", Box(*(float(v) for v in box)), 0.99, page, red=0.0)
+            for box in layout.body_lines[:6]]
+
+
+def test_red_mark_ink_no_box_covers_is_found(make_page: Any) -> None:
+    page, layout = make_page(dpi=200, body_rows=6, seal=None)
+    seen = OcrLine(TITLE[:13], _title_part(layout, 13), 0.99, 1, red=1.0)
+    boxes = uncovered_mark_ink([seen], [seen, *_body_lines(layout)], red_mask(page))
+    assert len(boxes) == 1  # 文件 as one run; the red rule under the mark is no character
+    missing = _title_part(layout, len(TITLE))
+    assert abs(boxes[0].x1 - missing.x1) < 6 and abs(boxes[0].x0 - seen.box.x1) < 0.6 * seen.box.height
+    assert boxes[0].y0 >= missing.y0 - 6 and boxes[0].y1 <= missing.y1 + 6
+    whole = OcrLine(TITLE, _title_part(layout, len(TITLE)), 0.99, 1, red=1.0)
+    assert uncovered_mark_ink([whole], [whole, *_body_lines(layout)], red_mask(page)) == []
+
+
+def test_missed_mark_ink_joins_the_page_only_when_read_confidently(make_page: Any) -> None:
+    page, layout = make_page(dpi=200, body_rows=6, seal=None)
+    mark = OcrLine(TITLE[:13], _title_part(layout, 13), 0.99, 1, red=1.0)
+    lines = [mark, *_body_lines(layout)]
+    mask = red_mask(page)
+    kwargs: dict[str, Any] = {"page": 1, "image": page, "ocr_image": page, "red_mask": mask, "seals": []}
+
+    confident = second_look(lines, engine=ScriptedEngine([("文件", 0.97)]), **kwargs)
+    assert [ln.text for ln in confident[:len(lines)]] == [ln.text for ln in lines]  # 0.97 < 0.99: kept
+    added = confident[len(lines):]
+    assert [ln.text for ln in added] == ["文件"] and added[0].red > 0.8 and added[0].page == 1
+    assert len(added[0].polygon) == 4
+
+    unsure = second_look(lines, engine=ScriptedEngine([("文件", 0.3)]), **kwargs)
+    assert unsure == lines
+    silent = second_look(lines, engine=ScriptedEngine([("", 0.0)]), **kwargs)
+    assert silent == lines
+
+
+def test_lines_under_a_seal_are_read_again_from_the_lifted_page(make_page: Any) -> None:
+    page, layout = make_page(dpi=150, body_rows=6, seal="ring")
+    seals = find_seals(red_mask(page))
+    assert seals
+    lifted = remove_seal_ink(page, seals)
+    lines = [OcrLine("坚持基药主导全面落实", Box(*(float(v) for v in box)), 0.99, 1) for box in layout.body_lines]
+    under = len(lines) - 1
+    lines[under] = OcrLine("重庆市渝北区卫生健康委", Box(*(float(v) for v in layout.seal_line)), 0.62, 1)
+    engine = ScriptedEngine([("重庆市渝北区卫生健康委员会", 0.98)])
+
+    result = second_look(lines, page=1, image=page, ocr_image=lifted, red_mask=red_mask(page), seals=seals,
+                         engine=engine, body_line_height=layout.seal_line[3] - layout.seal_line[1])
+
+    assert result[under].text == "重庆市渝北区卫生健康委员会" and result[under].score == 0.98
+    assert result[under].box == lines[under].box
+    assert result[:under] == lines[:under]  # read again too (some lie in the seal) but read better before
+    # 150 dpi lines are scaled up to the recogniser's line height before it reads them
+    assert all(shape[0] >= 48 for shape in engine.shapes)
+
+
+def test_a_page_without_red_is_not_looked_at(make_page: Any) -> None:
+    page, layout = make_page(dpi=200, title=None, body_rows=6, seal=None)
+    lines = _body_lines(layout)
+    engine = ScriptedEngine([("x", 1.0)])
+    assert second_look(lines, page=1, image=page, ocr_image=page, red_mask=red_mask(page), seals=[],
+                       engine=engine) == lines
+    assert engine.shapes == []
+
+
+@pytest.mark.slow
+def test_the_real_recogniser_reads_the_missed_file_word(make_page: Any) -> None:
+    page, layout = make_page(dpi=200, body_rows=6, seal=None)
+    mark = OcrLine(TITLE[:13], _title_part(layout, 13), 0.99, 1, red=1.0)
+    lines = [mark, *_body_lines(layout)]
+    engine = get_engine(load_settings())
+    result = second_look(lines, page=1, image=page, ocr_image=page, red_mask=red_mask(page), seals=[],
+                         engine=engine)
+    assert [ln.text for ln in result[len(lines):]] == ["文件"]

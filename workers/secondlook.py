@@ -1,0 +1,196 @@
+"""Second look: re-read, from clean crops, the few lines where red ink does its damage.
+
+The page-wide OCR pass reads most lines well; the ones red ink damages are the most valuable (the
+signature and date under the seal, the issuer mark). They are few, so reading them again costs little
+(recognition only, `OcrEngine.recognise_crops`, one batch per page):
+
+- lines under a seal: cut from the page the OCR read (seal ink lifted), scaled to the recogniser's line
+  height; the reading with the better score is kept;
+- the red issuer mark: each red fragment of the header, cut as dark-on-paper (the darkest channel: red ink
+  turns black) and read again, better score kept;
+- what the detector missed in the mark: red ink in the mark's band that no detected box covers (the first
+  characters before a stacked small-character span, the `文件` beside a joint mark, the last character of
+  a letter-spaced mark) is cut and read; a confident reading joins the page's lines as a new fragment, and
+  the layout rules place it.
+
+Coordinates are upright-page pixels (`layout.model`). Thresholds are in units of the mark's median
+fragment height (`mh`) or of the line's own height.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from layout.model import Box, OcrLine
+from workers.engine import OcrEngine
+from workers.redink import red_fraction
+from workers.seals import SealRegion
+
+REC_HEIGHT_PX = 48
+"""The recogniser reads lines at this height; smaller crops are scaled up to it first (cubic), not by the
+recogniser's own linear resize."""
+PAD_LH = 0.15
+"""Crop padding around a line box, in line heights: room for strokes the detector's box clips."""
+MARK_RED_MIN = 0.4
+"""A header fragment with this share of red ink belongs to the red mark (layout's RED_MIN)."""
+MARK_LARGE_LH = 1.15
+"""...and is this many body line heights tall (layout's LARGE_LINE_LH): the mark is large type."""
+HEADER_SHARE = 0.5
+"""The mark lies in this top share of the page (layout's HEADER_ZONE)."""
+BAND_PAD_MH = 0.6
+"""The mark's band reaches this far above and below its fragments: `文件` is centred on a joint stack."""
+GAP_LINK_MH = 0.5
+"""Uncovered red ink closer than this (horizontally) is one run of characters."""
+GAP_MIN_HEIGHT_MH = 0.4
+"""An uncovered red piece lower than this is a speck, a rule or a stroke end, not a character."""
+GAP_MIN_WIDTH_MH = 0.3
+"""...or narrower than this."""
+COVER_PAD_MH = 0.08
+"""Detected boxes are grown by this before their ink counts as read (boxes clip anti-aliased edges)."""
+NEW_FRAGMENT_MIN_SCORE = 0.6
+"""A reading of uncovered ink joins the page only this confident: a misread speck must not enter the mark."""
+SEAL_OVERLAP_MIN = 0.3
+"""A line whose box lies at least this share inside a seal region is read again."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """One crop to read and what to do with its reading: replace line `index` (or add a new fragment)."""
+
+    crop: np.ndarray
+    box: Box
+    index: int | None
+
+
+def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_image: np.ndarray,
+                red_mask: np.ndarray, seals: Sequence[SealRegion], engine: OcrEngine,
+                body_line_height: float | None = None) -> list[OcrLine]:
+    """The page's lines after the second look (see the module doc); lines not looked at are unchanged.
+
+    `image` is the prepared page as printed, `ocr_image` the copy the OCR read (seal ink lifted), `red_mask`
+    the page's red-ink mask; `body_line_height` (px) defaults to the median height of the black lines.
+    """
+    lines = list(lines)
+    if not lines or (not seals and not np.any(red_mask)):
+        return lines
+    height = body_line_height or _body_height(lines)
+    looks = _seal_looks(lines, ocr_image, seals)
+    mark = _mark_indices(lines, image.shape[0], height)
+    looks += [Look(_dark_crop(image, lines[i].box, lines[i].box.height), lines[i].box, i) for i in mark]
+    if mark:
+        looks += [Look(_dark_crop(image, box, box.height), box, None)
+                  for box in uncovered_mark_ink([lines[i] for i in mark], lines, red_mask, seals)]
+    if not looks:
+        return lines
+    readings = engine.recognise_crops([look.crop for look in looks])
+    added = []
+    for look, (text, score) in zip(looks, readings, strict=True):
+        text = text.strip()
+        if not text:
+            continue
+        if look.index is None:
+            if score >= NEW_FRAGMENT_MIN_SCORE:
+                added.append(_new_line(text, score, look.box, page, red_mask, image))
+        elif score > lines[look.index].score:
+            lines[look.index] = replace(lines[look.index], text=text, score=score)
+    return lines + added
+
+
+def _body_height(lines: Sequence[OcrLine]) -> float:
+    black = [ln.box.height for ln in lines if ln.red < MARK_RED_MIN] or [ln.box.height for ln in lines]
+    return float(statistics.median(black))
+
+
+# --- lines under a seal ------------------------------------------------------------------------------------
+
+
+def _inside_share(box: Box, region: Box) -> float:
+    width = min(box.x1, region.x1) - max(box.x0, region.x0)
+    height = min(box.y1, region.y1) - max(box.y0, region.y0)
+    if width <= 0 or height <= 0:
+        return 0.0
+    return width * height / max(box.width * box.height, 1.0)
+
+
+def _seal_looks(lines: Sequence[OcrLine], ocr_image: np.ndarray, seals: Sequence[SealRegion]) -> list[Look]:
+    looks = []
+    for index, line in enumerate(lines):
+        if any(_inside_share(line.box, seal.box) >= SEAL_OVERLAP_MIN for seal in seals):
+            looks.append(Look(_scaled(_cut(ocr_image, line.box, line.box.height)), line.box, index))
+    return looks
+
+
+# --- the red mark ------------------------------------------------------------------------------------------
+
+
+def _mark_indices(lines: Sequence[OcrLine], page_height: int, body_height: float) -> list[int]:
+    """Indices of the red mark's fragments: large red lines in the top part of the page."""
+    return [i for i, ln in enumerate(lines)
+            if ln.red >= MARK_RED_MIN and ln.box.y1 <= page_height * HEADER_SHARE
+            and ln.box.height >= MARK_LARGE_LH * body_height]
+
+
+def uncovered_mark_ink(mark: Sequence[OcrLine], lines: Sequence[OcrLine], red_mask: np.ndarray,
+                       seals: Sequence[SealRegion] = ()) -> list[Box]:
+    """Boxes of red ink in the mark's band that no detected line covers, one per run of characters."""
+    mh = float(statistics.median(ln.box.height for ln in mark))
+    y0 = max(0, int(min(ln.box.y0 for ln in mark) - BAND_PAD_MH * mh))
+    y1 = min(red_mask.shape[0], int(max(ln.box.y1 for ln in mark) + BAND_PAD_MH * mh))
+    band = red_mask[y0:y1].copy()
+    pad = COVER_PAD_MH * mh
+    for line in lines:
+        bx0, by0 = max(0, int(line.box.x0 - pad)), max(0, int(line.box.y0 - pad) - y0)
+        bx1, by1 = int(line.box.x1 + pad) + 1, int(line.box.y1 + pad) - y0 + 1
+        if by1 > 0 and by0 < band.shape[0]:
+            band[max(0, by0):by1, bx0:bx1] = 0
+    for seal in seals:
+        band[max(0, int(seal.box.y0) - y0):max(0, int(seal.box.y1) - y0 + 1), int(seal.box.x0):int(seal.box.x1) + 1] = 0
+    link = max(3, int(GAP_LINK_MH * mh)) | 1
+    joined = cv2.dilate(band, cv2.getStructuringElement(cv2.MORPH_RECT, (link, max(3, int(0.2 * mh)) | 1)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    boxes = []
+    for label in range(1, count):
+        x, y, w, h, _ = (int(v) for v in stats[label])
+        # undo the dilation's growth so the box hugs the ink
+        x, w = x + link // 2, max(1, w - 2 * (link // 2))
+        if h - 0.2 * mh < GAP_MIN_HEIGHT_MH * mh or w < GAP_MIN_WIDTH_MH * mh:
+            continue
+        boxes.append(Box(float(x), float(y + y0), float(x + w), float(y + y0 + h)))
+    return boxes
+
+
+# --- crops ---------------------------------------------------------------------------------------------------
+
+
+def _cut(image: np.ndarray, box: Box, line_height: float) -> np.ndarray:
+    pad = PAD_LH * line_height
+    height, width = image.shape[:2]
+    x0, y0 = max(0, int(box.x0 - pad)), max(0, int(box.y0 - pad))
+    x1, y1 = min(width, int(np.ceil(box.x1 + pad))), min(height, int(np.ceil(box.y1 + pad)))
+    return np.ascontiguousarray(image[y0:y1, x0:x1])
+
+
+def _scaled(crop: np.ndarray) -> np.ndarray:
+    """The crop scaled up (cubic) so its height is the recogniser's; larger crops are left to it."""
+    if crop.shape[0] >= REC_HEIGHT_PX or crop.shape[0] == 0:
+        return crop
+    factor = REC_HEIGHT_PX / crop.shape[0]
+    return cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+
+def _dark_crop(image: np.ndarray, box: Box, line_height: float) -> np.ndarray:
+    """The crop as dark-on-paper grey (the darkest channel: red ink prints as black), BGR for the engine."""
+    crop = _cut(image, box, line_height)
+    darkest = crop.min(axis=2)
+    return _scaled(cv2.cvtColor(darkest, cv2.COLOR_GRAY2BGR))
+
+
+def _new_line(text: str, score: float, box: Box, page: int, red_mask: np.ndarray, image: np.ndarray) -> OcrLine:
+    polygon = ((box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1))
+    return OcrLine(text=text, box=box, score=score, page=page, red=red_fraction(red_mask, image, box),
+                   polygon=polygon)
