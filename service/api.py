@@ -18,8 +18,9 @@ run on a machine without the models.
 from __future__ import annotations
 
 from fastapi import FastAPI
+from redis.exceptions import RedisError
 
-from service.app import ApiError, AppState, handle_api_error, handle_gongwen_error
+from service.app import ApiError, AppState, handle_api_error, handle_gongwen_error, handle_redis_error
 from service.routes_documents import router as documents_router
 from service.routes_jobs import router as jobs_router
 from service.routes_ops import router as ops_router
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.gongwen = AppState.build(settings or load_settings())
     app.add_exception_handler(GongwenError, handle_gongwen_error)
     app.add_exception_handler(ApiError, handle_api_error)
+    app.add_exception_handler(RedisError, handle_redis_error)
     app.include_router(documents_router)
     app.include_router(jobs_router)
     app.include_router(ops_router)

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from redis import Redis
 from rq import Queue
 
-from workers.errors import GongwenError
+from workers.errors import GongwenError, ServiceUnavailable
 from workers.queue import connect, make_queue
 from workers.settings import Settings
 from workers.storage import Storage
@@ -61,6 +61,12 @@ def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
 async def handle_gongwen_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GongwenError)
     return JSONResponse(error_body(exc.code, exc.message), status_code=exc.http_status)
+
+
+async def handle_redis_error(request: Request, exc: Exception) -> JSONResponse:
+    """Redis unreachable or failing: 503 with the stable code `unavailable` (clients may retry)."""
+    return JSONResponse(error_body(ServiceUnavailable.code, f"the queue is unavailable: {exc}"),
+                        status_code=ServiceUnavailable.http_status)
 
 
 async def handle_api_error(request: Request, exc: Exception) -> JSONResponse:

@@ -259,3 +259,11 @@ def test_delete_stops_a_running_job_at_its_next_page(client: TestClient, workers
     assert view["error"]["code"] == "canceled"
     assert view["progress"]["pages_done"] < view["progress"]["pages_total"] == 3
     assert client.get(f"/v1/jobs/{job_id}/result").status_code == 409
+
+
+def test_redis_down_gives_503_unavailable(queue_settings: Any) -> None:
+    with TestClient(create_app(queue_settings.with_(redis_url="redis://127.0.0.1:1/0"))) as client:
+        response = client.get("/v1/jobs/0123456789abcdef0123456789abcdef")
+        assert response.status_code == 503 and response.json()["error"]["code"] == "unavailable"
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
