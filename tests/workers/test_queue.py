@@ -201,6 +201,13 @@ def test_sigterm_lets_the_current_job_finish_and_takes_no_new_one(
     assert job_state(done) is JobState.FINISHED
     assert job_state(left) is JobState.QUEUED
     assert int(left.meta.get("attempts", 0)) == 0
+    from fastapi.testclient import TestClient
+
+    from service.api import create_app
+
+    with TestClient(create_app(queue_settings)) as client:  # the worker that made it has exited
+        result = client.get(f"/v1/jobs/{current}/result", params={"format": "text"})
+        assert result.status_code == 200 and "通知" in result.text
 
 
 @pytest.mark.slow
