@@ -348,6 +348,20 @@ def normalise_punctuation(text: str) -> str:
     return _PUNCT_NEAR_CJK_RE.sub(lambda m: _ASCII_TO_FULL[m.group(1) or m.group(2)], text)
 
 
+_STRAY_DOTS = ".·•・"
+_DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])\.(?=[{CJK}])")
+_LEADING_DOTS_RE = re.compile(rf"^[{_STRAY_DOTS}]+(?=[\d{CJK}（(])")
+_TRAILING_DOTS_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[{_STRAY_DOTS}]+$")
+
+
+def strip_stray_dots(line: str) -> str:
+    """Drop dots a speck on the scan adds to one printed line: `.3.推广` → `3.推广`, `规划·` → `规划`,
+    `项目.亩` → `项目亩`. Chinese text never has an ASCII `.` between two CJK characters, nor a dot
+    before a line's first character or after its last CJK one (`·` between names, `3.5` stay)."""
+    line = _DOT_BETWEEN_CJK_RE.sub("", line.strip())
+    return _TRAILING_DOTS_RE.sub("", _LEADING_DOTS_RE.sub("", line))
+
+
 def remove_cjk_spaces(text: str) -> str:
     """Drop whitespace that has a CJK character or CJK punctuation on either side; keep Latin spacing."""
     text = re.sub(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+", "", text)

@@ -29,3 +29,22 @@ def test_misread_date_line(text: str, expected: tuple[str, int, int] | None) -> 
 def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
     assert patterns.find_date(text) == iso
     assert patterns.is_date_line(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (".3.推广高效节水灌溉。", "3.推广高效节水灌溉。"),
+        ("（一）科学编制建设规划·", "（一）科学编制建设规划"),
+        ("（三）强化监督考核.", "（三）强化监督考核"),
+        ("区。.", "区。"),
+        ("新建项目.亩均投入", "新建项目亩均投入"),
+        ("措施，项·目区", "措施，项·目区"),  # · between CJK may be a name separator: kept
+        ("占比62.49%，", "占比62.49%，"),
+        ("电子邮箱：pxzx_js@163.com", "电子邮箱：pxzx_js@163.com"),
+        ("马克思·恩格斯", "马克思·恩格斯"),
+        ("3.推广", "3.推广"),
+    ],
+)
+def test_strip_stray_dots(line: str, expected: str) -> None:
+    assert patterns.strip_stray_dots(line) == expected
