@@ -192,7 +192,7 @@ print(heavy)
 
 @pytest.mark.slow
 def test_result_equals_gongwen_convert_byte_for_byte(client: TestClient, workers: Any, gongwen: Any,
-                                                     make_scan: Callable[..., Path]) -> None:
+                                                     queue_settings: Any, make_scan: Callable[..., Path]) -> None:
     """text and md: identical bytes. json: identical except `timings` (they differ between runs)."""
     scan = make_scan("same.png", variant=40)
     workers.start()
@@ -214,6 +214,17 @@ def test_result_equals_gongwen_convert_byte_for_byte(client: TestClient, workers
     metrics = client.get("/metrics").text
     assert "gongwen_pages_processed_total 1" in metrics
     assert 'gongwen_seconds_per_page_count 1' in metrics
+    # the job expires from Redis but its result stays in storage: the same file is finished at once
+    text = client.get(f"/v1/jobs/{job_id}/result", params={"format": "text"}).content
+    from workers.queue import connect
+
+    redis = connect(queue_settings)
+    redis.delete(f"rq:job:{job_id}", *redis.keys(f"gongwen:{queue_settings.queue_name}:dedupe:*"))
+    again = _post(client, scan)
+    assert again.status_code == 200 and again.json()["id"] != job_id and again.json()["status"] == "finished"
+    cached = client.get(f"/v1/jobs/{again.json()['id']}").json()
+    assert cached["cached"] is True and cached["attempts"] == 0
+    assert client.get(f"/v1/jobs/{again.json()['id']}/result", params={"format": "text"}).content == text
 
 
 def _free_port() -> int:
