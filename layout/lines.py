@@ -44,7 +44,8 @@ def _is_latin(ch: str) -> bool:
 
 
 def join_parts(parts: Sequence[OcrLine], scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> str:
-    """Join fragments of one line left to right: a space only at a gap between two Latin/digit runs."""
+    """Join fragments of one line left to right: a space only at a gap between two Latin/digit runs; dots
+    a speck added around or inside the CJK text are dropped (`patterns.strip_stray_dots`)."""
     text = ""
     previous: OcrLine | None = None
     for part in parts:
@@ -55,7 +56,7 @@ def join_parts(parts: Sequence[OcrLine], scale: Scale, settings: LayoutSettings 
                 text += " "
         text += piece
         previous = part
-    return text
+    return patterns.strip_stray_dots(text)
 
 
 def split_wide_gaps(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Row]:

@@ -44,6 +44,7 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("电子邮箱：pxzx_js@163.com", "电子邮箱：pxzx_js@163.com"),
         ("马克思·恩格斯", "马克思·恩格斯"),
         ("3.推广", "3.推广"),
+        (".15万人，同比增长", ".15万人，同比增长"),  # a number broken over two lines
     ],
 )
 def test_strip_stray_dots(line: str, expected: str) -> None:
