@@ -44,6 +44,7 @@ from rq.timeouts import BaseTimeoutException
 from workers import defaults
 from workers.errors import GongwenError, OcrTimeout
 from workers.jobs import JobCanceled, runtime
+from workers.previews import sweep_previews
 
 log = logging.getLogger("gongwen.worker")
 
@@ -182,6 +183,8 @@ class GongwenWorker(SimpleWorker):
         if now - self._last_sweep >= defaults.STORAGE_SWEEP_INTERVAL_S:
             self._last_sweep = now
             rt = runtime()
-            removed = rt.storage.sweep(upload_ttl_s=rt.settings.result_ttl_s, result_ttl_s=rt.settings.result_ttl_s)
+            ttl_s = rt.settings.result_ttl_s
+            removed = rt.storage.sweep(upload_ttl_s=ttl_s, result_ttl_s=ttl_s)
+            removed += sweep_previews(rt.storage, ttl_s=ttl_s)
             if removed:
-                log.info("storage sweep removed %d expired uploads/results", removed)
+                log.info("storage sweep removed %d expired uploads/results/previews", removed)
