@@ -131,7 +131,7 @@ class GongwenWorker(SimpleWorker):
         super().__init__(queues, *args, **kwargs)
         self.push_exc_handler(self._record_failure)
         self._beat: _Heartbeat | None = None
-        self._last_sweep = 0.0
+        self._last_sweep = float("-inf")  # sweep on the first maintenance pass
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         # Load the model before registering: /readyz counts only workers that can take a job at once.
