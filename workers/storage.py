@@ -45,6 +45,9 @@ RESULT_SCHEMA = 1
 CHUNK_BYTES = 1 << 20
 """Bytes copied per read while streaming into storage."""
 
+TMP_MAX_AGE_S = 24 * 3600
+"""Seconds after which a partial write in tmp/ is considered abandoned (its writer was killed)."""
+
 
 @dataclass(frozen=True)
 class StoredUpload:
@@ -152,21 +155,31 @@ class Storage:
     # -- expiry ----------------------------------------------------------------------------------
 
     def sweep(self, *, upload_ttl_s: float, result_ttl_s: float, now: float | None = None) -> int:
-        """Delete uploads and results last touched longer ago than their TTL; returns how many."""
+        """Delete uploads and results last touched longer ago than their TTL; returns how many.
+
+        Several workers may sweep at once: an entry another one removed first is skipped."""
         now = time.time() if now is None else now
         removed = 0
         for upload in (self.root / "uploads").glob("*/*"):
-            if now - upload.stat().st_mtime > upload_ttl_s:
+            if _age_s(upload, now) > upload_ttl_s:
                 upload.unlink(missing_ok=True)
                 removed += 1
         for result in (self.root / "results").glob("*/*"):
-            if now - result.stat().st_mtime > result_ttl_s:
+            if _age_s(result, now) > result_ttl_s:
                 shutil.rmtree(result, ignore_errors=True)
                 removed += 1
         for tmp in self.tmp_dir.glob("*") if self.tmp_dir.exists() else ():
-            if now - tmp.stat().st_mtime > 24 * 3600:  # left by a process killed mid-write
+            if _age_s(tmp, now) > TMP_MAX_AGE_S:  # left by a process killed mid-write
                 shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
         return removed
+
+
+def _age_s(path: Path, now: float) -> float:
+    """Seconds since `path` was last modified; 0 when it has just vanished (another sweeper)."""
+    try:
+        return now - path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 class UploadWriter:

@@ -184,7 +184,11 @@ class GongwenWorker(SimpleWorker):
             self._last_sweep = now
             rt = runtime()
             ttl_s = rt.settings.result_ttl_s
-            removed = rt.storage.sweep(upload_ttl_s=ttl_s, result_ttl_s=ttl_s)
-            removed += sweep_previews(rt.storage, ttl_s=ttl_s)
+            try:
+                removed = rt.storage.sweep(upload_ttl_s=ttl_s, result_ttl_s=ttl_s)
+                removed += sweep_previews(rt.storage, ttl_s=ttl_s)
+            except OSError as exc:  # a failed sweep must not stop the worker; the next pass retries
+                log.warning("storage sweep failed: %s", exc)
+                return
             if removed:
                 log.info("storage sweep removed %d expired uploads/results/previews", removed)
