@@ -8,6 +8,7 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
     ocr          OcrEngine.recognise              text lines in the upright page's pixels
     preprocess   _mark_red                        each line's red-ink share (workers.preprocess.red_fraction)
     second_look  workers.secondlook.second_look   lines under a seal and the red mark read again from clean crops
+    second_look  workers.secondlook.read_seals    each seal's own name, from its unrolled ring (Page.seals)
     layout       layout.build_document            the pure rules: blocks and fields of all pages
 
 Each page's image is dropped once its lines are read: memory holds one page image at a time.
@@ -33,7 +34,7 @@ from workers.engine import OcrEngine
 from workers.ingest import open_document
 from workers.preprocess import OrientationClassifier, PreparedPage, prepare_page, red_fraction
 from workers.seals import find_seals, remove_seal_ink
-from workers.secondlook import second_look
+from workers.secondlook import read_seals, second_look
 from workers.settings import Settings
 
 Format = Literal["text", "md", "json"]
@@ -170,11 +171,12 @@ def _convert_page(
     with timer("second_look"):
         lines = second_look(lines, page=number, image=prepared.image, ocr_image=ocr_image,
                             red_mask=prepared.red_mask, seals=seals, engine=engine)
+        seal_texts = read_seals(prepared.image, seals, engine)
     if page_image is not None:
         page_image(number, prepared.image)
     height, width = prepared.image.shape[:2]
     return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
-                skew=prepared.skew, dpi=dpi, seals=tuple(Seal(number, seal.box) for seal in seals),
+                skew=prepared.skew, dpi=dpi, seals=tuple(Seal(number, box, text) for box, text in seal_texts),
                 warnings=prepared.warnings)
 
 

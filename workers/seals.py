@@ -188,3 +188,60 @@ def _paper_colour(crop: np.ndarray, region: np.ndarray) -> np.ndarray:
         outside = crop.reshape(-1, 3)
     colour: np.ndarray = np.median(outside, axis=0).astype(np.float32)
     return colour
+
+
+# --- the seal's own text ------------------------------------------------------------------------------------
+
+RING_TEXT_INNER = 0.55
+"""The name along the ring lies between these shares of the seal's outer radius (42 mm seal: characters
+~6 mm tall just inside a 1.2 mm ring)."""
+RING_TEXT_OUTER = 0.92
+ARC_FROM_DEG = 130.0
+"""The name runs clockwise from the lower left over the top to the lower right: OpenCV polar angles (0° to
+the right, growing clockwise on screen) from this ..."""
+ARC_TO_DEG = 410.0
+"""... to this (past 360°: the lower right)."""
+ROUND_MAX_ASPECT = 1.2
+"""A region at most this elongated is one seal; a longer one is seals of its short side overlapping in a row
+(joint issue: one per body, side by side)."""
+
+
+def seal_circles(region: SealRegion) -> list[Box]:
+    """The boxes of the single seals in a region: itself, or evenly spaced squares of its short side."""
+    box = region.box
+    short, long = min(box.width, box.height), max(box.width, box.height)
+    if long <= ROUND_MAX_ASPECT * short:
+        return [box]
+    count = max(2, round(long / short))
+    step = (long - short) / (count - 1)
+    if box.width >= box.height:
+        return [Box(box.x0 + k * step, box.y0, box.x0 + k * step + short, box.y1) for k in range(count)]
+    return [Box(box.x0, box.y0 + k * step, box.x1, box.y0 + k * step + short) for k in range(count)]
+
+
+def ring_strip(image: np.ndarray, box: Box) -> np.ndarray:
+    """The upper arc of the round seal in `box` unrolled into a straight line (red ink dark on white, BGR),
+    for the recogniser."""
+    radius = min(box.width, box.height) / 2
+    centre = (box.cx, box.cy)
+    mid = radius * (RING_TEXT_INNER + RING_TEXT_OUTER) / 2
+    steps = max(90, round(2 * np.pi * mid))
+    redness = _redness(image, box)
+    origin = (max(0, int(box.x0) - 2), max(0, int(box.y0) - 2))
+    polar = cv2.warpPolar(redness, (round(radius), steps), (centre[0] - origin[0], centre[1] - origin[1]), radius,
+                          cv2.INTER_LINEAR | cv2.WARP_POLAR_LINEAR)
+    rows = [round(deg / 360.0 * steps) % steps for deg in np.arange(ARC_FROM_DEG, ARC_TO_DEG, 360.0 / steps)]
+    band = polar[rows, round(RING_TEXT_INNER * radius):round(RING_TEXT_OUTER * radius)]
+    strip = np.ascontiguousarray(np.flipud(band.T))  # angle left to right, the ring (tops of characters) up
+    return cv2.cvtColor(255 - strip, cv2.COLOR_GRAY2BGR)
+
+
+def _redness(image: np.ndarray, box: Box) -> np.ndarray:
+    """R − max(G, B), stretched to 0..255, over the seal's box (plus a 2 px margin): red ink bright, black ink
+    and paper dark."""
+    x0, y0 = max(0, int(box.x0) - 2), max(0, int(box.y0) - 2)
+    crop = image[y0:int(box.y1) + 3, x0:int(box.x1) + 3].astype(np.int16)
+    excess = np.clip(crop[:, :, 2] - np.maximum(crop[:, :, 1], crop[:, :, 0]), 0, 255).astype(np.float32)
+    top = max(float(np.percentile(excess, 99)), 1.0)
+    stretched: np.ndarray = np.clip(excess * (255.0 / top), 0, 255).astype(np.uint8)
+    return stretched

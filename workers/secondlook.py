@@ -29,7 +29,7 @@ import numpy as np
 from layout.model import Box, OcrLine
 from workers.engine import OcrEngine
 from workers.redink import red_fraction
-from workers.seals import SealRegion
+from workers.seals import SealRegion, ring_strip, seal_circles
 
 REC_HEIGHT_PX = 48
 """The recogniser reads lines at this height; smaller crops are scaled up to it first (cubic), not by the
@@ -54,6 +54,8 @@ COVER_PAD_MH = 0.08
 """Detected boxes are grown by this before their ink counts as read (boxes clip anti-aliased edges)."""
 NEW_FRAGMENT_MIN_SCORE = 0.6
 """A reading of uncovered ink joins the page only this confident: a misread speck must not enter the mark."""
+SEAL_TEXT_MIN_SCORE = 0.5
+"""A seal's name read less confidently than this is reported empty."""
 SEAL_OVERLAP_MIN = 0.3
 """A line whose box lies at least this share inside a seal region is read again."""
 
@@ -162,6 +164,19 @@ def uncovered_mark_ink(mark: Sequence[OcrLine], lines: Sequence[OcrLine], red_ma
             continue
         boxes.append(Box(float(x), float(y + y0), float(x + w), float(y + y0 + h)))
     return boxes
+
+
+def read_seals(image: np.ndarray, seals: Sequence[SealRegion], engine: OcrEngine) -> list[tuple[Box, str]]:
+    """Each single seal's box and the name along its ring ("" when unsure), for `Page.seals`.
+
+    The name is the seal's own text: it never enters the document text (the OCR read the page without it).
+    """
+    circles = [circle for region in seals for circle in seal_circles(region)]
+    if not circles:
+        return []
+    readings = engine.recognise_crops([ring_strip(image, circle) for circle in circles])
+    return [(circle, text.strip() if score >= SEAL_TEXT_MIN_SCORE else "")
+            for circle, (text, score) in zip(circles, readings, strict=True)]
 
 
 # --- crops ---------------------------------------------------------------------------------------------------

@@ -11,8 +11,10 @@ import pytest
 
 from fixtures.corpus.ops import SealOp
 from fixtures.corpus.seal import stamp
+from workers.engine import get_engine
 from workers.redink import red_mask
-from workers.seals import find_seals, px_per_mm, region_mask, remove_seal_ink
+from workers.seals import find_seals, px_per_mm, region_mask, remove_seal_ink, ring_strip, seal_circles
+from workers.settings import load_settings
 
 DPI = 200
 SEAL_RGB = (214, 38, 48)
@@ -118,3 +120,37 @@ def test_a_page_without_seals_is_returned_as_is(make_page: Any) -> None:
     seals = find_seals(red_mask(page))
     assert seals == []
     assert remove_seal_ink(page, seals) is page
+
+
+def test_overlapping_seals_are_split_into_circles_of_their_short_side(make_page: Any) -> None:
+    clean, layout = make_page(dpi=DPI, body_rows=6, seal=None)
+    cx, cy = _line_centre_mm(layout)
+    page = _stamp(clean, [(cx - 12, cy), (cx + 12, cy)])
+    (region,) = find_seals(red_mask(page))
+    ppm = px_per_mm(page.shape)
+    circles = seal_circles(region)
+    assert len(circles) == 2
+    for circle, centre in zip(circles, (cx - 12, cx + 12), strict=True):
+        assert abs(circle.cx / ppm - centre) < 2.0 and abs(circle.width / ppm - 42.0) < 2.5
+
+
+def test_the_ring_is_unrolled_into_a_line_of_red_characters(make_page: Any) -> None:
+    clean, layout = make_page(dpi=DPI, body_rows=6, seal=None)
+    page = _stamp(clean, [_line_centre_mm(layout)])
+    (region,) = find_seals(red_mask(page))
+    strip = ring_strip(page, region.box)
+    assert strip.ndim == 3 and strip.shape[2] == 3 and strip.dtype == np.uint8
+    assert strip.shape[1] > 6 * strip.shape[0]  # a long line
+    dark = strip[:, :, 0] < 128
+    columns = dark.any(axis=0)
+    assert 0.3 < columns.mean() < 0.95  # characters with gaps between them, not a solid bar
+    assert dark.mean() < 0.35
+
+
+@pytest.mark.slow
+def test_the_recogniser_reads_the_unrolled_name(make_page: Any) -> None:
+    clean, layout = make_page(dpi=DPI, body_rows=6, seal=None)
+    page = _stamp(clean, [_line_centre_mm(layout)])
+    (region,) = find_seals(red_mask(page))
+    ((text, score),) = get_engine(load_settings()).recognise_crops([ring_strip(page, region.box)])
+    assert text == "重庆市渝北区卫生健康委员会" and score > 0.8

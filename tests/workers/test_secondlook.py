@@ -13,7 +13,7 @@ from layout.model import Box, OcrLine
 from workers.engine import get_engine
 from workers.redink import red_mask
 from workers.seals import find_seals, remove_seal_ink
-from workers.secondlook import second_look, uncovered_mark_ink
+from workers.secondlook import read_seals, second_look, uncovered_mark_ink
 from workers.settings import load_settings
 
 TITLE = "重庆市渝北区卫生健康委员会文件"
@@ -114,3 +114,13 @@ def test_the_real_recogniser_reads_the_missed_file_word(make_page: Any) -> None:
     result = second_look(lines, page=1, image=page, ocr_image=page, red_mask=red_mask(page), seals=[],
                          engine=engine)
     assert [ln.text for ln in result[len(lines):]] == ["文件"]
+
+
+def test_each_seal_is_reported_with_its_name_only_when_read_confidently(make_page: Any) -> None:
+    page, _ = make_page(dpi=150, body_rows=6, seal="ring")
+    seals = find_seals(red_mask(page))
+    assert len(seals) == 1
+    sure = read_seals(page, seals, ScriptedEngine([("重庆市渝北区卫生健康委员会", 0.93)]))
+    assert sure == [(seals[0].box, "重庆市渝北区卫生健康委员会")]
+    assert read_seals(page, seals, ScriptedEngine([("重庆", 0.2)])) == [(seals[0].box, "")]
+    assert read_seals(page, [], ScriptedEngine([("x", 1.0)])) == []
