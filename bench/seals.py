@@ -1,6 +1,6 @@
 """`python -m bench.seals`: what red ink does to the lines users search by, measured on the corpus.
 
-    python -m bench.seals --corpus DIR [--only ID] [--limit N] [--out FILE]   # runs the product alone
+    python -m bench.seals --corpus DIR [--only ID] [--limit N] [--sealed] [--out FILE]   # the product alone
     python -m bench.seals --from results/bench.json --corpus DIR               # scores a bench.run result
 
 For every document with a seal (`meta.json` → `seals`) or a red mark, from the product's clean text and
@@ -141,7 +141,11 @@ def _from_bench(path: Path, corpus: Path) -> list[dict[str, Any]]:
     return records
 
 
-def _run_product(corpus: Path, only: str | None, limit: int | None) -> list[dict[str, Any]]:
+def _has_seal(folder: Path) -> bool:
+    return bool(json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("seals"))
+
+
+def _run_product(corpus: Path, only: str | None, limit: int | None, sealed: bool = False) -> list[dict[str, Any]]:
     from workers.engine import get_engine
     from workers.pipeline import convert_file
     from workers.settings import load_settings
@@ -149,7 +153,8 @@ def _run_product(corpus: Path, only: str | None, limit: int | None) -> list[dict
     settings = load_settings()
     engine = get_engine(settings)
     folders = sorted(p for p in corpus.iterdir() if (p / "doc.pdf").is_file() and (p / "meta.json").is_file())
-    folders = [p for p in folders if only in (None, p.name, p.name.split("-v")[0])][:limit]
+    folders = [p for p in folders if only in (None, p.name, p.name.split("-v")[0])]
+    folders = [p for p in folders if not sealed or _has_seal(p)][:limit]
     records = []
     for folder in folders:
         started = time.perf_counter()
@@ -166,10 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--from", dest="source", type=Path, default=None, help="score a bench.run bench.json")
     parser.add_argument("--only", default=None)
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--sealed", action="store_true", help="only the documents with a seal")
     parser.add_argument("--out", type=Path, default=None, help="write the records and summary as JSON")
     args = parser.parse_args(argv)
-    records = _from_bench(args.source, args.corpus) if args.source else _run_product(args.corpus, args.only,
-                                                                                       args.limit)
+    if args.source:
+        records = _from_bench(args.source, args.corpus)
+    else:
+        records = _run_product(args.corpus, args.only, args.limit, args.sealed)
     summary = summarise(records)
     print(format_summary(summary, records))
     if args.out:
