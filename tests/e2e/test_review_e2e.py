@@ -184,11 +184,21 @@ def _check_hover(driver: WebDriver, joined: WebElement) -> None:
     assert set(hot) == {"1", "2"}, hot  # both halves of the paragraph, on both pages
 
 
-def _check_download(driver: WebDriver, downloads: Path) -> None:
+def _check_copy(driver: WebDriver, origin: str, text: str) -> None:
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin,
+                                                        "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    driver.find_element(By.ID, "copy-text").click()
+    _wait("the copied notice", lambda: "copied" in driver.find_element(By.ID, "doc-status").text)
+    copied = driver.execute_async_script(
+        "const done = arguments[0]; navigator.clipboard.readText().then(done, (e) => done(`failed: ${e}`));")
+    assert copied == text
+
+
+def _check_download(driver: WebDriver, downloads: Path) -> dict[str, Any]:
     driver.find_element(By.CSS_SELECTOR, 'button[data-download="json"]').click()
     saved = _wait("the downloaded JSON", lambda: [p for p in downloads.glob("*.json")])
     _wait("the download to complete", lambda: not list(downloads.glob("*.crdownload")))
-    envelope = json.loads(saved[0].read_text(encoding="utf-8"))
+    envelope: dict[str, Any] = json.loads(saved[0].read_text(encoding="utf-8"))
     assert saved[0].name == "sample_reply.json"
     assert {"source", "fields", "blocks", "text", "warnings", "timings"} <= set(envelope)
     assert envelope["source"]["filename"] == SAMPLE.name and envelope["source"]["pages"] == 3
@@ -196,6 +206,7 @@ def _check_download(driver: WebDriver, downloads: Path) -> None:
     block = envelope["blocks"][0]
     assert {"type", "level", "text", "pages", "lines"} <= set(block)
     assert {"page", "bbox", "text", "score"} <= set(block["lines"][0])
+    return envelope
 
 
 def _screenshot(driver: WebDriver, path: Path) -> None:
@@ -227,7 +238,8 @@ def test_upload_follow_open_review_and_download(browser: tuple[WebDriver, Path],
     _check_hover(driver, joined)
     time.sleep(1.0)  # the smooth scroll to the highlighted lines settles
     _screenshot(driver, SCREENSHOT)
-    _check_download(driver, downloads)
+    envelope = _check_download(driver, downloads)
+    _check_copy(driver, f"http://127.0.0.1:{port}", envelope["text"])
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "401" not in e["message"]
               and "413" not in e["message"] and "415" not in e["message"]]
     assert not errors, errors

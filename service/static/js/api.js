@@ -22,20 +22,19 @@ const PLAIN = {
   network: "Cannot reach the server. Is it running?",
 };
 
-/** An API error: `code` as the API gives it, `plain` for people, `detail` the server's own message. */
+/** An API error: `code` as the API gives it, `message` in plain words, `detail` the server's own words. */
 export class ApiError extends Error {
   constructor(code, detail, status = 0) {
-    super(plainWords(code, detail));
+    super(plainWords(code));
     this.code = code;
     this.detail = detail || "";
     this.status = status;
   }
 }
 
-/** One sentence for people; the server's detail is added when it says more (a limit, a page number). */
-export function plainWords(code, detail = "") {
-  const plain = PLAIN[code] || "Something went wrong on the server.";
-  return detail && !plain.includes(detail) ? `${plain} (${detail})` : plain;
+/** One sentence for people, by error code. */
+export function plainWords(code) {
+  return PLAIN[code] || "Something went wrong on the server.";
 }
 
 export function storedKey() {

@@ -122,6 +122,19 @@ export function clearPages(container) {
   container.replaceChildren();
 }
 
+/** Scroll the page column so the highlighted boxes are in view: all of them, centred, when they fit
+ * (both halves of a paragraph split over a page break), else the first one near the top. */
+export function reveal(container) {
+  const hot = [...container.querySelectorAll(".box.hot")].map((node) => node.getBoundingClientRect());
+  if (!hot.length) return;
+  const pane = container.getBoundingClientRect();
+  const top = Math.min(...hot.map((r) => r.top));
+  const bottom = Math.max(...hot.map((r) => r.bottom));
+  const room = pane.height - (bottom - top);
+  const offset = room > 0 ? room / 2 : pane.height / 5;
+  container.scrollTo({ top: container.scrollTop + (top - pane.top) - offset, behavior: "smooth" });
+}
+
 /** Highlight the boxes matching `selector` (or none), dimming the rest. Returns the first one. */
 export function highlight(container, selector) {
   container.querySelectorAll(".box.hot").forEach((node) => node.classList.remove("hot"));

@@ -2,7 +2,7 @@
 
 import { ApiError, getJson, plainWords, request, resultUrl } from "./api.js";
 import { FIELDS, KINDS, TYPE_LABELS, kindOfBlock } from "./kinds.js";
-import { clearPages, highlight, showPages } from "./pages.js";
+import { clearPages, highlight, reveal, showPages } from "./pages.js";
 
 const WAIT_MS = 1000;
 const EXTENSIONS = { text: "txt", md: "md", json: "json" };
@@ -12,10 +12,16 @@ let generation = 0; // a newer openDocument() call makes an older one stop
 
 const $ = (id) => document.getElementById(id);
 
-function setStatus(text, isError = false) {
+function setStatus(text, isError = false, detail = "") {
   const line = $("doc-status");
   line.textContent = text;
   line.classList.toggle("error", isError);
+  if (detail) {
+    const small = document.createElement("small");
+    small.className = "detail";
+    small.textContent = `Details: ${detail}`;
+    line.append(small);
+  }
 }
 
 function legend() {
@@ -68,8 +74,13 @@ function fieldValue(value) {
 
 function fields(result) {
   const out = [];
+  const absent = [];
   for (const field of FIELDS) {
     const value = fieldValue(result.fields[field.key]);
+    if (value === null) {
+      absent.push(field.label);
+      continue;
+    }
     const wrap = document.createElement("div");
     wrap.className = "field";
     wrap.dataset.field = field.key;
@@ -78,12 +89,12 @@ function fields(result) {
     dt.textContent = field.label;
     const dd = document.createElement("dd");
     dd.lang = "zh";
-    dd.textContent = value ?? "—";
-    if (value === null) dd.classList.add("muted");
+    dd.textContent = value;
     wrap.append(dt, dd);
     out.push(wrap);
   }
   $("fields").replaceChildren(...out);
+  $("absent-fields").textContent = absent.length ? `Not found in this document: ${absent.join(", ")}.` : "";
   $("warnings").replaceChildren(...(result.warnings || []).map((warning) => {
     const li = document.createElement("li");
     li.textContent = warning;
@@ -115,8 +126,8 @@ function wireHover() {
   side.addEventListener("focusin", show);
   side.addEventListener("mouseleave", () => highlight($("pages"), null));
   side.addEventListener("click", (event) => {
-    const first = highlight($("pages"), selectorFor(event.target));
-    first?.scrollIntoView({ behavior: "smooth", block: "center" });
+    highlight($("pages"), selectorFor(event.target));
+    reveal($("pages"));
   });
   side.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && event.target.closest(".block")) event.target.click();
@@ -150,13 +161,14 @@ async function download(format) {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   } catch (err) {
-    setStatus(err.message, true);
+    setStatus(err.message, true, err.detail);
   }
 }
 
 async function copyText() {
   if (!current) return;
   const text = current.result.text;
+  let copied = true;
   try {
     await navigator.clipboard.writeText(text);
   } catch { // no clipboard API outside https/localhost: the old way
@@ -164,10 +176,10 @@ async function copyText() {
     area.value = text;
     document.body.append(area);
     area.select();
-    document.execCommand("copy");
+    copied = document.execCommand("copy");
     area.remove();
   }
-  setStatus("Text copied to the clipboard.");
+  setStatus(copied ? "Text copied to the clipboard." : "This browser did not allow copying: use Download text.", !copied);
 }
 
 function summary(view, result) {
@@ -198,6 +210,7 @@ export async function openDocument(id) {
   current = null;
   $("doc-title").textContent = "";
   $("fields").replaceChildren();
+  $("absent-fields").textContent = "";
   $("warnings").replaceChildren();
   $("blocks").replaceChildren();
   clearPages($("pages"));
@@ -215,7 +228,9 @@ export async function openDocument(id) {
     showPages($("pages"), pages, result);
     setStatus(summary(view, result));
   } catch (err) {
-    if (mine === generation) setStatus(err instanceof ApiError ? err.message : plainWords("internal_error", String(err)), true);
+    if (mine !== generation) return;
+    if (err instanceof ApiError) setStatus(err.message, true, err.detail);
+    else setStatus(plainWords("internal_error"), true, String(err));
   }
 }
 

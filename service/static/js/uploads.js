@@ -34,7 +34,7 @@ function stateWords(doc) {
     case "queued": return "Waiting for a worker…";
     case "started": return doc.total ? `Reading page ${Math.min(doc.done + 1, doc.total)} of ${doc.total}…` : "Reading…";
     case "finished": return "Done";
-    default: return doc.error || "Failed";
+    default: return doc.error ? doc.error.text : "Failed";
   }
 }
 
@@ -52,6 +52,12 @@ function row(doc) {
   const state = document.createElement("span");
   state.className = "state";
   state.textContent = stateWords(doc);
+  if (doc.error && doc.error.detail) { // the server's own words, for whoever gets asked about it
+    const detail = document.createElement("small");
+    detail.className = "detail";
+    detail.textContent = `Details: ${doc.error.detail}`;
+    state.append(detail);
+  }
 
   const bar = document.createElement("progress");
   bar.max = Math.max(doc.total, 1);
@@ -102,7 +108,7 @@ function apply(doc, view) {
   doc.status = view.status;
   doc.done = view.progress ? view.progress.pages_done : doc.done;
   doc.total = view.progress ? view.progress.pages_total : doc.total;
-  doc.error = view.error ? plainWords(view.error.code, view.error.message) : null;
+  doc.error = view.error ? { text: plainWords(view.error.code), detail: view.error.message } : null;
 }
 
 async function pollOnce() {
@@ -113,7 +119,7 @@ async function pollOnce() {
     } catch (err) {
       if (err instanceof ApiError && err.code === "not_found") {
         doc.status = "failed";
-        doc.error = err.message;
+        doc.error = { text: err.message, detail: "" };
       } // other errors (network, a key prompt dismissed): try again on the next round
     }
   }));
@@ -137,13 +143,13 @@ async function send(file, placeholder) {
     const fresh = isZip
       ? body.documents.map((d) => ({
         key: ++counter, id: d.id, filename: `${file.name} › ${d.filename}`, done: 0, total: 0,
-        status: d.id ? d.status : "rejected", error: d.error ? plainWords(d.error.code, d.error.message) : null,
+        status: d.id ? d.status : "rejected", error: d.error ? { text: plainWords(d.error.code), detail: d.error.message } : null,
       }))
       : [{ ...placeholder, id: body.id, status: body.status, total: body.pages || 0 }];
     documents.splice(documents.indexOf(placeholder), 1, ...fresh);
   } catch (err) {
     placeholder.status = "rejected";
-    placeholder.error = err instanceof ApiError ? err.message : String(err);
+    placeholder.error = err instanceof ApiError ? { text: err.message, detail: err.detail } : { text: String(err), detail: "" };
   }
   save();
   render();
