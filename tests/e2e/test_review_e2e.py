@@ -15,6 +15,7 @@ import json
 import socket
 import time
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,26 @@ def _upload_and_follow(driver: WebDriver, tmp_path: Path) -> set[str]:
         time.sleep(0.25)
 
 
+def _upload_zip(driver: WebDriver, tmp_path: Path) -> None:
+    """A .zip goes in as a batch: one row per member; the sample inside is the same bytes, so it is done at once."""
+    archive = tmp_path / "收文.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(SAMPLE, "2024/sample_reply.pdf")
+        zf.writestr("说明.txt", "不是扫描件" * 20)
+    driver.find_element(By.ID, "file-input").send_keys(str(archive))
+    same = _wait("the zip's scan row", lambda: (r := _row(driver, f"{archive.name} › 2024/sample_reply.pdf"))
+                 is not None and r.get_attribute("data-status") == "finished" and r)
+    assert same.find_element(By.CSS_SELECTOR, "a.open").get_attribute("href") == \
+        _row(driver, SAMPLE.name).find_element(By.CSS_SELECTOR, "a.open").get_attribute("href")  # type: ignore[union-attr]
+    assert "3 / 3 pages" in same.text
+    note = _wait("the zip's text row", lambda: _row(driver, f"{archive.name} › 说明.txt"))
+    assert note.get_attribute("data-status") == "rejected" and "not a supported file type" in note.text
+    rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#documents .doc")]
+    driver.refresh()  # the list lives in sessionStorage: a reload keeps it (and the key)
+    assert _wait("the rows after a reload", lambda: [row.text for row in driver.find_elements(
+        By.CSS_SELECTOR, "#documents .doc")] == rows and rows)
+
+
 def _check_document_view(driver: WebDriver) -> WebElement:
     """The joined paragraph, the doc number, the page images; returns the joined paragraph's block."""
     blocks = _wait("the text panel", lambda: driver.find_elements(By.CSS_SELECTOR, "#blocks .block"))
@@ -231,6 +252,7 @@ def test_upload_follow_open_review_and_download(browser: tuple[WebDriver, Path],
     assert "No documents yet" in driver.find_element(By.ID, "no-documents").text
     seen = _upload_and_follow(driver, tmp_path)
     assert "3 / 3 pages" in seen and seen & {"1 / 3 pages", "2 / 3 pages"}, seen  # progress was live
+    _upload_zip(driver, tmp_path)
     _screenshot(driver, LIST_SCREENSHOT)
 
     _row(driver, SAMPLE.name).find_element(By.CSS_SELECTOR, "a.open").click()  # type: ignore[union-attr]

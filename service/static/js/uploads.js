@@ -4,6 +4,7 @@ import { ApiError, getJson, plainWords, upload } from "./api.js";
 
 const LIST_ITEM = "gongwen.documents";
 const POLL_MS = 1000;
+const QUEUED_PER_ROUND = 4; // a batch of 200 waits its turn without 200 requests a second
 const ENDED = new Set(["finished", "failed", "canceled", "rejected"]);
 
 let documents = []; // {key, id, filename, status, done, total, error}
@@ -67,7 +68,8 @@ function row(doc) {
 
   const count = document.createElement("span");
   count.className = "count";
-  count.textContent = doc.total ? `${doc.done} / ${doc.total} pages` : "";
+  const done = doc.status === "finished" ? doc.total : doc.done;
+  count.textContent = doc.total ? `${done} / ${doc.total} pages` : "";
 
   li.append(name, state, bar, count);
   if (doc.status === "finished") {
@@ -112,7 +114,10 @@ function apply(doc, view) {
 }
 
 async function pollOnce() {
-  const active = documents.filter((d) => d.id && !ENDED.has(d.status));
+  // Every running document, and the first few waiting ones (the queue takes them in this order).
+  const started = documents.filter((d) => d.id && d.status === "started");
+  const waiting = documents.filter((d) => d.id && !ENDED.has(d.status) && d.status !== "started");
+  const active = [...started, ...waiting.slice(0, QUEUED_PER_ROUND)];
   await Promise.all(active.map(async (doc) => {
     try {
       apply(doc, await getJson(`/v1/jobs/${doc.id}`));
@@ -143,9 +148,9 @@ async function send(file, placeholder) {
     const fresh = isZip
       ? body.documents.map((d) => ({
         key: ++counter, id: d.id, filename: `${file.name} › ${d.filename}`, done: 0, total: 0,
-        status: d.id ? d.status : "rejected", error: d.error ? { text: plainWords(d.error.code), detail: d.error.message } : null,
+        status: d.id ? "queued" : "rejected", error: d.error ? { text: plainWords(d.error.code), detail: d.error.message } : null,
       }))
-      : [{ ...placeholder, id: body.id, status: body.status, total: body.pages || 0 }];
+      : [{ ...placeholder, id: body.id, status: "queued", total: body.pages || 0 }]; // the poll tells the rest
     documents.splice(documents.indexOf(placeholder), 1, ...fresh);
   } catch (err) {
     placeholder.status = "rejected";
