@@ -96,7 +96,7 @@ def test_convert_prints_the_spec_envelope_on_a_clean_stdout() -> None:
     assert envelope["source"]["filename"] == "sample_reply.pdf" and envelope["source"]["pages"] == 3
     assert envelope["source"]["media_type"] == "application/pdf" and len(envelope["source"]["sha256"]) == 64
     assert envelope["fields"]["doc_number"] == "渝北卫健函〔2024〕117号"
-    assert set(envelope["timings"]) == {"ingest_s", "preprocess_s", "ocr_s", "layout_s"}
+    assert {"ingest_s", "preprocess_s", "ocr_s", "layout_s"} <= set(envelope["timings"])  # SPEC's; stages may add
     lines = [line for block in envelope["blocks"] for line in block["lines"]]
     assert lines and all(len(line["bbox"]) == 4 and 0.0 <= line["score"] <= 1.0 for line in lines)
     assert {line["page"] for line in lines} == {1, 2, 3}
