@@ -350,15 +350,15 @@ def normalise_punctuation(text: str) -> str:
 
 _STRAY_DOTS = ".·•・"
 _DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])\.(?=[{CJK}])")
-_LEADING_DOTS_RE = re.compile(rf"^[{_STRAY_DOTS}]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d))")
+_LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)))")
 _TRAILING_DOTS_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[{_STRAY_DOTS}]+$")
 
 
 def strip_stray_dots(line: str) -> str:
     """Drop dots a speck on the scan adds to one printed line: `.3.推广` → `3.推广`, `规划·` → `规划`,
     `项目.亩` → `项目亩`. Chinese text never has an ASCII `.` between two CJK characters, nor a dot
-    before a line's first character or heading number, nor after its last CJK one (`·` between names,
-    `3.5`, and `.15万` continuing a number broken over two lines stay)."""
+    before a line's first character or heading number (a middle dot before anything), nor after its last
+    CJK one (`·` between names, `3.5`, and `.15万` continuing a number broken over two lines stay)."""
     line = _DOT_BETWEEN_CJK_RE.sub("", line.strip())
     return _TRAILING_DOTS_RE.sub("", _LEADING_DOTS_RE.sub("", line))
 

@@ -45,6 +45,7 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("马克思·恩格斯", "马克思·恩格斯"),
         ("3.推广", "3.推广"),
         (".15万人，同比增长", ".15万人，同比增长"),  # a number broken over two lines
+        ("·2024年4月26日", "2024年4月26日"),
     ],
 )
 def test_strip_stray_dots(line: str, expected: str) -> None:
