@@ -4,19 +4,25 @@ again and the better reading kept; an engine with nothing to say changes nothing
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 
+import layout
 from layout.model import Box, OcrLine
 from workers.engine import get_engine
+from workers.ingest import open_document
+from workers.pipeline import convert_file
 from workers.redink import red_mask
 from workers.seals import find_seals, remove_seal_ink
 from workers.secondlook import read_seals, second_look, uncovered_mark_ink
 from workers.settings import load_settings
 
 TITLE = "重庆市渝北区卫生健康委员会文件"
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "sample_reply.pdf"
 
 
 class ScriptedEngine:
@@ -124,3 +130,21 @@ def test_each_seal_is_reported_with_its_name_only_when_read_confidently(make_pag
     assert sure == [(seals[0].box, "重庆市渝北区卫生健康委员会")]
     assert read_seals(page, seals, ScriptedEngine([("重庆", 0.2)])) == [(seals[0].box, "")]
     assert read_seals(page, [], ScriptedEngine([("x", 1.0)])) == []
+
+
+@pytest.mark.slow
+def test_the_sample_signature_and_date_under_the_seal_are_read(tmp_path: Path) -> None:
+    """Page 3 of the committed sample: a seal stamped over both lines hid them from the detector."""
+    settings = load_settings()
+    with open_document(SAMPLE, settings=settings) as source:
+        last = list(source.iter_pages())[-1]
+    path = tmp_path / "page-3.png"
+    cv2.imwrite(str(path), last)
+    result = convert_file(path, settings=settings)
+    fields = result.document.fields
+    assert fields.signature == ("重庆市渝北区卫生健康委员会",) and fields.date == "2024-05-15"
+    (seal,) = result.document.seals
+    assert seal.text == "重庆市渝北区卫生健康委员会"
+    text = layout.render_text(result.document)
+    assert text.count("重庆市渝北区卫生健康委员会") == 2  # the signature and the 印发 line, not the ring
+    assert result.timings["second_look_s"] > 0
