@@ -7,8 +7,9 @@ each seal, the red ink is paper again while the black strokes stay.
 
 Finding: a seal is one connected piece of red ink (its ring, closed over small gaps) much larger than
 any character of the red title — at least SEAL_MIN_MM on both sides — that is sparse inside its convex
-hull (a ring with a star and bent text, not a blob of paint). Two overlapping seals form one piece, and
-one region; square stamps pass the same test.
+hull (a ring with a star and bent text, not a blob of paint), drawn in thin strokes, and whose outer
+contour (the ring) encloses nearly all of its hull. Two overlapping seals form one piece, and one region;
+square stamps pass the same tests; characters of a red title touching across rows do not.
 
 Lifting: in the red channel red ink is about as bright as paper and black ink stays dark. Inside the
 seal's hull (grown by SEAL_MARGIN_MM), the red channel is divided by its own local background (a grey
@@ -50,6 +51,10 @@ SEAL_MAX_INK_SHARE = 0.6
 SEAL_MAX_STROKE_SHARE = 0.06
 """Mean stroke width (2 × ink area / contour length) / shortest side: a seal's 1–1.5 mm ring and text on
 40 mm give ~0.03; a large 口 or 国 of a red title (2–3 mm strokes on 22–25 mm) ~0.1."""
+SEAL_MIN_ENCLOSED = 0.85
+"""Area inside the piece's outer contour / its convex hull: a seal's ring encloses its whole disc (0.97–0.99
+on the corpus, two overlapping seals included); red title characters that touch across rows leave deep
+bays between them (~0.55)."""
 SEAL_MARGIN_MM = 1.5
 """The cleaned region reaches this far beyond the hull: the ring's anti-aliased rim and JPEG colour bleed."""
 BACKGROUND_MM = 1.4
@@ -113,6 +118,8 @@ def find_seals(mask: np.ndarray) -> list[SealRegion]:
             continue
         if _stroke_width(piece, area) > SEAL_MAX_STROKE_SHARE * min(w, h):
             continue
+        if _enclosed_area(piece) < SEAL_MIN_ENCLOSED * hull_area:
+            continue
         hull = np.round((hull + np.array([[x, y]])) / factor).astype(np.int32)
         box = Box(float(x / factor), float(y / factor), float((x + w) / factor), float((y + h) / factor))
         regions.append(SealRegion(box, hull))
@@ -124,6 +131,12 @@ def _stroke_width(piece: np.ndarray, area: int) -> float:
     contours, _ = cv2.findContours(piece, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     length = sum(cv2.arcLength(contour, True) for contour in contours)
     return 2.0 * area / max(length, 1.0)
+
+
+def _enclosed_area(piece: np.ndarray) -> float:
+    """Area (px) inside the piece's largest outer contour."""
+    contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return max((float(cv2.contourArea(contour)) for contour in contours), default=0.0)
 
 
 def _seal_sized(width_mm: float, height_mm: float) -> bool:

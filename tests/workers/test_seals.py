@@ -3,11 +3,13 @@ that the black strokes under them stay while the red goes."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from fixtures.corpus.ops import SealOp
 from fixtures.corpus.seal import stamp
@@ -17,6 +19,7 @@ from workers.seals import find_seals, px_per_mm, region_mask, remove_seal_ink, r
 from workers.settings import load_settings
 
 DPI = 200
+BOLD_FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
 SEAL_RGB = (214, 38, 48)
 DARK_SEAL_RGB = (190, 25, 40)
 """The darkest ink of the corpus: pooled spots darken the red channel to ~0.6 of the paper."""
@@ -154,3 +157,16 @@ def test_the_recogniser_reads_the_unrolled_name(make_page: Any) -> None:
     (region,) = find_seals(red_mask(page))
     ((text, score),) = get_engine(load_settings()).recognise_crops([ring_strip(page, region.box)])
     assert text == "重庆市渝北区卫生健康委员会" and score > 0.8
+
+
+def test_red_title_characters_touching_across_rows_are_no_seal() -> None:
+    """A tight joint mark: two rows of 20 mm bold characters whose strokes touch make one 39 × 37 mm piece."""
+    dpi = 200
+    ppm = dpi / 25.4
+    sheet = Image.new("RGB", (round(210 * ppm), round(297 * ppm)), (245, 243, 238))
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.truetype(str(BOLD_FONT), size=round(20 * ppm), index=2)
+    for row, name in enumerate(["国家税务", "国土资源"]):
+        draw.text((round(50 * ppm), round((75 + 18 * row) * ppm)), name, font=font, fill=(214, 38, 48))
+    page = cv2.cvtColor(np.asarray(sheet), cv2.COLOR_RGB2BGR)
+    assert find_seals(red_mask(page)) == []
