@@ -194,6 +194,17 @@ def _check_document_view(driver: WebDriver) -> WebElement:
     assert [f.get_attribute("data-page") for f in figures] == ["1", "2", "3"]
     _wait("page 1's image", lambda: driver.execute_script(
         "const i = document.querySelector('figure[data-page=\"1\"] img'); return i.complete && i.naturalWidth > 0;"))
+    kinds = set(driver.execute_script(
+        "return [...document.querySelectorAll('#pages .box')].map(b => [...b.classList].find(c => c.startsWith('k-')));"))
+    assert {"k-issuer", "k-docnum", "k-title", "k-heading", "k-paragraph", "k-banji", "k-pagenum"} <= kinds, kinds
+    outside = driver.execute_script("""
+        return [...document.querySelectorAll('#pages figure')].flatMap(f => {
+          const frame = f.querySelector('.frame').getBoundingClientRect();
+          return [...f.querySelectorAll('.box')].map(b => b.getBoundingClientRect())
+            .filter(r => r.left < frame.left - 1 || r.right > frame.right + 1 || r.top < frame.top - 1
+                         || r.bottom > frame.bottom + 1).length;
+        }).reduce((a, b) => a + b, 0);""")
+    assert outside == 0  # every box lands on its own page image
     return joined[0]
 
 

@@ -11,7 +11,7 @@ export const KINDS = [
   { id: "banji", label: "版记 (cc, printed by)", zh: "抄送·印发" },
   { id: "other", label: "Other text", zh: "主送·附件·附注…" },
   { id: "seal", label: "Seal text (left out)", zh: "印章" },
-  { id: "pagenum", label: "Page number (left out)", zh: "页码" },
+  { id: "pagenum", label: "Page number, other (left out)", zh: "页码等" },
 ];
 
 const KIND_OF_TYPE = {

@@ -188,7 +188,6 @@ function summary(view, result) {
   const parts = [`${pages} page${pages === 1 ? "" : "s"}`, `${result.blocks.length} blocks`];
   if (seconds) parts.push(`read in ${Math.round(seconds)} s`);
   if (view.cached) parts.push("same scan read before: result reused");
-  if (result.warnings.length) parts.push(`${result.warnings.length} warning${result.warnings.length === 1 ? "" : "s"}`);
   return parts.join(" · ");
 }
 
