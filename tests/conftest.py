@@ -63,6 +63,9 @@ def _purge(redis: object, queue_name: str) -> None:
     doomed = [d for d in doomed if not d.startswith(b"rq:execution:") or d.decode().split(":")[2] in job_ids]
     if doomed:
         redis.delete(*set(doomed))
+    for results in redis.scan_iter(match="rq:results:*", count=500):  # of jobs a test deleted itself
+        if not redis.exists(f"rq:job:{results.decode().split(':', 2)[2]}"):
+            redis.delete(results)
     redis.srem("rq:queues", f"rq:queue:{queue_name}")
     for worker_key_b in redis.scan_iter(match="rq:worker:*", count=500):
         if redis.type(worker_key_b) == b"hash" and redis.hget(worker_key_b, "queues") == queue_name.encode():
