@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rq import Queue, Worker
+from rq import Queue
 
+from workers.queue import count_live_workers
 from workers.settings import Settings
 from workers.stats import SECONDS_PER_PAGE_BUCKETS, read_stats
 
@@ -42,7 +43,7 @@ def render_metrics(queue: Queue, settings: Settings) -> str:
     lines += _family("gongwen_queue_depth", "gauge", "Jobs waiting in the queue.",
                      [("gongwen_queue_depth", jobs["queued"])])
     lines += _family("gongwen_workers", "gauge", "Workers registered on the queue.",
-                     [("gongwen_workers", Worker.count(queue=queue))])
+                     [("gongwen_workers", count_live_workers(queue))])
     lines += _family("gongwen_pages_processed_total", "counter", "Pages converted.",
                      [("gongwen_pages_processed_total", stats.pages_total)])
     lines += _family("gongwen_documents_processed_total", "counter", "Documents converted.",

@@ -8,11 +8,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from redis.exceptions import RedisError
-from rq import Worker
 
 from service.app import ApiError, State
 from service.auth import require_api_key
 from service.metrics import CONTENT_TYPE, render_metrics
+from workers.queue import count_live_workers
 from workers.storage import MEDIA_TYPES
 
 router = APIRouter(tags=["operations"])
@@ -27,7 +27,7 @@ def healthz() -> dict[str, str]:
 def readyz(app: State) -> JSONResponse:
     try:
         app.redis.ping()
-        workers = Worker.count(queue=app.queue)
+        workers = count_live_workers(app.queue)
     except RedisError as exc:
         return JSONResponse({"ready": False, "redis": False, "workers": 0, "reason": str(exc)}, status_code=503)
     ready = workers > 0

@@ -165,6 +165,20 @@ def load_batch(connection: Redis, settings: Settings, batch_id: str) -> list[dic
     return None if raw is None else list(json.loads(raw))
 
 
+def count_live_workers(queue: Queue) -> int:
+    """Workers registered on the queue whose registration has not expired (a killed worker's entry
+    stays in rq's set until some worker's maintenance cleans it; its heartbeat key expires sooner)."""
+    from rq import worker_registration
+
+    keys = sorted(worker_registration.get_keys(queue=queue))
+    if not keys:
+        return 0
+    with queue.connection.pipeline() as pipe:
+        for worker_key in keys:
+            pipe.exists(worker_key)
+        return sum(1 for alive in pipe.execute() if alive)
+
+
 def reap_abandoned(queue: Queue) -> None:
     """Retry or fail jobs whose worker stopped heartbeating (what worker maintenance also does)."""
     queue.started_job_registry.cleanup()
