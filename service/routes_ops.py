@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Annotated, Any, Literal
+import hashlib
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from redis.exceptions import RedisError
+from starlette.concurrency import run_in_threadpool
 
 from service.app import ApiError, State
 from service.auth import require_api_key
 from service.metrics import CONTENT_TYPE, render_metrics
+from workers.errors import InputTooLarge
 from workers.queue import count_live_workers
 from workers.storage import MEDIA_TYPES
 
@@ -41,23 +43,23 @@ def metrics(app: State) -> Response:
 
 
 @router.post("/v1/clean", summary="Repair text a previous OCR tool produced (text in, document out)",
-             dependencies=[Depends(require_api_key)])
-def clean(text: Annotated[str, Body(media_type="text/plain", description="the text to repair")],
-          format: Annotated[Literal["text", "md", "json"], Query()] = "json") -> Response:
+             dependencies=[Depends(require_api_key)],
+             openapi_extra={"requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}}})
+async def clean(request: Request, app: State, format: Annotated[Literal["text", "md", "json"], Query()] = "json",
+                filename: Annotated[str | None, Query()] = None) -> Response:
+    """The body is the text (UTF-8, UTF-16 with a BOM, or GB18030); the answer is what `gongwen clean`
+    prints for the same text: clean text, Markdown or the SPEC JSON envelope."""
     try:
-        repair = importlib.import_module("layout.repair")
-    except ModuleNotFoundError as exc:
+        from service.cli.clean import decode_text, render
+    except ModuleNotFoundError as exc:  # pragma: no cover - text repair is part of this build
         raise ApiError(501, "not_available", "text repair is not part of this build") from exc
-    import layout
-
-    document = repair.repair_text(text)
-    if format == "text":
-        body = layout.render_text(document)
-    elif format == "md":
-        body = layout.render_markdown(document)
-    else:
-        import json
-
-        payload: dict[str, Any] = layout.document_to_dict(document)
-        body = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    max_bytes = app.settings.max_upload_mb << 20
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > max_bytes:
+            raise InputTooLarge(f"the text is larger than {app.settings.max_upload_mb} MiB")
+    raw = bytes(data)
+    body = await run_in_threadpool(render, decode_text(raw), format, filename=filename,
+                                   sha256=hashlib.sha256(raw).hexdigest())
     return Response(body.encode("utf-8"), media_type=MEDIA_TYPES[format])

@@ -279,3 +279,24 @@ def test_redis_down_gives_503_unavailable(queue_settings: Any) -> None:
         assert response.status_code == 503 and response.json()["error"]["code"] == "unavailable"
         assert client.get("/readyz").status_code == 503
         assert client.get("/healthz").status_code == 200
+
+
+def test_clean_answers_what_gongwen_clean_prints(client: TestClient, gongwen: Any, tmp_path: Path) -> None:
+    dump = ("重庆市渝北区卫生健康委员会\n关于做好防汛工作的通\n知\n各镇人民政府：\n"
+            "现将有关事项通知如下，请认真贯彻\n落实。\n— 1 —\n").encode("gb18030")
+    source = tmp_path / "dump.txt"
+    source.write_bytes(dump)
+    for fmt in ("text", "md", "json"):
+        served = client.post(f"/v1/clean?format={fmt}&filename=dump.txt", content=dump,
+                             headers={"content-type": "text/plain"})
+        assert served.status_code == 200, served.text
+        local = gongwen("clean", source, "--format", fmt)
+        assert local.returncode == 0, local.stderr.decode()
+        if fmt == "json":
+            ours, theirs = json.loads(served.content), json.loads(local.stdout)
+            ours.pop("timings"), theirs.pop("timings")
+            assert ours == theirs
+        else:
+            assert served.content == local.stdout
+    refused = client.post("/v1/clean", content=b"%PDF-1.7 binary", headers={"content-type": "text/plain"})
+    assert refused.status_code == 415 and refused.json()["error"]["code"] == "unsupported_type"
