@@ -41,10 +41,10 @@ def test_the_page_and_its_files_are_served_without_a_key(queue_settings: Any) ->
         page = client.get("/")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert "default-src 'self'" in page.headers["content-security-policy"]
-        assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
-        assert "/static/js/main.js" in assets and "/static/review.css" in assets
+        assets = re.findall(r'(?:src|href)="(static/[^"]+)"', page.text)  # relative: works under a path prefix
+        assert "static/js/main.js" in assets and "static/review.css" in assets
         for asset in assets:
-            response = client.get(asset)
+            response = client.get(f"/{asset}")
             assert response.status_code == 200, asset
         assert client.get("/static/js/main.js").headers["content-type"].startswith("text/javascript")
         assert client.get("/v1/jobs/0123456789abcdef0123456789abcdef/pages").status_code == 401

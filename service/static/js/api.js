@@ -124,10 +124,10 @@ export async function upload(file) {
   const form = new FormData();
   form.append(isZip ? "files" : "file", file, file.name);
   form.append("format", "json");
-  const response = await request(isZip ? "/v1/batches" : "/v1/documents", { method: "POST", body: form });
+  const response = await request(isZip ? "v1/batches" : "v1/documents", { method: "POST", body: form });
   return { isZip, body: await response.json() };
 }
 
 export function resultUrl(id, format) {
-  return `/v1/jobs/${encodeURIComponent(id)}/result?format=${format}`;
+  return `v1/jobs/${encodeURIComponent(id)}/result?format=${format}`;
 }

@@ -193,7 +193,7 @@ function summary(view, result) {
 
 async function waitFinished(id, mine) {
   for (;;) {
-    const view = await getJson(`/v1/jobs/${encodeURIComponent(id)}`);
+    const view = await getJson(`v1/jobs/${encodeURIComponent(id)}`);
     if (mine !== generation) return null;
     $("doc-title").textContent = view.filename || id;
     if (view.status === "finished") return view;
@@ -218,7 +218,7 @@ export async function openDocument(id) {
     const view = await waitFinished(id, mine);
     if (!view) return;
     const result = await (await request(resultUrl(id, "json"))).json();
-    const { pages } = await getJson(`/v1/jobs/${encodeURIComponent(id)}/pages`);
+    const { pages } = await getJson(`v1/jobs/${encodeURIComponent(id)}/pages`);
     if (mine !== generation) return;
     current = { id, result, base: (result.source.filename || id).replace(/\.[^.]+$/, "") };
     $("doc-title").textContent = result.source.filename || id;

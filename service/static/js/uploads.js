@@ -120,7 +120,7 @@ async function pollOnce() {
   const active = [...started, ...waiting.slice(0, QUEUED_PER_ROUND)];
   await Promise.all(active.map(async (doc) => {
     try {
-      apply(doc, await getJson(`/v1/jobs/${doc.id}`));
+      apply(doc, await getJson(`v1/jobs/${doc.id}`));
     } catch (err) {
       if (err instanceof ApiError && err.code === "not_found") {
         doc.status = "failed";
