@@ -72,20 +72,56 @@ def _summarise_system(records: Sequence[dict[str, Any]], name: str) -> dict[str,
     return summary
 
 
+MODEL_KEYS = ("det_s", "rec_s")
+"""Seconds inside the OCR models (detection, recognition), when the run measured them."""
+
+
+def _split_models(stages: dict[str, float], timings: Sequence[dict[str, float]], whole: str) -> dict[str, float]:
+    """`stages` with the `whole` stage (the OCR) split into det, rec and the rest of it, if measured."""
+    if not any("det_s" in t for t in timings):
+        return stages
+    split: dict[str, float] = {}
+    for stage, seconds in stages.items():
+        if stage != whole:
+            split[stage] = seconds
+            continue
+        models = {m: sum(t.get(m, 0.0) for t in timings) for m in MODEL_KEYS}
+        split.update(models)
+        split[f"{whole[:-2]}_other_s"] = max(seconds - sum(models.values()), 0.0)
+    return split
+
+
+def _cpu_profile(scores: Sequence[dict[str, Any]], pages: int) -> dict[str, Any]:
+    """CPU seconds (process, all threads) in detection, recognition and everything else, total and per page."""
+    total = sum(s.get("cpu_seconds", 0.0) for s in scores)
+    det = sum(s["timings"].get("det_cpu_s", 0.0) for s in scores)
+    rec = sum(s["timings"].get("rec_cpu_s", 0.0) for s in scores)
+    parts = {"det_s": det, "rec_s": rec, "rest_s": max(total - det - rec, 0.0), "total_s": total}
+    return {"seconds": parts, "per_page": {k: v / pages if pages else 0.0 for k, v in parts.items()},
+            "measured": any("det_cpu_s" in s["timings"] for s in scores)}
+
+
 def _profile(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Seconds and share of the product's total time per stage; `other` is what no stage accounts for."""
+    """Seconds and share of the product's total time per stage (the OCR split into det, rec and the rest
+    when the engine measured its models); `other` is what no stage accounts for. CPU seconds per model."""
     total = sum(r["product"]["seconds"] for r in records)
-    stages = {s: sum(r["product"]["timings"].get(s, 0.0) for r in records) for s in PRODUCT_STAGES}
+    timings = [r["product"]["timings"] for r in records]
+    stages = {s: sum(t.get(s, 0.0) for t in timings) for s in PRODUCT_STAGES}
+    stages = _split_models(stages, timings, "ocr_s")
     stages["other_s"] = max(total - sum(stages.values()), 0.0)
     base_total = sum(r["baseline"]["seconds"] for r in records)
-    base = {s: sum(r["baseline"]["timings"].get(s, 0.0) for r in records) for s in ("decode_s", "predict_s")}
+    base_timings = [r["baseline"]["timings"] for r in records]
+    base = {s: sum(t.get(s, 0.0) for t in base_timings) for s in ("decode_s", "predict_s")}
+    base = _split_models(base, base_timings, "predict_s")
+    pages = sum(r["pages"] for r in records)
     return {
         "product": {
             "total_s": total,
             "stages": stages,
             "share": {k: v / total if total else 0.0 for k, v in stages.items()},
+            "cpu": _cpu_profile([r["product"] for r in records], pages),
         },
-        "baseline": {"total_s": base_total, "stages": base},
+        "baseline": {"total_s": base_total, "stages": base, "cpu": _cpu_profile([r["baseline"] for r in records], pages)},
     }
 
 
@@ -166,8 +202,28 @@ def cpu_line(bench: dict[str, Any]) -> str:
 
 def profile_line(bench: dict[str, Any]) -> str:
     prof = bench["profile"]["product"]
-    parts = [f"{k[:-2]} {v:.1f}s ({100 * prof['share'][k]:.1f}%)" for k, v in prof["stages"].items()]
-    return f"product time by stage: {', '.join(parts)}; total {prof['total_s']:.1f}s"
+    parts = [f"{_stage_label(k)} {v:.1f}s ({100 * prof['share'][k]:.1f}%)" for k, v in prof["stages"].items()]
+    line = f"product time by stage: {', '.join(parts)}; total {prof['total_s']:.1f}s"
+    cpu = cpu_models_line(bench)
+    return f"{line}\n{cpu}" if cpu else line
+
+
+def _stage_label(key: str) -> str:
+    return key[:-2].replace("_", " ")
+
+
+def cpu_models_line(bench: dict[str, Any]) -> str:
+    """CPU seconds per page in detection, recognition and the rest, both systems ("" if not measured)."""
+    prof = bench["profile"]
+    parts = []
+    for name in SYSTEMS:
+        cpu = prof[name].get("cpu")
+        if not cpu or not cpu["measured"]:
+            continue
+        page = cpu["per_page"]
+        parts.append(f"{LABELS[name]} det {page['det_s']:.2f} + rec {page['rec_s']:.2f} + rest {page['rest_s']:.2f}"
+                     f" = {page['total_s']:.2f}")
+    return f"CPU s/page by model: {'; '.join(parts)}" if parts else ""
 
 
 def progress_line(record: dict[str, Any], done: int, total: int) -> str:
@@ -212,11 +268,12 @@ def to_markdown(bench: dict[str, Any]) -> str:
     prof = bench["profile"]
     out += ["", "## Where the product's time goes", "", "| stage | seconds | share |", "|---|---:|---:|"]
     for stage, seconds in prof["product"]["stages"].items():
-        out.append(f"| {stage[:-2]} | {seconds:.2f} | {100 * prof['product']['share'][stage]:.1f}% |")
+        out.append(f"| {_stage_label(stage)} | {seconds:.2f} | {100 * prof['product']['share'][stage]:.1f}% |")
     out.append(f"| **total** | **{prof['product']['total_s']:.2f}** | 100% |")
     base = prof["baseline"]
-    base_line = f"Plain PaddleOCR: decode {base['stages']['decode_s']:.2f} s, predict {base['stages']['predict_s']:.2f} s"
-    out += ["", f"{base_line}, total {base['total_s']:.2f} s."]
+    base_parts = ", ".join(f"{_stage_label(k)} {v:.2f} s" for k, v in base["stages"].items())
+    out += ["", f"Plain PaddleOCR: {base_parts}, total {base['total_s']:.2f} s."]
+    out += _cpu_table(bench)
     if "per_field" in s["product"]:
         out += ["", "## Fields (product, share of documents exact)", "", "| field | exact |", "|---|---:|"]
         out += [f"| {n} | {_pct(v)} |" for n, v in s["product"]["per_field"].items()]
@@ -224,6 +281,21 @@ def to_markdown(bench: dict[str, Any]) -> str:
     if failures:
         out += ["", "## Failures", ""] + [f"- {i} ({LABELS[n]}): {e}" for i, n, e in failures]
     return "\n".join(out) + "\n"
+
+
+def _cpu_table(bench: dict[str, Any]) -> list[str]:
+    """CPU seconds per page (process, all threads) by model, both systems; [] when not measured."""
+    prof = bench["profile"]
+    rows = [(name, prof[name]["cpu"]) for name in SYSTEMS if prof[name].get("cpu", {}).get("measured")]
+    if not rows:
+        return []
+    out = ["", "CPU seconds per page (process, all threads; the figure to trust on a busy machine):", "",
+           "| system | det | rec | rest (ingest, preprocess, crops, layout) | total |", "|---|---:|---:|---:|---:|"]
+    for name, cpu in rows:
+        page = cpu["per_page"]
+        out.append(f"| {LABELS[name]} | {page['det_s']:.2f} | {page['rec_s']:.2f} | {page['rest_s']:.2f} | "
+                   f"{page['total_s']:.2f} |")
+    return out
 
 
 # ------------------------------------------------------------------------------------------ chart
