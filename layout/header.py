@@ -46,7 +46,8 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
     Without any red information on the page (no red mask), very large text at the top stands in.
     """
     top = page.height * settings.header_zone
-    has_red = any(line.red > 0 for line in page.lines)
+    # A grey scan's colour noise gives a few lines a trace of red: only clearly red text counts as red ink.
+    has_red = any(line.red >= settings.red_min for line in page.lines)
     found = []
     for line in page.lines:
         if line.box.y1 > top or not line.text.strip() or tilt_degrees(line) >= settings.seal_tilt_deg:

@@ -258,3 +258,14 @@ def test_joint_mark_whose_middle_line_box_swallowed_file() -> None:
              ocr_line("浙江省财政厅文件", 205, 667, width=1247, h=202, red=1.0),
              ocr_line("浙江省人力资源和社会保障厅", 226, 848, ch=70, h=126, red=1.0)]
     assert issuer_rows(lines, Scale(LINE_H, CH)) == ["浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅文件"]
+
+
+def test_black_mark_on_a_scan_with_a_trace_of_red_noise() -> None:
+    ts = Typesetter()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.0, advance=2)
+    ts.centred("某府发〔2024〕3号", advance=2)
+    ts.paragraph(BODY[1])
+    pages = ts.finish()
+    noisy = [ln if i != 2 else type(ln)(ln.text, ln.box, ln.score, ln.page, 0.05) for i, ln in enumerate(pages[0].lines)]
+    doc = build_document([type(pages[0])(1, pages[0].width, pages[0].height, tuple(noisy))])
+    assert doc.fields.issuer_mark == "某某市人民政府文件"
