@@ -16,6 +16,8 @@ pages all come out as 8-bit BGR. A JPEG's EXIF orientation is applied, as an ima
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import threading
 import warnings
@@ -151,6 +153,23 @@ def _check_page_count(count: int, settings: Settings) -> None:
         raise InputTooLarge(f"the document has {count} pages, more than the limit of {settings.max_pages} (GONGWEN_MAX_PAGES)")
 
 
+_EMPTY_PAGE_TREE_RE = re.compile(rb"/Count\s*0\s*/Kids\s*\[\s*\]|/Kids\s*\[\s*\]\s*/Count\s*0")
+_PAGE_OBJECT_RE = re.compile(rb"/Type\s*/Page(?!s)")
+EMPTY_TREE_SCAN_BYTES = 4 << 20
+"""How much of a PDF that PDFium refused is searched for an empty page tree (bytes)."""
+
+
+def _has_empty_page_tree(path: Path) -> bool:
+    """True for a PDF whose page tree is `/Count 0 /Kids []` and that has no page object.
+
+    PDFium refuses such a file without a specific error code (and its last-error value is process-wide,
+    so it may even name an earlier failure); the file itself says whether it is empty rather than corrupt.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(EMPTY_TREE_SCAN_BYTES)
+    return bool(_EMPTY_PAGE_TREE_RE.search(head)) and not _PAGE_OBJECT_RE.search(head)
+
+
 class PdfSource(_Closing):
     """A PDF, rendered page by page with PDFium at `dpi`."""
 
@@ -167,7 +186,7 @@ class PdfSource(_Closing):
             except pdfium.PdfiumError as exc:
                 if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
                     raise EncryptedPdf("the PDF is password-protected; remove the password and try again") from exc
-                if exc.err_code == pdfium_c.FPDF_ERR_SUCCESS:  # PDFium refuses a sound file whose page tree is empty
+                if _has_empty_page_tree(path):  # PDFium refuses a sound file whose page tree is empty
                     raise NoPages("the PDF has no pages") from exc
                 raise CorruptInput(f"the PDF cannot be read ({exc})") from exc
             try:

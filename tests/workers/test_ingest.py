@@ -200,6 +200,16 @@ def test_pdf_without_pages_is_refused(tmp_path: Path, settings: Settings) -> Non
         open_document(save_pdf(tmp_path / "empty.pdf", []), settings=settings)
 
 
+def test_pdf_without_pages_is_refused_after_a_corrupt_one(tmp_path: Path, settings: Settings) -> None:
+    """PDFium's last-error value is process-wide: a failure before must not turn "no pages" into "corrupt"."""
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ngarbage")
+    with pytest.raises(CorruptInput):
+        open_document(broken, settings=settings)
+    with pytest.raises(NoPages):
+        open_document(save_pdf(tmp_path / "empty.pdf", []), settings=settings)
+
+
 def test_password_protected_pdf_is_refused(tmp_path: Path, settings: Settings) -> None:
     path = encrypted_pdf(tmp_path / "locked.pdf", user_password=b"secret")
     with pdfium.PdfDocument(str(path), password="secret") as unlocked:  # the file itself is sound
