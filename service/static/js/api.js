@@ -4,7 +4,8 @@ const KEY_ITEM = "gongwen.apiKey";
 
 const PLAIN = {
   too_large: "The file is too large.",
-  unsupported_type: "This is not a supported file type: send a PDF, TIFF, PNG or JPEG scan (or a .zip of them).",
+  unsupported_type:
+    "This is not a supported file type: send a PDF, TIFF, PNG or JPEG scan (or a .zip of them).",
   encrypted_pdf: "This PDF is encrypted (password-protected). Remove the password and upload it again.",
   corrupt_input: "The file is damaged or incomplete and cannot be read.",
   no_pages: "The file has no pages.",

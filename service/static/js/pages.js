@@ -37,15 +37,15 @@ function linesByPage(result) {
   result.blocks.forEach((block, index) => {
     for (const line of block.lines) {
       const unsure = line.score < LOW_SCORE ? ` — unsure (${line.score.toFixed(2)})` : "";
-      const node = rect(line.bbox, kindOfBlock(block.type), `${TYPE_LABELS[block.type] || block.type}: ${line.text}${unsure}`,
-        { block: String(index) });
+      const tip = `${TYPE_LABELS[block.type] || block.type}: ${line.text}${unsure}`;
+      const node = rect(line.bbox, kindOfBlock(block.type), tip, { block: String(index) });
       if (line.score < LOW_SCORE) node.classList.add("unsure");
       add(line.page, node);
     }
   });
   for (const line of result.furniture || []) {
-    add(line.page, rect(line.bbox, kindOfFurniture(line.kind), `${FURNITURE_LABELS[line.kind] || FURNITURE_LABELS.other}: ${line.text}`,
-      { furniture: line.kind }));
+    const tip = `${FURNITURE_LABELS[line.kind] || FURNITURE_LABELS.other}: ${line.text}`;
+    add(line.page, rect(line.bbox, kindOfFurniture(line.kind), tip, { furniture: line.kind }));
   }
   for (const seal of result.seals || []) {
     const node = rect(seal.bbox, "seal", `Seal 印章${seal.text ? `: ${seal.text}` : ""}`, { seal: "1" });

@@ -57,7 +57,9 @@ function blocks(result) {
     tag.className = "tag";
     tag.lang = "en";
     const across = block.pages.length > 1 ? " · joined across a page break" : "";
-    tag.textContent = `${TYPE_LABELS[block.type] || block.type}${block.level ? ` (level ${block.level})` : ""} · ${pagesLabel(block.pages)}${across}`;
+    const level = block.level ? ` (level ${block.level})` : "";
+    const label = TYPE_LABELS[block.type] || block.type;
+    tag.textContent = `${label}${level} · ${pagesLabel(block.pages)}${across}`;
     const text = document.createElement("p");
     text.className = "block-text";
     text.textContent = block.text;
@@ -108,7 +110,9 @@ function selectorFor(target) {
   const field = target.closest(".field");
   if (field && current) {
     const types = field.dataset.types.split(",");
-    const indexes = current.result.blocks.map((b, i) => (types.includes(b.type) ? i : -1)).filter((i) => i >= 0);
+    const indexes = current.result.blocks
+      .map((b, i) => (types.includes(b.type) ? i : -1))
+      .filter((i) => i >= 0);
     return indexes.length ? indexes.map((i) => `.box[data-block="${i}"]`).join(",") : null;
   }
   return null;
@@ -144,7 +148,8 @@ function wireHover() {
   });
   pages.addEventListener("click", (event) => {
     const box = event.target.closest(".box[data-block]");
-    if (box) document.querySelector(`.block[data-block="${box.dataset.block}"]`)?.scrollIntoView({ behavior: "smooth", block: "center" });
+    const block = box && document.querySelector(`.block[data-block="${box.dataset.block}"]`);
+    block?.scrollIntoView({ behavior: "smooth", block: "center" });
   });
 }
 
@@ -179,7 +184,8 @@ async function copyText() {
     copied = document.execCommand("copy");
     area.remove();
   }
-  setStatus(copied ? "Text copied to the clipboard." : "This browser did not allow copying: use Download text.", !copied);
+  if (copied) setStatus("Text copied to the clipboard.");
+  else setStatus("This browser did not allow copying: use Download text.", true);
 }
 
 function summary(view, result) {
@@ -199,7 +205,8 @@ async function waitFinished(id, mine) {
     if (view.status === "finished") return view;
     if (view.error) throw new ApiError(view.error.code, view.error.message);
     const { pages_done: done, pages_total: total } = view.progress;
-    setStatus(view.status === "queued" ? "Waiting for a worker…" : `Reading page ${Math.min(done + 1, total)} of ${total}…`);
+    const reading = `Reading page ${Math.min(done + 1, total)} of ${total}…`;
+    setStatus(view.status === "queued" ? "Waiting for a worker…" : reading);
     await new Promise((r) => setTimeout(r, WAIT_MS));
   }
 }

@@ -13,7 +13,9 @@ let uploadChain = Promise.resolve();
 let counter = 0;
 
 function save() {
-  const kept = documents.filter((d) => d.id || d.error).map(({ id, filename, error }) => ({ id, filename, error }));
+  const kept = documents
+    .filter((d) => d.id || d.error)
+    .map(({ id, filename, error }) => ({ id, filename, error }));
   sessionStorage.setItem(LIST_ITEM, JSON.stringify(kept));
 }
 
@@ -33,7 +35,8 @@ function stateWords(doc) {
   switch (doc.status) {
     case "uploading": return "Uploading…";
     case "queued": return "Waiting for a worker…";
-    case "started": return doc.total ? `Reading page ${Math.min(doc.done + 1, doc.total)} of ${doc.total}…` : "Reading…";
+    case "started":
+      return doc.total ? `Reading page ${Math.min(doc.done + 1, doc.total)} of ${doc.total}…` : "Reading…";
     case "finished": return "Done";
     default: return doc.error ? doc.error.text : "Failed";
   }
@@ -148,13 +151,16 @@ async function send(file, placeholder) {
     const fresh = isZip
       ? body.documents.map((d) => ({
         key: ++counter, id: d.id, filename: `${file.name} › ${d.filename}`, done: 0, total: 0,
-        status: d.id ? "queued" : "rejected", error: d.error ? { text: plainWords(d.error.code), detail: d.error.message } : null,
+        status: d.id ? "queued" : "rejected",
+        error: d.error ? { text: plainWords(d.error.code), detail: d.error.message } : null,
       }))
-      : [{ ...placeholder, id: body.id, status: "queued", total: body.pages || 0 }]; // the poll tells the rest
+      : [{ ...placeholder, id: body.id, status: "queued", total: body.pages || 0 }]; // the poll says more
     documents.splice(documents.indexOf(placeholder), 1, ...fresh);
   } catch (err) {
     placeholder.status = "rejected";
-    placeholder.error = err instanceof ApiError ? { text: err.message, detail: err.detail } : { text: String(err), detail: "" };
+    placeholder.error = err instanceof ApiError
+      ? { text: err.message, detail: err.detail }
+      : { text: String(err), detail: "" };
   }
   save();
   render();
@@ -163,7 +169,9 @@ async function send(file, placeholder) {
 
 export function addFiles(files) {
   for (const file of files) {
-    const placeholder = { key: ++counter, id: null, filename: file.name, status: "uploading", done: 0, total: 0, error: null };
+    const placeholder = {
+      key: ++counter, id: null, filename: file.name, status: "uploading", done: 0, total: 0, error: null,
+    };
     documents.push(placeholder);
     uploadChain = uploadChain.then(() => send(file, placeholder));
   }
