@@ -16,12 +16,13 @@ pages all come out as 8-bit BGR. A JPEG's EXIF orientation is applied, as an ima
 
 from __future__ import annotations
 
-import re
-
 import hashlib
+import re
+import struct
 import threading
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, Self
 
@@ -240,7 +241,7 @@ class ImageSource(_Closing):
         self.sha256, self.media_type = sha256, media_type
         self._image = _pil_open(path, media_type)
         try:
-            count = getattr(self._image, "n_frames", 1) if media_type == TIFF else 1
+            count = _frame_count(self._image) if media_type == TIFF else 1
             _check_page_count(count, settings)
             self.page_count = count
             self._dpis = [self._frame_dpi(i, settings) for i in range(count)]
@@ -267,26 +268,49 @@ class ImageSource(_Closing):
         self._image.close()
 
 
+_PIL_FAILURES = (OSError, EOFError, SyntaxError, ValueError, KeyError, IndexError, TypeError, struct.error,
+                 ZeroDivisionError)
+"""What Pillow raises on a damaged file (found by tests/fuzz: a mutated TIFF tag gives KeyError, SyntaxError…)."""
+
+
+@contextmanager
+def _quiet_pillow() -> Iterator[None]:
+    """Our max_pixels check decides, and the decoder's result: Pillow's bomb warning and its warnings about
+    damaged metadata ("Corrupt EXIF data", "Tag data larger than file") must not leak (pytest: warnings are errors)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
+def _frame_count(image: Image.Image) -> int:
+    """Frames of a TIFF (walks the chain of frame headers, decodes nothing)."""
+    try:
+        with _quiet_pillow():
+            return int(getattr(image, "n_frames", 1))
+    except Image.DecompressionBombError as exc:
+        raise InputTooLarge(f"a page is too large to decode safely ({exc})") from exc
+    except _PIL_FAILURES as exc:
+        raise CorruptInput(f"the TIFF's pages cannot be counted ({exc})") from exc
+
+
 def _pil_open(path: Path, media_type: str) -> Image.Image:
     try:
-        with warnings.catch_warnings():
-            # our own max_pixels check decides; Pillow's bomb warning must not leak (pytest: warnings are errors)
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with _quiet_pillow():
             return Image.open(path, formats=[_PIL_FORMATS[media_type]])
     except Image.DecompressionBombError as exc:
         raise InputTooLarge(f"the image is too large to decode safely ({exc})") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, *_PIL_FAILURES) as exc:
         raise CorruptInput(f"the {_PIL_FORMATS[media_type]} image cannot be read ({exc})") from exc
 
 
 def _seek(image: Image.Image, index: int) -> None:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with _quiet_pillow():
             image.seek(index)
     except Image.DecompressionBombError as exc:
         raise InputTooLarge(f"page {index + 1} is too large to decode safely ({exc})") from exc
-    except (EOFError, OSError, SyntaxError, ValueError) as exc:
+    except _PIL_FAILURES as exc:
         raise CorruptInput(f"page {index + 1} of the image cannot be read ({exc})") from exc
 
 
@@ -303,14 +327,13 @@ def _plausible_dpi(raw: object) -> float | None:
 def _decode_frame(image: Image.Image, page_number: int) -> np.ndarray:
     """The current frame as BGR uint8 (decoded here; truncation shows up now as CorruptInput)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with _quiet_pillow():
             image.load()
             frame = ImageOps.exif_transpose(image) if image.format == "JPEG" else image
             rgb = _to_rgb8(frame)
     except Image.DecompressionBombError as exc:
         raise InputTooLarge(f"page {page_number} is too large to decode safely ({exc})") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except _PIL_FAILURES as exc:
         raise CorruptInput(f"page {page_number} of the image cannot be decoded ({exc})") from exc
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
