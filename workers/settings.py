@@ -20,6 +20,8 @@ PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK before paddleocr is imported).
 | GONGWEN_REDIS_URL         | the queue's Redis                                               | redis://127.0.0.1:6379/0 |
 | GONGWEN_STORAGE_DIR       | uploads and results, shared by API and workers                  | ./var/storage |
 | GONGWEN_API_KEYS          | comma-separated API keys; empty = no authentication             | (empty) |
+| GONGWEN_RATE_LIMIT_PER_MIN | submissions (POST) per minute per API key (per client address without keys); 0 = no limit | 0 |
+| GONGWEN_CORS_ORIGINS      | comma-separated origins browsers may call the API from; empty = CORS off | (empty) |
 | GONGWEN_QUEUE             | RQ queue name, also the prefix of our Redis keys                 | gongwen |
 | GONGWEN_RESULT_TTL_S      | seconds finished jobs and their result files are kept            | 604800 (7 days) |
 | GONGWEN_FAILURE_TTL_S     | seconds failed and canceled jobs are kept                        | 259200 (3 days) |
@@ -58,6 +60,8 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     storage_dir: Path = Path("var/storage")
     api_keys: tuple[str, ...] = ()
+    rate_limit_per_min: int = 0
+    cors_origins: tuple[str, ...] = ()
     queue_name: str = queue_defaults.QUEUE_NAME
     result_ttl_s: int = queue_defaults.RESULT_TTL_S
     failure_ttl_s: int = queue_defaults.FAILURE_TTL_S
@@ -93,6 +97,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_url=env.get("GONGWEN_REDIS_URL", defaults.redis_url),
         storage_dir=_path(env.get("GONGWEN_STORAGE_DIR")) or defaults.storage_dir,
         api_keys=tuple(k.strip() for k in env.get("GONGWEN_API_KEYS", "").split(",") if k.strip()),
+        rate_limit_per_min=int(env.get("GONGWEN_RATE_LIMIT_PER_MIN", defaults.rate_limit_per_min)),
+        cors_origins=tuple(o.strip() for o in env.get("GONGWEN_CORS_ORIGINS", "").split(",") if o.strip()),
         queue_name=env.get("GONGWEN_QUEUE", defaults.queue_name),
         result_ttl_s=int(env.get("GONGWEN_RESULT_TTL_S", defaults.result_ttl_s)),
         failure_ttl_s=int(env.get("GONGWEN_FAILURE_TTL_S", defaults.failure_ttl_s)),
