@@ -18,6 +18,7 @@ run on a machine without the models.
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from redis.exceptions import RedisError
 
 from service.app import ApiError, AppState, handle_api_error, handle_gongwen_error, handle_redis_error
@@ -33,6 +34,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="gongwen-ocr", version="0.1.0",
                   description="OCR for scanned Chinese official documents (公文): clean text, Markdown, JSON.")
     app.state.gongwen = AppState.build(settings or load_settings())
+    origins = app.state.gongwen.settings.cors_origins
+    if origins:  # off unless GONGWEN_CORS_ORIGINS names the browser origins allowed to call the API
+        app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_exception_handler(GongwenError, handle_gongwen_error)
     app.add_exception_handler(ApiError, handle_api_error)
     app.add_exception_handler(RedisError, handle_redis_error)

@@ -71,4 +71,5 @@ async def handle_redis_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def handle_api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(error_body(exc.code, exc.message, **exc.extra), status_code=exc.http_status)
+    headers = {"Retry-After": str(exc.extra["retry_after_s"])} if "retry_after_s" in exc.extra else None
+    return JSONResponse(error_body(exc.code, exc.message, **exc.extra), status_code=exc.http_status, headers=headers)

@@ -42,10 +42,10 @@ def _links(request: Request, job_id: str, fmt: str) -> dict[str, str]:
     }
 
 
-def _submit_stored(app: AppState, upload: StoredUpload, filename: str, dpi: int | None) -> Submission:
+def _submit_stored(app: AppState, upload: StoredUpload, filename: str, dpi: int | None, owner: str) -> Submission:
     pages = count_pages(upload.path, app.settings, dpi)
     return submit(app.redis, app.settings, app.storage, upload, filename=filename,
-                  options=conversion_options(dpi), pages=pages)
+                  options=conversion_options(dpi), pages=pages, owner=owner)
 
 
 def _options(form: Form) -> tuple[str, int | None]:
@@ -78,7 +78,7 @@ async def post_document(request: Request, app: State) -> JSONResponse:
     if len(form.files) != 1:
         raise InputError(f"send exactly one file (got {len(form.files)}); use /v1/batches for many")
     received = form.files[0]
-    sub = await run_in_threadpool(_submit_stored, app, received.stored, received.filename, dpi)
+    sub = await run_in_threadpool(_submit_stored, app, received.stored, received.filename, dpi, request.state.owner)
     body = {"id": sub.job_id, "status": sub.status, "deduplicated": sub.deduplicated, "pages": sub.pages,
             "sha256": received.stored.sha256, **_links(request, sub.job_id, fmt)}
     return JSONResponse(body, status_code=200 if sub.deduplicated else 202)
@@ -136,7 +136,7 @@ def _submit_batch(request: Request, app: AppState, form: Form, fmt: str, dpi: in
         try:
             if isinstance(stored, GongwenError):
                 raise stored
-            sub = _submit_stored(app, stored, name, dpi)
+            sub = _submit_stored(app, stored, name, dpi, request.state.owner)
         except GongwenError as exc:
             items.append({"filename": name, "job": None, "error": exc.to_dict()})
             documents.append({"filename": name, "id": None, "status": "rejected", "error": exc.to_dict()})
@@ -144,7 +144,7 @@ def _submit_batch(request: Request, app: AppState, form: Form, fmt: str, dpi: in
         items.append({"filename": name, "job": sub.job_id, "error": None})
         documents.append({"filename": name, "id": sub.job_id, "status": sub.status,
                           "deduplicated": sub.deduplicated, **_links(request, sub.job_id, fmt)})
-    save_batch(app.redis, app.settings, batch_id, items)
+    save_batch(app.redis, app.settings, batch_id, items, owner=request.state.owner)
     return {"id": batch_id, "status_url": str(request.url_for("get_batch", batch_id=batch_id)),
             "documents": documents}
 

@@ -37,7 +37,8 @@ def readyz(app: State) -> JSONResponse:
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+@router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse,
+            dependencies=[Depends(require_api_key)])
 def metrics(app: State) -> Response:
     return Response(render_metrics(app.queue, app.settings), media_type=CONTENT_TYPE)
 

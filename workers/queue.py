@@ -7,7 +7,9 @@ arguments must be JSON-safe: the upload's SHA-256, the original filename, the op
 Our keys sit next to rq's under `gongwen:<queue>:`:
 
     dedupe:<result key>   → job id of the conversion of those bytes with those options
+                            (dedupe:<owner>:<result key> when API keys are on: one key's jobs are its own)
     batch:<batch id>      → JSON list of {filename, job} of one batch
+    batch-owner:<batch id> → the owner tag of the API key that made the batch
     cancel:<job id>       → set while a running job should stop at its next page
     stats:*               → counters of pages and seconds per page (`workers.stats`)
 """
@@ -86,16 +88,22 @@ def conversion_options(dpi: int | None) -> dict[str, Any]:
     return {"dpi": dpi}
 
 
+def dedupe_key(settings: Settings, rkey: str, owner: str = "") -> str:
+    """The Redis key naming the job that converts `rkey`; per owner, so no API key sees another's job."""
+    return key(settings, "dedupe", owner, rkey) if owner else key(settings, "dedupe", rkey)
+
+
 def submit(connection: Redis, settings: Settings, storage: Storage, upload: StoredUpload, *,
-           filename: str, options: dict[str, Any], pages: int) -> Submission:
+           filename: str, options: dict[str, Any], pages: int, owner: str = "") -> Submission:
     """Enqueue one document, or return the job that already converts (or converted) the same bytes.
 
     The dedupe key is claimed with SET NX before enqueueing, so two concurrent identical submissions
     make one job. When the Redis job has expired but its result files are still in storage, a job is
-    recorded as finished at once, without OCR.
+    recorded as finished at once, without OCR. `owner` (the tag of the API key, `service.auth.owner_tag`)
+    is kept in the job's meta; deduplication never crosses owners (the stored result is still shared).
     """
     rkey = result_key(upload.sha256, options)
-    dedupe = key(settings, "dedupe", rkey)
+    dedupe = dedupe_key(settings, rkey, owner)
     queue = make_queue(settings, connection)
     for _ in range(3):  # the claimed job may vanish between GET and fetch: try again
         existing = connection.get(dedupe)
@@ -108,7 +116,8 @@ def submit(connection: Redis, settings: Settings, storage: Storage, upload: Stor
         if not connection.set(dedupe, job_id, nx=True, ex=settings.result_ttl_s):
             continue
         meta = {"filename": filename, "sha256": upload.sha256, "options": options, "result_key": rkey,
-                "pages": pages, "progress": {"pages_done": 0, "pages_total": pages}, "attempts": 0}
+                "pages": pages, "progress": {"pages_done": 0, "pages_total": pages}, "attempts": 0,
+                "owner": owner}
         if storage.has_result(rkey):
             job = _record_cached(queue, settings, job_id, upload, filename, options, meta)
             return Submission(job.id, JobStatus.FINISHED.value, True, pages)
@@ -144,7 +153,7 @@ def request_cancel(connection: Redis, settings: Settings, job: Job) -> bool:
     if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.CREATED):
         job.cancel()
         connection.expire(job.key, settings.failure_ttl_s)
-        connection.delete(key(settings, "dedupe", str(job.meta.get("result_key", ""))))
+        connection.delete(dedupe_key(settings, str(job.meta.get("result_key", "")), str(job.meta.get("owner", ""))))
         return True
     if status is JobStatus.STARTED:
         connection.set(key(settings, "cancel", job.id), "1", ex=defaults.CANCEL_FLAG_TTL_S)
@@ -156,8 +165,18 @@ def cancel_requested(connection: Redis, settings: Settings, job_id: str) -> bool
     return bool(connection.exists(key(settings, "cancel", job_id)))
 
 
-def save_batch(connection: Redis, settings: Settings, batch_id: str, items: list[dict[str, Any]]) -> None:
-    connection.set(key(settings, "batch", batch_id), json.dumps(items), ex=settings.result_ttl_s)
+def save_batch(connection: Redis, settings: Settings, batch_id: str, items: list[dict[str, Any]],
+               owner: str = "") -> None:
+    with connection.pipeline() as pipe:
+        pipe.set(key(settings, "batch", batch_id), json.dumps(items), ex=settings.result_ttl_s)
+        pipe.set(key(settings, "batch-owner", batch_id), owner, ex=settings.result_ttl_s)
+        pipe.execute()
+
+
+def batch_owner(connection: Redis, settings: Settings, batch_id: str) -> str | None:
+    """The owner tag a batch was made with ("" without API keys); None for an unknown batch."""
+    raw = connection.get(key(settings, "batch-owner", batch_id))
+    return None if raw is None else as_text(raw)
 
 
 def load_batch(connection: Redis, settings: Settings, batch_id: str) -> list[dict[str, Any]] | None:
