@@ -44,7 +44,7 @@ class ApiError(Exception):
         self.http_status, self.code, self.message, self.extra = http_status, code, message, extra
 
 
-def state(request: Request) -> AppState:
+async def state(request: Request) -> AppState:
     """FastAPI dependency: the process's AppState."""
     app_state: AppState = request.app.state.gongwen
     return app_state

@@ -44,6 +44,10 @@ FAILURE_TTL_S = 3 * 24 * 3600
 QUEUED_TTL_S = 7 * 24 * 3600
 """Seconds a job may wait in the queue before RQ discards it (no worker for a week)."""
 
+WORKER_NICE = 10
+"""Niceness a worker process adds to itself: OCR saturates every core, and the API and Redis on the same
+machine must still answer at once (submit latency under load: tests/service/test_reliability_load.py)."""
+
 WORKER_TTL_S = 60
 """Seconds a worker's registration lives without a heartbeat (rq's default is 420). /readyz counts only
 live workers, so a dead worker drops out within this time."""

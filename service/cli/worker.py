@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from typing import Any
 
+from workers import defaults
 from workers.settings import Settings, load_settings
 
 
@@ -52,6 +54,7 @@ def run_worker(settings: Settings, *, processes: int = 1, burst: bool = False, l
     from workers.worker import GongwenWorker
 
     logging.basicConfig(level=log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    os.nice(defaults.WORKER_NICE)  # OCR yields the CPU to the API and Redis; pool children inherit it
     jobs.configure(settings)  # each worker process loads the model itself, after the pool's fork
     connection = connect(settings)
     if processes <= 1:
