@@ -60,6 +60,9 @@ _PDFIUM_LOCK = threading.Lock()
 
 def sniff_media_type(head: bytes) -> str:
     """The media type of a file from its first bytes; UnsupportedInput (naming what it is, if known) otherwise."""
+    if any(head.startswith(magic) for magic, _ in _UNSUPPORTED):
+        # before the PDF search: a ZIP that stores a PDF uncompressed has "%PDF-" in its first bytes too
+        raise UnsupportedInput(f"not a PDF, TIFF, PNG, JPEG, BMP or WebP file: {_describe(head)}")
     if b"%PDF-" in head[:SNIFF_BYTES]:
         return PDF
     for magic, media_type in _SIGNATURES:
@@ -185,10 +188,12 @@ class PdfSource(_Closing):
             try:
                 self._pdf = pdfium.PdfDocument(str(path))
             except pdfium.PdfiumError as exc:
-                if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-                    raise EncryptedPdf("the PDF is password-protected; remove the password and try again") from exc
+                # first: PDFium sets no error code for an empty page tree, so err_code is then whatever an
+                # earlier failure in this process left (an encrypted file read before would say "password")
                 if _has_empty_page_tree(path):  # PDFium refuses a sound file whose page tree is empty
                     raise NoPages("the PDF has no pages") from exc
+                if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+                    raise EncryptedPdf("the PDF is password-protected; remove the password and try again") from exc
                 raise CorruptInput(f"the PDF cannot be read ({exc})") from exc
             try:
                 self.page_count = len(self._pdf)
