@@ -246,7 +246,9 @@ class ImageSource(_Closing):
         self.sha256, self.media_type = sha256, media_type
         self._image = _pil_open(path, media_type)
         try:
-            count = _frame_count(self._image) if media_type == TIFF else 1
+            count = _frame_count(self._image, settings.max_pages) if media_type == TIFF else 1
+            if count > settings.max_pages:  # counted only up to the cap
+                raise InputTooLarge(f"the TIFF has more than {settings.max_pages} pages, the limit (GONGWEN_MAX_PAGES)")
             _check_page_count(count, settings)
             self.page_count = count
             self._dpis = [self._frame_dpi(i, settings) for i in range(count)]
@@ -288,11 +290,19 @@ def _quiet_pillow() -> Iterator[None]:
         yield
 
 
-def _frame_count(image: Image.Image) -> int:
-    """Frames of a TIFF (walks the chain of frame headers, decodes nothing)."""
+def _frame_count(image: Image.Image, cap: int) -> int:
+    """Frames of a TIFF, or cap + 1 when it has more than `cap` (then the page cap refuses it): reads at
+    most cap + 1 frame headers, decodes nothing. A file of millions of tiny frames costs no more than one
+    just over the cap (Pillow's n_frames would walk all of them)."""
     try:
         with _quiet_pillow():
-            return int(getattr(image, "n_frames", 1))
+            for index in range(1, cap + 1):  # frame by frame: after a failed far seek Pillow miscounts
+                try:
+                    image.seek(index)
+                except EOFError:
+                    image.seek(0)
+                    return index
+            return cap + 1
     except Image.DecompressionBombError as exc:
         raise InputTooLarge(f"a page is too large to decode safely ({exc})") from exc
     except _PIL_FAILURES as exc:
