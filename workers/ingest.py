@@ -248,7 +248,8 @@ class ImageSource(_Closing):
         try:
             count = _frame_count(self._image, settings.max_pages) if media_type == TIFF else 1
             if count > settings.max_pages:  # counted only up to the cap
-                raise InputTooLarge(f"the TIFF has more than {settings.max_pages} pages, the limit (GONGWEN_MAX_PAGES)")
+                raise InputTooLarge(f"the TIFF has {count} pages or more, more than the limit of {settings.max_pages} "
+                                    "(GONGWEN_MAX_PAGES)")
             _check_page_count(count, settings)
             self.page_count = count
             self._dpis = [self._frame_dpi(i, settings) for i in range(count)]
