@@ -201,3 +201,11 @@ def make_scan(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def bad_scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """{name: BadScan(path, code, at)}: the reliability tests' bad scans (tests/bad_scans.py), built once."""
+    from bad_scans import build_bad_scans  # tests/ is on sys.path (pytest puts this conftest's folder there)
+
+    return dict(build_bad_scans(tmp_path_factory.mktemp("bad-scans")))
