@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.app import ApiError, AppState, State
 from service.auth import require_api_key
-from service.upload import BATCH_SCHEMA, DOCUMENT_SCHEMA, Form, ReceivedFile, receive_form
+from service.upload import BATCH_SCHEMA, DOCUMENT_SCHEMA, Form, ReceivedFile, display_name, receive_form
 from workers import defaults
 from workers.errors import GongwenError, InputError, InputTooLarge
 from workers.intake import count_pages
@@ -87,7 +87,7 @@ async def post_document(request: Request, app: State) -> JSONResponse:
 def _zip_members(app: AppState, archive: zipfile.ZipFile) -> list[tuple[str, StoredUpload | GongwenError]]:
     out: list[tuple[str, StoredUpload | GongwenError]] = []
     for info in archive.infolist():
-        name = info.filename
+        name = display_name(info.filename)
         if info.is_dir() or PurePosixPath(name).name.startswith(".") or name.startswith("__MACOSX/"):
             continue
         if info.file_size > _max_bytes(app) or info.file_size > defaults.ZIP_MAX_RATIO * max(info.compress_size, 1):

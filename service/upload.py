@@ -8,6 +8,7 @@ and renamed to its content address when the part ends. Plain fields are small an
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -22,6 +23,16 @@ MAX_FIELD_BYTES = 64 * 1024
 
 MAX_PARTS = 2000
 """Parts one request may have (files plus fields)."""
+
+MAX_FILENAME_CHARS = 255
+"""Characters of a file name kept for display and the result's `source.filename` (the end, with its suffix)."""
+
+
+def display_name(raw: str) -> str:
+    """A client's file name as recorded: control characters (NUL, CR, LF…) dropped, at most
+    MAX_FILENAME_CHARS characters. Only ever shown: storage names files by their SHA-256, never by this."""
+    clean = "".join(ch for ch in raw if unicodedata.category(ch) != "Cc").strip()
+    return clean if len(clean) <= MAX_FILENAME_CHARS else "…" + clean[-(MAX_FILENAME_CHARS - 1):]
 
 _OPTIONS = {
     "format": {"type": "string", "enum": ["text", "md", "json"], "default": "text",
@@ -97,7 +108,7 @@ class _Receiver:
         _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
         self._name = params.get(b"name", b"").decode("utf-8", "replace")
         raw = params.get(b"filename")
-        self._filename = None if raw is None else raw.decode("utf-8", "replace")
+        self._filename = None if raw is None else display_name(raw.decode("utf-8", "replace"))
         self._writer = self.storage.writer(max_bytes=self.max_bytes) if self._filename is not None else None
 
     def part_data(self, data: bytes, start: int, end: int) -> None:
