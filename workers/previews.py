@@ -56,7 +56,7 @@ def _write_atomic(storage: Storage, final: Path, data: bytes) -> None:
 
 
 def encode_preview(image: Any) -> tuple[bytes, float]:
-    """The JPEG bytes of `image` (BGR uint8) with its long side at most PREVIEW_LONG_SIDE_PX, and the scale."""
+    """JPEG bytes of `image` (BGR uint8), long side at most PREVIEW_LONG_SIDE_PX, and the scale applied."""
     import cv2  # the worker side only: the API reads the files and never decodes images
 
     height, width = image.shape[:2]

@@ -3,10 +3,12 @@
 Against the real thing: `gongwen serve --no-worker` on a free loopback port, one real `gongwen worker`,
 the real Redis (the isolated DB and queue of `queue_settings`), a temporary storage folder, and API keys
 switched on. A first-time user's path: upload the committed 3-page sample → the page asks for the API key
-(a wrong one is refused in plain words) → bad files get plain-word errors → the sample's pages count up
-live → open it → the paragraph the printer split over pages 1–2 is one block, the doc number is in the
-fields, hovering that paragraph lights its lines on both pages → "Download JSON" gives the SPEC envelope.
-The document view is saved as `results/review.png`.
+(a wrong one is refused in plain words) → bad files (a .txt, one over the size cap, an encrypted PDF) get
+plain-word errors → the sample's pages count up live → a .zip goes in as a batch → open the sample → the
+paragraph the printer split over pages 1–2 is one block, the doc number is in the fields, every box lands
+on its page, hovering that paragraph lights its lines on both pages → "Download JSON" gives the SPEC
+envelope, "Download text" and "Copy text" the clean text, "Download Markdown" the Markdown.
+The document view is saved as `results/review.png`, the upload list as `results/review-uploads.png`.
 """
 
 from __future__ import annotations
@@ -66,13 +68,15 @@ def browser(tmp_path: Path) -> Iterator[tuple[WebDriver, Path]]:
     options.binary_location = str(CHROMIUM)
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1600,1000",
+                "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
+                "--window-size=1600,1000",
                 "--lang=zh-CN"):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(downloads)})
     try:
         yield driver, downloads
     finally:
@@ -93,11 +97,25 @@ def _wait(what: str, probe: Any, timeout_s: float = UI_WAIT_S) -> Any:
         time.sleep(0.2)
 
 
-def _row(driver: WebDriver, name: str) -> WebElement | None:
-    for row in driver.find_elements(By.CSS_SELECTOR, "#documents .doc"):
-        if row.find_element(By.CSS_SELECTOR, ".name").text == name:
-            return row
-    return None
+ROW_JS = """
+const row = [...document.querySelectorAll('#documents .doc')]
+  .find((li) => li.querySelector('.name').textContent === arguments[0]);
+return row ? {status: row.dataset.status, text: row.innerText,
+              count: row.querySelector('.count')?.textContent || '',
+              href: row.querySelector('a.open')?.getAttribute('href') || null} : null;
+"""
+
+
+def _row(driver: WebDriver, name: str) -> dict[str, Any] | None:
+    """The upload row of `name`, read in one step (rows are redrawn while their documents progress)."""
+    row: dict[str, Any] | None = driver.execute_script(ROW_JS, name)
+    return row
+
+
+def _rows(driver: WebDriver) -> list[str]:
+    texts: list[str] = driver.execute_script(
+        "return [...document.querySelectorAll('#documents .doc')].map((li) => li.innerText);")
+    return texts
 
 
 def _enter_key(driver: WebDriver, key: str) -> str:
@@ -119,6 +137,31 @@ def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+def _locked_pdf(path: Path) -> Path:
+    """A PDF encrypted with a password nobody knows: its /U entry matches no password, not even ""."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+               b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -4 >>" % (b"ab" * 32, b"cd" * 32)]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, b"00" * 16, b"00" * 16, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def _ended(driver: WebDriver, name: str, status: str) -> dict[str, Any]:
+    row: dict[str, Any] = _wait(f"the row of {name} to be {status}",
+                                lambda: (r := _row(driver, name)) is not None and r["status"] == status and r)
+    return row
+
+
 def _upload_and_follow(driver: WebDriver, tmp_path: Path) -> set[str]:
     """Upload the sample (answering the key prompt) and two bad files; the progress texts seen until done."""
     file_input = driver.find_element(By.ID, "file-input")
@@ -131,13 +174,11 @@ def _upload_and_follow(driver: WebDriver, tmp_path: Path) -> set[str]:
     junk.write_bytes("这不是扫描件".encode() * 50)
     big = tmp_path / "big.pdf"
     big.write_bytes(b"%PDF-1.7\n" + bytes(1536 * 1024))
-    file_input.send_keys(f"{junk}\n{big}")
-    junk_row = _wait("the .txt row's error", lambda: (r := _row(driver, junk.name)) is not None
-                     and r.get_attribute("data-status") == "rejected" and r)
-    assert "not a supported file type" in junk_row.text
-    big_row = _wait("the big file's error", lambda: (r := _row(driver, big.name)) is not None
-                    and r.get_attribute("data-status") == "rejected" and r)
-    assert "too large" in big_row.text
+    locked = _locked_pdf(tmp_path / "密件.pdf")
+    file_input.send_keys(f"{junk}\n{big}\n{locked}")
+    assert "not a supported file type" in _ended(driver, junk.name, "rejected")["text"]
+    assert "too large" in _ended(driver, big.name, "rejected")["text"]
+    assert "encrypted (password-protected)" in _ended(driver, locked.name, "rejected")["text"]
     assert not driver.find_element(By.ID, "key-dialog").is_displayed()  # the key was asked for once
 
     seen: set[str] = set()
@@ -145,12 +186,9 @@ def _upload_and_follow(driver: WebDriver, tmp_path: Path) -> set[str]:
     while True:
         row = _row(driver, SAMPLE.name)
         assert row is not None
-        try:
-            seen.add(row.find_element(By.CSS_SELECTOR, ".count").text)
-            status = row.get_attribute("data-status")
-        except StaleElementReferenceException:
-            continue
-        assert status not in ("failed", "rejected", "canceled"), row.text
+        seen.add(row["count"])
+        status = row["status"]
+        assert status not in ("failed", "rejected", "canceled"), row["text"]
         if status == "finished":
             return seen
         assert time.monotonic() < deadline, f"the sample is still {status} after {JOB_BOUND_S} s"
@@ -158,29 +196,26 @@ def _upload_and_follow(driver: WebDriver, tmp_path: Path) -> set[str]:
 
 
 def _upload_zip(driver: WebDriver, tmp_path: Path) -> None:
-    """A .zip goes in as a batch: one row per member; the sample inside is the same bytes, so it is done at once."""
+    """A .zip goes in as a batch, one row per member; the sample inside is the same bytes: done at once."""
     archive = tmp_path / "收文.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(SAMPLE, "2024/sample_reply.pdf")
         zf.writestr("说明.txt", "不是扫描件" * 20)
     driver.find_element(By.ID, "file-input").send_keys(str(archive))
-    same = _wait("the zip's scan row", lambda: (r := _row(driver, f"{archive.name} › 2024/sample_reply.pdf"))
-                 is not None and r.get_attribute("data-status") == "finished" and r)
-    assert same.find_element(By.CSS_SELECTOR, "a.open").get_attribute("href") == \
-        _row(driver, SAMPLE.name).find_element(By.CSS_SELECTOR, "a.open").get_attribute("href")  # type: ignore[union-attr]
-    assert "3 / 3 pages" in same.text
-    note = _wait("the zip's text row", lambda: _row(driver, f"{archive.name} › 说明.txt"))
-    assert note.get_attribute("data-status") == "rejected" and "not a supported file type" in note.text
-    rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#documents .doc")]
+    same = _ended(driver, f"{archive.name} › 2024/sample_reply.pdf", "finished")
+    assert same["href"] == _ended(driver, SAMPLE.name, "finished")["href"] and same["count"] == "3 / 3 pages"
+    note = _ended(driver, f"{archive.name} › 说明.txt", "rejected")
+    assert "not a supported file type" in note["text"]
+    rows = _rows(driver)
     driver.refresh()  # the list lives in sessionStorage: a reload keeps it (and the key)
-    assert _wait("the rows after a reload", lambda: [row.text for row in driver.find_elements(
-        By.CSS_SELECTOR, "#documents .doc")] == rows and rows)
+    assert _wait("the rows after a reload", lambda: _rows(driver) == rows and rows)
 
 
 def _check_document_view(driver: WebDriver) -> WebElement:
     """The joined paragraph, the doc number, the page images; returns the joined paragraph's block."""
     blocks = _wait("the text panel", lambda: driver.find_elements(By.CSS_SELECTOR, "#blocks .block"))
-    joined = [b for b in blocks if b.get_attribute("data-pages") == "1,2" and b.get_attribute("data-type") == "paragraph"]
+    joined = [b for b in blocks
+              if b.get_attribute("data-pages") == "1,2" and b.get_attribute("data-type") == "paragraph"]
     assert len(joined) == 1, [b.get_attribute("data-pages") for b in blocks]
     text = joined[0].find_element(By.CSS_SELECTOR, ".block-text").text
     truth = _truth_paragraph()
@@ -193,10 +228,13 @@ def _check_document_view(driver: WebDriver) -> WebElement:
     figures = driver.find_elements(By.CSS_SELECTOR, "#pages figure.page")
     assert [f.get_attribute("data-page") for f in figures] == ["1", "2", "3"]
     _wait("page 1's image", lambda: driver.execute_script(
-        "const i = document.querySelector('figure[data-page=\"1\"] img'); return i.complete && i.naturalWidth > 0;"))
+        "const i = document.querySelector('figure[data-page=\"1\"] img');"
+        "return i.complete && i.naturalWidth > 0;"))
     kinds = set(driver.execute_script(
-        "return [...document.querySelectorAll('#pages .box')].map(b => [...b.classList].find(c => c.startsWith('k-')));"))
-    assert {"k-issuer", "k-docnum", "k-title", "k-heading", "k-paragraph", "k-banji", "k-pagenum"} <= kinds, kinds
+        "return [...document.querySelectorAll('#pages .box')]"
+        ".map(b => [...b.classList].find(c => c.startsWith('k-')));"))
+    expected = {"k-issuer", "k-docnum", "k-title", "k-heading", "k-paragraph", "k-banji", "k-pagenum"}
+    assert expected <= kinds, kinds
     outside = driver.execute_script("""
         return [...document.querySelectorAll('#pages figure')].flatMap(f => {
           const frame = f.querySelector('.frame').getBoundingClientRect();
@@ -212,13 +250,14 @@ def _check_hover(driver: WebDriver, joined: WebElement) -> None:
     joined.click()  # scrolls the page column to the paragraph's first line
     ActionChains(driver).move_to_element(joined).perform()
     hot = _wait("highlighted boxes", lambda: driver.execute_script(
-        "return [...document.querySelectorAll('#pages .box.hot')].map(b => b.closest('figure').dataset.page);"))
+        "return [...document.querySelectorAll('#pages .box.hot')]"
+        ".map(b => b.closest('figure').dataset.page);"))
     assert set(hot) == {"1", "2"}, hot  # both halves of the paragraph, on both pages
 
 
 def _check_copy(driver: WebDriver, origin: str, text: str) -> None:
-    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin,
-                                                        "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    permissions = ["clipboardReadWrite", "clipboardSanitizedWrite"]
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin, "permissions": permissions})
     driver.find_element(By.ID, "copy-text").click()
     _wait("the copied notice", lambda: "copied" in driver.find_element(By.ID, "doc-status").text)
     copied = driver.execute_async_script(
@@ -226,12 +265,17 @@ def _check_copy(driver: WebDriver, origin: str, text: str) -> None:
     assert copied == text
 
 
+def _download(driver: WebDriver, downloads: Path, fmt: str, name: str) -> str:
+    driver.find_element(By.CSS_SELECTOR, f'button[data-download="{fmt}"]').click()
+    saved = downloads / name
+    _wait(f"the downloaded {name}", lambda: saved.is_file() and not list(downloads.glob("*.crdownload")))
+    return saved.read_text(encoding="utf-8")
+
+
 def _check_download(driver: WebDriver, downloads: Path) -> dict[str, Any]:
-    driver.find_element(By.CSS_SELECTOR, 'button[data-download="json"]').click()
-    saved = _wait("the downloaded JSON", lambda: [p for p in downloads.glob("*.json")])
-    _wait("the download to complete", lambda: not list(downloads.glob("*.crdownload")))
-    envelope: dict[str, Any] = json.loads(saved[0].read_text(encoding="utf-8"))
-    assert saved[0].name == "sample_reply.json"
+    envelope: dict[str, Any] = json.loads(_download(driver, downloads, "json", "sample_reply.json"))
+    assert _download(driver, downloads, "text", "sample_reply.txt") == envelope["text"]
+    assert _download(driver, downloads, "md", "sample_reply.md").startswith("公开\n\n")
     assert {"source", "fields", "blocks", "text", "warnings", "timings"} <= set(envelope)
     assert envelope["source"]["filename"] == SAMPLE.name and envelope["source"]["pages"] == 3
     assert envelope["fields"]["doc_number"] == "渝北卫健函〔2024〕117号"
@@ -248,8 +292,9 @@ def _screenshot(driver: WebDriver, path: Path) -> None:
     print(f"\nscreenshot: {path}")
 
 
-def test_upload_follow_open_review_and_download(browser: tuple[WebDriver, Path], api_server: Any, workers: Any,
-                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upload_follow_open_review_and_download(
+        browser: tuple[WebDriver, Path], api_server: Any, workers: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     driver, downloads = browser
     monkeypatch.setenv("GONGWEN_API_KEYS", API_KEY)  # the API and worker processes inherit the environment
     monkeypatch.setenv("GONGWEN_MAX_UPLOAD_MB", "1")
@@ -266,13 +311,15 @@ def test_upload_follow_open_review_and_download(browser: tuple[WebDriver, Path],
     _upload_zip(driver, tmp_path)
     _screenshot(driver, LIST_SCREENSHOT)
 
-    _row(driver, SAMPLE.name).find_element(By.CSS_SELECTOR, "a.open").click()  # type: ignore[union-attr]
+    href = _ended(driver, SAMPLE.name, "finished")["href"]
+    driver.find_element(By.CSS_SELECTOR, f'#documents a.open[href="{href}"]').click()
     joined = _check_document_view(driver)
     _check_hover(driver, joined)
     time.sleep(1.0)  # the smooth scroll to the highlighted lines settles
     _screenshot(driver, SCREENSHOT)
     envelope = _check_download(driver, downloads)
     _check_copy(driver, f"http://127.0.0.1:{port}", envelope["text"])
-    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "401" not in e["message"]
-              and "413" not in e["message"] and "415" not in e["message"]]
+    refused = ("401", "413", "415", "422")  # the key prompt and the refused files (the browser logs them)
+    errors = [e for e in driver.get_log("browser")
+              if e["level"] == "SEVERE" and not any(code in e["message"] for code in refused)]
     assert not errors, errors

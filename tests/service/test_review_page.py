@@ -41,7 +41,7 @@ def test_the_page_and_its_files_are_served_without_a_key(queue_settings: Any) ->
         page = client.get("/")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert "default-src 'self'" in page.headers["content-security-policy"]
-        assets = re.findall(r'(?:src|href)="(static/[^"]+)"', page.text)  # relative: works under a path prefix
+        assets = re.findall(r'(?:src|href)="(static/[^"]+)"', page.text)  # relative: works under a prefix
         assert "static/js/main.js" in assets and "static/review.css" in assets
         for asset in assets:
             response = client.get(f"/{asset}")
@@ -68,7 +68,8 @@ def test_the_page_needs_nothing_from_outside_this_server() -> None:
             assert target.startswith("./") and (module.parent / target).is_file(), (module.name, target)
 
 
-def test_previews_are_listed_and_served_with_the_jobs_rules(queue_settings: Any, make_scan: Callable[..., Path]) -> None:
+def test_previews_are_listed_and_served_with_the_jobs_rules(queue_settings: Any,
+                                                            make_scan: Callable[..., Path]) -> None:
     with TestClient(create_app(queue_settings.with_(api_keys=("k1",)))) as client:
         headers = {"X-API-Key": "k1"}
         client.headers.update(headers)

@@ -70,7 +70,8 @@ def test_convert_file_hands_every_upright_page_to_the_writer(
         assert path is not None and path.read_bytes()[:3] == b"\xff\xd8\xff"
         shown = cv2.imread(str(path))
         assert shown.shape[1] == round(page.width * meta["scale"])
-    assert result.pages[1].rotation in (90, 270) and listed[1]["height"] > listed[1]["width"]  # stored upright
+    assert result.pages[1].rotation in (90, 270)
+    assert listed[1]["height"] > listed[1]["width"]  # the turned page is stored upright
     assert preview_path(storage, "ab" * 32, 3) is None and preview_path(storage, "ab" * 32, 0) is None
     assert not list(storage.tmp_dir.iterdir())
 
@@ -84,7 +85,8 @@ def test_a_preview_that_cannot_be_written_does_not_fail_the_job(tmp_path: Path) 
 def test_previews_are_swept_with_their_result(tmp_path: Path) -> None:
     storage = Storage(tmp_path)
     PreviewWriter(storage, "ef" * 32).save(1, np.zeros((40, 30, 3), np.uint8))
-    assert json.loads((tmp_path / "previews" / "ef" / ("ef" * 32) / "page-001.json").read_text())["scale"] == 1.0
+    sidecar = tmp_path / "previews" / "ef" / ("ef" * 32) / "page-001.json"
+    assert json.loads(sidecar.read_text())["scale"] == 1.0
     assert sweep_previews(storage, ttl_s=3600) == 0
     assert sweep_previews(storage, ttl_s=3600, now=time.time() + 7200) == 1
     assert list_previews(storage, "ef" * 32) == []
