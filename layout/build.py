@@ -1,5 +1,6 @@
 """The order of the layout rules, in one place: OCR lines of all pages → Document.
 
+0. script: stray traditional readings of a simplified document made simplified (`script.unify_page_script`)
 1. scale: median body line height and character width (`geometry.measure_scale`)
 2. issuer mark: large red text at the top of page 1 (`header.find_issuer_lines`)
 3. seal: the stamp's own red text leaves the page text (`lines.is_seal_text`)
@@ -22,6 +23,7 @@ from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, me
 from layout.header import find_issuer_lines, read_header
 from layout.lines import Row, is_seal_text, merge_rows, remove_furniture
 from layout.model import Box, Document, OcrLine, Page, Seal
+from layout.script import unify_page_script
 from layout.tail import classify_groups, document_years
 
 
@@ -38,7 +40,7 @@ def _seals(page: Page, seal_lines: Sequence[OcrLine]) -> tuple[Seal, ...]:
 
 def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SETTINGS) -> Document:
     """The document of SPEC.md from the OCR lines of all its pages (any order; sorted by number)."""
-    pages = sorted(pages, key=lambda page: page.number)
+    pages = list(unify_page_script(sorted(pages, key=lambda page: page.number)))
     if not pages:
         return Document()
     scale = measure_scale([ln for page in pages for ln in page.lines if ln.text.strip()], settings)

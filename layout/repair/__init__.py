@@ -21,13 +21,14 @@ from layout.repair.classify import type_chunks
 from layout.repair.joining import group_lines
 from layout.repair.profile import measure_profile
 from layout.repair.source import read_lines
+from layout.script import unify_text_script
 
 __all__ = ["repair_text"]
 
 
 def repair_text(text: str) -> Document:
     """Rebuild the official document from a text dump: typed blocks, one per paragraph, and the fields."""
-    lines = read_lines(text)
+    lines = read_lines(unify_text_script(text))
     profile = measure_profile(lines)
     blocks = tuple(type_chunks(group_lines(lines, profile)))
     return Document(blocks=blocks, fields=extract_fields(blocks))
