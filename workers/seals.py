@@ -48,9 +48,10 @@ SEAL_MIN_HULL_SHARE = 0.55
 """Convex hull / bounding box: a disc fills 0.79 of its box, a square 1.0; a diagonal stroke fills little."""
 SEAL_MAX_INK_SHARE = 0.6
 """Ink / convex hull: a ring with bent text and a star covers well under half of its disc."""
-SEAL_MAX_STROKE_SHARE = 0.06
+SEAL_MAX_STROKE_SHARE = 0.08
 """Mean stroke width (2 × ink area / contour length) / shortest side: a seal's 1–1.5 mm ring and text on
-40 mm give ~0.03; a large 口 or 国 of a red title (2–3 mm strokes on 22–25 mm) ~0.1."""
+40 mm give ~0.03, two overlapping seals up to ~0.06 (their inks pile up); a large 口 or 国 of a red title
+(2–3 mm strokes on 22–25 mm) ~0.1."""
 SEAL_MIN_ENCLOSED = 0.85
 """Area inside the piece's outer contour / its convex hull: a seal's ring encloses its whole disc (0.97–0.99
 on the corpus, two overlapping seals included); red title characters that touch across rows leave deep

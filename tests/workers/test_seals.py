@@ -62,15 +62,18 @@ def test_one_seal_is_found_and_the_red_title_and_rule_are_not(make_page: Any) ->
     assert box.y0 > layout.title[3] + 10 * ppm  # the title and its rule are far above
 
 
-def test_two_overlapping_seals_are_covered(make_page: Any) -> None:
+@pytest.mark.parametrize("apart_mm", [24.0, 14.0])
+@pytest.mark.parametrize("colour", [SEAL_RGB, DARK_SEAL_RGB])
+def test_two_overlapping_seals_are_covered(make_page: Any, apart_mm: float, colour: tuple[int, int, int]) -> None:
     clean, layout = make_page(dpi=DPI, body_rows=6, seal=None)
     cx, cy = _line_centre_mm(layout)
-    page = _stamp(clean, [(cx - 12, cy), (cx + 12, cy + 2)])
+    page = _stamp(clean, [(cx - apart_mm / 2, cy), (cx + apart_mm / 2, cy + 2)], colour=colour)
     seals = find_seals(red_mask(page))
+    assert seals
     ppm = px_per_mm(page.shape)
     left = min(s.box.x0 for s in seals) / ppm
     right = max(s.box.x1 for s in seals) / ppm
-    assert abs(left - (cx - 33)) < 2.5 and abs(right - (cx + 33)) < 2.5
+    assert abs(left - (cx - apart_mm / 2 - 21)) < 2.5 and abs(right - (cx + apart_mm / 2 + 21)) < 2.5
 
 
 def test_a_square_stamp_is_a_seal_and_a_big_red_character_is_not() -> None:
