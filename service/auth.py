@@ -14,6 +14,7 @@ import hmac
 import time
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from service.app import ApiError, AppState, State
 from workers.queue import batch_owner, fetch_job, key
@@ -48,22 +49,23 @@ def _given_key(request: Request) -> str:
     return given
 
 
-def require_api_key(request: Request, app: State) -> str | None:
+async def require_api_key(request: Request, app: State) -> str | None:
     """FastAPI dependency on every /v1 route and /metrics; returns the key used (None when auth is off).
 
     Also: records the caller's owner tag in `request.state.owner`, refuses a job or batch of another
-    key with 404, and counts submissions against `settings.rate_limit_per_min` (429 over it)."""
+    key with 404, and counts submissions against `settings.rate_limit_per_min` (429 over it). Async, so
+    an open API pays no thread hop per request; the Redis look-ups run in the thread pool."""
     keys = app.settings.api_keys
     given = _given_key(request) if keys else ""
     if keys and not (given and key_matches(given, keys)):
         raise ApiError(401, "unauthorized", "missing or unknown API key (send Authorization: Bearer <key>)")
     owner = owner_tag(given) if keys else ""
     request.state.owner = owner
-    if keys:
-        _check_owner(request, app, owner)
+    if keys and ("job_id" in request.path_params or "batch_id" in request.path_params):
+        await run_in_threadpool(_check_owner, request, app, owner)
     if request.method in LIMITED_METHODS and app.settings.rate_limit_per_min > 0:
         client = request.client.host if request.client else "unknown"
-        _check_rate(app, owner or f"addr:{client}")
+        await run_in_threadpool(_check_rate, app, owner or f"addr:{client}")
     return given or None
 
 
