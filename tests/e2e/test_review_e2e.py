@@ -255,6 +255,20 @@ def _check_hover(driver: WebDriver, joined: WebElement) -> None:
     assert set(hot) == {"1", "2"}, hot  # both halves of the paragraph, on both pages
 
 
+def _check_whole_pages(driver: WebDriver) -> None:
+    """"Whole pages" fits each page into the column's height (the layout at a glance), and back."""
+    button = driver.find_element(By.ID, "fit-pages")
+    fits = ("const pane = document.getElementById('pages').getBoundingClientRect();"
+            "return [...document.querySelectorAll('#pages .frame')]"
+            ".every(f => f.getBoundingClientRect().height <= pane.height);")
+    assert not driver.execute_script(fits)
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    _wait("whole pages", lambda: driver.execute_script(fits))
+    button.click()
+    assert button.get_attribute("aria-pressed") == "false" and not driver.execute_script(fits)
+
+
 def _check_copy(driver: WebDriver, origin: str, text: str) -> None:
     permissions = ["clipboardReadWrite", "clipboardSanitizedWrite"]
     driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin, "permissions": permissions})
@@ -317,6 +331,7 @@ def test_upload_follow_open_review_and_download(
     _check_hover(driver, joined)
     time.sleep(1.0)  # the smooth scroll to the highlighted lines settles
     _screenshot(driver, SCREENSHOT)
+    _check_whole_pages(driver)
     envelope = _check_download(driver, downloads)
     _check_copy(driver, f"http://127.0.0.1:{port}", envelope["text"])
     refused = ("401", "413", "415", "422")  # the key prompt and the refused files (the browser logs them)

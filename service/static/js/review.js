@@ -250,6 +250,11 @@ export function initReview() {
   legend();
   wireHover();
   $("copy-text").addEventListener("click", copyText);
+  $("fit-pages").addEventListener("click", () => { // page width (to read) or whole pages (to see the layout)
+    const fit = $("pages").classList.toggle("fit");
+    $("fit-pages").setAttribute("aria-pressed", String(fit));
+    reveal($("pages"));
+  });
   document.querySelectorAll("[data-download]").forEach((button) => {
     button.addEventListener("click", () => download(button.dataset.download));
   });
