@@ -4,8 +4,9 @@ The page-wide OCR pass reads most lines well; the ones red ink damages are the m
 signature and date under the seal, the issuer mark). They are few, so reading them again costs little
 (recognition only, `OcrEngine.recognise_crops`, one batch per page):
 
-- lines under a seal: cut from the page the OCR read (seal ink lifted), scaled to the recogniser's line
-  height; the reading with the better score is kept;
+- lines under a seal: three views — the page the OCR read (seal ink lifted), the page as printed, and its
+  red channel (red ink light, black ink dark) — scaled to the recogniser's line height; the text most of
+  the four readings (with the first look) agree on is kept, the more confident on a tie;
 - the red issuer mark: each red fragment of the header, cut as dark-on-paper (the darkest channel: red ink
   turns black) and read again, better score kept;
 - what the detector missed in the mark: red ink in the mark's band that no detected box covers (the first
@@ -81,7 +82,7 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
     if not lines or (not seals and not np.any(red_mask)):
         return lines
     height = body_line_height or _body_height(lines)
-    looks = _seal_looks(lines, ocr_image, seals)
+    looks = _seal_looks(lines, ocr_image, image, seals)
     mark = _mark_indices(lines, image.shape[0], height)
     looks += [Look(_dark_crop(image, lines[i].box, lines[i].box.height), lines[i].box, i) for i in mark]
     if mark:
@@ -90,6 +91,7 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
     if not looks:
         return lines
     readings = engine.recognise_crops([look.crop for look in looks])
+    candidates: dict[int, list[tuple[str, float]]] = {}
     added = []
     for look, (text, score) in zip(looks, readings, strict=True):
         text = text.strip()
@@ -98,9 +100,27 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
         if look.index is None:
             if score >= NEW_FRAGMENT_MIN_SCORE:
                 added.append(_new_line(text, score, look.box, page, red_mask, image))
-        elif score > lines[look.index].score:
-            lines[look.index] = replace(lines[look.index], text=text, score=score)
+        else:
+            candidates.setdefault(look.index, [(lines[look.index].text.strip(), lines[look.index].score)])
+            candidates[look.index].append((text, score))
+    for index, readings_of_line in candidates.items():
+        text, score = choose_reading(readings_of_line)
+        if text != lines[index].text.strip() or score > lines[index].score:
+            lines[index] = replace(lines[index], text=text, score=score)
     return lines + added
+
+
+def choose_reading(readings: Sequence[tuple[str, float]]) -> tuple[str, float]:
+    """The text most readings agree on (ties: the more confident), with its best score.
+
+    Under a seal the score alone misleads: a crop whose lifting also took a thin stroke (the 〇 of a
+    Chinese-numeral date) is read confidently without it, while the other views still show it.
+    """
+    votes: dict[str, list[float]] = {}
+    for text, score in readings:
+        votes.setdefault(text, []).append(score)
+    text = max(votes, key=lambda t: (len(votes[t]), max(votes[t])))
+    return text, max(votes[text])
 
 
 def _body_height(lines: Sequence[OcrLine]) -> float:
@@ -119,11 +139,16 @@ def _inside_share(box: Box, region: Box) -> float:
     return width * height / max(box.width * box.height, 1.0)
 
 
-def _seal_looks(lines: Sequence[OcrLine], ocr_image: np.ndarray, seals: Sequence[SealRegion]) -> list[Look]:
+def _seal_looks(lines: Sequence[OcrLine], ocr_image: np.ndarray, image: np.ndarray,
+                seals: Sequence[SealRegion]) -> list[Look]:
+    """Three views of each line under a seal: lifted, as printed, and its red channel (red ink light)."""
     looks = []
     for index, line in enumerate(lines):
         if any(_inside_share(line.box, seal.box) >= SEAL_OVERLAP_MIN for seal in seals):
-            looks.append(Look(_scaled(_cut(ocr_image, line.box, line.box.height)), line.box, index))
+            lifted = _cut(ocr_image, line.box, line.box.height)
+            printed = _cut(image, line.box, line.box.height)
+            red = cv2.cvtColor(np.ascontiguousarray(printed[:, :, 2]), cv2.COLOR_GRAY2BGR)
+            looks += [Look(_scaled(view), line.box, index) for view in (lifted, printed, red)]
     return looks
 
 
