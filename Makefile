@@ -15,8 +15,9 @@ STAMP := $(VENV)/.installed
 SAMPLE ?= fixtures/samples/sample_reply.pdf
 FONT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
 BROWSER_PACKAGES := chromium chromium-driver
+TOOL_PACKAGES := redis-server gcc
 
-.PHONY: demo test test-fast corpus bench bench-quick serve worker lint typecheck fonts browser clean
+.PHONY: demo test test-fast corpus bench bench-quick serve worker lint typecheck fonts browser tools clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,10 +43,18 @@ browser:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	fi
 
+# redis-server (the Redis-restart test runs its own) and gcc (the hung-native-call test compiles one C
+# function); Debian packages, installed when missing. The tmpfs disk-full test needs root (mount).
+tools:
+	@if ! command -v redis-server >/dev/null || ! command -v gcc >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TOOL_PACKAGES) >/dev/null; \
+	fi
+
 demo: $(STAMP)
 	$(VENV)/bin/gongwen convert $(SAMPLE)
 
-test: $(STAMP) fonts browser
+test: $(STAMP) fonts browser tools
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP) fonts
