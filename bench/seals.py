@@ -2,6 +2,8 @@
 
     python -m bench.seals --corpus DIR [--only ID] [--limit N] [--sealed] [--out FILE]   # the product alone
     python -m bench.seals --from results/bench.json --corpus DIR               # scores a bench.run result
+    python -m bench.seals --corpus DIR --pages P; ... --replay P               # record OCR pages; re-score them
+                                                                               # through today's layout rules
 
 For every document with a seal (`meta.json` → `seals`) or a red mark, from the product's clean text and
 fields against the ground truth (`meta.json` → `source`, a `fixtures/texts/*.gw` file):
@@ -147,7 +149,8 @@ def _has_seal(folder: Path) -> bool:
     return bool(json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("seals"))
 
 
-def _run_product(corpus: Path, only: str | None, limit: int | None, sealed: bool = False) -> list[dict[str, Any]]:
+def _run_product(corpus: Path, only: str | None, limit: int | None, sealed: bool = False,
+                 pages_dir: Path | None = None) -> list[dict[str, Any]]:
     from workers.engine import get_engine
     from workers.pipeline import convert_file
     from workers.settings import load_settings
@@ -165,7 +168,27 @@ def _run_product(corpus: Path, only: str | None, limit: int | None, sealed: bool
         result = convert_file(folder / "doc.pdf", settings=settings, engine=engine)
         envelope = result.envelope()
         records.append(score_document(folder, envelope["text"], envelope["fields"], result.timings))
+        if pages_dir is not None:
+            from layout.serial import pages_to_dict
+
+            pages_dir.mkdir(parents=True, exist_ok=True)
+            recorded = dict(pages_to_dict(result.pages), timings=result.timings)
+            (pages_dir / f"{folder.name}.json").write_text(json.dumps(recorded, ensure_ascii=False), encoding="utf-8")
         print(f"bench.seals: {folder.name} {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    return records
+
+
+def _replay(corpus: Path, pages_dir: Path) -> list[dict[str, Any]]:
+    """Score OCR pages recorded by `--pages` again through today's layout rules (layout is pure)."""
+    import layout
+    from layout.serial import pages_from_dict
+
+    records = []
+    for path in sorted(pages_dir.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        document = layout.build_document(pages_from_dict(data))
+        body = layout.document_to_dict(document)
+        records.append(score_document(corpus / path.stem, body["text"], body["fields"], data.get("timings", {})))
     return records
 
 
@@ -176,12 +199,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", default=None)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--sealed", action="store_true", help="only the documents with a seal")
+    parser.add_argument("--pages", type=Path, default=None, help="record each document's OCR pages here")
+    parser.add_argument("--replay", type=Path, default=None, help="score pages recorded with --pages again")
     parser.add_argument("--out", type=Path, default=None, help="write the records and summary as JSON")
     args = parser.parse_args(argv)
     if args.source:
         records = _from_bench(args.source, args.corpus)
+    elif args.replay:
+        records = _replay(args.corpus, args.replay)
     else:
-        records = _run_product(args.corpus, args.only, args.limit, args.sealed)
+        records = _run_product(args.corpus, args.only, args.limit, args.sealed, args.pages)
     summary = summarise(records)
     print(format_summary(summary, records))
     if args.out:
