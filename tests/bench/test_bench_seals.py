@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.seals import line_errors, score_document, seal_leaks, summarise
+from bench.seals import _replay, line_errors, score_document, seal_leaks, summarise
 from fixtures.gw import load_gw
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,3 +55,15 @@ def test_a_document_and_the_summary(tmp_path: Path) -> None:
     assert summary["signature_exact"] == 0.5 and summary["issuer_mark_exact"] == 1.0
     assert abs(summary["second_look_share"] - 0.03) < 1e-9
     assert abs(summary["sigdate_cer"] - bad["sigdate_errors"] / 46) < 1e-9
+
+
+def test_recorded_pages_are_scored_again_through_the_layout_rules(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, [{"text": "重庆市渝北区卫生健康委员会", "code": ""}])
+    pages_dir = tmp_path / "pages"
+    pages_dir.mkdir()
+    recorded = json.loads((REPO / "tests/layout/data/sample_reply.pages.json").read_text(encoding="utf-8"))
+    (pages_dir / f"{folder.name}.json").write_text(json.dumps(dict(recorded, timings={"ocr_s": 5.0})),
+                                                   encoding="utf-8")
+    (record,) = _replay(tmp_path, pages_dir)
+    assert record["id"] == folder.name and record["ocr_s"] == 5.0
+    assert record["fields"]["issuer_mark"] and record["sigdate_chars"] == 23
