@@ -9,6 +9,11 @@ Contract (`OcrEngine`):
 - An engine instance is not safe to call from several threads at once; `PaddleEngine` serialises calls
   with a lock. One engine per process (`get_engine`): loading the models takes seconds and ~0.5 GB.
 
+What makes `PaddleEngine` faster than plain PaddleOCR on the same pages (measured in bench/SPEED.md):
+the detector reads the inked region at 4.3 px per mm of paper instead of the full-resolution page
+(`workers.ocrinput`), recognition runs one line at a time (no padding), and onnxruntime's idle threads
+sleep instead of spinning.
+
 PaddleOCR's raw result dicts stop here: `_lines_from_result` converts them at the boundary.
 """
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -24,6 +30,7 @@ import numpy as np
 from layout.model import Box, OcrLine, Page
 from workers.errors import ModelError
 from workers.models import ModelDirs, prepare_model_dirs
+from workers.ocrinput import DET_PX_PER_MM, detector_input, detector_scale, inked_region
 from workers.settings import Settings
 
 
@@ -49,6 +56,10 @@ def _engine_kwargs(settings: Settings) -> dict[str, Any]:
     else:
         kwargs["cpu_threads"] = settings.cpu_threads
     return kwargs
+
+
+DET_THRESH, DET_BOX_THRESH, DET_UNCLIP_RATIO = 0.3, 0.6, 1.5
+"""PaddleOCR's pipeline defaults for the detector's post-processing (pixel score, box score, box growth)."""
 
 
 def _polygon(raw: Any) -> tuple[tuple[float, float], ...]:
@@ -77,41 +88,50 @@ def _lines_from_result(result: Any, page: int) -> list[OcrLine]:
     return lines
 
 
-class PaddleEngine:
-    """PaddleOCR 3.x (detection + recognition, no document preprocessing) on the prepared model folders.
+REC_BATCH = 1
+"""Line crops per recognition run. PaddleOCR runs 6, padded to the widest: on official documents (full body
+lines next to short headings) that costs 1.37× the CPU of one line per run (12 per run: 1.7×), and more
+memory, for no better text (bench/SPEED.md)."""
+SPIN_CONFIG = ("session.intra_op.allow_spinning", "session.inter_op.allow_spinning")
+"""onnxruntime's idle pool threads spin by default; set to "0" they sleep, and the CPU goes to work."""
 
-    `det_limit_side_len` / `det_limit_type` are PaddleOCR's detector resize rule; None keeps PaddleOCR's
-    defaults (64 / "min", with a 4000-pixel cap on the long side: an A4 page at 150–300 dpi is detected at
-    full resolution).
+
+class PaddleEngine:
+    """PP-OCR text detection and recognition (PaddleOCR 3.7's `TextDetection` and `TextRecognition`
+    models), composed the way PaddleOCR's own pipeline composes them, except what is fed to each:
+
+    - detection reads only the page's inked region, at `det_px_per_mm` pixels per mm of (A4) paper,
+      shrunk by area averaging (`workers.ocrinput`); a blank page is not detected at all;
+    - recognition reads each line from the full-resolution page, `REC_BATCH` at a time (narrowest first);
+    - onnxruntime's sessions are created once, with `settings.cpu_threads` intra-op threads that sleep
+      rather than spin when idle.
+
+    `seconds` sums the wall and CPU (process, all threads) seconds spent in each model since loading:
+    keys `det_s`, `rec_s`, `det_cpu_s`, `rec_cpu_s` (for profiles; `recognise_crops` counts as rec).
     """
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        det_limit_side_len: int | None = None,
-        det_limit_type: str | None = None,
-    ) -> None:
+    def __init__(self, settings: Settings, *, det_px_per_mm: float = DET_PX_PER_MM, rec_batch: int = REC_BATCH,
+                 spinning: bool = False) -> None:
         self.settings = settings
         self.dirs: ModelDirs = prepare_model_dirs(settings)
+        self.det_px_per_mm, self.rec_batch = det_px_per_mm, rec_batch
+        self.seconds = {"det_s": 0.0, "rec_s": 0.0, "det_cpu_s": 0.0, "rec_cpu_s": 0.0}
         self._lock = threading.Lock()
-        self._recogniser: Any = None
         _prepare_paddle_import()
         try:
-            from paddleocr import PaddleOCR
+            from paddleocr import TextDetection, TextRecognition
+            from paddlex.inference.pipelines.components import CropByPolys, SortQuadBoxes
 
-            self._ocr = PaddleOCR(
-                text_detection_model_name=self.dirs.det_name,
-                text_detection_model_dir=str(self.dirs.det),
-                text_recognition_model_name=self.dirs.rec_name,
-                text_recognition_model_dir=str(self.dirs.rec),
-                use_doc_orientation_classify=False,
-                use_doc_unwarping=False,
-                use_textline_orientation=False,
-                text_det_limit_side_len=det_limit_side_len,
-                text_det_limit_type=det_limit_type,
-                **_engine_kwargs(settings),
-            )
+            kwargs = _engine_kwargs(settings)
+            self._det = TextDetection(model_name=self.dirs.det_name, model_dir=str(self.dirs.det),
+                                      thresh=DET_THRESH, box_thresh=DET_BOX_THRESH, unclip_ratio=DET_UNCLIP_RATIO,
+                                      **kwargs)
+            self._rec = TextRecognition(model_name=self.dirs.rec_name, model_dir=str(self.dirs.rec), **kwargs)
+            self._crop = CropByPolys(det_box_type="quad")
+            self._sort = SortQuadBoxes()
+            if not spinning:
+                for model in (self._det, self._rec):
+                    _sleep_when_idle(model, settings)
         except Exception as exc:  # PaddleOCR raises plain RuntimeError/ValueError/… for bad folders
             raise ModelError(f"cannot load the OCR models ({self.dirs.det}, {self.dirs.rec}): {exc}") from exc
 
@@ -119,12 +139,14 @@ class PaddleEngine:
         _check_image(image)
         with self._lock:
             try:
-                results = self._ocr.predict(image)
+                polygons = self._detect(image)
+                crops, polygons = self._cut(image, polygons)
+                readings = self._read(crops)
             except Exception as exc:
                 raise ModelError(f"OCR failed on page {page}: {exc}") from exc
-        if len(results) != 1:
-            raise ModelError(f"PaddleOCR returned {len(results)} results for one page")
-        return _lines_from_result(results[0], page)
+        texts = [text for text, _ in readings]
+        scores = [score for _, score in readings]
+        return _lines_from_result({"rec_texts": texts, "rec_scores": scores, "rec_polys": polygons}, page)
 
     def recognise_crops(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
         if not crops:
@@ -132,25 +154,74 @@ class PaddleEngine:
         for crop in crops:
             _check_image(crop)
         with self._lock:
-            recogniser = self._text_recognition()
             try:
-                results = recogniser.predict(list(crops))
+                return self._read(list(crops))
             except Exception as exc:
                 raise ModelError(f"text recognition failed: {exc}") from exc
-        return [(str(r["rec_text"]), float(r["rec_score"])) for r in results]
 
-    def _text_recognition(self) -> Any:
-        """The recognition model alone, loaded at the first second look (call with the lock held)."""
-        if self._recogniser is None:
-            try:
-                from paddleocr import TextRecognition
+    def _detect(self, image: np.ndarray) -> list[np.ndarray]:
+        """Text line quadrilaterals in page pixels, in reading order (top to bottom, left to right)."""
+        started = _clock()
+        region = inked_region(image)
+        polygons: list[np.ndarray] = []
+        if region is not None:
+            feed = detector_input(image, detector_scale(image.shape, self.det_px_per_mm), region)
+            height, width = feed.image.shape[:2]
+            # the input is already the size wanted: the detector's own resize rule must leave it alone
+            (result,) = self._det.predict(feed.image, limit_side_len=max(height, width), limit_type="max")
+            polygons = [feed.to_page(poly) for poly in result["dt_polys"]]
+        self._count("det", started)
+        # PaddleOCR's own line order: by top, then left for lines whose tops are within 10 px
+        return list(self._sort(polygons)) if polygons else []
 
-                self._recogniser = TextRecognition(
-                    model_name=self.dirs.rec_name, model_dir=str(self.dirs.rec), **_engine_kwargs(self.settings)
-                )
-            except Exception as exc:
-                raise ModelError(f"cannot load the recognition model {self.dirs.rec}: {exc}") from exc
-        return self._recogniser
+    def _cut(self, image: np.ndarray, polygons: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Each line cut out of the full-resolution page (straightened); empty cuts dropped with their box."""
+        if not polygons:
+            return [], []
+        crops = list(self._crop(image, [poly.astype(np.float32) for poly in polygons]))
+        kept = [(crop, poly) for crop, poly in zip(crops, polygons, strict=True) if crop.size > 0]
+        return [crop for crop, _ in kept], [poly for _, poly in kept]
+
+    def _read(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """(text, score) of each crop, in order; recognised narrowest first, `rec_batch` at a time."""
+        if not crops:
+            return []
+        started = _clock()
+        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+        results = self._rec.predict([crops[i] for i in order], batch_size=self.rec_batch)
+        readings: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        for index, result in zip(order, results, strict=True):
+            readings[index] = (str(result["rec_text"]), float(result["rec_score"]))
+        self._count("rec", started)
+        return readings
+
+    def _count(self, model: str, started: tuple[float, float]) -> None:
+        wall, cpu = _clock()
+        self.seconds[f"{model}_s"] += wall - started[0]
+        self.seconds[f"{model}_cpu_s"] += cpu - started[1]
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _sleep_when_idle(model: Any, settings: Settings) -> None:
+    """Recreate the model's onnxruntime session (same file, same options) with non-spinning thread pools.
+
+    PaddleX's engine config can only set plain SessionOptions attributes, not session config entries, so
+    the session it built is replaced once, at load. Engines other than onnxruntime are left alone.
+    """
+    runner = getattr(getattr(model, "paddlex_predictor", None), "runner", None)
+    session = getattr(runner, "session", None)
+    if settings.engine != "onnxruntime" or session is None:
+        return
+    import onnxruntime as ort
+
+    options = session.get_session_options()
+    for key in SPIN_CONFIG:
+        options.add_session_config_entry(key, "0")
+    runner.session = ort.InferenceSession(runner._get_model_path(), sess_options=options,
+                                          providers=session.get_providers())
 
 
 def _check_image(image: np.ndarray) -> None:
