@@ -70,7 +70,7 @@ def test_the_page_needs_nothing_from_outside_this_server() -> None:
 
 def test_previews_are_listed_and_served_with_the_jobs_rules(queue_settings: Any,
                                                             make_scan: Callable[..., Path]) -> None:
-    with TestClient(create_app(queue_settings.with_(api_keys=("k1",)))) as client:
+    with TestClient(create_app(queue_settings.with_(api_keys=("k1", "k2")))) as client:
         headers = {"X-API-Key": "k1"}
         client.headers.update(headers)
         job_id = _submit(client, make_scan("review-a.png", variant=41))
@@ -94,3 +94,6 @@ def test_previews_are_listed_and_served_with_the_jobs_rules(queue_settings: Any,
         client.headers.pop("X-API-Key")
         assert client.get(f"/v1/jobs/{job_id}/pages/1").status_code == 401
         assert client.get(f"/v1/jobs/{job_id}/pages/1", headers={"X-API-Key": "wrong"}).status_code == 401
+        for url in (f"/v1/jobs/{job_id}/pages", f"/v1/jobs/{job_id}/pages/1"):  # another key's job: unknown
+            response = client.get(url, headers={"X-API-Key": "k2"})
+            assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
