@@ -22,6 +22,10 @@ SIGNATURE_MAX_ROWS = 4
 """Joint issue stacks one signature line per body; more than this is not a signature."""
 
 SIGNATURE_MAX_CH = 30
+
+SIGNATURE_STACK_GAP_LH = 2.5
+"""Signature lines stand together over the date (one printed line apart, a blank line at most): a line
+further above than this many line heights is the end of the body or an attachment, not a signature."""
 """A body's full name fits on one line."""
 
 SIGNATURE_FORBIDDEN = "，。；：！？,;:!?"
@@ -100,10 +104,22 @@ def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: Layout
     return indent > settings.indent_max_ch or patterns.looks_like_body(text)
 
 
+def _stacked_over(upper: Sequence[Row], lower: Sequence[Row], geometry: BodyGeometry) -> bool:
+    """`upper` ends close above `lower` (same page), as signature lines stand over each other and the date."""
+    top, bottom = lower[0], upper[-1]
+    if top.page != bottom.page:
+        return True
+    return top.box.y0 - bottom.box.y1 <= SIGNATURE_STACK_GAP_LH * geometry.scale.line_height
+
+
 def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: BodyGeometry,
-                     settings: LayoutSettings) -> int:
+                     settings: LayoutSettings, *, dated: bool = True) -> int:
+    """First signature group above `date_index` (the date, or when `dated` is False the group after the
+    last signature line, which need not stand close under it)."""
     start = date_index
-    while start > 0 and date_index - start < SIGNATURE_MAX_ROWS and _is_signature(groups[start - 1], geometry, settings):
+    while (start > 0 and date_index - start < SIGNATURE_MAX_ROWS
+           and _is_signature(groups[start - 1], geometry, settings)
+           and (not dated and start == date_index or _stacked_over(groups[start - 1], groups[start], geometry))):
         start -= 1
     return start
 
@@ -170,7 +186,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
     known_years = [*known_years, *document_years([join_rows(group) for group in groups])]
     date_index = _find_date(groups, geometry, known_years)
     sig_end = date_index if date_index is not None else _undated_signature_end(groups, geometry, settings)
-    signature_start = _signature_start(groups, sig_end, geometry, settings) if sig_end is not None else len(groups)
+    signature_start = (_signature_start(groups, sig_end, geometry, settings, dated=date_index is not None)
+                       if sig_end is not None else len(groups))
     blocks: list[Block] = []
     index = 0
     while index < len(groups):

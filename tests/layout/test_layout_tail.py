@@ -211,3 +211,22 @@ def test_signature_whose_date_the_seal_hid() -> None:
     doc = build_document(ts.finish())
     assert _tail(doc)[-2:] == [("signature", "延边朝鲜族自治州卫生健康委员会"), ("note", "（此件公开发布）")]
     assert doc.fields.signature == ("延边朝鲜族自治州卫生健康委员会",) and doc.fields.date is None
+
+
+def test_attachment_items_far_above_a_joint_signature_stay_attachments() -> None:
+    """doc_12: the last attachment item ends four rows above the stamped joint signature; signature lines
+    stand together over the date, so the item is no signature line."""
+    ts = _ts()
+    ts.put("附件：1.2024年黔东南州义务教育薄弱环节改善与能力提升", LEFT + 2 * CH)
+    ts.put("项目资金使用情况表", LEFT + 5 * CH)
+    ts.put("2.2024年黔东南州义务教育薄弱环节改善与能力提升", LEFT + 4.3 * CH)
+    ts.put("项目建设进度表", LEFT + 5 * CH)
+    ts._next_row(3)
+    ts.right("黔东南苗族侗族自治州教育局", 3)
+    ts.right("黔东南苗族侗族自治州财政局", 3)
+    ts.right("二〇二四年十二月十日", 4)
+    doc = build_document(ts.finish())
+    assert doc.fields.signature == ("黔东南苗族侗族自治州教育局", "黔东南苗族侗族自治州财政局")
+    assert doc.fields.attachments == ("2024年黔东南州义务教育薄弱环节改善与能力提升项目资金使用情况表",
+                                      "2024年黔东南州义务教育薄弱环节改善与能力提升项目建设进度表")
+    assert doc.fields.date == "2024-12-10"
