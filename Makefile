@@ -17,7 +17,7 @@ FONT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-z
 BROWSER_PACKAGES := chromium chromium-driver
 TOOL_PACKAGES := redis-server gcc
 
-.PHONY: demo test test-fast corpus bench bench-quick serve worker lint typecheck fonts browser tools clean
+.PHONY: demo test test-fast corpus bench bench-quick bench-memory serve worker lint typecheck fonts browser tools clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ bench: $(STAMP) fonts
 
 bench-quick: $(STAMP) fonts
 	$(PY) -m bench.run --quick --out results
+
+# A worker's peak RSS over a 50-page PDF and its RSS over 200 one-page jobs (bench/SPEED.md)
+bench-memory: $(STAMP)
+	$(PY) -m bench.memory --out results
 
 serve: $(STAMP)
 	$(VENV)/bin/gongwen serve
