@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from layout.geometry import HEADER_ZONE, LARGE_LINE_LH, RED_MIN
 from layout.model import Box, OcrLine
 from workers.engine import OcrEngine
 from workers.redink import red_fraction
@@ -37,12 +38,12 @@ REC_HEIGHT_PX = 48
 recogniser's own linear resize."""
 PAD_LH = 0.15
 """Crop padding around a line box, in line heights: room for strokes the detector's box clips."""
-MARK_RED_MIN = 0.4
-"""A header fragment with this share of red ink belongs to the red mark (layout's RED_MIN)."""
-MARK_LARGE_LH = 1.15
-"""...and is this many body line heights tall (layout's LARGE_LINE_LH): the mark is large type."""
-HEADER_SHARE = 0.5
-"""The mark lies in this top share of the page (layout's HEADER_ZONE)."""
+MARK_RED_MIN = RED_MIN
+"""A header fragment with this share of red ink belongs to the red mark (the layout rules' threshold)..."""
+MARK_LARGE_LH = LARGE_LINE_LH
+"""...and is this many body line heights tall: the mark is large type..."""
+HEADER_SHARE = HEADER_ZONE
+"""...and lies in this top share of the page."""
 BAND_PAD_MH = 0.6
 """The mark's band reaches this far above and below its fragments: `文件` is centred on a joint stack."""
 GAP_LINK_MH = 0.5
