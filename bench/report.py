@@ -290,7 +290,7 @@ def _cpu_table(bench: dict[str, Any]) -> list[str]:
     if not rows:
         return []
     out = ["", "CPU seconds per page (process, all threads; the figure to trust on a busy machine):", "",
-           "| system | det | rec | rest (ingest, preprocess, crops, layout) | total |", "|---|---:|---:|---:|---:|"]
+           "| system | det | rec | rest (ingest, preprocess, second look, layout) | total |", "|---|---:|---:|---:|---:|"]
     for name, cpu in rows:
         page = cpu["per_page"]
         out.append(f"| {LABELS[name]} | {page['det_s']:.2f} | {page['rec_s']:.2f} | {page['rest_s']:.2f} | "

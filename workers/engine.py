@@ -106,8 +106,9 @@ class PaddleEngine:
     - onnxruntime's sessions are created once, with `settings.cpu_threads` intra-op threads that sleep
       rather than spin when idle.
 
-    `seconds` sums the wall and CPU (process, all threads) seconds spent in each model since loading:
-    keys `det_s`, `rec_s`, `det_cpu_s`, `rec_cpu_s` (for profiles; `recognise_crops` counts as rec).
+    `seconds` sums the wall and CPU (process, all threads) seconds spent in each model since loading, for
+    profiles: `det_s`, `det_cpu_s` and `rec_s`, `rec_cpu_s` for `recognise`; `crops_s`, `crops_cpu_s` for
+    the recognition of `recognise_crops` (second looks, a stage of their own in the pipeline).
     """
 
     def __init__(self, settings: Settings, *, det_px_per_mm: float = DET_PX_PER_MM, rec_batch: int = REC_BATCH,
@@ -115,7 +116,7 @@ class PaddleEngine:
         self.settings = settings
         self.dirs: ModelDirs = prepare_model_dirs(settings)
         self.det_px_per_mm, self.rec_batch = det_px_per_mm, rec_batch
-        self.seconds = {"det_s": 0.0, "rec_s": 0.0, "det_cpu_s": 0.0, "rec_cpu_s": 0.0}
+        self.seconds = {f"{model}{unit}": 0.0 for model in ("det", "rec", "crops") for unit in ("_s", "_cpu_s")}
         self._lock = threading.Lock()
         _prepare_paddle_import()
         try:
@@ -155,7 +156,7 @@ class PaddleEngine:
             _check_image(crop)
         with self._lock:
             try:
-                return self._read(list(crops))
+                return self._read(list(crops), counter="crops")
             except Exception as exc:
                 raise ModelError(f"text recognition failed: {exc}") from exc
 
@@ -182,7 +183,7 @@ class PaddleEngine:
         kept = [(crop, poly) for crop, poly in zip(crops, polygons, strict=True) if crop.size > 0]
         return [crop for crop, _ in kept], [poly for _, poly in kept]
 
-    def _read(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    def _read(self, crops: list[np.ndarray], counter: str = "rec") -> list[tuple[str, float]]:
         """(text, score) of each crop, in order; recognised narrowest first, `rec_batch` at a time."""
         if not crops:
             return []
@@ -192,7 +193,7 @@ class PaddleEngine:
         readings: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         for index, result in zip(order, results, strict=True):
             readings[index] = (str(result["rec_text"]), float(result["rec_score"]))
-        self._count("rec", started)
+        self._count(counter, started)
         return readings
 
     def _count(self, model: str, started: tuple[float, float]) -> None:

@@ -58,6 +58,18 @@ def test_a_300dpi_page_is_detected_small_and_boxed_in_page_pixels(engine: Paddle
         assert iou(best.box, box) > 0.5, (text, best.box, box)
         assert unicodedata.normalize("NFKC", best.text) == unicodedata.normalize("NFKC", text)
     assert all(engine.seconds[key] > before[key] for key in ("det_s", "rec_s", "det_cpu_s", "rec_cpu_s"))
+    assert engine.seconds["crops_s"] == before["crops_s"]
+
+
+@pytest.mark.slow
+def test_second_look_recognition_is_counted_apart(engine: PaddleEngine) -> None:
+    image, boxes = a4_page()
+    before = dict(engine.seconds)
+    box = boxes[0]
+    (text, _), = engine.recognise_crops([image[int(box.y0) - 8:int(box.y1) + 8, int(box.x0) - 8:int(box.x1) + 8]])
+    assert unicodedata.normalize("NFKC", text) == unicodedata.normalize("NFKC", TEXTS[0])
+    assert engine.seconds["crops_s"] > before["crops_s"] and engine.seconds["crops_cpu_s"] > before["crops_cpu_s"]
+    assert engine.seconds["rec_s"] == before["rec_s"] and engine.seconds["det_s"] == before["det_s"]
 
 
 @pytest.mark.slow
