@@ -212,8 +212,8 @@ def _sleep_when_idle(model: Any, settings: Settings) -> None:
     PaddleX's engine config can only set plain SessionOptions attributes, not session config entries, so
     the session it built is replaced once, at load. Engines other than onnxruntime are left alone.
     """
-    runner = getattr(getattr(model, "paddlex_predictor", None), "runner", None)
-    session = getattr(runner, "session", None)
+    runner: Any = getattr(getattr(model, "paddlex_predictor", None), "runner", None)
+    session: Any = getattr(runner, "session", None)
     if settings.engine != "onnxruntime" or session is None:
         return
     import onnxruntime as ort
