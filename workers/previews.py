@@ -8,9 +8,10 @@ next to a small JSON sidecar with the page's size and the scale factor, so the b
     previews/<aa>/<result key>/page-001.jpg    the preview
     previews/<aa>/<result key>/page-001.json   {"page": 1, "width": W, "height": H, "scale": s}
 
-Previews share the result's content address, so a deduplicated job shows the same pages. Each file is
-written to `tmp/` and renamed into place (a reader never sees half a file); the JSON goes last, so a
-listed page always has its image. Previews are a convenience: failing to write one never fails a job.
+Previews share the result's content address, so a deduplicated job shows the same pages, and
+`Storage.sweep` deletes them with the results (same TTL). Each file is written to `tmp/` and renamed into
+place (a reader never sees half a file); the JSON goes last, so a listed page always has its image.
+Previews are a convenience: failing to write one never fails a job.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ import json
 import logging
 import os
 import secrets
-import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +110,3 @@ def preview_path(storage: Storage, key: str, number: int) -> Path | None:
         return None
     path = preview_dir(storage, key) / _name(number, "jpg")
     return path if path.is_file() else None
-
-
-def sweep_previews(storage: Storage, *, ttl_s: float, now: float | None = None) -> int:
-    """Delete preview folders last written longer ago than `ttl_s` (the result TTL); returns how many."""
-    now = time.time() if now is None else now
-    removed = 0
-    for folder in (storage.root / "previews").glob("*/*"):
-        if now - folder.stat().st_mtime > ttl_s:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
-    return removed

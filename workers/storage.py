@@ -6,6 +6,9 @@ Layout under `settings.storage_dir`:
     results/<aa>/<key>/result.{txt,md,json}
                                         the three renderings of one conversion; <key> hashes the input's
                                         SHA-256, the conversion options and RESULT_SCHEMA
+    previews/<aa>/<key>/page-NNN.{jpg,json}
+                                        page images of that conversion for the review page
+                                        (`workers.previews`), kept and swept like its result
     tmp/                                partial writes; moved into place with an atomic rename
 
 Everything is written to `tmp/` first and renamed into place, so a reader never sees half a file and
@@ -155,7 +158,8 @@ class Storage:
     # -- expiry ----------------------------------------------------------------------------------
 
     def sweep(self, *, upload_ttl_s: float, result_ttl_s: float, now: float | None = None) -> int:
-        """Delete uploads and results last touched longer ago than their TTL; returns how many.
+        """Delete uploads, and results with their page previews, last touched longer ago than their TTL;
+        returns how many.
 
         Several workers may sweep at once: an entry another one removed first is skipped."""
         now = time.time() if now is None else now
@@ -164,7 +168,7 @@ class Storage:
             if _age_s(upload, now) > upload_ttl_s:
                 upload.unlink(missing_ok=True)
                 removed += 1
-        for result in (self.root / "results").glob("*/*"):
+        for result in [*(self.root / "results").glob("*/*"), *(self.root / "previews").glob("*/*")]:
             if _age_s(result, now) > result_ttl_s:
                 shutil.rmtree(result, ignore_errors=True)
                 removed += 1

@@ -44,7 +44,6 @@ from rq.timeouts import BaseTimeoutException
 from workers import defaults
 from workers.errors import GongwenError, OcrTimeout
 from workers.jobs import JobCanceled, runtime
-from workers.previews import sweep_previews
 
 log = logging.getLogger("gongwen.worker")
 
@@ -185,8 +184,7 @@ class GongwenWorker(SimpleWorker):
             rt = runtime()
             ttl_s = rt.settings.result_ttl_s
             try:
-                removed = rt.storage.sweep(upload_ttl_s=ttl_s, result_ttl_s=ttl_s)
-                removed += sweep_previews(rt.storage, ttl_s=ttl_s)
+                removed = rt.storage.sweep(upload_ttl_s=ttl_s, result_ttl_s=ttl_s)  # page previews too
             except OSError as exc:  # a failed sweep must not stop the worker; the next pass retries
                 log.warning("storage sweep failed: %s", exc)
                 return

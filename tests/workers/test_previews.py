@@ -20,7 +20,6 @@ from workers.previews import (
     encode_preview,
     list_previews,
     preview_path,
-    sweep_previews,
 )
 from workers.settings import Settings
 from workers.storage import Storage
@@ -84,9 +83,11 @@ def test_a_preview_that_cannot_be_written_does_not_fail_the_job(tmp_path: Path) 
 
 def test_previews_are_swept_with_their_result(tmp_path: Path) -> None:
     storage = Storage(tmp_path)
+    storage.ensure()
+    storage.write_result("ef" * 32, {"text": "", "md": "", "json": "{}"})
     PreviewWriter(storage, "ef" * 32).save(1, np.zeros((40, 30, 3), np.uint8))
     sidecar = tmp_path / "previews" / "ef" / ("ef" * 32) / "page-001.json"
     assert json.loads(sidecar.read_text())["scale"] == 1.0
-    assert sweep_previews(storage, ttl_s=3600) == 0
-    assert sweep_previews(storage, ttl_s=3600, now=time.time() + 7200) == 1
-    assert list_previews(storage, "ef" * 32) == []
+    assert storage.sweep(upload_ttl_s=3600, result_ttl_s=3600) == 0
+    assert storage.sweep(upload_ttl_s=3600, result_ttl_s=3600, now=time.time() + 7200) == 2  # result + previews
+    assert list_previews(storage, "ef" * 32) == [] and not storage.has_result("ef" * 32)
