@@ -17,7 +17,8 @@ from workers.storage import MEDIA_TYPES
 router = APIRouter(prefix="/v1/jobs", dependencies=[Depends(require_api_key)], tags=["jobs"])
 
 
-def _job(app: AppState, job_id: str) -> Job:
+def job_or_404(app: AppState, job_id: str) -> Job:
+    """The job (its owner was checked by `require_api_key`), or 404; a job whose worker died is settled."""
     job = fetch_job(app.redis, job_id)
     if job is None:
         raise ApiError(404, "not_found", f"no job {job_id} (unknown, or expired)")
@@ -29,7 +30,7 @@ def _job(app: AppState, job_id: str) -> Job:
 
 @router.get("/{job_id}", name="get_job", summary="State, progress, timings and error of a job")
 def get_job(job_id: str, request: Request, app: State) -> dict[str, Any]:
-    view = describe_job(_job(app, job_id))
+    view = describe_job(job_or_404(app, job_id))
     view["result_url"] = f"{request.url_for('get_result', job_id=job_id)}?format=text"
     return view
 
@@ -39,7 +40,7 @@ def get_job(job_id: str, request: Request, app: State) -> dict[str, Any]:
                        410: {"description": "result expired"}})
 def get_result(job_id: str, app: State,
                format: Annotated[Literal["text", "md", "json"], Query()] = "text") -> Response:
-    job = _job(app, job_id)
+    job = job_or_404(app, job_id)
     view = describe_job(job)
     if view["status"] != JobState.FINISHED.value:
         raise ApiError(409, "not_finished", f"job {job_id} is {view['status']}", job_status=view["status"],
@@ -54,7 +55,7 @@ def get_result(job_id: str, app: State,
                responses={409: {"description": "already ended"}})
 def delete_job(job_id: str, app: State) -> dict[str, Any]:
     """A queued job is canceled at once; a running one stops at its next page (state `canceled`)."""
-    job = _job(app, job_id)
+    job = job_or_404(app, job_id)
     if not request_cancel(app.redis, app.settings, job):
         raise ApiError(409, "already_ended", f"job {job_id} is {job_state(job).value}",
                        job_status=job_state(job).value)

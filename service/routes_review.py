@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse, Response
 
 from service.app import ApiError, AppState, State
 from service.auth import require_api_key
-from service.routes_jobs import _job
+from service.routes_jobs import job_or_404
 from workers.previews import list_previews, preview_path
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -59,7 +59,7 @@ def static_file(name: str) -> FileResponse:
 
 
 def _result_key(app: AppState, job_id: str) -> str:
-    key = str(_job(app, job_id).meta.get("result_key", ""))
+    key = str(job_or_404(app, job_id).meta.get("result_key", ""))
     if not key:
         raise ApiError(404, "not_found", f"job {job_id} has no pages")
     return key
