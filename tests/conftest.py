@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -139,6 +140,18 @@ def workers(queue_settings: object, tmp_path: Path) -> Iterator[WorkerProcs]:
     procs = WorkerProcs(queue_settings, tmp_path)
     yield procs
     procs.stop_all()
+
+
+@pytest.fixture
+def free_port() -> Callable[[], int]:
+    """free_port() → a TCP port on 127.0.0.1 that nothing listens on at the moment (for api_server)."""
+
+    def pick() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return int(sock.getsockname()[1])
+
+    return pick
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ The document view is saved as `results/review.png`, the upload list as `results/
 from __future__ import annotations
 
 import json
-import socket
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +47,6 @@ PARAGRAPH_SIMILARITY_MIN = 95.0
 """rapidfuzz ratio (0–100) of the joined paragraph to the truth: OCR may miss a character, not a half."""
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -307,12 +299,12 @@ def _screenshot(driver: WebDriver, path: Path) -> None:
 
 
 def test_upload_follow_open_review_and_download(
-        browser: tuple[WebDriver, Path], api_server: Any, workers: Any, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        browser: tuple[WebDriver, Path], api_server: Any, workers: Any, free_port: Callable[[], int],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     driver, downloads = browser
     monkeypatch.setenv("GONGWEN_API_KEYS", API_KEY)  # the API and worker processes inherit the environment
     monkeypatch.setenv("GONGWEN_MAX_UPLOAD_MB", "1")
-    port = _free_port()
+    port = free_port()
     workers.start()
     api_server(port)
     workers.wait_ready(1)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -227,16 +226,10 @@ def test_result_equals_gongwen_convert_byte_for_byte(client: TestClient, workers
     assert client.get(f"/v1/jobs/{again.json()['id']}/result", params={"format": "text"}).content == text
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_nothing_is_lost_when_the_api_restarts_between_submit_and_poll(
-        api_server: Any, workers: Any, make_scan: Callable[..., Path]) -> None:
-    port = _free_port()
+        api_server: Any, workers: Any, make_scan: Callable[..., Path], free_port: Callable[[], int]) -> None:
+    port = free_port()
     first = api_server(port)
     base = f"http://127.0.0.1:{port}"
     with httpx.Client(base_url=base, timeout=30) as http:
