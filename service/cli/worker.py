@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
+import time
 from typing import Any
 
 from workers import defaults
@@ -58,13 +60,39 @@ def run_worker(settings: Settings, *, processes: int = 1, burst: bool = False, l
     jobs.configure(settings)  # each worker process loads the model itself, after the pool's fork
     connection = connect(settings)
     if processes <= 1:
-        worker = GongwenWorker([settings.queue_name], connection=connection)
-        worker.work(burst=burst, with_scheduler=True, logging_level=log_level)
-        return 0
+        return _work_in_process(GongwenWorker, settings, connection, burst=burst, log_level=log_level)
     pool = WorkerPool([settings.queue_name], connection=connection, num_workers=processes,
                       worker_class=GongwenWorker, serializer=JSONSerializer)
     pool.start(burst=burst, logging_level=log_level)
     return 0
+
+
+REDIS_RECONNECT_S = 2.0
+"""Seconds an in-process worker waits before starting afresh after losing Redis."""
+
+
+def _work_in_process(worker_class: Any, settings: Settings, connection: Any, *, burst: bool, log_level: str) -> int:
+    """One worker in this process. When Redis goes away at the wrong moment (a job ending, a heartbeat),
+    rq raises out of `work()`: a fresh worker (new name, same loaded model) starts once Redis answers.
+    A job that was ending then is reaped when its lease runs out and retried; nothing is lost."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    log = logging.getLogger("gongwen.worker")
+    while True:
+        worker = None
+        try:
+            worker = worker_class([settings.queue_name], connection=connection)  # talks to Redis already
+            worker.work(burst=burst, with_scheduler=True, logging_level=log_level)
+            return 0
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            listener = getattr(worker, "pubsub_thread", None)
+            if listener is not None:  # the dead worker's command listener would retry Redis forever
+                listener.stop()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # rq's handlers belong to the dead worker
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            log.warning("lost Redis (%s); starting a fresh worker in %.0f s", exc, REDIS_RECONNECT_S)
+            time.sleep(REDIS_RECONNECT_S)
 
 
 def check_local_worker(settings: Settings) -> int:
