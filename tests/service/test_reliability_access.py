@@ -4,7 +4,6 @@ jobs and batches private to the key that made them, CORS off by default, per-key
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -90,19 +89,13 @@ def test_keys_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> 
         assert calls == [(32, 32)] * len(keys), (given, calls)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_a_key_never_appears_in_logs_error_messages_or_redis(
         api_server: Callable[[int], subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        queue_settings: Any, make_scan: Callable[..., Path]) -> None:
+        queue_settings: Any, make_scan: Callable[..., Path], free_port: Callable[[], int]) -> None:
     from workers.queue import connect
 
     monkeypatch.setenv("GONGWEN_API_KEYS", f"{KEY_A},{KEY_B}")
-    port = _free_port()
+    port = free_port()
     api_server(port)
     wrong = "wrong-key-5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b"
     bodies: list[str] = []

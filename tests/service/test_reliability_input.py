@@ -18,7 +18,6 @@ import io
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 import zipfile
@@ -47,12 +46,6 @@ STORED = re.compile(r"^(uploads/[0-9a-f]{2}/[0-9a-f]{64}|results/.*|previews/.*)
 def client(queue_settings: Any) -> Iterator[TestClient]:
     with TestClient(create_app(queue_settings)) as test_client:
         yield test_client
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _files_in(folder: Path) -> list[str]:
@@ -85,11 +78,11 @@ def test_type_comes_from_the_bytes_not_the_name_or_header(client: TestClient, ba
 
 
 @pytest.fixture
-def capped_server(api_server: Callable[[int], subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
-                  ) -> tuple[str, subprocess.Popen[bytes]]:
+def capped_server(api_server: Callable[[int], subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch,
+                  free_port: Callable[[], int]) -> tuple[str, subprocess.Popen[bytes]]:
     """A real `gongwen serve --no-worker` process with a 1 MiB upload cap."""
     monkeypatch.setenv("GONGWEN_MAX_UPLOAD_MB", "1")
-    port = _free_port()
+    port = free_port()
     proc = api_server(port)
     return f"http://127.0.0.1:{port}", proc
 
@@ -151,8 +144,8 @@ def _peak_rss_kb(pid: int) -> int:
 
 def test_pixel_bombs_and_a_5000_frame_tiff_are_refused_fast_without_a_memory_spike(
         api_server: Callable[[int], subprocess.Popen[bytes]], bad_scans: dict[str, Any],
-        make_scan: Callable[..., Path]) -> None:
-    port = _free_port()
+        make_scan: Callable[..., Path], free_port: Callable[[], int]) -> None:
+    port = free_port()
     proc = api_server(port)
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
         warm = make_scan("warm.png", variant=700)  # the first upload's imports are not the bomb's cost

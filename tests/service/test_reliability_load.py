@@ -18,7 +18,6 @@ whole queue drains within LOAD_DRAIN_BOUND_S on a shared two-core machine.
 from __future__ import annotations
 
 import math
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -38,12 +37,6 @@ SUBMIT_P99_MAX_S = 0.100
 LOAD_DRAIN_BOUND_S = 1800.0
 """Seconds all jobs may take to finish (real OCR of 202 small pages on 2 busy cores; measured ≈ see README)."""
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _small_scans(folder: Path, count: int) -> list[bytes]:
@@ -69,12 +62,12 @@ def _percentile(values: list[float], q: float) -> float:
 @pytest.mark.slow
 def test_200_submissions_from_20_clients_against_2_workers(
         api_server: Callable[[int], Any], workers: Any, queue_settings: Any, tmp_path: Path,
-        make_scan: Callable[..., Path]) -> None:
+        make_scan: Callable[..., Path], free_port: Callable[[], int]) -> None:
     from workers.queue import connect, fetch_job, make_queue
     from workers.stats import read_stats
 
     scans = _small_scans(tmp_path, SUBMISSIONS)
-    port = _free_port()
+    port = free_port()
     api_server(port)
     workers.start("--processes", "2")
     workers.wait_ready(2)
