@@ -143,7 +143,6 @@ def build_bad_scans(folder: Path) -> dict[str, BadScan]:
         "truncated_pdf": ("cut.pdf", sample[: len(sample) // 2], "corrupt_input", "validation"),
         "garbage_tiff": ("bad.tif", b"II*\x00" + bytes(range(256)) * 4, "corrupt_input", "validation"),
         "encrypted_pdf": ("locked.pdf", encrypted_pdf(), "encrypted_pdf", "validation"),
-        "zero_page_pdf": ("none.pdf", zero_page_pdf(), "no_pages", "validation"),
         "pdf_200_inch_page": ("huge.pdf", huge_page_pdf(), "too_large", "validation"),
         "png_30000_square": ("bomb.png", bomb_png(), "too_large", "validation"),
         "tiff_5000_frames": ("many.tif", many_frame_tiff(), "too_large", "validation"),

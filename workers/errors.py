@@ -5,8 +5,7 @@
     │   ├── UnsupportedInput          unsupported_type 415    3
     │   ├── CorruptInput              corrupt_input    422    4
     │   ├── EncryptedPdf              encrypted_pdf    422    5
-    │   ├── InputTooLarge             too_large        413    6
-    │   └── NoPages                   no_pages         422    7
+    │   └── InputTooLarge             too_large        413    6
     ├── ModelError                    model_error      500    8
     ├── OcrTimeout                    timeout          504    9
     ├── StorageFull                   storage_full     507   10
@@ -58,10 +57,6 @@ class InputTooLarge(InputError):
     code, http_status, exit_code = "too_large", 413, 6
 
 
-class NoPages(InputError):
-    code, http_status, exit_code = "no_pages", 422, 7
-
-
 class ModelError(GongwenError):
     code, http_status, exit_code = "model_error", 500, 8
 
@@ -81,5 +76,5 @@ class ServiceUnavailable(GongwenError):
 ERRORS_BY_CODE: dict[str, type[GongwenError]] = {
     cls.code: cls
     for cls in (GongwenError, InputError, UnsupportedInput, CorruptInput, EncryptedPdf, InputTooLarge,
-                NoPages, ModelError, OcrTimeout, StorageFull, ServiceUnavailable)
+                ModelError, OcrTimeout, StorageFull, ServiceUnavailable)
 }

@@ -7,8 +7,8 @@ Accepted: PDF (rendered with PDFium at `dpi`, default `settings.dpi`), TIFF (eve
 JPEG, BMP, WebP (first frame). Refused before decoding, each with its `workers.errors` class: an unknown
 or unsupported type (UnsupportedInput, naming what it is when we can tell), a password-protected PDF
 (EncryptedPdf), more than `settings.max_pages` pages or a page over `settings.max_pixels` pixels at the
-render resolution (InputTooLarge), no pages (NoPages), a file the decoder cannot read (CorruptInput;
-a truncated image may only show this when its page is decoded).
+render resolution (InputTooLarge), a file the decoder cannot read (CorruptInput; a truncated image may
+only show this when its page is decoded). A PDF with no pages is no error: a document of zero pages.
 
 Pixel depth and colour are normalised: grey, palette, alpha (composited over white), 16-bit and CMYK
 pages all come out as 8-bit BGR. A JPEG's EXIF orientation is applied, as an image viewer would.
@@ -29,7 +29,7 @@ from typing import Protocol, Self
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from workers.errors import CorruptInput, EncryptedPdf, InputError, InputTooLarge, NoPages, UnsupportedInput
+from workers.errors import CorruptInput, EncryptedPdf, InputError, InputTooLarge, UnsupportedInput
 from workers.settings import Settings
 
 PDF, TIFF, PNG, JPEG, BMP, WEBP = (
@@ -151,8 +151,6 @@ def _check_pixels(width: float, height: float, page_number: int, settings: Setti
 
 
 def _check_page_count(count: int, settings: Settings) -> None:
-    if count == 0:
-        raise NoPages("the document has no pages")
     if count > settings.max_pages:
         raise InputTooLarge(f"the document has {count} pages, more than the limit of {settings.max_pages} (GONGWEN_MAX_PAGES)")
 
@@ -186,12 +184,13 @@ class PdfSource(_Closing):
         self.sha256, self.dpi = sha256, dpi
         with _PDFIUM_LOCK:
             try:
-                self._pdf = pdfium.PdfDocument(str(path))
+                self._pdf: pdfium.PdfDocument | None = pdfium.PdfDocument(str(path))
             except pdfium.PdfiumError as exc:
                 # first: PDFium sets no error code for an empty page tree, so err_code is then whatever an
                 # earlier failure in this process left (an encrypted file read before would say "password")
-                if _has_empty_page_tree(path):  # PDFium refuses a sound file whose page tree is empty
-                    raise NoPages("the PDF has no pages") from exc
+                if _has_empty_page_tree(path):  # PDFium refuses a sound file whose page tree is empty:
+                    self._pdf, self.page_count = None, 0  # an empty document, not an error (no pages to read)
+                    return
                 if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
                     raise EncryptedPdf("the PDF is password-protected; remove the password and try again") from exc
                 raise CorruptInput(f"the PDF cannot be read ({exc})") from exc
@@ -229,8 +228,9 @@ class PdfSource(_Closing):
             yield _bgr_from_pdfium(image)
 
     def close(self) -> None:
-        with _PDFIUM_LOCK:
-            self._pdf.close()
+        if self._pdf is not None:
+            with _PDFIUM_LOCK:
+                self._pdf.close()
 
 
 def _bgr_from_pdfium(image: np.ndarray) -> np.ndarray:

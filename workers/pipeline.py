@@ -191,12 +191,17 @@ def _mark_red(lines: list[OcrLine], prepared: PreparedPage, ocr_image: np.ndarra
     return [replace(line, red=red_fraction(prepared.red_mask, ocr_image, line.box)) for line in lines]
 
 
+NO_PAGES_WARNING = "the document has no pages"
+
+
 def _warnings(document: Document, pages: list[Page]) -> tuple[str, ...]:
     """The document's warnings, then any page warning the layout rules did not pass on, then a warning
     for each page that has ink but no text the OCR could read (a photo, a drawing); no repeats."""
     ordered = list(document.warnings) + [w for page in pages for w in page.warnings]
     ordered += [f"page {page.number}: no text found" for page in pages
                 if not page.lines and not any("blank page" in w for w in page.warnings)]
+    if not pages:
+        ordered.append(NO_PAGES_WARNING)
     return tuple(dict.fromkeys(ordered))
 
 

@@ -54,12 +54,14 @@ def test_a_truncated_pdf_exits_with_its_code(tmp_path: Path) -> None:
     one_error_line(done, "corrupt_input")
 
 
-def test_an_empty_pdf_exits_with_its_code(tmp_path: Path) -> None:
+def test_an_empty_pdf_gives_an_empty_result_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "empty.pdf"
     pdfium.PdfDocument.new().save(str(path))
-    done = gongwen("convert", path)
-    assert done.returncode == 7
-    one_error_line(done, "no_pages")
+    done = gongwen("convert", path, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    envelope = json.loads(done.stdout)
+    assert envelope["source"]["pages"] == 0 and envelope["blocks"] == [] and envelope["text"] == ""
+    assert envelope["warnings"] == ["the document has no pages"]
 
 
 def test_a_pixel_bomb_exits_with_its_code(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from service.api import create_app
 from workers.errors import ERRORS_BY_CODE
 
 VALIDATION_REFUSALS = ("zip_named_pdf", "text_named_png", "empty_file", "truncated_pdf", "garbage_tiff",
-                       "encrypted_pdf", "zero_page_pdf", "pdf_200_inch_page", "png_30000_square",
+                       "encrypted_pdf", "pdf_200_inch_page", "png_30000_square",
                        "tiff_5000_frames")
 BOMB_SECONDS_MAX = 1.0
 """A pixel bomb must be refused within this many seconds of its upload ending (the issue's bound)."""

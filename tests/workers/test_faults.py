@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bad_scans import zero_page_pdf  # tests/ is on sys.path (its conftest folder)
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 
@@ -205,11 +206,14 @@ def test_blank_and_textless_pages_and_a_pdf_sent_as_png_finish_cleanly_with_warn
     Image.new("RGB", (1240, 1754), "white").save(blank)
     pdf = tmp_path / "real.pdf"
     Image.open(make_scan("as-pdf.png", variant=810)).convert("RGB").save(pdf, resolution=150)
+    empty = tmp_path / "none.pdf"
+    empty.write_bytes(zero_page_pdf())
     with TestClient(create_app(queue_settings)) as client:
         jobs = {}
         for label, path, name in (("blank", blank, "blank.png"), ("no_text", _no_text_page(tmp_path / "shapes.png"),
-                                  "shapes.png"), ("pdf_as_png", pdf, "scan.png")):
-            response = client.post("/v1/documents", files={"file": (name, path.read_bytes(), "image/png")})
+                                  "shapes.png"), ("pdf_as_png", pdf, "scan.png"), ("no_pages", empty, "none.pdf")):
+            media_type = "application/pdf" if name.endswith(".pdf") else "image/png"
+            response = client.post("/v1/documents", files={"file": (name, path.read_bytes(), media_type)})
             assert response.status_code == 202, response.text
             jobs[label] = response.json()["id"]
         results = {}
@@ -222,6 +226,8 @@ def test_blank_and_textless_pages_and_a_pdf_sent_as_png_finish_cleanly_with_warn
     assert results["no_text"]["text"].strip() == ""
     assert any(w.startswith("page 1: ") and ("no text found" in w or "blank page" in w)
                for w in results["no_text"]["warnings"]), results["no_text"]["warnings"]
+    assert results["no_pages"]["text"] == "" and results["no_pages"]["source"]["pages"] == 0
+    assert results["no_pages"]["warnings"] == ["the document has no pages"]
     assert results["pdf_as_png"]["source"]["media_type"] == "application/pdf"
     assert results["pdf_as_png"]["source"]["filename"] == "scan.png" and "通知" in results["pdf_as_png"]["text"]
 

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from workers.errors import CorruptInput, EncryptedPdf, InputError, InputTooLarge, NoPages, UnsupportedInput
+from workers.errors import CorruptInput, EncryptedPdf, InputError, InputTooLarge, UnsupportedInput
 from workers.ingest import SourceDocument, open_document, sniff_media_type
 from workers.settings import Settings
 
@@ -195,19 +195,28 @@ def test_pdf_with_more_pages_than_allowed_is_refused(tmp_path: Path) -> None:
         open_document(path, settings=Settings(cache_dir=tmp_path, max_pages=2))
 
 
-def test_pdf_without_pages_is_refused(tmp_path: Path, settings: Settings) -> None:
-    with pytest.raises(NoPages):
-        open_document(save_pdf(tmp_path / "empty.pdf", []), settings=settings)
+def _assert_empty(path: Path, settings: Settings) -> None:
+    with open_document(path, settings=settings) as source:
+        assert source.media_type == "application/pdf" and source.page_count == 0
+        assert list(source.iter_pages()) == []
 
 
-def test_pdf_without_pages_is_refused_after_a_corrupt_one(tmp_path: Path, settings: Settings) -> None:
-    """PDFium's last-error value is process-wide: a failure before must not turn "no pages" into "corrupt"."""
-    broken = tmp_path / "broken.pdf"
-    broken.write_bytes(b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ngarbage")
-    with pytest.raises(CorruptInput):
-        open_document(broken, settings=settings)
-    with pytest.raises(NoPages):
-        open_document(save_pdf(tmp_path / "empty.pdf", []), settings=settings)
+def test_pdf_without_pages_is_an_empty_document(tmp_path: Path, settings: Settings) -> None:
+    _assert_empty(save_pdf(tmp_path / "empty.pdf", []), settings)
+
+
+@pytest.mark.parametrize("before", ["corrupt", "encrypted"])
+def test_pdf_without_pages_stays_empty_after_another_failure(tmp_path: Path, settings: Settings, before: str) -> None:
+    """PDFium's last-error value is process-wide: an earlier failure must not turn "no pages" into an error."""
+    if before == "corrupt":
+        broken = tmp_path / "broken.pdf"
+        broken.write_bytes(b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ngarbage")
+        with pytest.raises(CorruptInput):
+            open_document(broken, settings=settings)
+    else:
+        with pytest.raises(EncryptedPdf):
+            open_document(encrypted_pdf(tmp_path / "locked.pdf", user_password=b"secret"), settings=settings)
+    _assert_empty(save_pdf(tmp_path / "empty.pdf", []), settings)
 
 
 def test_password_protected_pdf_is_refused(tmp_path: Path, settings: Settings) -> None:

@@ -8,7 +8,6 @@ const PLAIN = {
     "This is not a supported file type: send a PDF, TIFF, PNG or JPEG scan (or a .zip of them).",
   encrypted_pdf: "This PDF is encrypted (password-protected). Remove the password and upload it again.",
   corrupt_input: "The file is damaged or incomplete and cannot be read.",
-  no_pages: "The file has no pages.",
   bad_input: "The upload was not accepted.",
   unauthorized: "The API key was not accepted.",
   timeout: "Reading this document took too long and was stopped.",
