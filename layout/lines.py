@@ -189,5 +189,6 @@ def remove_furniture(rows_by_page: dict[int, list[Row]], heights: dict[int, int]
 
 
 def clean_text(text: str) -> str:
-    """Text of a block as the clean text has it: full-width punctuation next to CJK, no CJK spaces."""
-    return patterns.remove_cjk_spaces(patterns.normalise_punctuation(text))
+    """Text of a block as the clean text has it: full-width punctuation next to CJK, no CJK spaces,
+    dashes between digits where the recogniser read 一."""
+    return patterns.restore_digit_dashes(patterns.remove_cjk_spaces(patterns.normalise_punctuation(text)))

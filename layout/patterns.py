@@ -363,6 +363,18 @@ def strip_stray_dots(line: str) -> str:
     return _TRAILING_DOTS_RE.sub("", _LEADING_DOTS_RE.sub("", line))
 
 
+_DIGIT_DASH_RE = re.compile(r"(?<=\d)\s*一\s*(?=\d)")
+
+
+def restore_digit_dashes(text: str) -> str:
+    """A 一 between two Arabic digits is a dash the recogniser misread: `2024一2026年` → `2024—2026年`.
+
+    Chinese never writes the numeral 一 between Arabic digits; ranges (1—6月) and phone numbers
+    (0874—312167) print a dash there. ASCII hyphens (`E4-2-3`) are left alone.
+    """
+    return _DIGIT_DASH_RE.sub("—", text)
+
+
 def remove_cjk_spaces(text: str) -> str:
     """Drop whitespace that has a CJK character or CJK punctuation on either side; keep Latin spacing."""
     text = re.sub(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+", "", text)

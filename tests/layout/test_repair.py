@@ -23,8 +23,10 @@ from bench.metrics import boundary_f1, boundary_scores, field_matches
 from fixtures.gw import GwDocument, load_gw
 from layout import document_to_dict, render_text
 from layout.model import BlockType, Document
+from layout.patterns import restore_digit_dashes
 from layout.repair import repair_text
 from layout.repair.source import is_page_number_line
+from layout.script import to_simplified
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ROOT / "fixtures" / "texts"
@@ -36,8 +38,10 @@ _RULE_LINE_RE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$")
 
 
 def _chars(text: str) -> str:
-    """The character stream the metrics compare: NFKC, no whitespace."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+    """The character stream the metrics compare: NFKC, no whitespace; and the product's documented
+    character repairs applied to both sides (a dash read as 一 between digits, stray traditional forms)."""
+    canonical = to_simplified(restore_digit_dashes(unicodedata.normalize("NFKC", text)))
+    return "".join(ch for ch in canonical if not ch.isspace())
 
 
 def _dump_chars(dump: str) -> str:
