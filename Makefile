@@ -17,7 +17,7 @@ FONT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-z
 BROWSER_PACKAGES := chromium chromium-driver
 TOOL_PACKAGES := redis-server gcc
 
-.PHONY: demo test test-fast corpus bench bench-quick bench-memory serve worker lint typecheck fonts browser tools clean
+.PHONY: demo test test-fast corpus bench bench-quick bench-memory bench-service serve worker lint typecheck fonts browser tools clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,13 @@ bench-quick: $(STAMP) fonts
 # A worker's peak RSS over a 50-page PDF and its RSS over 200 one-page jobs (bench/SPEED.md)
 bench-memory: $(STAMP)
 	$(PY) -m bench.memory --out results
+
+# Pages/min with 1 and 2 workers, submit p50/p99 under load, worker RSS: real API + workers, Redis DB 13
+bench-service: $(STAMP) corpus/manifest.json
+	$(PY) -m bench.service --corpus corpus --out results
+
+corpus/manifest.json:
+	$(MAKE) corpus
 
 serve: $(STAMP)
 	$(VENV)/bin/gongwen serve
