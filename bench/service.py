@@ -160,6 +160,8 @@ def throughput(phase: Phase, docs: list[Path], processes: int, threads: int) -> 
         "job_run_s": {"mean": round(sum(runs) / len(runs), 2), "p50": round(percentile(runs, 0.5), 2),
                       "max": round(max(runs), 2), "per_page": round(sum(runs) / max(pages, 1), 2)},
         "jobs": rows, "load_before": load_before, "load_after": os.getloadavg(),
+        "load_1min_during": {"mean": round(sum(sampler.loads) / max(len(sampler.loads), 1), 2),
+                             "max": round(max(sampler.loads, default=float("nan")), 2)},
         "memory_mb": memory_report(pids, workers.pid, (loaded, loaded_pss), sampler),
     }
 
@@ -245,7 +247,7 @@ def submit_latency(phase: Phase, page_jpg: Path, requests: int, clients: int) ->
 
 def print_table(report: dict[str, Any]) -> None:
     print(f"{'workers × threads':<18} {'docs':>5} {'pages':>6} {'wall s':>8} {'pages/min':>10} {'docs/min':>9} "
-          f"{'job s mean/max':>15} {'RSS loaded/peak MB per worker':>30} {'tree PSS peak':>13} {'load 1-min':>11}")
+          f"{'job s mean/max':>15} {'RSS loaded/peak MB per worker':>30} {'tree PSS peak':>13} {'load mean/max':>13}")
     for run in report["throughput"]:
         mem = run["memory_mb"]["workers"]
         rss = ", ".join(f"{w['rss_loaded']:.0f}/{w['rss_peak']:.0f}" for w in mem)
@@ -253,7 +255,7 @@ def print_table(report: dict[str, Any]) -> None:
         print(f"{run['workers']} × {run['cpu_threads_per_worker']:<14} {run['documents']:>5} {run['pages']:>6} "
               f"{run['wall_s']:>8.1f} {run['pages_per_min']:>10.1f} {run['documents_per_min']:>9.2f} "
               f"{jobs['mean']:>7.1f}/{jobs['max']:<7.1f} {rss:>30} {run['memory_mb']['tree_pss_peak']:>13.0f} "
-              f"{run['load_before'][0]:>5.1f}→{run['load_after'][0]:<5.1f}")
+              f"{run['load_1min_during']['mean']:>5.1f}/{run['load_1min_during']['max']:<5.1f}")
     lat = report.get("submit")
     if lat:
         print(f"submit: {lat['requests']} × {lat['upload_bytes'] / (1 << 20):.1f} MiB, {lat['clients']} clients, "

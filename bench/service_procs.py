@@ -123,7 +123,8 @@ class Phase:
 
 
 class MemorySampler(threading.Thread):
-    """RSS (MiB) of each process of the given trees every SAMPLE_S: per pid peak, tree-total RSS and PSS peaks."""
+    """RSS (MiB) of each process of the given trees every SAMPLE_S: per pid peak, tree-total RSS and PSS
+    peaks; and the machine's 1-minute load average at each sample."""
 
     def __init__(self, roots: list[int]) -> None:
         super().__init__(daemon=True)
@@ -131,6 +132,7 @@ class MemorySampler(threading.Thread):
         self.peak: dict[int, float] = {}
         self.peak_total = 0.0
         self.peak_pss_total = 0.0
+        self.loads: list[float] = []
 
     @staticmethod
     def snapshot(roots: list[int]) -> tuple[dict[int, float], float]:
@@ -161,6 +163,7 @@ class MemorySampler(threading.Thread):
                 self.peak[pid] = max(self.peak.get(pid, 0.0), value)
             self.peak_total = max(self.peak_total, sum(rss.values()))
             self.peak_pss_total = max(self.peak_pss_total, pss)
+            self.loads.append(os.getloadavg()[0])
             self.halt.wait(SAMPLE_S)
 
 
