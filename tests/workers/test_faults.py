@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bad_scans import zero_page_pdf  # tests/ is on sys.path (its conftest folder)
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 
@@ -206,6 +205,10 @@ def test_blank_and_textless_pages_and_a_pdf_sent_as_png_finish_cleanly_with_warn
     Image.new("RGB", (1240, 1754), "white").save(blank)
     pdf = tmp_path / "real.pdf"
     Image.open(make_scan("as-pdf.png", variant=810)).convert("RGB").save(pdf, resolution=150)
+    # imported here, not at module level: worker processes import this module for its job function, and
+    # tests/ (where bad_scans lives) is on sys.path only under pytest
+    from bad_scans import zero_page_pdf
+
     empty = tmp_path / "none.pdf"
     empty.write_bytes(zero_page_pdf())
     with TestClient(create_app(queue_settings)) as client:
