@@ -84,18 +84,25 @@ def _rc4(key: bytes, data: bytes) -> bytes:
     return bytes(out)
 
 
-def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
-    """A one-page PDF under the standard security handler (RC4 40-bit, R2) that needs a user password."""
+def encrypted_pdf(user_password: bytes = b"secret", owner_password: bytes = b"owner") -> bytes:
+    """A one-page PDF (a filled black square) under the standard security handler (RC4 40-bit, R2; PDF 1.7
+    §7.6.3 algorithms 2, 3 and 4). With an empty user password it opens without one (owner-only lock)."""
     file_id, permissions = b"0123456789abcdef", -4
-    padded = (user_password + _PAD)[:32]
-    owner_entry = _rc4(hashlib.md5((b"owner" + _PAD)[:32]).digest()[:5], padded)
-    key = hashlib.md5(padded + owner_entry + struct.pack("<i", permissions) + file_id).digest()[:5]
+
+    def padded(password: bytes) -> bytes:
+        return (password + _PAD)[:32]
+
+    owner_entry = _rc4(hashlib.md5(padded(owner_password)).digest()[:5], padded(user_password))
+    key = hashlib.md5(padded(user_password) + owner_entry + struct.pack("<i", permissions) + file_id).digest()[:5]
     user_entry = _rc4(key, _PAD)
+    content = _rc4(hashlib.md5(key + (4).to_bytes(3, "little") + (0).to_bytes(2, "little")).digest()[:10],
+                   b"0 0 0 rg 20 20 100 100 re f")
     return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+                 b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
                  b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
                  % (owner_entry.hex().encode(), user_entry.hex().encode(), permissions)],
-                b"/Encrypt 4 0 R /ID [<%s> <%s>] " % (file_id.hex().encode(), file_id.hex().encode()))
+                b"/Encrypt 5 0 R /ID [<%s> <%s>] " % (file_id.hex().encode(), file_id.hex().encode()))
 
 
 def bomb_png(side: int = 30_000) -> bytes:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from bad_scans import encrypted_pdf as encrypted_pdf_bytes  # tests/ is on sys.path under pytest
 from PIL import Image
 
 from workers.errors import CorruptInput, EncryptedPdf, InputError, InputTooLarge, UnsupportedInput
@@ -41,57 +42,9 @@ def save_pdf(path: Path, sizes_pt: list[tuple[float, float]]) -> Path:
     return path
 
 
-# --- a PDF encrypted with the standard security handler (RC4, 40 bit, revision 2), written by hand ----
-
-_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
-
-
-def _rc4(key: bytes, data: bytes) -> bytes:
-    s, j = list(range(256)), 0
-    for i in range(256):
-        j = (j + s[i] + key[i % len(key)]) % 256
-        s[i], s[j] = s[j], s[i]
-    out, i, j = bytearray(), 0, 0
-    for byte in data:
-        i = (i + 1) % 256
-        j = (j + s[i]) % 256
-        s[i], s[j] = s[j], s[i]
-        out.append(byte ^ s[(s[i] + s[j]) % 256])
-    return bytes(out)
-
-
-def encrypted_pdf(path: Path, user_password: bytes, owner_password: bytes = b"owner") -> Path:
-    """A one-page PDF (a filled square) encrypted per PDF 1.7 §7.6.3, algorithms 2, 3 and 4."""
-    file_id, permissions = b"0123456789abcdef", -4
-
-    def padded(pw: bytes) -> bytes:
-        return (pw + _PAD)[:32]
-
-    owner_entry = _rc4(hashlib.md5(padded(owner_password)).digest()[:5], padded(user_password))
-    key = hashlib.md5(padded(user_password) + owner_entry + struct.pack("<i", permissions) + file_id).digest()[:5]
-    user_entry = _rc4(key, _PAD)
-    content = _rc4(hashlib.md5(key + (4).to_bytes(3, "little") + (0).to_bytes(2, "little")).digest()[:10],
-                   b"0 0 0 rg 20 20 100 100 re f")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
-        % (owner_entry.hex().encode(), user_entry.hex().encode(), permissions),
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 5 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, file_id.hex().encode(), file_id.hex().encode(), xref))
-    path.write_bytes(out.getvalue())
+def encrypted_pdf(path: Path, user_password: bytes) -> Path:
+    """A one-page PDF (a filled square) locked with `user_password` (see tests/bad_scans.py)."""
+    path.write_bytes(encrypted_pdf_bytes(user_password))
     return path
 
 
