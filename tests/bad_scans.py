@@ -43,7 +43,9 @@ def _encoded(image: Image.Image, fmt: str, **options: object) -> bytes:
     return buffer.getvalue()
 
 
-def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+def pdf_from_objects(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """A PDF file from its numbered objects (object 1 is the catalog), with a correct xref table."""
+    """A PDF file from its numbered objects (1 is the catalog), with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -59,12 +61,12 @@ def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
 def huge_page_pdf(inches: float = 200.0) -> bytes:
     """One page of inches × inches (14,400 pt: PDF's own maximum page side) — 40,000² pixels at 200 dpi."""
     side = int(inches * 72)
-    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    return pdf_from_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                  b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] >>" % (side, side)])
 
 
 def zero_page_pdf() -> bytes:
-    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    return pdf_from_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
 
 
 _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
@@ -97,7 +99,7 @@ def encrypted_pdf(user_password: bytes = b"secret", owner_password: bytes = b"ow
     user_entry = _rc4(key, _PAD)
     content = _rc4(hashlib.md5(key + (4).to_bytes(3, "little") + (0).to_bytes(2, "little")).digest()[:10],
                    b"0 0 0 rg 20 20 100 100 re f")
-    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    return pdf_from_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                  b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
                  b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
                  b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
