@@ -11,14 +11,14 @@
 
 What is simulated: only the hang. A C function compiled here with gcc sleeps inside native code and
 restarts its sleep after every signal (so SIGALRM, rq's soft timeout, cannot end it) — what a wedged
-onnxruntime or OpenCV call looks like to Python. The test's job function puts it in front of the real
-engine's `recognise` and then runs the real `workers.jobs.convert_job`; everything else is the product.
+onnxruntime or OpenCV call looks like to Python. The job function (`tests/workers/stalls.py`) puts it in
+front of the real engine's `recognise` and then runs the real `workers.jobs.convert_job`; everything else
+is the product.
 The SIGKILL-mid-job fault is tests/workers/test_queue.py::test_sigkill_mid_job_requeues_to_another_worker_or_fails_clearly.
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
 import math
 import subprocess
@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
+from stalls import HANG_C, NATIVE_HANG_FUNC  # tests/workers is on sys.path under pytest
 
 from service.api import create_app
 from workers import defaults
@@ -39,49 +40,16 @@ from workers.storage import Storage
 
 JOB_BOUND_S = 300.0
 """Seconds a one-page job may take from submit to an end state on a busy 2-core machine."""
-HANG_JOB_TIMEOUT_S = 5
-"""The hung job's own timeout (rq's soft timeout fires then and cannot interrupt the native call)."""
+HANG_JOB_TIMEOUT_S = 20
+"""The hung job's own timeout (rq's soft timeout fires then and cannot interrupt the native call): two orders
+of magnitude above the ~0.1 s of ingest and preprocessing before the hung call, so on any machine the
+timeout falls inside the native call and it is the watchdog that must end it."""
 HANG_RECOVERY_BOUND_S = (HANG_JOB_TIMEOUT_S + defaults.JOB_HARD_KILL_GRACE_S + defaults.JOB_HEARTBEAT_INTERVAL_S
                          + defaults.JOB_LEASE_S + 60)
 """Seconds from enqueue until the hung job is failed: its timeout, the watchdog's grace, one heartbeat
 interval for the watchdog to notice, the lease to run out so the job is reaped, and slack for a busy machine."""
 WORKER_RESPAWN_BOUND_S = 180.0
 """Seconds for the pool to start a replacement worker and for it to load the model and register."""
-
-HANG_C = r"""
-#include <errno.h>
-#include <time.h>
-/* Sleep `seconds` in native code, restarting after every signal: a call Python cannot interrupt. */
-void gongwen_test_hang(unsigned seconds) {
-    struct timespec left = {seconds, 0};
-    while (nanosleep(&left, &left) == -1 && errno == EINTR) {}
-}
-"""
-
-
-HANG_JOB_FUNC = "tests.workers.test_faults.convert_with_a_native_hang"
-"""The job function by import path; the worker imports it from its working directory (the repo root)."""
-
-
-def convert_with_a_native_hang(sha256: str, filename: str, options: dict[str, Any], library: str) -> Any:
-    """RQ job function (runs in the worker): the real convert_job, with the engine's first OCR call hanging
-    in native code first."""
-    from workers import jobs
-
-    rt = jobs.runtime()
-    real = rt.engine
-
-    class HangingEngine:
-        def recognise(self, image: Any, page: int) -> Any:
-            ctypes.CDLL(library).gongwen_test_hang(3600)
-            return real.recognise(image, page)
-
-        def recognise_crops(self, crops: Any) -> Any:
-            return real.recognise_crops(crops)
-
-    rt.engine = HangingEngine()
-    return jobs.convert_job(sha256, filename, options)
-
 
 def _wait_end(settings: Any, job_id: str, timeout_s: float) -> Any:
     redis = connect(settings)
@@ -245,7 +213,7 @@ def test_an_ocr_call_hung_in_native_code_is_stopped_and_the_queue_keeps_moving(
     workers.wait_ready(2)
     enqueued = time.monotonic()
     hung = _enqueue_raw(queue_settings, make_scan("hang.png", variant=820),
-                        func=HANG_JOB_FUNC, extra_args=(str(library),),
+                        func=NATIVE_HANG_FUNC, extra_args=(str(library),),
                         timeout=HANG_JOB_TIMEOUT_S)
     redis = connect(queue_settings)
     while "worker_pid" not in (job := fetch_job(redis, hung)).meta:  # type: ignore[union-attr]

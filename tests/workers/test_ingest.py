@@ -285,7 +285,7 @@ def test_pixel_bomb_png_is_refused_fast_without_warnings(
     started = time.perf_counter()
     with pytest.raises(InputTooLarge):
         open_document(path, settings=settings)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 1.0  # does not hang: a header read takes ~1 ms; decoding would take seconds
 
 
 def test_image_over_the_configured_pixel_limit_is_refused(tmp_path: Path) -> None:
