@@ -8,12 +8,10 @@ this interpreter.
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 

@@ -206,7 +206,7 @@ class GongwenWorker(SimpleWorker):
             ttl_s = rt.settings.result_ttl_s
             try:
                 removed = rt.storage.sweep(upload_ttl_s=ttl_s, result_ttl_s=ttl_s)  # page previews too
-            except OSError as exc:  # a failed sweep must not stop the worker; the next pass retries
+            except (OSError, GongwenError) as exc:  # a failed sweep must not stop the worker; the next pass retries
                 log.warning("storage sweep failed: %s", exc)
                 return
             if removed:
