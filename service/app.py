@@ -18,21 +18,21 @@ from rq import Queue
 from workers.errors import GongwenError, ServiceUnavailable
 from workers.queue import connect, make_queue
 from workers.settings import Settings
-from workers.storage import Storage
+from workers.store import StorageBackend, open_storage
 
 
 @dataclass(frozen=True)
 class AppState:
     settings: Settings
     redis: Redis
-    storage: Storage
+    storage: StorageBackend
     queue: Queue
 
     @classmethod
     def build(cls, settings: Settings) -> AppState:
         redis = connect(settings)
-        storage = Storage(settings.storage_dir)
-        storage.ensure()
+        storage = open_storage(settings)
+        storage.ensure()  # a bucket is only checked by /readyz: the API starts while the store is away
         return cls(settings, redis, storage, make_queue(settings, redis))
 
 

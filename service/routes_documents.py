@@ -32,7 +32,6 @@ from workers.storage import StoredUpload
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], tags=["documents"])
 
 FORMATS = ("text", "md", "json")
-ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _links(request: Request, job_id: str, fmt: str) -> dict[str, str]:
@@ -43,7 +42,8 @@ def _links(request: Request, job_id: str, fmt: str) -> dict[str, str]:
 
 
 def _submit_stored(app: AppState, upload: StoredUpload, filename: str, dpi: int | None, owner: str) -> Submission:
-    pages = count_pages(upload.path, app.settings, dpi)
+    with app.storage.local_upload(upload.sha256) as path:  # in a bucket: a temporary copy, removed after
+        pages = count_pages(path, app.settings, dpi)
     return submit(app.redis, app.settings, app.storage, upload, filename=filename,
                   options=conversion_options(dpi), pages=pages, owner=owner)
 
@@ -100,15 +100,14 @@ def _zip_members(app: AppState, archive: zipfile.ZipFile) -> list[tuple[str, Sto
 
 def _expand(app: AppState, received: ReceivedFile) -> list[tuple[str, StoredUpload | GongwenError]]:
     name, stored = received.filename, received.stored
-    with stored.path.open("rb") as fh:
-        is_zip = fh.read(4) == ZIP_MAGIC
-    if not is_zip:
+    if not received.is_zip:
         return [(name, stored)]
-    try:
-        with zipfile.ZipFile(stored.path) as archive:
-            return _zip_members(app, archive)
-    except zipfile.BadZipFile as exc:
-        return [(name, InputError(f"{name}: not a readable zip archive ({exc})"))]
+    with app.storage.local_upload(stored.sha256) as path:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return _zip_members(app, archive)
+        except zipfile.BadZipFile as exc:
+            return [(name, InputError(f"{name}: not a readable zip archive ({exc})"))]
 
 
 @router.post("/batches", status_code=202, summary="Submit many scans (files and/or zip archives)",

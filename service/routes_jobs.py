@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from rq.job import Job
 
 from service.app import ApiError, AppState, State
 from service.auth import require_api_key
 from workers.queue import fetch_job, reap_abandoned, request_cancel
 from workers.status import JobState, describe_job, job_state
-from workers.storage import MEDIA_TYPES
+from workers.storage import MEDIA_TYPES, SUFFIXES
 
 router = APIRouter(prefix="/v1/jobs", dependencies=[Depends(require_api_key)], tags=["jobs"])
 
@@ -48,7 +48,16 @@ def get_result(job_id: str, app: State,
     key = str(job.meta.get("result_key", ""))
     if not key or not app.storage.has_result(key):
         raise ApiError(410, "expired", f"the result of job {job_id} is no longer kept")
-    return Response(app.storage.read_result(key, format), media_type=MEDIA_TYPES[format])
+    name = f"result.{SUFFIXES[format]}"
+    if app.settings.storage_presign_s > 0:  # the client fetches it from the store itself
+        url = app.storage.presigned_url("results", key, name, app.settings.storage_presign_s)
+        if url is not None:
+            return RedirectResponse(url, status_code=307)
+    blob = app.storage.open_named("results", key, name)
+    if blob is None:
+        raise ApiError(410, "expired", f"the result of job {job_id} is no longer kept")
+    return StreamingResponse(blob.chunks, media_type=MEDIA_TYPES[format],
+                             headers={"Content-Length": str(blob.size)})
 
 
 @router.delete("/{job_id}", summary="Cancel a queued or running job",

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from service.app import ApiError, State
 from service.auth import require_api_key
 from service.metrics import CONTENT_TYPE, render_metrics
-from workers.errors import InputTooLarge
+from workers.errors import GongwenError, InputTooLarge
 from workers.queue import count_live_workers
 from workers.storage import MEDIA_TYPES
 
@@ -25,15 +25,21 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Redis reachable and at least one worker registered")
+@router.get("/readyz", summary="Redis and the storage usable, and at least one worker registered")
 def readyz(app: State) -> JSONResponse:
+    try:
+        app.storage.check()
+    except GongwenError as exc:  # StorageUnavailable: bucket missing, credentials refused, store away
+        return JSONResponse({"ready": False, "storage": False, "reason": exc.message, "code": exc.code},
+                            status_code=503)
     try:
         app.redis.ping()
         workers = count_live_workers(app.queue)
     except RedisError as exc:
-        return JSONResponse({"ready": False, "redis": False, "workers": 0, "reason": str(exc)}, status_code=503)
+        return JSONResponse({"ready": False, "redis": False, "storage": True, "workers": 0, "reason": str(exc)},
+                            status_code=503)
     ready = workers > 0
-    body = {"ready": ready, "redis": True, "workers": workers, "queue": app.queue.name}
+    body = {"ready": ready, "redis": True, "storage": True, "workers": workers, "queue": app.queue.name}
     return JSONResponse(body, status_code=200 if ready else 503)
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from service.app import ApiError, AppState, State
 from service.auth import require_api_key
 from service.routes_jobs import job_or_404
-from workers.previews import list_previews, preview_path
+from workers.previews import list_previews, open_preview
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -76,11 +76,12 @@ def get_pages(job_id: str, request: Request, app: State) -> dict[str, Any]:
 @pages_router.get("/{job_id}/pages/{number}", name="get_page", summary="The preview of one page (JPEG)",
                   response_class=Response, responses={200: {"content": {"image/jpeg": {}}},
                                                       404: {"description": "unknown job or page"}})
-def get_page(job_id: str, number: int, app: State) -> FileResponse:
-    path = preview_path(app.storage, _result_key(app, job_id), number)
-    if path is None:
+def get_page(job_id: str, number: int, app: State) -> StreamingResponse:
+    blob = open_preview(app.storage, _result_key(app, job_id), number)
+    if blob is None:
         raise ApiError(404, "not_found", f"job {job_id} has no preview of page {number}")
-    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": PREVIEW_CACHE})
+    return StreamingResponse(blob.chunks, media_type="image/jpeg",
+                             headers={"Cache-Control": PREVIEW_CACHE, "Content-Length": str(blob.size)})
 
 
 router.include_router(pages_router)

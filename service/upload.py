@@ -2,8 +2,10 @@
 
 Starlette's own form parser first spools every file part to a temporary file (and has no size cap for
 files), so a 2 GB upload would be written in full before it could be refused. Here each chunk of a file
-part is hashed and written to `storage/tmp` as it arrives, refused the moment it passes the upload cap,
-and renamed to its content address when the part ends. Plain fields are small and kept in memory.
+part is hashed and written to storage as it arrives (the directory's `tmp/`, or a multipart upload to
+the bucket), refused the moment it passes the upload cap, and named by its content address when the
+part ends. Plain fields are small and kept in memory. When the storage's writes may wait on the network
+(`blocking_io`), the parser is fed from a worker thread, so the event loop never waits on the store.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.concurrency import run_in_threadpool
 
 from workers.errors import InputError, InputTooLarge
-from workers.storage import Storage, StoredUpload, UploadWriter
+from workers.storage import StoredUpload
+from workers.store import StorageBackend, UploadSink
+
+ZIP_MAGIC = b"PK\x03\x04"
 
 MAX_FIELD_BYTES = 64 * 1024
 """Bytes a non-file form field may have (options like `format` or `dpi` are a few bytes)."""
@@ -57,6 +63,8 @@ class ReceivedFile:
     field: str
     filename: str
     stored: StoredUpload
+    is_zip: bool = False
+    """The part began with the ZIP magic (seen while it streamed in: no need to read it back)."""
 
 
 @dataclass
@@ -68,7 +76,7 @@ class Form:
 class _Receiver:
     """MultipartParser callbacks: headers → part kind; data → storage writer or field buffer."""
 
-    def __init__(self, storage: Storage, max_bytes: int) -> None:
+    def __init__(self, storage: StorageBackend, max_bytes: int) -> None:
         self.storage, self.max_bytes = storage, max_bytes
         self.form = Form()
         self.parts = 0
@@ -77,8 +85,9 @@ class _Receiver:
         self._headers: dict[bytes, bytes] = {}
         self._name = ""
         self._filename: str | None = None
-        self._writer: UploadWriter | None = None
+        self._writer: UploadSink | None = None
         self._buffer = bytearray()
+        self._head = b""
 
     def callbacks(self) -> dict[str, object]:
         return {
@@ -110,9 +119,12 @@ class _Receiver:
         raw = params.get(b"filename")
         self._filename = None if raw is None else display_name(raw.decode("utf-8", "replace"))
         self._writer = self.storage.writer(max_bytes=self.max_bytes) if self._filename is not None else None
+        self._head = b""
 
     def part_data(self, data: bytes, start: int, end: int) -> None:
         if self._writer is not None:
+            if len(self._head) < len(ZIP_MAGIC):
+                self._head += data[start:min(end, start + len(ZIP_MAGIC) - len(self._head))]
             self._writer.write(data[start:end])
             return
         self._buffer += data[start:end]
@@ -123,7 +135,8 @@ class _Receiver:
         if self._writer is not None:
             stored = self._writer.commit()
             self._writer = None
-            self.form.files.append(ReceivedFile(self._name, self._filename or stored.sha256[:12], stored))
+            self.form.files.append(ReceivedFile(self._name, self._filename or stored.sha256[:12], stored,
+                                                self._head == ZIP_MAGIC))
         else:
             self.form.fields[self._name] = self._buffer.decode("utf-8", "replace")
 
@@ -133,7 +146,7 @@ class _Receiver:
             self._writer = None
 
 
-async def receive_form(request: Request, storage: Storage, *, max_bytes: int) -> Form:
+async def receive_form(request: Request, storage: StorageBackend, *, max_bytes: int) -> Form:
     """Parse the request body as multipart/form-data, storing file parts as they stream in."""
     content_type, params = parse_options_header(request.headers.get("content-type"))
     boundary = params.get(b"boundary")
@@ -143,8 +156,14 @@ async def receive_form(request: Request, storage: Storage, *, max_bytes: int) ->
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
+            if storage.blocking_io:
+                await run_in_threadpool(parser.write, chunk)
+            else:
+                parser.write(chunk)
+        if storage.blocking_io:
+            await run_in_threadpool(parser.finalize)
+        else:
+            parser.finalize()
     except MultipartParseError as exc:
         receiver.abort()
         raise InputError(f"malformed multipart body: {exc}") from exc

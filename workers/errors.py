@@ -9,7 +9,8 @@
     ├── ModelError                    model_error      500    8
     ├── OcrTimeout                    timeout          504    9
     ├── StorageFull                   storage_full     507   10
-    └── ServiceUnavailable            unavailable      503   11
+    ├── ServiceUnavailable            unavailable      503   11
+    └── StorageUnavailable            storage_unavailable 503 12
 
 Third-party exceptions are re-raised as one of these with `raise … from exc` where they enter the
 product; each interface (CLI, HTTP, worker) has one handler that maps them. `retryable` says whether a
@@ -73,8 +74,15 @@ class ServiceUnavailable(GongwenError):
     code, http_status, exit_code, retryable = "unavailable", 503, 11, True
 
 
+class StorageUnavailable(GongwenError):
+    """The storage cannot be used: the object store is unreachable, its bucket is missing, or it refuses
+    our credentials (`workers.s3store`). Retryable: a store that restarts comes back."""
+
+    code, http_status, exit_code, retryable = "storage_unavailable", 503, 12, True
+
+
 ERRORS_BY_CODE: dict[str, type[GongwenError]] = {
     cls.code: cls
     for cls in (GongwenError, InputError, UnsupportedInput, CorruptInput, EncryptedPdf, InputTooLarge,
-                ModelError, OcrTimeout, StorageFull, ServiceUnavailable)
+                ModelError, OcrTimeout, StorageFull, ServiceUnavailable, StorageUnavailable)
 }

@@ -12,7 +12,6 @@ import os
 import socket
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from redis import Redis
@@ -25,7 +24,8 @@ from workers.previews import PreviewWriter
 from workers.queue import cancel_requested
 from workers.settings import Settings, load_settings
 from workers.stats import record_document
-from workers.storage import FORMATS, Storage, result_key
+from workers.storage import FORMATS, result_key
+from workers.store import StorageBackend, open_storage
 
 
 class JobCanceled(Exception):
@@ -37,7 +37,7 @@ class Runtime:
     """What a worker process keeps between jobs."""
 
     settings: Settings
-    storage: Storage
+    storage: StorageBackend
     engine: Any  # workers.engine.OcrEngine; typed loosely so this module imports no OCR code
     engine_load_s: float
     engine_loads: int
@@ -68,7 +68,7 @@ def install_runtime(settings: Settings | None = None, *, engine: Any = None) -> 
     if engine is None:
         engine = _load_and_warm(settings)
         loads += 1
-    storage = Storage(settings.storage_dir)
+    storage = open_storage(settings)
     storage.ensure()
     _RUNTIME = Runtime(settings, storage, engine, time.perf_counter() - started, loads)
     return _RUNTIME
@@ -142,14 +142,15 @@ def convert_job(sha256: str, filename: str, options: dict[str, Any]) -> dict[str
     progress = _Progress(job, job.connection, rt.settings)
     progress.check_cancel()
 
-    path: Path = rt.storage.upload_path(sha256)
-    if not path.is_file():
-        raise InputError(f"the upload of {filename} is no longer in storage; submit it again")
-    started = time.perf_counter()
-    result = convert_file(path, settings=rt.settings, options=ConvertOptions(dpi=options.get("dpi")),
-                          filename=filename, engine=rt.engine, progress=progress,
-                          page_image=PreviewWriter(rt.storage, result_key(sha256, options)))
-    seconds = time.perf_counter() - started
+    try:
+        with rt.storage.local_upload(sha256) as path:  # in a bucket: a temporary local copy, removed after
+            started = time.perf_counter()
+            result = convert_file(path, settings=rt.settings, options=ConvertOptions(dpi=options.get("dpi")),
+                                  filename=filename, engine=rt.engine, progress=progress,
+                                  page_image=PreviewWriter(rt.storage, result_key(sha256, options)))
+            seconds = time.perf_counter() - started
+    except FileNotFoundError as exc:
+        raise InputError(f"the upload of {filename} is no longer in storage; submit it again") from exc
     key = result_key(sha256, options)
     rt.storage.write_result(key, {fmt: render_result(result, fmt) for fmt in FORMATS})
     pages = len(result.pages)

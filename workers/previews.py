@@ -3,14 +3,15 @@
 The worker has each upright, deskewed page in hand while it converts (the frame the result's line boxes
 are in, see `layout.model`); `PreviewWriter` saves a copy whose long side is at most PREVIEW_LONG_SIDE_PX,
 next to a small JSON sidecar with the page's size and the scale factor, so the browser draws a line's
-`bbox` at `bbox × scale` on the preview. Layout under `settings.storage_dir`:
+`bbox` at `bbox × scale` on the preview. Stored as named files of the result (`put_named("previews", …)`,
+the same in a directory or a bucket); in the directory:
 
     previews/<aa>/<result key>/page-001.jpg    the preview
     previews/<aa>/<result key>/page-001.json   {"page": 1, "width": W, "height": H, "scale": s}
 
 Previews share the result's content address, so a deduplicated job shows the same pages, and
-`Storage.sweep` deletes them with the results (same TTL). Each file is written to `tmp/` and renamed into
-place (a reader never sees half a file); the JSON goes last, so a listed page always has its image.
+`sweep` deletes them with the results (same TTL). Each file is written atomically (a reader never sees
+half a file); the JSON goes last, so a listed page always has its image.
 Previews are a convenience: failing to write one never fails a job.
 """
 
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import secrets
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workers.storage import Storage
+from workers.errors import GongwenError
+from workers.storage import Blob
+
+if TYPE_CHECKING:
+    from workers.store import StorageBackend
 
 log = logging.getLogger(__name__)
 
@@ -35,23 +37,8 @@ MAX_PAGE_NUMBER = 100_000
 """Page numbers outside 1..this are refused before touching the file system."""
 
 
-def preview_dir(storage: Storage, key: str) -> Path:
-    return storage.root / "previews" / key[:2] / key
-
-
 def _name(number: int, suffix: str) -> str:
     return f"page-{number:03d}.{suffix}"
-
-
-def _write_atomic(storage: Storage, final: Path, data: bytes) -> None:
-    storage.tmp_dir.mkdir(parents=True, exist_ok=True)
-    tmp = storage.tmp_dir / secrets.token_hex(12)
-    try:
-        tmp.write_bytes(data)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def encode_preview(image: Any) -> tuple[bytes, float]:
@@ -73,40 +60,39 @@ def encode_preview(image: Any) -> tuple[bytes, float]:
 class PreviewWriter:
     """`page_image(number, image)` callback for `workers.pipeline.convert_file`: saves each page's preview."""
 
-    def __init__(self, storage: Storage, key: str) -> None:
+    def __init__(self, storage: StorageBackend, key: str) -> None:
         self.storage, self.key = storage, key
 
     def __call__(self, number: int, image: Any) -> None:
         try:
             self.save(number, image)
-        except (OSError, ValueError) as exc:  # a missing preview must not cost the user the conversion
+        except (OSError, ValueError, GongwenError) as exc:  # a missing preview must not cost the conversion
             log.warning("page %d: preview not saved (%s)", number, exc)
 
     def save(self, number: int, image: Any) -> None:
         data, scale = encode_preview(image)
         height, width = image.shape[:2]
-        folder = preview_dir(self.storage, self.key)
-        _write_atomic(self.storage, folder / _name(number, "jpg"), data)
+        self.storage.put_named("previews", self.key, _name(number, "jpg"), data)
         meta = {"page": number, "width": int(width), "height": int(height), "scale": round(scale, 6)}
-        _write_atomic(self.storage, folder / _name(number, "json"), json.dumps(meta).encode())
+        self.storage.put_named("previews", self.key, _name(number, "json"), json.dumps(meta).encode())
 
 
-def list_previews(storage: Storage, key: str) -> list[dict[str, Any]]:
+def list_previews(storage: StorageBackend, key: str) -> list[dict[str, Any]]:
     """The pages that have a preview, in page order: {page, width, height, scale}."""
-    folder = preview_dir(storage, key)
     pages = []
-    for sidecar in sorted(folder.glob("page-*.json")) if folder.is_dir() else ():
+    for name in storage.list_named("previews", key):
+        if not (name.startswith("page-") and name.endswith(".json")):
+            continue
         try:
-            meta = json.loads(sidecar.read_text())
+            meta = json.loads(storage.get_named("previews", key, name) or b"")
         except (OSError, ValueError):
             continue
         pages.append({k: meta[k] for k in ("page", "width", "height", "scale")})
     return sorted(pages, key=lambda meta: int(meta["page"]))
 
 
-def preview_path(storage: Storage, key: str, number: int) -> Path | None:
-    """The preview JPEG of page `number`, or None when there is none."""
+def open_preview(storage: StorageBackend, key: str, number: int) -> Blob | None:
+    """The preview JPEG of page `number` for streaming, or None when there is none."""
     if not 1 <= number <= MAX_PAGE_NUMBER:
         return None
-    path = preview_dir(storage, key) / _name(number, "jpg")
-    return path if path.is_file() else None
+    return storage.open_named("previews", key, _name(number, "jpg"))

@@ -18,7 +18,12 @@ PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK before paddleocr is imported).
 | GONGWEN_MAX_PIXELS        | pixels one page may have (pixel bombs are refused before decode) | 80_000_000 |
 | GONGWEN_MAX_UPLOAD_MB     | bytes an upload may have, in MiB                                | 200 |
 | GONGWEN_REDIS_URL         | the queue's Redis                                               | redis://127.0.0.1:6379/0 |
-| GONGWEN_STORAGE_DIR       | uploads and results, shared by API and workers                  | ./var/storage |
+| GONGWEN_STORAGE_DIR       | uploads and results, shared by API and workers (directory backend) | ./var/storage |
+| GONGWEN_STORAGE_URL       | `s3://bucket/prefix`: keep uploads and results in an S3 bucket instead of the directory | (empty: the directory) |
+| GONGWEN_STORAGE_PRESIGN_S | with S3: answer GET …/result with a redirect to a presigned URL valid this many seconds; 0 = stream it | 0 |
+| AWS_ENDPOINT_URL (_S3)    | the S3 API's address (MinIO, SeaweedFS, …); empty = AWS                   | (AWS) |
+| AWS_DEFAULT_REGION (AWS_REGION) | the bucket's region                                         | us-east-1 |
+| AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY | S3 credentials; empty = boto3's own chain (profile, instance role) | (empty) |
 | GONGWEN_API_KEYS          | comma-separated API keys; empty = no authentication             | (empty) |
 | GONGWEN_RATE_LIMIT_PER_MIN | submissions (POST) per minute per API key (per client address without keys); 0 = no limit | 0 |
 | GONGWEN_CORS_ORIGINS      | comma-separated origins browsers may call the API from; empty = CORS off | (empty) |
@@ -59,6 +64,12 @@ class Settings:
     max_upload_mb: int = 200
     redis_url: str = "redis://127.0.0.1:6379/0"
     storage_dir: Path = Path("var/storage")
+    storage_url: str = ""
+    storage_presign_s: int = 0
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = field(default="", repr=False)
     api_keys: tuple[str, ...] = ()
     rate_limit_per_min: int = 0
     cors_origins: tuple[str, ...] = ()
@@ -96,6 +107,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_upload_mb=int(env.get("GONGWEN_MAX_UPLOAD_MB", defaults.max_upload_mb)),
         redis_url=env.get("GONGWEN_REDIS_URL", defaults.redis_url),
         storage_dir=_path(env.get("GONGWEN_STORAGE_DIR")) or defaults.storage_dir,
+        storage_url=env.get("GONGWEN_STORAGE_URL", "").strip(),
+        storage_presign_s=int(env.get("GONGWEN_STORAGE_PRESIGN_S", defaults.storage_presign_s)),
+        s3_endpoint_url=env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL", ""),
+        s3_region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or defaults.s3_region,
+        s3_access_key_id=env.get("AWS_ACCESS_KEY_ID", ""),
+        s3_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY", ""),
         api_keys=tuple(k.strip() for k in env.get("GONGWEN_API_KEYS", "").split(",") if k.strip()),
         rate_limit_per_min=int(env.get("GONGWEN_RATE_LIMIT_PER_MIN", defaults.rate_limit_per_min)),
         cors_origins=tuple(o.strip() for o in env.get("GONGWEN_CORS_ORIGINS", "").split(",") if o.strip()),

@@ -1,4 +1,6 @@
-"""Content-addressed storage shared by the API and the workers (a directory, in Docker a volume).
+"""Content-addressed storage shared by the API and the workers: the directory backend (the default; on
+one machine, or a shared volume). `workers.s3store` keeps the same layout as objects in an S3 bucket;
+both implement `workers.store.StorageBackend`, and `workers.store.open_storage` picks one from settings.
 
 Layout under `settings.storage_dir`:
 
@@ -15,6 +17,9 @@ Everything is written to `tmp/` first and renamed into place, so a reader never 
 two workers finishing the same conversion at once both succeed (the second rename finds the first's
 result and drops its own copy). Results outlive the worker that wrote them; `sweep` deletes files older
 than their TTL. Every OSError that means "disk full" becomes `StorageFull` (retryable).
+
+Named files of a result (`put_named(area, key, name, data)`, area "results" or "previews") are how a
+job keeps anything beside the three renderings: page previews, and any further rendering of the result.
 """
 
 from __future__ import annotations
@@ -26,12 +31,13 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
-from workers.errors import InputTooLarge, StorageFull
+from workers.errors import InputTooLarge, StorageFull, StorageUnavailable
 
 Format = Literal["text", "md", "json"]
 FORMATS: tuple[Format, ...] = ("text", "md", "json")
@@ -52,13 +58,43 @@ TMP_MAX_AGE_S = 24 * 3600
 """Seconds after which a partial write in tmp/ is considered abandoned (its writer was killed)."""
 
 
+Area = Literal["results", "previews"]
+"""Where a named file of a result lives: beside the renderings, or with the page previews."""
+AREAS: tuple[Area, ...] = ("results", "previews")
+
+NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+"""Characters a named file may have: one plain file name, never a path."""
+
+
+def check_name(name: str) -> str:
+    """`name` if it is a plain file name (no slash, no leading dot), else ValueError."""
+    if not name or name.startswith(".") or not set(name) <= NAME_CHARS or len(name) > 128:
+        raise ValueError(f"not a plain file name: {name!r}")
+    return name
+
+
 @dataclass(frozen=True)
 class StoredUpload:
-    """An upload in storage: its SHA-256 (hex), size in bytes and path."""
+    """An upload in storage: its SHA-256 (hex), size in bytes and, in a directory, its path (None in a
+    bucket: read it with `storage.local_upload(sha256)`)."""
 
     sha256: str
     size: int
-    path: Path
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Blob:
+    """A stored file being read: its size in bytes and its bytes in chunks (read once)."""
+
+    size: int
+    chunks: Iterator[bytes]
+
+
+def _read_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            yield chunk
 
 
 def result_key(sha256: str, options: Mapping[str, object]) -> str:
@@ -77,8 +113,19 @@ def _storage_error(exc: OSError, what: str) -> Exception:
 class Storage:
     """The storage directory. Cheap to construct; safe for several processes at once."""
 
+    blocking_io = False
+    """Writes are local file writes, fast enough to make from the event loop."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+
+    def describe(self) -> str:
+        return f"directory {self.root}"
+
+    def check(self) -> None:
+        """Raise StorageUnavailable unless the directory can be written (for /readyz)."""
+        if not (self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)):
+            raise StorageUnavailable(f"the storage directory {self.root} is missing or not writable")
 
     @property
     def tmp_dir(self) -> Path:
@@ -124,6 +171,61 @@ class Storage:
         with path.open("rb") as source:
             return self.save_stream(source, max_bytes=max_bytes)
 
+    def has_upload(self, sha256: str) -> bool:
+        return self.upload_path(sha256).is_file()
+
+    @contextmanager
+    def local_upload(self, sha256: str) -> Iterator[Path]:
+        """The upload as a local file while the block runs (here: the stored file itself, no copy).
+        FileNotFoundError when it is not (or no longer) stored."""
+        path = self.upload_path(sha256)
+        if not path.is_file():
+            raise FileNotFoundError(f"no upload {sha256}")
+        yield path
+
+    # -- named files of a result (previews, further renderings) ---------------------------------
+
+    def named_path(self, area: Area, key: str, name: str) -> Path:
+        assert area in AREAS, area
+        return self.root / area / key[:2] / key / check_name(name)
+
+    def put_named(self, area: Area, key: str, name: str, data: bytes) -> None:
+        """Store `data` as `name` of result `key` in `area`, atomically (a reader never sees half)."""
+        final = self.named_path(area, key, name)
+        tmp = self._tmp_path()
+        try:
+            tmp.write_bytes(data)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
+        except OSError as exc:
+            raise _storage_error(exc, f"{area}/{name}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def get_named(self, area: Area, key: str, name: str) -> bytes | None:
+        try:
+            return self.named_path(area, key, name).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def open_named(self, area: Area, key: str, name: str) -> Blob | None:
+        """The file for streaming to a client, or None when there is none."""
+        path = self.named_path(area, key, name)
+        try:
+            size = path.stat().st_size
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return Blob(size, _read_chunks(path))
+
+    def list_named(self, area: Area, key: str) -> list[str]:
+        """Names of the files of result `key` in `area`, sorted."""
+        folder = self.root / area / key[:2] / key
+        return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+    def presigned_url(self, area: Area, key: str, name: str, expires_s: int) -> str | None:
+        """A URL a client may fetch the file from directly: a directory has none."""
+        return None
+
     # -- results ---------------------------------------------------------------------------------
 
     def has_result(self, key: str) -> bool:
@@ -146,7 +248,11 @@ class Storage:
             except OSError as exc:
                 if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
                     raise
-                # another worker finished the same conversion first; its files are identical in meaning
+                # another worker finished the same conversion first (its files are identical in meaning),
+                # or a named file was put there before the renderings: add whatever is still missing
+                for part in tmp.iterdir():
+                    if not (final / part.name).exists():
+                        os.replace(part, final / part.name)
         except OSError as exc:
             raise _storage_error(exc, "a result") from exc
         finally:

@@ -50,6 +50,10 @@ log = logging.getLogger("gongwen.worker")
 EXIT_HUNG_JOB = 70
 """Exit status of a worker the watchdog ended because a job hung in native code."""
 
+EXIT_STOPPED_WITHOUT_REDIS = 0
+"""Exit status of a worker told to stop (SIGTERM) that then lost Redis mid-job: it did what it was told;
+its job, which can no longer be recorded, goes back to the queue when its lease expires."""
+
 
 def _chain(exc: BaseException | None) -> list[BaseException]:
     """The exception and the ones it was raised from (`raise … from`) or during."""
@@ -101,7 +105,18 @@ class _Heartbeat(threading.Thread):
             try:
                 self.worker.maintain_heartbeats(self.job, self.execution)
             except RedisError as exc:  # Redis away for a moment: the lease is long enough to retry
+                if self.worker.stop_signalled:
+                    self._end_stopped_process(exc)
                 log.warning("heartbeat for job %s failed: %s", self.job.id, exc)
+
+    def _end_stopped_process(self, exc: RedisError) -> None:
+        """Told to stop and Redis is gone (`docker compose down` stops both at once): the job's outcome
+        could not be recorded anyway, so hand it back (its lease runs out, it is retried) and exit now
+        rather than wait for a page boundary or for a Redis that may never return."""
+        log.warning("stopping as asked: Redis is gone (%s); job %s goes back to the queue when its lease "
+                    "expires", exc, self.job.id)
+        logging.shutdown()
+        os._exit(EXIT_STOPPED_WITHOUT_REDIS)
 
     def _end_hung_process(self) -> None:
         log.error("job %s is %.0f s past its timeout inside native code; ending worker process",
@@ -131,6 +146,12 @@ class GongwenWorker(SimpleWorker):
         self.push_exc_handler(self._record_failure)
         self._beat: _Heartbeat | None = None
         self._last_sweep = float("-inf")  # sweep on the first maintenance pass
+        self.stop_signalled = False
+        """Set by SIGTERM/SIGINT: the worker must end, whatever Redis does (see `service.cli.worker`)."""
+
+    def request_stop(self, signum: Any, frame: Any) -> None:
+        self.stop_signalled = True
+        super().request_stop(signum, frame)
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         # Load the model before registering: /readyz counts only workers that can take a job at once.
@@ -185,7 +206,7 @@ class GongwenWorker(SimpleWorker):
             ttl_s = rt.settings.result_ttl_s
             try:
                 removed = rt.storage.sweep(upload_ttl_s=ttl_s, result_ttl_s=ttl_s)  # page previews too
-            except OSError as exc:  # a failed sweep must not stop the worker; the next pass retries
+            except (OSError, GongwenError) as exc:  # a failed sweep must not stop the worker; the next pass retries
                 log.warning("storage sweep failed: %s", exc)
                 return
             if removed:

@@ -79,10 +79,10 @@ def run_batch(settings: Settings, directory: Path, out: Path, *, fmt: str = "tex
     from workers.intake import count_pages
     from workers.queue import connect, conversion_options, fetch_job, make_queue, reap_abandoned, submit
     from workers.status import JobState, describe_job, job_state
-    from workers.storage import Storage
+    from workers.store import open_storage
 
     redis = connect(settings)
-    storage = Storage(settings.storage_dir)
+    storage = open_storage(settings)
     storage.ensure()
     scans = find_scans(directory)
     tally = _Tally()
@@ -97,7 +97,7 @@ def run_batch(settings: Settings, directory: Path, out: Path, *, fmt: str = "tex
             continue
         try:
             stored = storage.save_file(source, max_bytes=settings.max_upload_mb << 20)
-            n_pages = count_pages(stored.path, settings, dpi)
+            n_pages = count_pages(source, settings, dpi)  # the same bytes, read where they are
             sub = submit(redis, settings, storage, stored, filename=source.name,
                          options=conversion_options(dpi), pages=n_pages)
         except GongwenError as exc:

@@ -74,7 +74,8 @@ REDIS_RECONNECT_S = 2.0
 def _work_in_process(worker_class: Any, settings: Settings, connection: Any, *, burst: bool, log_level: str) -> int:
     """One worker in this process. When Redis goes away at the wrong moment (a job ending, a heartbeat),
     rq raises out of `work()`: a fresh worker (new name, same loaded model) starts once Redis answers.
-    A job that was ending then is reaped when its lease runs out and retried; nothing is lost."""
+    A job that was ending then is reaped when its lease runs out and retried; nothing is lost.
+    A worker that was told to stop (SIGTERM/SIGINT) before it lost Redis is not restarted: it exits."""
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -89,6 +90,10 @@ def _work_in_process(worker_class: Any, settings: Settings, connection: Any, *, 
             listener = getattr(worker, "pubsub_thread", None)
             if listener is not None:  # the dead worker's command listener would retry Redis forever
                 listener.stop()
+            if getattr(worker, "stop_signalled", False):
+                log.warning("stopping as asked; Redis is gone (%s), a job this worker held goes back to the "
+                            "queue when its lease expires", exc)
+                return 0
             signal.signal(signal.SIGTERM, signal.SIG_DFL)  # rq's handlers belong to the dead worker
             signal.signal(signal.SIGINT, signal.default_int_handler)
             log.warning("lost Redis (%s); starting a fresh worker in %.0f s", exc, REDIS_RECONNECT_S)

@@ -14,10 +14,6 @@ that is a deployment error, not something the API can repair.
 from __future__ import annotations
 
 import secrets
-import shutil
-import signal
-import socket
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,57 +21,13 @@ from typing import Any
 
 import httpx
 import pytest
+from servers import PrivateRedis, pick_port  # tests/servers.py (tests/ is on sys.path)
 
 OUTAGE_S = 5.0
 """Seconds Redis stays down."""
 RECOVERY_BOUND_S = 600.0
 """Seconds after Redis returns within which every accepted job must be finished or failed: a running
 job's lease and back-off, then OCR of the queued ones on a busy machine."""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class PrivateRedis:
-    """A redis-server of this test only: AOF persistence under `folder`, killable and restartable."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.port = folder, _free_port()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is not installed (Debian package redis-server)"
-        with (self.folder / "redis.log").open("ab") as log:  # the child keeps its own copy
-            self.proc = subprocess.Popen(
-                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "",
-                 "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no"],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(64).startswith(b"+PONG"):
-                        return
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, (self.folder / "redis.log").read_text(errors="replace")
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
 
 
 @pytest.fixture
@@ -105,7 +57,7 @@ def _submit(http: httpx.Client, path: Path) -> httpx.Response:
 def test_redis_restart_with_jobs_queued_loses_none(
         private_redis: PrivateRedis, api_server: Callable[[int], Any], workers: Any,
         make_scan: Callable[..., Path]) -> None:
-    port = _free_port()
+    port = pick_port()
     api_server(port)
     worker = workers.start()
     workers.wait_ready(1)

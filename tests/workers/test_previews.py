@@ -19,7 +19,7 @@ from workers.previews import (
     PreviewWriter,
     encode_preview,
     list_previews,
-    preview_path,
+    open_preview,
 )
 from workers.settings import Settings
 from workers.storage import Storage
@@ -65,13 +65,15 @@ def test_convert_file_hands_every_upright_page_to_the_writer(
     assert [meta["page"] for meta in listed] == [1, 2]
     for meta, page in zip(listed, result.pages, strict=True):
         assert (meta["width"], meta["height"]) == (page.width, page.height)  # the frame of the line boxes
-        path = preview_path(storage, "ab" * 32, meta["page"])
-        assert path is not None and path.read_bytes()[:3] == b"\xff\xd8\xff"
-        shown = cv2.imread(str(path))
+        blob = open_preview(storage, "ab" * 32, meta["page"])
+        assert blob is not None
+        data = b"".join(blob.chunks)
+        assert data[:3] == b"\xff\xd8\xff" and len(data) == blob.size
+        shown = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         assert shown.shape[1] == round(page.width * meta["scale"])
     assert result.pages[1].rotation in (90, 270)
     assert listed[1]["height"] > listed[1]["width"]  # the turned page is stored upright
-    assert preview_path(storage, "ab" * 32, 3) is None and preview_path(storage, "ab" * 32, 0) is None
+    assert open_preview(storage, "ab" * 32, 3) is None and open_preview(storage, "ab" * 32, 0) is None
     assert not list(storage.tmp_dir.iterdir())
 
 

@@ -1,0 +1,115 @@
+"""A worker told to stop (SIGTERM) exits whatever Redis does afterwards (`docker compose down` stops the
+workers and Redis at once): it is never stuck restarting itself against a Redis that is gone.
+
+Each test runs its OWN redis-server (tests/servers.py: a free loopback port, AOF under tmp_path) and
+kills it; the machine's shared Redis is never touched.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from servers import PrivateRedis  # tests/servers.py (tests/ is on sys.path)
+
+from workers import defaults
+from workers.queue import connect, conversion_options, fetch_job, make_queue, reap_abandoned, submit
+from workers.status import JobState, job_state
+from workers.storage import Storage
+
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "sample_reply.pdf"
+EXIT_BOUND_S = 10.0
+"""Seconds within which the stopped worker must be gone once Redis is (the issue's bound): it notices at
+its next heartbeat (every JOB_HEARTBEAT_INTERVAL_S = 5 s) or its next page, whichever comes first."""
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    redis = PrivateRedis(tmp_path / "redis")
+    redis.start()
+    yield redis
+    if redis.proc is not None:
+        redis.kill()
+
+
+@pytest.fixture
+def queue_settings(private_redis: PrivateRedis, tmp_path: Path) -> Any:
+    """The private Redis (overrides tests/conftest.py's DB-14 queue; `workers` then uses it)."""
+    from workers.settings import load_settings
+
+    return load_settings().with_(redis_url=private_redis.url, queue_name=f"s{secrets.token_hex(4)}",
+                                 storage_dir=tmp_path / "storage")
+
+
+def _wait_started(settings: Any, job_id: str, timeout_s: float = 300) -> None:
+    redis = connect(settings)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job = fetch_job(redis, job_id)
+        assert job is not None
+        if job_state(job) is JobState.STARTED:
+            return
+        assert time.monotonic() < deadline, f"job {job_id} still {job_state(job).value}"
+        time.sleep(0.1)
+
+
+def _wait_gone(proc: Any, workers: Any, bound_s: float) -> float:
+    started = time.monotonic()
+    while proc.poll() is None:
+        assert time.monotonic() - started < bound_s, f"worker still running {bound_s} s later: {workers.logs()}"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+@pytest.mark.slow
+def test_sigterm_mid_job_then_redis_gone_the_worker_exits_and_its_job_goes_back(
+        private_redis: PrivateRedis, queue_settings: Any, workers: Any) -> None:
+    storage = Storage(queue_settings.storage_dir)
+    storage.ensure()
+    stored = storage.save_file(SAMPLE, max_bytes=1 << 24)
+    job_id = submit(connect(queue_settings), queue_settings, storage, stored, filename=SAMPLE.name,
+                    options=conversion_options(None), pages=3).job_id
+    worker = workers.start()
+    workers.wait_ready(1)
+    _wait_started(queue_settings, job_id)
+
+    worker.send_signal(signal.SIGTERM)
+    time.sleep(0.2)  # rq's handler has run: the worker means to finish this job, then stop
+    private_redis.kill()
+    took = _wait_gone(worker, workers, EXIT_BOUND_S)
+    print(f"\nworker gone {took:.1f} s after Redis, exit status {worker.returncode}")
+    assert worker.returncode == 0, workers.logs()
+    assert "lost Redis" not in workers.logs()  # it never tried to start afresh
+    assert "stopping as asked" in workers.logs()
+
+    # The job was handed back, not lost: once Redis is back and the lease has run out it is queued again.
+    private_redis.start()
+    redis = connect(queue_settings)
+    deadline = time.monotonic() + defaults.JOB_LEASE_S + 60
+    while True:
+        reap_abandoned(make_queue(queue_settings, redis))
+        job = fetch_job(redis, job_id)
+        assert job is not None, "the job vanished"
+        if job_state(job) is not JobState.STARTED:
+            break
+        assert time.monotonic() < deadline, "the job is still held by the stopped worker"
+        time.sleep(0.5)
+    assert job_state(job) in (JobState.QUEUED, JobState.FINISHED), job_state(job)
+
+
+@pytest.mark.slow
+def test_redis_gone_then_sigterm_to_an_idle_worker_it_exits(private_redis: PrivateRedis, workers: Any) -> None:
+    worker = workers.start()
+    workers.wait_ready(1)
+    private_redis.kill()
+    time.sleep(1.0)  # the worker is now retrying its dequeue against a Redis that is gone
+    worker.send_signal(signal.SIGTERM)
+    took = _wait_gone(worker, workers, EXIT_BOUND_S)
+    print(f"\nidle worker gone {took:.1f} s after SIGTERM, exit status {worker.returncode}")
+    assert worker.returncode == 0, workers.logs()
+    assert "starting a fresh worker" not in workers.logs()
