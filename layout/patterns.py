@@ -273,8 +273,8 @@ def split_note_date(text: str) -> tuple[str, str] | None:
     """A parenthesised note read together with the date after it, `（本文有删减）二〇〇五年七月十四日` →
     ("（本文有删减）", "二〇〇五年七月十四日"); None for anything else."""
     found = _NOTE_THEN_DATE_RE.match(re.sub(r"\s+", "", text))
-    if not found or not is_date_line(found.group("date")):
-        return None
+    if not found or not is_date_line(found.group("date")) or heading_level(found.group("note")) is not None:
+        return None  # `（一）2024年…` is a heading, not a note
     return found.group("note"), found.group("date")
 
 
