@@ -8,7 +8,8 @@
 5. furniture: page numbers and running heads removed (`lines.remove_furniture`)
 6. frames: per-page left/right edges of the text block (`geometry.measure_frames`)
 7. header: markers, issuer mark, doc number, signer, title, addressee (`header.read_header`)
-8. blocks: paragraphs and headings across page breaks (`body.group_rows`)
+8. blocks: a date sharing a baseline with a note stands apart (`tail.split_dated_rows`); paragraphs and
+   headings across page breaks (`body.group_rows`)
 9. tail: attachments, signature, date, note, contact, 版记 (`tail.classify_groups`)
 10. fields from the typed blocks (`fields.extract_fields`)
 """
@@ -24,7 +25,7 @@ from layout.header import find_issuer_lines, read_header
 from layout.lines import Row, is_seal_text, merge_rows, remove_furniture
 from layout.model import Box, Document, OcrLine, Page, Seal
 from layout.script import unify_page_script
-from layout.tail import classify_groups, document_years
+from layout.tail import classify_groups, document_years, split_dated_rows
 
 
 def _seals(page: Page, seal_lines: Sequence[OcrLine]) -> tuple[Seal, ...]:
@@ -70,7 +71,7 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
     header = read_header(rows_by_page[pages[0].number], issuer, geometry, settings)
     rest = list(header.rest) + [row for page in pages[1:] for row in rows_by_page[page.number]]
     years = document_years([block.text for block in header.blocks])
-    groups = group_rows(rest, geometry, settings)
+    groups = group_rows(split_dated_rows(rest, scale, settings), geometry, settings)
     blocks = header.blocks + tuple(classify_groups(groups, geometry, settings, years))
     return Document(
         blocks=blocks,

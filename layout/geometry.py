@@ -131,10 +131,22 @@ def text_units(text: str) -> float:
 
 @dataclass(frozen=True)
 class Scale:
-    """The two units: median body line height and character width, in px."""
+    """The two units: median body line height and character width, in px; and the body's median stroke
+    weight (`OcrLine.stroke`, dimensionless), None when the lines carry no stroke measurement."""
 
     line_height: float
     char_width: float
+    stroke: float | None = None
+
+
+STROKE_MIN_LINES = 3
+"""Fewer measured body lines than this give no body stroke weight to compare with."""
+
+
+def body_stroke(lines: Sequence[OcrLine]) -> float | None:
+    """Median stroke weight of the given body lines, None with fewer than STROKE_MIN_LINES measured."""
+    strokes = [ln.stroke for ln in lines if ln.stroke is not None]
+    return statistics.median(strokes) if len(strokes) >= STROKE_MIN_LINES else None
 
 
 SCALE_MIN_UNITS = 6.0
@@ -153,8 +165,9 @@ def measure_scale(lines: Iterable[OcrLine], settings: LayoutSettings = DEFAULT_S
     char_width = statistics.median(widths)
     # The body is the majority size: keep heights near the median to drop titles and marks.
     line_height = statistics.median(heights)
-    near = [h for h in heights if 0.7 * line_height <= h <= 1.3 * line_height]
-    return Scale(line_height=statistics.median(near) if near else line_height, char_width=max(char_width, 1.0))
+    near = [ln for ln in body if 0.7 * line_height <= ln.box.height <= 1.3 * line_height]
+    return Scale(line_height=statistics.median(ln.box.height for ln in near) if near else line_height,
+                 char_width=max(char_width, 1.0), stroke=body_stroke(near or body))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from layout import patterns
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, split_wide_gaps, tilt_degrees
 from layout.model import Block, BlockType, OcrLine, Page
+from layout.typography import is_heavy, is_larger, is_regular, is_set_apart
 
 DOC_NUMBER_MAX_ROWS = 4
 """The doc number, 签发人 and (letter format) marks follow the issuer mark within this many rows."""
@@ -29,6 +30,15 @@ TITLE_SAME_SIZE = 0.85
 
 TITLE_MIN_MARGIN_CH = 0.3
 """A large title line leaves at least this much on both sides (2号 lines hold at most 20 characters)."""
+
+FULL_TITLE_CENTRE_CH = 0.6
+"""A title line filling the text block (the first line of a greedily wrapped title) is centred within this;
+a first paragraph line (indented 2 characters, running to the right edge) is 1 character off centre."""
+
+RULE_MIN_CH = 8.0
+"""A row that reads as nothing but dashes over at least this width is a rule the detector took for text."""
+
+_RULE_RE = re.compile(r"^[—–\-－_＿一━─═=＝·.]+$")
 
 TITLE_MAX_ROWS = 4
 """GB/T 9704 titles wrap over 1–3 lines; one more for an OCR split."""
@@ -197,12 +207,35 @@ def _doc_number_blocks(row: Row, scale: Scale, settings: LayoutSettings) -> list
 
 
 def _is_centred(row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
+    """Centred on the text block: each wrapped title line is, on its own.
+
+    A line in the body's type must leave room on both sides (a full body line is "centred" too); a line
+    set apart (larger or heavier) may fill the block, as the first line of a greedily wrapped title does.
+    """
     box = row.box
-    if abs(geometry.centre_offset_ch(box, row.page)) > settings.centre_tol_ch:
+    offset = abs(geometry.centre_offset_ch(box, row.page))
+    if offset > settings.centre_tol_ch:
         return False
-    large = box.height >= settings.large_line_lh * geometry.scale.line_height
     margins = min(geometry.indent_ch(box, row.page), geometry.right_gap_ch(box, row.page))
-    return margins >= (TITLE_MIN_MARGIN_CH if large else settings.indent_min_ch)
+    if not is_set_apart(row, geometry.scale, settings):
+        return margins >= settings.indent_min_ch
+    return margins >= TITLE_MIN_MARGIN_CH or offset <= FULL_TITLE_CENTRE_CH
+
+
+def is_rule_row(row: Row, scale: Scale) -> bool:
+    """A printed rule (the red rule under the doc number, a letter's double rule) read as a row of dashes."""
+    compact = _SPACE_RE.sub("", row.text)
+    return bool(_RULE_RE.match(compact)) and row.box.width >= RULE_MIN_CH * scale.char_width
+
+
+def _same_title_type(first: Row, row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
+    """A title is set in one size and type: a line smaller than its first, or in regular weight under a
+    bold first line the body's size, is no longer the title."""
+    if row.box.height < TITLE_SAME_SIZE * first.box.height:
+        return False
+    scale = geometry.scale
+    bold_only = is_heavy(first, scale) and not is_larger(first, scale, settings)
+    return not (bold_only and is_regular(row, scale) and not is_larger(row, scale, settings))
 
 
 def read_title(rows: Sequence[Row], geometry: BodyGeometry,
@@ -211,8 +244,8 @@ def read_title(rows: Sequence[Row], geometry: BodyGeometry,
     used = 0
     while used < min(len(rows), TITLE_MAX_ROWS) and _is_centred(rows[used], geometry, settings):
         if used and (patterns.is_addressee(clean_text(rows[used].text))
-                     or rows[used].box.height < TITLE_SAME_SIZE * rows[0].box.height):
-            break  # the addressee follows, or a smaller line: the title is set in one size
+                     or not _same_title_type(rows[0], rows[used], geometry, settings)):
+            break  # the addressee follows, or a line in another type: the title is set in one
         used += 1
     if not used:
         return None, 0
@@ -236,10 +269,19 @@ def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
     return None, 0
 
 
+def _title_zone(rows: Sequence[Row]) -> float:
+    """Bottom (px) of the zone where the header's rules may stand: the upper half of the page's rows."""
+    if not rows:
+        return 0.0
+    return (min(row.box.y0 for row in rows) + max(row.box.y1 for row in rows)) / 2
+
+
 def read_header(rows: Sequence[Row], issuer: Sequence[OcrLine], geometry: BodyGeometry,
                 settings: LayoutSettings = DEFAULT_SETTINGS) -> Header:
     """Header blocks of page 1 in reading order, from its rows (issuer fragments already taken out)."""
     scale = geometry.scale
+    # Rules the detector read as dashes are no text; above the title they only stand in the way.
+    rows = [row for row in rows if not (row.box.y1 <= _title_zone(rows) and is_rule_row(row, scale))]
     blocks: list[Block] = []
     index = 0
     if issuer:

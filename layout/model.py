@@ -55,7 +55,9 @@ class OcrLine:
 
     `score` is the recogniser's confidence in [0, 1]; `red` is the fraction in [0, 1] of the line's
     ink pixels that are red (0 when no red mask was computed). `polygon` is the detector's quadrilateral
-    (or polygon), clockwise from the top-left, in the same frame as `box`.
+    (or polygon), clockwise from the top-left, in the same frame as `box`. `stroke` is the mean stroke
+    width of the line's ink over its box height (dimensionless; bold type measures heavier than regular
+    type of any size), measured on the page image (`workers.typography`); None when not measured.
     """
 
     text: str
@@ -64,6 +66,7 @@ class OcrLine:
     page: int = 1
     red: float = 0.0
     polygon: tuple[Point, ...] = ()
+    stroke: float | None = None
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,18 @@ def is_date_line(text: str) -> bool:
     return bool(found) and find_date(compact) is not None
 
 
+_NOTE_THEN_DATE_RE = re.compile(r"^(?P<note>[（(][^（()）]{1,30}[）)])(?P<date>.+)$")
+
+
+def split_note_date(text: str) -> tuple[str, str] | None:
+    """A parenthesised note read together with the date after it, `（本文有删减）二〇〇五年七月十四日` →
+    ("（本文有删减）", "二〇〇五年七月十四日"); None for anything else."""
+    found = _NOTE_THEN_DATE_RE.match(re.sub(r"\s+", "", text))
+    if not found or not is_date_line(found.group("date")) or heading_level(found.group("note")) is not None:
+        return None  # `（一）2024年…` is a heading, not a note
+    return found.group("note"), found.group("date")
+
+
 _ANY_YEAR_DATE_LINE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 
 

@@ -14,13 +14,16 @@ SCHEMA = "gongwen.ocr-pages/1"
 
 
 def _line_to_dict(line: OcrLine) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "text": line.text,
         "bbox": [line.box.x0, line.box.y0, line.box.x1, line.box.y1],
         "score": line.score,
         "red": line.red,
         "polygon": [list(point) for point in line.polygon],
     }
+    if line.stroke is not None:  # optional: pages recorded before it was measured have none
+        data["stroke"] = line.stroke
+    return data
 
 
 def _line_from_dict(data: dict[str, Any], page: int) -> OcrLine:
@@ -31,6 +34,7 @@ def _line_from_dict(data: dict[str, Any], page: int) -> OcrLine:
         page=page,
         red=float(data.get("red", 0.0)),
         polygon=tuple((float(x), float(y)) for x, y in data.get("polygon", ())),
+        stroke=None if data.get("stroke") is None else float(data["stroke"]),
     )
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from layout import patterns
 from layout.body import body_block, join_rows
-from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings
-from layout.lines import Row, clean_text, split_wide_gaps
-from layout.model import Block, BlockType
+from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
+from layout.lines import Row, clean_text, join_parts, split_wide_gaps
+from layout.model import Block, BlockType, Box, OcrLine
 
 SIGNATURE_MAX_ROWS = 4
 """Joint issue stacks one signature line per body; more than this is not a signature."""
@@ -72,6 +73,77 @@ def document_years(texts: Sequence[str]) -> list[int]:
     return years
 
 
+def _row_of(parts: Sequence[OcrLine], page: int, scale: Scale, settings: LayoutSettings) -> Row:
+    return Row(page, tuple(parts), join_parts(parts, scale, settings))
+
+
+def _split_one_fragment(row: Row) -> list[Row] | None:
+    """A note and a date the detector read as one box: cut the box where the date's characters begin."""
+    found = patterns.split_note_date(row.text) if len(row.parts) == 1 else None
+    if found is None:
+        return None
+    note, date = found
+    line = row.parts[0]
+    box = line.box
+    cut = box.x1 - text_units(date) * box.width / max(text_units(row.text), 1.0)
+    left = replace(line, text=note, box=Box(box.x0, box.y0, cut, box.y1), polygon=())
+    right = replace(line, text=date, box=Box(cut, box.y0, box.x1, box.y1), polygon=())
+    return [Row(row.page, (left,), note), Row(row.page, (right,), date)]
+
+
+def split_dated_row(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Row]:
+    """A date printed on one baseline after something else stands on its own: the row splits before it.
+
+    The split is made only where a paragraph line never has one: at a wide gap (`（本文有删减）` left,
+    the date right), or after a whole parenthesised note (`（本文有删减）二〇〇五年七月十四日`).
+    """
+    parts = row.parts
+    for cut in range(1, len(parts)):
+        left, right = parts[:cut], parts[cut:]
+        date = join_parts(right, scale, settings)
+        if not patterns.is_date_line(date):
+            continue
+        gap = (right[0].box.x0 - left[-1].box.x1) / scale.char_width
+        note = join_parts(left, scale, settings)
+        if gap >= settings.wide_gap_ch or patterns.split_note_date(note + date) is not None:
+            return [_row_of(left, row.page, scale, settings), _row_of(right, row.page, scale, settings)]
+    return _split_one_fragment(row) or _split_off_specks(row, scale, settings) or [row]
+
+
+DATE_SPECK_MAX_CH = 2.0
+"""Fragments this short in all on the date's baseline, with no digit or punctuation, are stray readings (a
+seal's bottom-arc character on a scan without colour), not part of the date."""
+
+
+def _is_speck(part: OcrLine) -> bool:
+    text = re.sub(r"\s+", "", part.text)
+    return (text_units(text) <= DATE_SPECK_MAX_CH
+            and all(patterns.is_cjk(ch) or ch in "★☆*" for ch in text) and not patterns.find_date(text))
+
+
+def _split_off_specks(row: Row, scale: Scale, settings: LayoutSettings) -> list[Row] | None:
+    """A date row with a stray short fragment on either side: the date stands alone, the strays after it."""
+    parts = row.parts
+    for start in range(len(parts)):
+        for end in range(len(parts), start, -1):
+            if (start, end) == (0, len(parts)):
+                continue
+            if not patterns.is_date_line(join_parts(parts[start:end], scale, settings)):
+                continue
+            strays = parts[:start] + parts[end:]
+            stray_units = sum(text_units(part.text) for part in strays)
+            if stray_units > DATE_SPECK_MAX_CH or not all(_is_speck(part) for part in strays):
+                return None
+            date = _row_of(parts[start:end], row.page, scale, settings)
+            return [date, *(_row_of([part], row.page, scale, settings) for part in strays)]
+    return None
+
+
+def split_dated_rows(rows: Sequence[Row], scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Row]:
+    """`split_dated_row` over rows in reading order."""
+    return [piece for row in rows for piece in split_dated_row(row, scale, settings)]
+
+
 def _is_date(text: str, known_years: Sequence[int]) -> bool:
     return patterns.is_date_line(repair_date_year(text, known_years))
 
@@ -97,6 +169,8 @@ def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: Layout
         return False
     if patterns.heading_level(text) is not None or patterns.is_page_number(text):
         return False
+    if text[0] in "（(" and text[-1] in "）)":
+        return False  # a note in brackets (`（本文有删减）`), never a body's name
     indent = geometry.indent_ch(row.box, row.page)
     if indent < SIGNATURE_MIN_INDENT_CH:
         return False

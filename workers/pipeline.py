@@ -9,6 +9,7 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
     preprocess   _mark_red                        each line's red-ink share (workers.preprocess.red_fraction)
     second_look  workers.secondlook.second_look   lines under a seal and the red mark read again from clean crops
     second_look  workers.secondlook.read_seals    each seal's own name, from its unrolled ring (Page.seals)
+    preprocess   workers.typography.measure_strokes  each line's stroke weight (bold or regular), no colour needed
     layout       layout.build_document            the pure rules: blocks and fields of all pages
 
 Each page's image is dropped once its lines are read: memory holds one page image at a time.
@@ -36,6 +37,7 @@ from workers.preprocess import OrientationClassifier, PreparedPage, prepare_page
 from workers.seals import find_seals, remove_seal_ink
 from workers.secondlook import read_seals, second_look
 from workers.settings import Settings
+from workers.typography import measure_strokes
 
 Format = Literal["text", "md", "json"]
 FORMATS: tuple[Format, ...] = ("text", "md", "json")
@@ -172,6 +174,8 @@ def _convert_page(
         lines = second_look(lines, page=number, image=prepared.image, ocr_image=ocr_image,
                             red_mask=prepared.red_mask, seals=seals, engine=engine)
         seal_texts = read_seals(prepared.image, seals, engine)
+    with timer("preprocess"):
+        lines = measure_strokes(ocr_image, lines)
     if page_image is not None:
         page_image(number, prepared.image)
     height, width = prepared.image.shape[:2]

@@ -114,7 +114,7 @@ def _timed(pages: list[Page]) -> float:
 
 def test_import_layout_loads_no_heavy_dependency() -> None:
     code = ("import sys, layout, layout.geometry, layout.lines, layout.header, layout.body, layout.tail, "
-            "layout.fields, layout.render, layout.serial; "
+            "layout.fields, layout.render, layout.serial, layout.typography; "
             "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('cv2', 'numpy', 'paddle', 'paddleocr', 'paddlex', 'fastapi', 'redis', 'rq', 'onnxruntime')]; "
             "print(','.join(bad))")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from layout_typeset import CH, LEFT, RIGHT, Typesetter, ocr_line
@@ -230,3 +231,74 @@ def test_attachment_items_far_above_a_joint_signature_stay_attachments() -> None
     assert doc.fields.attachments == ("2024年黔东南州义务教育薄弱环节改善与能力提升项目资金使用情况表",
                                       "2024年黔东南州义务教育薄弱环节改善与能力提升项目建设进度表")
     assert doc.fields.date == "2024-12-10"
+
+
+# --- dates and signatures not of our renderer's shape -------------------------------------------------------
+
+NOTE = "（本文有删减）"
+
+
+def _note_and_date(ts: Typesetter, layout: str, date: str) -> None:
+    if layout == "apart":  # the note left, the date right, on one baseline
+        y = ts._y()
+        ts.put(NOTE, LEFT + 2 * CH, y=y)
+        ts.put(date, RIGHT - 4 * CH - text_units(date) * CH, y=y)
+        ts._next_row()
+    elif layout == "one-box":  # the detector read both as one line
+        ts.put(NOTE + date, LEFT + 2 * CH)
+    else:  # one box, right-aligned
+        ts.right(NOTE + date, 4)
+
+
+@pytest.mark.parametrize("layout", ["apart", "one-box", "one-box-right"])
+@pytest.mark.parametrize(("date", "iso"), [("二〇〇五年七月十四日", "2005-07-14"), ("2005年7月14日", "2005-07-14")],
+                         ids=["chinese-numerals", "arabic"])
+def test_date_read_with_the_note_before_it_stands_alone(layout: str, date: str, iso: str) -> None:
+    ts = _ts()
+    _note_and_date(ts, layout, date)
+    doc = build_document(ts.finish())
+    assert _tail(doc) == [("paragraph", NOTE), ("date", date)]
+    assert doc.fields.date == iso
+    assert doc.fields.signature == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["（一）2024年5月15日", "会议纪要（第3期）2024年5月15日", "截至2024年5月15日"],
+)
+def test_other_lines_ending_in_a_date_are_not_cut(text: str) -> None:
+    ts = _ts()
+    ts.put(text, LEFT + 2 * CH)
+    doc = build_document(ts.finish())
+    assert text in [b.text for b in doc.blocks]
+    assert doc.fields.date is None
+
+
+def test_date_at_a_wrapped_paragraph_line_end_stays_in_its_paragraph() -> None:
+    ts = _ts()
+    text = "本办法自发布之日起施行，有效期五年，各单位请于2024年5月15日前报送有关材料并做好组织实施工作，确保按期完成。"
+    ts.paragraph(text)
+    doc = build_document(ts.finish())
+    assert text in [b.text for b in doc.blocks]
+
+
+@pytest.mark.parametrize("centred_over_date", [True, False])
+@pytest.mark.parametrize("stray", [False, True])
+def test_one_word_signature_under_a_grey_seal(centred_over_date: bool, stray: bool) -> None:
+    """`国务院` over `2018年12月25日` under a seal on a grey scan (no red): ring text tilted, the star level."""
+    ts = _ts()
+    ts._next_row(2)
+    sig_top = ts._y()
+    ts.right("国务院", 7.5 if centred_over_date else 4)
+    date_top = ts._y()
+    ts.right("2018年12月25日", 4)
+    pages = ts.finish()
+    cx, cy = RIGHT - 7.5 * CH, (sig_top + date_top) / 2 + 20
+    ring = [replace(line, red=0.0) for line in _ring("中华人民共和国国务院", cx, cy, 120, 1)]
+    extra = [ocr_line("院", RIGHT - 4 * CH + 12, date_top)] if stray else []  # a level bottom-arc character
+    lines = [*pages[0].lines, *ring, *extra]
+    seal = Seal(1, Box(cx - 130, cy - 130, cx + 130, cy + 130))
+    doc = build_document([replace(pages[0], lines=tuple(lines), seals=(seal,))])
+    assert doc.fields.signature == ("国务院",)
+    assert doc.fields.date == "2018-12-25"
+    assert "★" not in render_text(doc)

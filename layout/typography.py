@@ -1,0 +1,80 @@
+"""Typography of a printed line, measured against the page's own body text: size and weight.
+
+Sizes are in the two units of `layout.geometry` (median body line height `lh`, character width `ch`), the
+weight is the line's stroke width over its height (`OcrLine.stroke`, measured by `workers.typography`)
+against the body's median (`Scale.stroke`). A title is set apart from the body by size (小二 18 pt to 一号
+26 pt against a 16 pt body: 1.125–1.625× the body's height and character advance) or by weight (小标宋,
+bold Song, Hei against 仿宋), whatever our own renderer does.
+"""
+
+from __future__ import annotations
+
+from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, Scale, text_units
+from layout.lines import Row
+
+LARGE_PITCH_CH = 1.08
+"""Characters advancing this many body characters are set larger (小二 on a 三号 body advances 1.125)."""
+
+PITCH_MIN_UNITS = 4.0
+"""A shorter line gives a noisy advance (its box's padding spread over few characters)."""
+
+PITCH_MIN_LH = 1.04
+"""...and the larger advance counts only with a box at least this tall (a letter-spaced body line is not)."""
+
+HEAVY_STROKE = 1.2
+"""A line whose stroke weight is this many times the body's is bold: measured on rendered pages, 小标宋 and
+bold Song titles weigh ~1.3×, Hei headings ~1.9× a 仿宋 body; lines of one font vary by ±6%."""
+
+REGULAR_STROKE = 1.1
+"""A line at most this many times the body's weight is regular type (between the two: undecided)."""
+
+
+def row_stroke(row: Row) -> float | None:
+    """Stroke weight of a row: its fragments' weights, weighted by their width; None if none is measured."""
+    measured = [(part.stroke, part.box.width) for part in row.parts if part.stroke is not None]
+    total = sum(width for _, width in measured)
+    if not measured or total <= 0:
+        return None
+    return sum(stroke * width for stroke, width in measured) / total
+
+
+def weight_ratio(row: Row, scale: Scale) -> float | None:
+    """The row's stroke weight over the body's, None when either is unmeasured."""
+    stroke = row_stroke(row)
+    if stroke is None or not scale.stroke:
+        return None
+    return stroke / scale.stroke
+
+
+def is_heavy(row: Row, scale: Scale) -> bool:
+    """Set in bold type (小标宋, bold Song, Hei) against a regular body."""
+    ratio = weight_ratio(row, scale)
+    return ratio is not None and ratio >= HEAVY_STROKE
+
+
+def is_regular(row: Row, scale: Scale) -> bool:
+    """Measured, and no heavier than the body (False when unmeasured)."""
+    ratio = weight_ratio(row, scale)
+    return ratio is not None and ratio <= REGULAR_STROKE
+
+
+def pitch_ch(row: Row, scale: Scale) -> float | None:
+    """Advance of one character of the row, in body characters; None for a row too short to say."""
+    units = text_units(row.text)
+    if units < PITCH_MIN_UNITS:
+        return None
+    return row.box.width / units / scale.char_width
+
+
+def is_larger(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
+    """Set in a larger size than the body: a taller box, or a wider character advance with a taller box."""
+    tall = row.box.height / scale.line_height
+    if tall >= settings.large_line_lh:
+        return True
+    pitch = pitch_ch(row, scale)
+    return pitch is not None and pitch >= LARGE_PITCH_CH and tall >= PITCH_MIN_LH
+
+
+def is_set_apart(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
+    """Typeset apart from the body, as a title is: larger or heavier."""
+    return is_larger(row, scale, settings) or is_heavy(row, scale)
