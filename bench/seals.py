@@ -3,6 +3,7 @@
     python -m bench.seals --corpus DIR [--only ID] [--limit N] [--sealed] [--out FILE]   # the product alone
     python -m bench.seals --from results/bench.json --corpus DIR               # scores a bench.run result
     python -m bench.seals --corpus DIR --pages P; ... --replay P               # record OCR pages; re-score them
+    python -m bench.seals --corpus DIR --input doc.tif                         # another scan file per document
                                                                                # through today's layout rules
 
 For every document with a seal (`meta.json` → `seals`) or a red mark, from the product's clean text and
@@ -150,7 +151,7 @@ def _has_seal(folder: Path) -> bool:
 
 
 def _run_product(corpus: Path, only: str | None, limit: int | None, sealed: bool = False,
-                 pages_dir: Path | None = None) -> list[dict[str, Any]]:
+                 pages_dir: Path | None = None, input_name: str = "doc.pdf") -> list[dict[str, Any]]:
     from workers.engine import get_engine
     from workers.pipeline import convert_file
     from workers.settings import load_settings
@@ -159,13 +160,13 @@ def _run_product(corpus: Path, only: str | None, limit: int | None, sealed: bool
     engine = get_engine(settings)
     # the recognition-only model loads at the first second look: load it before any timing
     engine.recognise_crops([np.full((48, 96, 3), 255, np.uint8)])
-    folders = sorted(p for p in corpus.iterdir() if (p / "doc.pdf").is_file() and (p / "meta.json").is_file())
+    folders = sorted(p for p in corpus.iterdir() if (p / input_name).is_file() and (p / "meta.json").is_file())
     folders = [p for p in folders if only in (None, p.name, p.name.split("-v")[0])]
     folders = [p for p in folders if not sealed or _has_seal(p)][:limit]
     records = []
     for folder in folders:
         started = time.perf_counter()
-        result = convert_file(folder / "doc.pdf", settings=settings, engine=engine)
+        result = convert_file(folder / input_name, settings=settings, engine=engine)
         envelope = result.envelope()
         records.append(score_document(folder, envelope["text"], envelope["fields"], result.timings))
         if pages_dir is not None:
@@ -202,13 +203,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=Path, default=None, help="record each document's OCR pages here")
     parser.add_argument("--replay", type=Path, default=None, help="score pages recorded with --pages again")
     parser.add_argument("--out", type=Path, default=None, help="write the records and summary as JSON")
+    parser.add_argument("--input", default="doc.pdf", help="each document's scan file (doc.tif: bench.scanmodes)")
     args = parser.parse_args(argv)
     if args.source:
         records = _from_bench(args.source, args.corpus)
     elif args.replay:
         records = _replay(args.corpus, args.replay)
     else:
-        records = _run_product(args.corpus, args.only, args.limit, args.sealed, args.pages)
+        records = _run_product(args.corpus, args.only, args.limit, args.sealed, args.pages, args.input)
     summary = summarise(records)
     print(format_summary(summary, records))
     if args.out:

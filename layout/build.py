@@ -28,15 +28,17 @@ from layout.script import unify_page_script
 from layout.tail import classify_groups, document_years, split_dated_rows
 
 
-def _seals(page: Page, seal_lines: Sequence[OcrLine]) -> tuple[Seal, ...]:
-    """The page's seals; when the page reported none, one built from the seal text the rules removed."""
+def _seals(page: Page, seal_lines: Sequence[OcrLine], settings: LayoutSettings) -> tuple[Seal, ...]:
+    """The page's seals; when the page reported none, one built from the seal text the rules removed (found
+    by colour when that text is red, else by its shape: lines bent along a ring)."""
     if page.seals or not seal_lines:
         return page.seals
     box: Box = seal_lines[0].box
     for line in seal_lines[1:]:
         box = box.union(line.box)
     ordered = sorted(seal_lines, key=lambda ln: (ln.box.y0, ln.box.x0))
-    return (Seal(page.number, box, "".join(ln.text.strip() for ln in ordered)),)
+    red = any(line.red >= settings.seal_red_min for line in seal_lines)
+    return (Seal(page.number, box, "".join(ln.text.strip() for ln in ordered), "colour" if red else "shape"),)
 
 
 def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SETTINGS) -> Document:
@@ -61,7 +63,7 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
             else:
                 kept.append(line)
         rows_by_page[page.number] = merge_rows(kept, scale, settings)
-        seals += _seals(page, sealed)
+        seals += _seals(page, sealed, settings)
     rows_by_page = remove_furniture(rows_by_page, {page.number: page.height for page in pages}, settings)
     body_boxes = {
         number: [row.box for row in rows if row.box.height < settings.large_line_lh * scale.line_height]

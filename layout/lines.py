@@ -125,13 +125,52 @@ def _inside(inner: Box, outer: Box) -> bool:
     return outer.x0 <= inner.cx <= outer.x1 and outer.y0 <= inner.cy <= outer.y1
 
 
-def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
-    """The seal's own text: red lines (the ring text, the star, the code) or lines bent along the ring.
+RING_TEXT_MIN_R = 0.45
+"""The seal's name runs along the ring, its characters between ~0.55 and ~0.92 of the seal's radius from
+its centre; GB/T 9704 puts the signature and date in the seal's middle ("居印章中心偏下"): a line whose
+nearest point is at least this share of the radius from the centre is out on the ring..."""
+RING_TEXT_MAX_R = 1.08
+"""...when it also lies inside the ring (its farthest corner within this share of the radius: body text
+and wide date lines reach beyond it)."""
+SEAL_CODE_MIN_DIGITS = 4
+"""A run of digits this long alone on the lower ring is the seal's code number, not a date."""
 
-    Text printed under the seal stays: its black strokes keep its red share below SEAL_RED_MIN, and it
-    is level.
+
+def _distance_range(box: Box, cx: float, cy: float) -> tuple[float, float]:
+    """Nearest and farthest distance (px) of a box's points from (cx, cy)."""
+    nx, ny = min(max(cx, box.x0), box.x1), min(max(cy, box.y0), box.y1)
+    far = max(math.hypot(x - cx, y - cy) for x in (box.x0, box.x1) for y in (box.y0, box.y1))
+    return math.hypot(nx - cx, ny - cy), far
+
+
+def on_seal_ring(line: OcrLine, seal: Box) -> bool:
+    """The line is arranged as the seal's own text: inside the round seal in `seal`, out on its ring, above
+    its centre (the name along the upper arc) or, below it, only digits (the code along the lower arc).
+
+    Colour-free: it needs only the seal's place and size (found by colour or by shape) and the line's box.
+    """
+    radius = min(seal.width, seal.height) / 2
+    if radius <= 0:
+        return False
+    near, far = _distance_range(line.box, seal.cx, seal.cy)
+    if near < RING_TEXT_MIN_R * radius or far > RING_TEXT_MAX_R * radius:
+        return False
+    if line.box.cy < seal.cy:
+        return True
+    compact = line.text.strip()
+    return len(compact) >= SEAL_CODE_MIN_DIGITS and compact.isdigit()
+
+
+def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
+    """The seal's own text: red lines (the ring text, the star, the code), lines bent along the ring, or lines
+    arranged on a reported seal's ring (`on_seal_ring`, the colour-free test).
+
+    Text printed under the seal stays: its black strokes keep its red share below SEAL_RED_MIN, it is
+    level, and it stands in the seal's middle.
     """
     red_enough = line.red >= settings.seal_red_min
+    if any(on_seal_ring(line, seal.box) for seal in page.seals):
+        return True
     in_seal = any(_inside(line.box, seal.box) for seal in page.seals)
     tilted = tilt_degrees(line) >= settings.seal_tilt_deg
     star = line.text.strip() in {"★", "☆", "*"}

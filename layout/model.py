@@ -89,13 +89,19 @@ class Page:
     warnings: tuple[str, ...] = ()
 
 
+SEAL_FOUND_BY = ("colour", "shape")
+"""How a seal was found: by its red ink, or by its ring's shape in the grey image (a grey or 1-bit scan)."""
+
+
 @dataclass(frozen=True)
 class Seal:
-    """A stamp found on a page: its box (upright-page pixels) and the text read inside it, if any."""
+    """A stamp found on a page: its box (upright-page pixels), the text read inside it, if any, and how it
+    was found (`SEAL_FOUND_BY`)."""
 
     page: int
     box: Box
     text: str = ""
+    found_by: str = "colour"
 
 
 class BlockType(str, Enum):

@@ -85,7 +85,8 @@ def document_to_dict(doc: Document, pages: Sequence[Page] = ()) -> dict[str, Any
         "fields": fields,
         "blocks": [_block_to_dict(block) for block in doc.blocks],
         "text": render_text(doc),
-        "seals": [{"page": s.page, "bbox": s.box.as_list(), "text": s.text} for s in doc.seals],
+        "seals": [{"page": s.page, "bbox": s.box.as_list(), "text": s.text, "found_by": s.found_by}
+                  for s in doc.seals],
         "furniture": furniture_to_list(doc, pages),
         "warnings": list(doc.warnings),
     }

@@ -51,7 +51,8 @@ def pages_to_dict(pages: Sequence[Page]) -> dict[str, Any]:
                 "skew": page.skew,
                 "dpi": page.dpi,
                 "warnings": list(page.warnings),
-                "seals": [{"bbox": [s.box.x0, s.box.y0, s.box.x1, s.box.y1], "text": s.text} for s in page.seals],
+                "seals": [{"bbox": [s.box.x0, s.box.y0, s.box.x1, s.box.y1], "text": s.text,
+                           "found_by": s.found_by} for s in page.seals],
                 "lines": [_line_to_dict(line) for line in page.lines],
             }
             for page in pages
@@ -75,7 +76,8 @@ def pages_from_dict(data: dict[str, Any]) -> tuple[Page, ...]:
                 rotation=int(raw.get("rotation", 0)),
                 skew=float(raw.get("skew", 0.0)),
                 dpi=raw.get("dpi"),
-                seals=tuple(Seal(number, Box(*s["bbox"]), s.get("text", "")) for s in raw.get("seals", ())),
+                seals=tuple(Seal(number, Box(*s["bbox"]), s.get("text", ""), s.get("found_by", "colour"))
+                            for s in raw.get("seals", ())),
                 warnings=tuple(raw.get("warnings", ())),
             )
         )

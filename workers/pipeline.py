@@ -5,6 +5,7 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
     ingest       workers.ingest.open_document   validate, then decode pages one at a time
     preprocess   workers.preprocess.prepare_page  upright, deskewed page + red-ink mask
     preprocess   workers.seals                    seals found in the mask; the OCR reads a copy without their ink
+    preprocess   workers.sealshape                no seal in the mask: seal rings found by shape in the grey page
     ocr          OcrEngine.recognise              text lines in the upright page's pixels
     preprocess   _mark_red                        each line's red-ink share (workers.preprocess.red_fraction)
     second_look  workers.secondlook.second_look   lines under a seal and the red mark read again from clean crops
@@ -35,6 +36,7 @@ from workers.engine import OcrEngine
 from workers.ingest import open_document
 from workers.preprocess import OrientationClassifier, PreparedPage, prepare_page, red_fraction
 from workers.seals import find_seals, remove_seal_ink
+from workers.sealshape import find_ring_seals, remove_ring_ink
 from workers.secondlook import read_seals, second_look
 from workers.settings import Settings
 from workers.typography import measure_strokes
@@ -164,8 +166,11 @@ def _convert_page(
     with timer("preprocess"):
         prepared = prepare_page(image, page=number, orientation=orientation)
         seals = find_seals(prepared.red_mask)
-        # The seal's red hides the signature and date from the detector: the OCR reads them without it.
-        ocr_image = remove_seal_ink(prepared.image, seals)
+        # Colour is a bonus: a page whose red shows no seal (a grey or 1-bit scan) is searched for rings.
+        rings = [] if seals else find_ring_seals(prepared.image)
+        # The seal's ink hides the signature and date from the detector: the OCR reads them without it.
+        ocr_image = remove_ring_ink(remove_seal_ink(prepared.image, seals), rings)
+        seals += [ring.region() for ring in rings]
     with timer("ocr"):
         lines = engine.recognise(ocr_image, number)
     with timer("preprocess"):
@@ -180,7 +185,7 @@ def _convert_page(
         page_image(number, prepared.image)
     height, width = prepared.image.shape[:2]
     return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
-                skew=prepared.skew, dpi=dpi, seals=tuple(Seal(number, box, text) for box, text in seal_texts),
+                skew=prepared.skew, dpi=dpi, seals=tuple(Seal(number, box, text, found_by) for box, text, found_by in seal_texts),
                 warnings=prepared.warnings)
 
 

@@ -79,11 +79,13 @@ class SealRegion:
     """One seal (or several overlapping ones) on a page: its box and its cleaned region.
 
     `box` is the bounding box of the seal's ink; `hull` the convex hull of that ink (int32 N×1×2 points),
-    both in upright-page pixels.
+    both in upright-page pixels. `found_by`: "colour" (its red ink, here) or "shape" (its ring in the grey
+    image, `workers.sealshape`).
     """
 
     box: Box
     hull: np.ndarray
+    found_by: str = "colour"
 
 
 def px_per_mm(shape: tuple[int, ...]) -> float:
@@ -233,14 +235,14 @@ def seal_circles(region: SealRegion) -> list[Box]:
     return [Box(box.x0, box.y0 + k * step, box.x1, box.y0 + k * step + short) for k in range(count)]
 
 
-def ring_strip(image: np.ndarray, box: Box) -> np.ndarray:
-    """The upper arc of the round seal in `box` unrolled into a straight line (red ink dark on white, BGR),
-    for the recogniser."""
+def ring_strip(image: np.ndarray, box: Box, found_by: str = "colour") -> np.ndarray:
+    """The upper arc of the round seal in `box` unrolled into a straight line (its ink dark on white, BGR),
+    for the recogniser. The ink is the red of a seal found by colour, the dark of one found by shape."""
     radius = min(box.width, box.height) / 2
     centre = (box.cx, box.cy)
     mid = radius * (RING_TEXT_INNER + RING_TEXT_OUTER) / 2
     steps = max(90, round(2 * np.pi * mid))
-    redness = _redness(image, box)
+    redness = _redness(image, box) if found_by == "colour" else _darkness(image, box)
     origin = (max(0, int(box.x0) - 2), max(0, int(box.y0) - 2))
     polar = cv2.warpPolar(redness, (round(radius), steps), (centre[0] - origin[0], centre[1] - origin[1]), radius,
                           cv2.INTER_LINEAR | cv2.WARP_POLAR_LINEAR)
@@ -248,6 +250,15 @@ def ring_strip(image: np.ndarray, box: Box) -> np.ndarray:
     band = polar[rows, round(RING_TEXT_INNER * radius):round(RING_TEXT_OUTER * radius)]
     strip = np.ascontiguousarray(np.flipud(band.T))  # angle left to right, the ring (tops of characters) up
     return cv2.cvtColor(255 - strip, cv2.COLOR_GRAY2BGR)
+
+
+def _darkness(image: np.ndarray, box: Box) -> np.ndarray:
+    """255 − grey over the seal's box (plus a 2 px margin): all ink bright, paper dark (a grey or 1-bit scan)."""
+    x0, y0 = max(0, int(box.x0) - 2), max(0, int(box.y0) - 2)
+    crop = image[y0:int(box.y1) + 3, x0:int(box.x1) + 3]
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    dark: np.ndarray = 255 - gray
+    return dark
 
 
 def _redness(image: np.ndarray, box: Box) -> np.ndarray:

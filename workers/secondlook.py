@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from layout.geometry import HEADER_ZONE, LARGE_LINE_LH, RED_MIN
+from layout.geometry import HEADER_ZONE, HUGE_LINE_LH, LARGE_LINE_LH, RED_MIN
 from layout.model import Box, OcrLine
 from workers.engine import OcrEngine
 from workers.redink import red_fraction
@@ -42,6 +42,12 @@ MARK_RED_MIN = RED_MIN
 """A header fragment with this share of red ink belongs to the red mark (the layout rules' threshold)..."""
 MARK_LARGE_LH = LARGE_LINE_LH
 """...and is this many body line heights tall: the mark is large type..."""
+MARK_HUGE_LH = HUGE_LINE_LH
+"""...or, on a page without red (a grey or 1-bit scan), this tall: the mark's size is its only sign."""
+DARK_INK_LEVEL = 0.6
+"""Colour-free: a pixel darker than this share of the paper's grey level is ink."""
+PAPER_PERCENTILE = 90
+"""The paper's grey level: this percentile of the mark's band."""
 HEADER_SHARE = HEADER_ZONE
 """...and lies in this top share of the page."""
 BAND_PAD_MH = 0.6
@@ -80,15 +86,21 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
     the page's red-ink mask; `body_line_height` (px) defaults to the median height of the black lines.
     """
     lines = list(lines)
-    if not lines or (not seals and not np.any(red_mask)):
+    has_red = bool(np.any(red_mask))
+    if not lines or (not seals and not has_red and page != 1):
         return lines
     height = body_line_height or _body_height(lines)
     looks = _seal_looks(lines, ocr_image, image, seals)
-    mark = _mark_indices(lines, image.shape[0], height)
-    looks += [Look(_dark_crop(image, lines[i].box, lines[i].box.height), lines[i].box, i) for i in mark]
+    if has_red:
+        mark = _mark_indices(lines, image.shape[0], height)
+        looks += [Look(_dark_crop(image, lines[i].box, lines[i].box.height), lines[i].box, i) for i in mark]
+        ink = red_mask
+    else:  # colour-free: the mark is the huge type at the top of page 1, its ink the dark pixels of its band
+        mark = _huge_top_indices(lines, image.shape[0], height) if page == 1 else []
+        ink = _dark_band_mask(image, [lines[i] for i in mark]) if mark else red_mask
     if mark:
         looks += [Look(_dark_crop(image, box, box.height), box, None)
-                  for box in uncovered_mark_ink([lines[i] for i in mark], lines, red_mask, seals)]
+                  for box in uncovered_mark_ink([lines[i] for i in mark], lines, ink, seals)]
     if not looks:
         return lines
     readings = engine.recognise_crops([look.crop for look in looks])
@@ -163,9 +175,28 @@ def _mark_indices(lines: Sequence[OcrLine], page_height: int, body_height: float
             and ln.box.height >= MARK_LARGE_LH * body_height]
 
 
+def _huge_top_indices(lines: Sequence[OcrLine], page_height: int, body_height: float) -> list[int]:
+    """Colour-free: indices of the mark's fragments, the huge lines in the top part of the page."""
+    return [i for i, ln in enumerate(lines)
+            if ln.box.y1 <= page_height * HEADER_SHARE and ln.box.height >= MARK_HUGE_LH * body_height]
+
+
+def _dark_band_mask(image: np.ndarray, mark: Sequence[OcrLine]) -> np.ndarray:
+    """uint8 mask (255 = ink) of the dark pixels in the rows of the mark's band, zero elsewhere."""
+    mh = float(statistics.median(ln.box.height for ln in mark))
+    y0 = max(0, int(min(ln.box.y0 for ln in mark) - BAND_PAD_MH * mh))
+    y1 = min(image.shape[0], int(max(ln.box.y1 for ln in mark) + BAND_PAD_MH * mh))
+    band = image[y0:y1]
+    gray = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY) if band.ndim == 3 else band
+    mask = np.zeros(image.shape[:2], np.uint8)
+    mask[y0:y1] = np.where(gray < DARK_INK_LEVEL * float(np.percentile(gray, PAPER_PERCENTILE)), 255, 0)
+    return mask
+
+
 def uncovered_mark_ink(mark: Sequence[OcrLine], lines: Sequence[OcrLine], red_mask: np.ndarray,
                        seals: Sequence[SealRegion] = ()) -> list[Box]:
-    """Boxes of red ink in the mark's band that no detected line covers, one per run of characters."""
+    """Boxes of red ink (or, colour-free, of the dark ink `_dark_band_mask` gives) in the mark's band that no
+    detected line covers, one per run of characters."""
     mh = float(statistics.median(ln.box.height for ln in mark))
     y0 = max(0, int(min(ln.box.y0 for ln in mark) - BAND_PAD_MH * mh))
     y1 = min(red_mask.shape[0], int(max(ln.box.y1 for ln in mark) + BAND_PAD_MH * mh))
@@ -192,17 +223,18 @@ def uncovered_mark_ink(mark: Sequence[OcrLine], lines: Sequence[OcrLine], red_ma
     return boxes
 
 
-def read_seals(image: np.ndarray, seals: Sequence[SealRegion], engine: OcrEngine) -> list[tuple[Box, str]]:
-    """Each single seal's box and the name along its ring ("" when unsure), for `Page.seals`.
+def read_seals(image: np.ndarray, seals: Sequence[SealRegion], engine: OcrEngine) -> list[tuple[Box, str, str]]:
+    """Each single seal's box, the name along its ring ("" when unsure) and how it was found, for `Page.seals`.
 
-    The name is the seal's own text: it never enters the document text (the OCR read the page without it).
+    The name is the seal's own text: it never enters the document text (the OCR read the page without it,
+    or the layout rules keep it out by its arrangement).
     """
-    circles = [circle for region in seals for circle in seal_circles(region)]
+    circles = [(circle, region.found_by) for region in seals for circle in seal_circles(region)]
     if not circles:
         return []
-    readings = engine.recognise_crops([ring_strip(image, circle) for circle in circles])
-    return [(circle, text.strip() if score >= SEAL_TEXT_MIN_SCORE else "")
-            for circle, (text, score) in zip(circles, readings, strict=True)]
+    readings = engine.recognise_crops([ring_strip(image, circle, found_by) for circle, found_by in circles])
+    return [(circle, text.strip() if score >= SEAL_TEXT_MIN_SCORE else "", found_by)
+            for (circle, found_by), (text, score) in zip(circles, readings, strict=True)]
 
 
 # --- crops ---------------------------------------------------------------------------------------------------

@@ -127,8 +127,8 @@ def test_each_seal_is_reported_with_its_name_only_when_read_confidently(make_pag
     seals = find_seals(red_mask(page))
     assert len(seals) == 1
     sure = read_seals(page, seals, ScriptedEngine([("重庆市渝北区卫生健康委员会", 0.93)]))
-    assert sure == [(seals[0].box, "重庆市渝北区卫生健康委员会")]
-    assert read_seals(page, seals, ScriptedEngine([("重庆", 0.2)])) == [(seals[0].box, "")]
+    assert sure == [(seals[0].box, "重庆市渝北区卫生健康委员会", "colour")]
+    assert read_seals(page, seals, ScriptedEngine([("重庆", 0.2)])) == [(seals[0].box, "", "colour")]
     assert read_seals(page, [], ScriptedEngine([("x", 1.0)])) == []
 
 
