@@ -2,6 +2,7 @@
 #   make demo    convert the committed sample scan and print its clean text
 #   make test    run the whole test suite (what .ci/run runs)
 #   make corpus  generate the full fixture corpus (deterministic) under corpus/
+#   make corpus-varied  the second typesetter's corpus, three colour modes, dev/held halves, corpus-varied/
 #   make bench   run the benchmark over the corpus; reports under results/
 #   make serve   start the HTTP API and one worker against the local Redis
 
@@ -17,7 +18,7 @@ FONT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-z
 BROWSER_PACKAGES := chromium chromium-driver
 TOOL_PACKAGES := redis-server gcc
 
-.PHONY: demo test test-fast corpus bench bench-quick bench-memory bench-service serve worker lint typecheck fonts browser tools clean
+.PHONY: demo test test-fast corpus corpus-varied bench bench-quick bench-memory bench-service serve worker lint typecheck fonts browser tools clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +63,9 @@ test-fast: $(STAMP) fonts
 
 corpus: $(STAMP) fonts
 	$(PY) -m fixtures.corpus build --out corpus
+
+corpus-varied: $(STAMP) fonts
+	$(PY) -m fixtures.corpus build --profile varied --out corpus-varied --jobs 2
 
 bench: $(STAMP) fonts
 	$(PY) -m bench.run --corpus corpus --out results
