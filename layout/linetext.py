@@ -9,12 +9,13 @@ the block's text with its lines' texts joined (difflib) and cuts it where the li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from layout.model import Block
 
 
-def _mapped_position(opcodes: list[tuple[str, int, int, int, int]], index: int) -> int:
+def _mapped_position(opcodes: Sequence[tuple[str, int, int, int, int]], index: int) -> int:
     """Where position `index` of the joined line texts falls in the block text (interpolated inside edits)."""
     for tag, i1, i2, j1, j2 in opcodes:
         if i1 <= index <= i2:

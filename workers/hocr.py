@@ -3,7 +3,7 @@
     div.ocr_page (title: image, bbox of the upright page, ppageno)
       div.ocr_carea (one block part on the page; data-block-type: its type, lang zh)
         p.ocr_par
-          span.ocr_line (bbox; x_size the line height) / span.ocrx_word (bbox, x_wconf 0–100)
+          span.ocr_line (bbox) / span.ocrx_word (bbox, x_wconf 0–100)
 
 Coordinates are upright-page pixels (as the JSON). One ocrx_word per line: its text is the line's share of
 the block's clean text (`workers.ocrlines`); Chinese has no word spaces to cut it by.
@@ -18,7 +18,7 @@ from workers.ocrlines import parts_by_page
 
 DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')
-CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf"
+CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf ocrp_lang"
 
 
 def _bbox(box: Box) -> str:
@@ -35,6 +35,8 @@ def render_hocr(document: Document, pages: tuple[Page, ...], filename: str, vers
            '<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>',
            f'<meta name="ocr-system" content="gongwen-ocr {esc(version)}"/>',
            f'<meta name="ocr-capabilities" content="{CAPABILITIES}"/>',
+           '<meta name="ocr-langs" content="zh"/>', '<meta name="ocr-scripts" content="Hans"/>',
+           f'<meta name="ocr-number-of-pages" content="{len(pages)}"/>',
            "</head>", "<body>"]
     by_page = parts_by_page(document)
     for page in pages:
@@ -56,7 +58,7 @@ def render_hocr(document: Document, pages: tuple[Page, ...], filename: str, vers
                 conf = round(100 * min(1.0, max(0.0, placed.line.score)))
                 line_id = f"{ident}_{number}"
                 out.append(f'<span class="ocr_line" id="line_{line_id[6:]}" '
-                           f'title="{_bbox(line_box)}; x_size {line_box.height:.1f}">'
+                           f'title="{_bbox(line_box)}">'
                            f'<span class="ocrx_word" id="word_{line_id[6:]}" '
                            f'title="{_bbox(line_box)}; x_wconf {conf}">{esc(placed.text)}</span></span>')
             out.append("</p>")
