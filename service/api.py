@@ -8,7 +8,7 @@ run on a machine without the models.
     POST   /v1/batches              many scans and/or zips → 202 {id, status_url, documents[]}
     GET    /v1/batches/{id}         per-document states and counts
     GET    /v1/jobs/{id}            state, progress, timings, error
-    GET    /v1/jobs/{id}/result     ?format=text|md|json; 404 unknown, 409 not finished, 410 expired
+    GET    /v1/jobs/{id}/result     ?format=text|md|json|alto|hocr|pdf; 404 unknown, 409 not finished, 410 expired
     DELETE /v1/jobs/{id}            cancel a queued or running job
     POST   /v1/clean                text repair (text in, document out)
     GET    /healthz /readyz /metrics

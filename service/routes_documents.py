@@ -31,7 +31,7 @@ from workers.storage import StoredUpload
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], tags=["documents"])
 
-FORMATS = ("text", "md", "json")
+FORMATS = ("text", "md", "json", "alto", "hocr", "pdf")
 
 
 def _links(request: Request, job_id: str, fmt: str) -> dict[str, str]:
@@ -69,7 +69,7 @@ def _max_bytes(app: AppState) -> int:
 @router.post("/documents", status_code=202, summary="Submit one scan (PDF, TIFF, PNG, JPEG)",
              openapi_extra=DOCUMENT_SCHEMA)
 async def post_document(request: Request, app: State) -> JSONResponse:
-    """Multipart form: `file` (the scan), `format` (text|md|json: the format of `result_url`; all three
+    """Multipart form: `file` (the scan), `format` (text|md|json|alto|hocr|pdf: the format of `result_url`; all
     are made), `dpi` (PDF render resolution, default from settings). The file streams into storage as
     it arrives. The same bytes with the same options return the existing job (200, `deduplicated:
     true`) instead of converting again; a new job answers 202."""

@@ -35,11 +35,11 @@ def get_job(job_id: str, request: Request, app: State) -> dict[str, Any]:
     return view
 
 
-@router.get("/{job_id}/result", name="get_result", summary="The result: text, Markdown or JSON (SPEC)",
+@router.get("/{job_id}/result", name="get_result", summary="The result: text, Markdown, JSON (SPEC), ALTO, hOCR or searchable PDF/A",
             responses={404: {"description": "unknown job"}, 409: {"description": "not finished"},
                        410: {"description": "result expired"}})
 def get_result(job_id: str, app: State,
-               format: Annotated[Literal["text", "md", "json"], Query()] = "text") -> Response:
+               format: Annotated[Literal["text", "md", "json", "alto", "hocr", "pdf"], Query()] = "text") -> Response:
     job = job_or_404(app, job_id)
     view = describe_job(job)
     if view["status"] != JobState.FINISHED.value:

@@ -233,12 +233,9 @@ def _overflow(extent: tuple[float, float, float, float], width: int, height: int
     return max(0.0, margin - x0, x1 + margin - width), max(0.0, margin - y0, y1 + margin - height)
 
 
-def rotate_page(image: np.ndarray, angle: float, view: MeasuringView | None = None) -> np.ndarray:
-    """Rotate a page by `angle` degrees CCW about its centre with white fill.
-
-    Same size as the input, unless `view` shows ink that would leave the frame: then the canvas grows by the
-    same amount on every side (the centre stays the centre) so no ink the scan showed is cut.
-    """
+def rotation_matrix(image: np.ndarray, angle: float, view: MeasuringView | None = None
+                    ) -> tuple[np.ndarray, tuple[int, int]]:
+    """The 2×3 affine matrix and the (width, height) of the canvas `rotate_page` uses (see there)."""
     height, width = image.shape[:2]
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
     pad_x = pad_y = 0
@@ -249,7 +246,18 @@ def rotate_page(image: np.ndarray, angle: float, view: MeasuringView | None = No
         pad_y = int(np.ceil(max(0.0, after[1] - before[1])))
     matrix[0, 2] += pad_x
     matrix[1, 2] += pad_y
-    size = (width + 2 * pad_x, height + 2 * pad_y)
+    return matrix, (width + 2 * pad_x, height + 2 * pad_y)
+
+
+def rotate_page(image: np.ndarray, angle: float, view: MeasuringView | None = None,
+                matrix: tuple[np.ndarray, tuple[int, int]] | None = None) -> np.ndarray:
+    """Rotate a page by `angle` degrees CCW about its centre with white fill.
+
+    Same size as the input, unless `view` shows ink that would leave the frame: then the canvas grows by the
+    same amount on every side (the centre stays the centre) so no ink the scan showed is cut. `matrix`:
+    what `rotation_matrix` returned for the same arguments, when the caller keeps it (workers.pagemap).
+    """
+    affine, size = matrix if matrix is not None else rotation_matrix(image, angle, view)
     fill = (255.0, 255.0, 255.0)
-    return cv2.warpAffine(image, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+    return cv2.warpAffine(image, affine, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                           borderValue=fill)

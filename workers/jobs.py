@@ -120,12 +120,13 @@ class _Progress:
 
 
 def convert_job(sha256: str, filename: str, options: dict[str, Any]) -> dict[str, Any]:
-    """Convert the upload `sha256` with `options`; write text, Markdown and JSON to storage.
+    """Convert the upload `sha256` with `options`; write every rendering (text, Markdown, JSON, ALTO, hOCR,
+    the searchable PDF) to storage.
 
     Returns {"result_key", "pages", "timings"} (JSON-safe). Errors are GongwenError subclasses; the
     worker decides from their class whether a retry can help (`workers.worker.classify_failure`).
     """
-    from workers.pipeline import ConvertOptions, convert_file, render_result
+    from workers.pipeline import ConvertOptions, convert_file, render_bytes
 
     job = get_current_job()
     if job is None:  # pragma: no cover - only RQ calls this
@@ -152,7 +153,7 @@ def convert_job(sha256: str, filename: str, options: dict[str, Any]) -> dict[str
     except FileNotFoundError as exc:
         raise InputError(f"the upload of {filename} is no longer in storage; submit it again") from exc
     key = result_key(sha256, options)
-    rt.storage.write_result(key, {fmt: render_result(result, fmt) for fmt in FORMATS})
+    rt.storage.write_result(key, {fmt: render_bytes(result, fmt, path) for fmt in FORMATS})
     pages = len(result.pages)
     record_document(job.connection, rt.settings, pages=pages, seconds=seconds)
     job.meta["progress"] = {"pages_done": pages, "pages_total": pages}

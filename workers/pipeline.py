@@ -34,6 +34,7 @@ import layout
 from layout.model import Document, OcrLine, Page, Seal
 from workers.engine import OcrEngine
 from workers.ingest import open_document
+from workers.pagemap import PageTransform
 from workers.preprocess import OrientationClassifier, PreparedPage, prepare_page, red_fraction
 from workers.seals import find_seals, remove_seal_ink
 from workers.sealshape import find_ring_seals, remove_ring_ink
@@ -41,8 +42,10 @@ from workers.secondlook import read_seals, second_look
 from workers.settings import Settings
 from workers.typography import measure_strokes
 
-Format = Literal["text", "md", "json"]
-FORMATS: tuple[Format, ...] = ("text", "md", "json")
+Format = Literal["text", "md", "json", "alto", "hocr", "pdf"]
+TEXT_FORMATS: tuple[Format, ...] = ("text", "md", "json", "alto", "hocr")
+"""The renderings that are text (UTF-8); `pdf` is bytes and needs the scan itself (`render_bytes`)."""
+FORMATS: tuple[Format, ...] = (*TEXT_FORMATS, "pdf")
 STAGES = ("ingest", "preprocess", "ocr", "second_look", "layout")
 TIMING_DECIMALS = 4
 
@@ -74,6 +77,8 @@ class ConvertResult:
     source: SourceInfo
     timings: dict[str, float]
     warnings: tuple[str, ...]
+    transforms: tuple[PageTransform, ...] = ()
+    """Per page, the map from the scan's pixels to the upright page's (workers.pagemap); empty when unknown."""
 
     def envelope(self) -> dict[str, Any]:
         """The SPEC JSON envelope: source, fields, blocks, text, seals, furniture, warnings, timings."""
@@ -143,10 +148,13 @@ def convert_file(
             engine = get_engine(settings)
         orientation = OrientationClassifier()
         pages: list[Page] = []
+        transforms: list[PageTransform] = []
         for index, image in enumerate(timer.timed("ingest", source.iter_pages())):
             number = index + 1
-            pages.append(_convert_page(image, number, source.dpi_of(index), engine, orientation, timer,
-                                       page_image))
+            page, transform = _convert_page(image, number, source.dpi_of(index), engine, orientation, timer,
+                                            page_image)
+            pages.append(page)
+            transforms.append(transform)
             del image
             if progress is not None:
                 progress(number, source.page_count)
@@ -155,14 +163,15 @@ def convert_file(
         source.close()
     with timer("layout"):
         document = layout.build_document(pages)
-    return ConvertResult(document, tuple(pages), info, timer.as_dict(), _warnings(document, pages))
+    return ConvertResult(document, tuple(pages), info, timer.as_dict(), _warnings(document, pages),
+                         tuple(transforms))
 
 
 def _convert_page(
     image: np.ndarray, number: int, dpi: float | None, engine: OcrEngine,
     orientation: OrientationClassifier, timer: _StageTimer,
     page_image: Callable[[int, np.ndarray], None] | None = None,
-) -> Page:
+) -> tuple[Page, PageTransform]:
     with timer("preprocess"):
         prepared = prepare_page(image, page=number, orientation=orientation)
         seals = find_seals(prepared.red_mask)
@@ -184,9 +193,10 @@ def _convert_page(
     if page_image is not None:
         page_image(number, prepared.image)
     height, width = prepared.image.shape[:2]
+    transform = prepared.transform or PageTransform.identity(width, height)
     return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
                 skew=prepared.skew, dpi=dpi, seals=tuple(Seal(number, box, text, found_by) for box, text, found_by in seal_texts),
-                warnings=prepared.warnings)
+                warnings=prepared.warnings), transform
 
 
 def _mark_red(lines: list[OcrLine], prepared: PreparedPage, ocr_image: np.ndarray) -> list[OcrLine]:
@@ -215,11 +225,39 @@ def _warnings(document: Document, pages: list[Page]) -> tuple[str, ...]:
 
 
 def render_result(result: ConvertResult, fmt: Format) -> str:
-    """The result as clean text, Markdown, or the SPEC JSON envelope (UTF-8 text, 2-space indent)."""
+    """The result as clean text, Markdown, the SPEC JSON envelope (UTF-8 text, 2-space indent), ALTO v4
+    XML (`workers.alto`) or hOCR (`workers.hocr`)."""
     if fmt == "text":
         return layout.render_text(result.document)
     if fmt == "md":
         return layout.render_markdown(result.document)
     if fmt == "json":
         return json.dumps(result.envelope(), ensure_ascii=False, indent=2) + "\n"
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == "alto":
+        from workers.alto import render_alto
+
+        return render_alto(result.document, result.pages, result.source.filename, _version())
+    if fmt == "hocr":
+        from workers.hocr import render_hocr
+
+        return render_hocr(result.document, result.pages, result.source.filename, _version())
+    raise ValueError(f"unknown text format {fmt!r}; expected one of {', '.join(TEXT_FORMATS)}")
+
+
+def render_bytes(result: ConvertResult, fmt: Format, source: Path) -> bytes:
+    """Any format as bytes: the text formats UTF-8 encoded, `pdf` the searchable PDF/A of the scan at
+    `source` (the file `result` was converted from; `workers.pdfa`)."""
+    if fmt == "pdf":
+        from workers.pdfa import render_pdf
+
+        return render_pdf(result, source, result.source.media_type)
+    return render_result(result, fmt).encode("utf-8")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gongwen-ocr")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workers.deskew import MIN_SKEW_DEG, estimate_skew, rotate_page
+from workers.deskew import MIN_SKEW_DEG, estimate_skew, rotate_page, rotation_matrix
 from workers.errors import InputError
 from workers.inkview import MeasuringView, measuring_view
 from workers.orientation import FLIP_MIN_MARGIN, OrientationClassifier, is_sideways, line_crops
+from workers.pagemap import PageTransform
 from workers.redink import red_fraction, red_mask
 
 __all__ = ["OrientationClassifier", "PreparedPage", "prepare_page", "red_fraction", "red_mask"]
@@ -44,13 +45,15 @@ SKEW_WARN_DEG = 1.0
 @dataclass(frozen=True)
 class PreparedPage:
     """An upright, level page (BGR uint8), its red-ink mask (uint8 0/255, same height and width), the
-    clockwise quarter-turn (0/90/180/270) and the counter-clockwise skew (degrees) applied, and warnings."""
+    clockwise quarter-turn (0/90/180/270) and the counter-clockwise skew (degrees) applied, and warnings.
+    `transform` maps the scan's pixels onto `image`'s, every step above composed (workers.pagemap)."""
 
     image: np.ndarray
     red_mask: np.ndarray
     rotation: int
     skew: float
     warnings: tuple[str, ...]
+    transform: PageTransform | None = None
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:
@@ -79,6 +82,7 @@ def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassi
     view = measuring_view(image)
     estimate = estimate_skew(view, image)
     rotation, skew, warnings = 0, 0.0, []
+    transform = PageTransform.identity(image.shape[1], image.shape[0])
 
     if estimate is not None and is_sideways(estimate):
         if orientation is None:
@@ -86,11 +90,14 @@ def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassi
         else:
             image, view = _turn_clockwise(image, view)
             rotation = 90
+            transform = transform.quarter_turn(90)
             estimate = estimate_skew(view, image)
 
     if estimate is not None and abs(estimate.angle) >= MIN_SKEW_DEG:
         skew = round(estimate.angle, 2)
-        image = rotate_page(image, skew, view)
+        affine = rotation_matrix(image, skew, view)
+        image = rotate_page(image, skew, view, matrix=affine)
+        transform = transform.then(*affine)
 
     if orientation is not None and estimate is not None:
         margin = orientation.upside_down_margin(line_crops(image, view, skew))
@@ -98,6 +105,7 @@ def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassi
         if margin > (0.0 if rotation == 90 else FLIP_MIN_MARGIN):
             image = cv2.rotate(image, cv2.ROTATE_180)
             rotation += 180
+            transform = transform.quarter_turn(180)
 
     # most pages have no red at all: the measuring view saw none, so the full-size mask is empty
     mask = red_mask(image) if view.red_pixels else np.zeros(image.shape[:2], np.uint8)
@@ -107,4 +115,5 @@ def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassi
         warnings.append(f"page {page}: rotated {rotation}°")
     if abs(skew) >= SKEW_WARN_DEG:
         warnings.append(f"page {page}: skew {abs(skew):.1f}° corrected")
-    return PreparedPage(image=image, red_mask=mask, rotation=rotation, skew=skew, warnings=tuple(warnings))
+    return PreparedPage(image=image, red_mask=mask, rotation=rotation, skew=skew, warnings=tuple(warnings),
+                        transform=transform)

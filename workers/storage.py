@@ -39,16 +39,20 @@ from typing import IO, Literal
 
 from workers.errors import InputTooLarge, StorageFull, StorageUnavailable
 
-Format = Literal["text", "md", "json"]
-FORMATS: tuple[Format, ...] = ("text", "md", "json")
-SUFFIXES: dict[Format, str] = {"text": "txt", "md": "md", "json": "json"}
+Format = Literal["text", "md", "json", "alto", "hocr", "pdf"]
+FORMATS: tuple[Format, ...] = ("text", "md", "json", "alto", "hocr", "pdf")
+SUFFIXES: dict[Format, str] = {"text": "txt", "md": "md", "json": "json", "alto": "alto.xml", "hocr": "hocr.html",
+                               "pdf": "pdf"}
 MEDIA_TYPES: dict[Format, str] = {
     "text": "text/plain; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
     "json": "application/json",
+    "alto": "application/xml",
+    "hocr": "application/xhtml+xml; charset=utf-8",
+    "pdf": "application/pdf",
 }
 
-RESULT_SCHEMA = 1
+RESULT_SCHEMA = 2
 """Bump when the result files change meaning: old cached results then stop matching new submissions."""
 
 CHUNK_BYTES = 1 << 20
@@ -231,8 +235,8 @@ class Storage:
     def has_result(self, key: str) -> bool:
         return all(self.result_path(key, fmt).is_file() for fmt in FORMATS)
 
-    def write_result(self, key: str, renderings: Mapping[Format, str]) -> None:
-        """Write the three renderings (UTF-8) as one directory, atomically."""
+    def write_result(self, key: str, renderings: Mapping[Format, str | bytes]) -> None:
+        """Write every rendering (text as UTF-8, the PDF as it is) as one directory, atomically."""
         final = self.result_dir(key)
         if self.has_result(key):
             os.utime(final)
@@ -241,7 +245,8 @@ class Storage:
         try:
             tmp.mkdir()
             for fmt in FORMATS:
-                (tmp / f"result.{SUFFIXES[fmt]}").write_bytes(renderings[fmt].encode("utf-8"))
+                data = renderings[fmt]
+                (tmp / f"result.{SUFFIXES[fmt]}").write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
             final.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.rename(tmp, final)

@@ -3,7 +3,7 @@
 Each scan goes into the shared storage and onto the queue (the same path as POST /v1/documents, with
 its dedupe); running workers (`gongwen worker`, here or on other machines) convert them. Progress bars
 count documents and pages; each result is written to OUTDIR as soon as it finishes (same relative
-path, suffix .txt/.md/.json), via a temporary file and a rename, so a rerun skips every document whose
+path, suffix .txt/.md/.json/.alto.xml/.hocr.html/.pdf), via a temporary file and a rename, so a rerun skips every document whose
 result file exists and an interrupted run loses nothing. Exit status 0 when every document finished,
 1 when some failed (listed on stderr).
 """
@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
                                    description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("directory", type=Path, help="folder of scans (searched recursively)")
     parser.add_argument("-o", "--out", type=Path, required=True, help="folder for the results")
-    parser.add_argument("--format", choices=("text", "md", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "md", "json", "alto", "hocr", "pdf"), default="text")
     parser.add_argument("--dpi", type=int, help="PDF render resolution (default from settings)")
     parser.add_argument("--queue", help="queue name (default: GONGWEN_QUEUE or 'gongwen')")
     parser.add_argument("--redis-url", help="Redis URL (default: GONGWEN_REDIS_URL)")

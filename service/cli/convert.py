@@ -1,8 +1,9 @@
-"""`gongwen convert`: scans to clean text, Markdown or JSON, in this process (no queue).
+"""`gongwen convert`: scans to clean text, Markdown, JSON, ALTO, hOCR or a searchable PDF/A, in this process.
 
     gongwen convert scan.pdf                        clean text on stdout
     gongwen convert scan.tif -o doc.json --format json
     gongwen convert scans/ -o out/ --format md      every scan in scans/ → out/<name>.md
+    gongwen convert scan.pdf -o doc.pdf --format pdf   searchable PDF/A-2b (also: --format alto, hocr)
 
 For a folder, every file with a scan suffix (.pdf .tif .tiff .png .jpg .jpeg .bmp .webp) directly in it is
 converted; a file that fails is reported on stderr and the others go on; the exit status is then the
@@ -26,7 +27,7 @@ from workers.errors import GongwenError, InputError
 from workers.settings import Settings, load_settings
 
 SCAN_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".bmp", ".webp")
-OUTPUT_SUFFIXES = {"text": "txt", "md": "md", "json": "json"}
+OUTPUT_SUFFIXES = {"text": "txt", "md": "md", "json": "json", "alto": "alto.xml", "hocr": "hocr.html", "pdf": "pdf"}
 PROGRESS_MIN_PAGES = 3
 """Without a terminal, a progress bar is drawn only for jobs of at least this many pages."""
 DPI_RANGE = (50, 1200)
@@ -82,7 +83,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.input.exists():
         raise InputError(f"no such file or folder: {args.input}")
     text = convert_one(args.input, settings, fmt=args.format, dpi=args.dpi, progress=not args.no_progress)
-    if args.output is None:
+    if args.output is None and isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+    elif args.output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
     elif args.output.is_dir():  # -o an existing folder: the result goes in it, named after the scan
@@ -93,11 +98,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def convert_one(path: Path, settings: Settings, *, fmt: str, dpi: int | None, progress: bool,
-                position: int = 0) -> str:
-    from workers.pipeline import ConvertOptions, convert_file, render_result
+                position: int = 0) -> str | bytes:
+    """The rendering of one scan: text for the text formats, bytes for `pdf`."""
+    from workers.pipeline import ConvertOptions, convert_file, render_bytes, render_result
 
     with _page_bar(path.name, enabled=progress, position=position) as on_page:
         result = convert_file(path, settings=settings, options=ConvertOptions(dpi=dpi), progress=on_page)
+    if fmt == "pdf":
+        return render_bytes(result, "pdf", path)
     return render_result(result, fmt)  # type: ignore[arg-type]
 
 
@@ -122,12 +130,13 @@ def _page_bar(name: str, *, enabled: bool, position: int) -> Iterator[Callable[[
             bar.close()
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `target` via a temporary file: a failed run never leaves half a result."""
+def write_atomically(target: Path, text: str | bytes) -> None:
+    """Write `text` (UTF-8; bytes as they are) to `target` via a temporary file: a failed run never leaves
+    half a result."""
     tmp = target.with_name(f".{target.name}.part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -192,19 +192,23 @@ print(heavy)
 @pytest.mark.slow
 def test_result_equals_gongwen_convert_byte_for_byte(client: TestClient, workers: Any, gongwen: Any,
                                                      queue_settings: Any, make_scan: Callable[..., Path]) -> None:
-    """text and md: identical bytes. json: identical except `timings` (they differ between runs)."""
+    """text, md, ALTO, hOCR: identical bytes. json: identical except `timings` (they differ between runs).
+    pdf: the same pages and text layer (its XMP dates and file /ID differ between runs)."""
     scan = make_scan("same.png", variant=40)
     workers.start()
     job_id = _post(client, scan).json()["id"]
     view = _poll(client, job_id)
     assert view["status"] == "finished", view
     assert view["progress"] == {"pages_done": 1, "pages_total": 1}
-    for fmt in ("text", "md", "json"):
+    for fmt in ("text", "md", "json", "alto", "hocr", "pdf"):
         served = client.get(f"/v1/jobs/{job_id}/result", params={"format": fmt})
         assert served.status_code == 200
         local = gongwen("convert", scan, "--format", fmt)
         assert local.returncode == 0, local.stderr.decode()
-        if fmt == "json":
+        if fmt == "pdf":
+            assert served.headers["content-type"] == "application/pdf"
+            assert _pdf_text(served.content) == _pdf_text(local.stdout) and _pdf_text(served.content)[0]
+        elif fmt == "json":
             ours, theirs = json.loads(served.content), json.loads(local.stdout)
             ours.pop("timings"), theirs.pop("timings")
             assert ours == theirs
@@ -224,6 +228,13 @@ def test_result_equals_gongwen_convert_byte_for_byte(client: TestClient, workers
     cached = client.get(f"/v1/jobs/{again.json()['id']}").json()
     assert cached["cached"] is True and cached["attempts"] == 0
     assert client.get(f"/v1/jobs/{again.json()['id']}/result", params={"format": "text"}).content == text
+
+
+def _pdf_text(data: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    return [document[i].get_textpage().get_text_range() for i in range(len(document))]
 
 
 @pytest.mark.slow

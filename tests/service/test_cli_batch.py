@@ -29,3 +29,11 @@ def test_batch_writes_each_result_and_a_rerun_skips_them(
     second = gongwen("batch", scans, "-o", out, "--no-progress")
     assert second.returncode == 0
     assert "0 written, 2 already done, 0 failed" in second.stderr.decode()
+    # the searchable PDF comes out of the same finished jobs (every rendering is kept): no new OCR
+    pdfs = gongwen("batch", scans, "-o", out, "--no-progress", "--format", "pdf")
+    assert pdfs.returncode == 0, pdfs.stderr.decode()
+    assert "2 written, 0 already done, 0 failed" in pdfs.stderr.decode()
+    import pypdfium2 as pdfium
+
+    layer = pdfium.PdfDocument(out / "a.pdf")[0].get_textpage().get_text_range()
+    assert "".join(layer.split()) and "".join(layer.split())[:4] in "".join((out / "a.txt").read_text().split())

@@ -86,7 +86,7 @@ def test_a_preview_that_cannot_be_written_does_not_fail_the_job(tmp_path: Path) 
 def test_previews_are_swept_with_their_result(tmp_path: Path) -> None:
     storage = Storage(tmp_path)
     storage.ensure()
-    storage.write_result("ef" * 32, {"text": "", "md": "", "json": "{}"})
+    storage.write_result("ef" * 32, {"text": "", "md": "", "json": "{}", "alto": "", "hocr": "", "pdf": b""})
     PreviewWriter(storage, "ef" * 32).save(1, np.zeros((40, 30, 3), np.uint8))
     sidecar = tmp_path / "previews" / "ef" / ("ef" * 32) / "page-001.json"
     assert json.loads(sidecar.read_text())["scale"] == 1.0

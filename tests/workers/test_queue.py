@@ -68,9 +68,13 @@ def test_results_are_written_whole_and_swept_after_their_ttl(tmp_path: Path) -> 
     storage = Storage(tmp_path)
     storage.ensure()
     key = result_key("ab" * 32, {"dpi": None})
-    storage.write_result(key, {"text": "正文\n", "md": "# 标题\n", "json": "{}\n"})
-    storage.write_result(key, {"text": "again\n", "md": "", "json": ""})  # a second writer changes nothing
+    pdf = b"%PDF-1.7 bytes as they are"
+    storage.write_result(key, {"text": "正文\n", "md": "# 标题\n", "json": "{}\n", "alto": "<alto/>", "hocr": "<html/>",
+                               "pdf": pdf})
+    storage.write_result(key, {"text": "again\n", "md": "", "json": "", "alto": "", "hocr": "",
+                               "pdf": b""})  # a second writer changes nothing
     assert storage.read_result(key, "text") == "正文\n".encode()
+    assert storage.read_result(key, "pdf") == pdf and storage.result_path(key, "alto").name == "result.alto.xml"
     assert storage.sweep(upload_ttl_s=3600, result_ttl_s=3600) == 0
     assert storage.sweep(upload_ttl_s=3600, result_ttl_s=3600, now=time.time() + 7200) == 1
     assert not storage.has_result(key)

@@ -5,7 +5,7 @@ import { FIELDS, KINDS, TYPE_LABELS, kindOfBlock } from "./kinds.js";
 import { clearPages, highlight, reveal, showPages } from "./pages.js";
 
 const WAIT_MS = 1000;
-const EXTENSIONS = { text: "txt", md: "md", json: "json" };
+const EXTENSIONS = { text: "txt", md: "md", json: "json", pdf: "pdf", alto: "alto.xml", hocr: "hocr.html" };
 
 let current = null; // {id, result, base}
 let generation = 0; // a newer openDocument() call makes an older one stop
