@@ -98,6 +98,19 @@ def _found_boxes(pdf_bytes: bytes, page_index: int, phrase: str) -> list[tuple[f
     return centres
 
 
+def _turned(upright: np.ndarray, quarter: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The page skewed 3° (or 2° and scanned sideways: turned 90° counter-clockwise) and the test's own 3×3
+    matrix from upright-page pixels to the scan's."""
+    height, width = upright.shape[:2]
+    skew = cv2.getRotationMatrix2D((width / 2, height / 2), 2.0 if quarter else 3.0, 1.0)
+    scan = cv2.warpAffine(upright, skew, (width, height), borderValue=(255, 255, 255))
+    matrix = np.vstack([skew, [0, 0, 1]])
+    if quarter:
+        scan = cv2.rotate(scan, cv2.ROTATE_90_COUNTERCLOCKWISE)
+        matrix = np.array([[0, 1, 0], [-1, 0, width], [0, 0, 1]], dtype=np.float64) @ matrix
+    return scan, matrix
+
+
 def _convert(path: Path, settings: Settings, lines: list[OcrLine]) -> ConvertResult:
     return convert_file(path, settings=settings, engine=ScriptedEngine(lines))
 
@@ -106,14 +119,7 @@ def _convert(path: Path, settings: Settings, lines: list[OcrLine]) -> ConvertRes
 def test_search_finds_each_line_where_it_is_printed_on_the_scan(
         tmp_path: Path, settings: Settings, make_page: MakePage, quarter: bool) -> None:
     upright, layout = make_page(dpi=DPI, body_rows=4, seal=None)
-    height, width = upright.shape[:2]
-    angle = 2.0 if quarter else 3.0
-    skew = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-    scan = cv2.warpAffine(upright, skew, (width, height), borderValue=(255, 255, 255))
-    matrix = np.vstack([skew, [0, 0, 1]])
-    if quarter:  # scanned sideways: the page lies turned 90° counter-clockwise
-        scan = cv2.rotate(scan, cv2.ROTATE_90_COUNTERCLOCKWISE)
-        matrix = np.array([[0, 1, 0], [-1, 0, width], [0, 0, 1]], dtype=np.float64) @ matrix
+    scan, matrix = _turned(upright, quarter)
     path = _tiff(tmp_path / "scan.tif", [scan, np.full_like(scan, 255)])
     result = _convert(path, settings, _lines(layout))
     assert result.pages[0].rotation == (90 if quarter else 0) and abs(result.pages[0].skew) > 1.5
@@ -323,14 +329,7 @@ def test_chromium_pdf_viewer_search_highlights_the_phrase_on_its_printed_line(
     no DevTools command reaches in headless Chromium. The highlight is what differs between a screenshot of
     the page without and with the search."""
     upright, layout = make_page(dpi=DPI, body_rows=4, seal=None)
-    height, width = upright.shape[:2]
-    angle = 2.0 if quarter else 3.0
-    skew = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-    scan = cv2.warpAffine(upright, skew, (width, height), borderValue=(255, 255, 255))
-    matrix = np.vstack([skew, [0, 0, 1]])
-    if quarter:
-        scan = cv2.rotate(scan, cv2.ROTATE_90_COUNTERCLOCKWISE)
-        matrix = np.array([[0, 1, 0], [-1, 0, width], [0, 0, 1]], dtype=np.float64) @ matrix
+    scan, matrix = _turned(upright, quarter)
     path = _tiff(tmp_path / "scan.tif", [scan])
     pdf = tmp_path / "searchable.pdf"
     pdf.write_bytes(render_bytes(_convert(path, settings, _lines(layout)), "pdf", path))
