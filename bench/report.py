@@ -72,6 +72,42 @@ def _summarise_system(records: Sequence[dict[str, Any]], name: str) -> dict[str,
     return summary
 
 
+ARCHIVE_FORMATS = ("pdf", "alto", "hocr")
+"""The renderings timed after each conversion (`bench.run.archive_seconds`: timings `render_<fmt>_s`)."""
+ARCHIVE_SHARE_TARGET = 0.05
+"""Issue 17: rendering the archive formats may cost at most this share of a page's conversion time."""
+
+
+def _archive(records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """Seconds rendering each archive format, in all and per page, and their share of the product's
+    conversion seconds; None when the run did not time them (an older bench.json, a failed product)."""
+    timings = [r["product"]["timings"] for r in records if r["product"]["error"] is None]
+    if not any(f"render_{ARCHIVE_FORMATS[0]}_s" in t for t in timings):
+        return None
+    measured = [r for r in records if r["product"]["error"] is None]
+    seconds = {fmt: sum(t.get(f"render_{fmt}_s", 0.0) for t in timings) for fmt in ARCHIVE_FORMATS}
+    total = sum(seconds.values())
+    convert = sum(r["product"]["seconds"] for r in measured)
+    pages = sum(r["pages"] for r in measured)
+    return {"seconds": seconds, "total_s": total, "convert_s": convert,
+            "per_page": {fmt: v / pages if pages else 0.0 for fmt, v in seconds.items()},
+            "total_per_page_s": total / pages if pages else 0.0,
+            "share": total / convert if convert else None, "target": ARCHIVE_SHARE_TARGET}
+
+
+def archive_line(bench: dict[str, Any]) -> str:
+    """What rendering PDF + ALTO + hOCR costs beside the conversion ("" when not measured)."""
+    archive = bench["profile"].get("archive")
+    if not archive:
+        return ""
+    parts = " + ".join(f"{fmt} {archive['per_page'][fmt]:.3f}" for fmt in ARCHIVE_FORMATS)
+    share = archive["share"]
+    verdict = "" if share is None else (" — within" if share <= archive["target"] else " — OVER")
+    return (f"archive formats (rendered after the conversion, not in s/page): {parts} = "
+            f"{archive['total_per_page_s']:.3f} s/page, {_pct(share)} of the conversion's time"
+            f"{verdict} the {100 * archive['target']:.0f}% target")
+
+
 MODEL_KEYS = ("det_s", "rec_s")
 """Seconds inside the OCR models (detection, recognition), when the run measured them."""
 
@@ -122,6 +158,7 @@ def _profile(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "cpu": _cpu_profile([r["product"] for r in records], pages),
         },
         "baseline": {"total_s": base_total, "stages": base, "cpu": _cpu_profile([r["baseline"] for r in records], pages)},
+        "archive": _archive(records),
     }
 
 
@@ -189,7 +226,8 @@ def format_table(bench: dict[str, Any]) -> str:
     ]
     lines.insert(1, "-" * len(lines[0]))
     lines.insert(-1, "-" * len(lines[0]))
-    return "\n".join([*lines, "", cpu_line(bench), profile_line(bench)])
+    archive = archive_line(bench)
+    return "\n".join([*lines, "", cpu_line(bench), profile_line(bench), *([archive] if archive else [])])
 
 
 def cpu_line(bench: dict[str, Any]) -> str:
@@ -273,6 +311,8 @@ def to_markdown(bench: dict[str, Any]) -> str:
     base = prof["baseline"]
     base_parts = ", ".join(f"{_stage_label(k)} {v:.2f} s" for k, v in base["stages"].items())
     out += ["", f"Plain PaddleOCR: {base_parts}, total {base['total_s']:.2f} s."]
+    if archive_line(bench):
+        out += ["", archive_line(bench) + "."]
     out += _cpu_table(bench)
     if "per_field" in s["product"]:
         out += ["", "## Fields (product, share of documents exact)", "", "| field | exact |", "|---|---:|"]

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from itertools import pairwise
 
 from layout.model import Block, Document, Page
-from workers.ocrlines import BlockPart, parts_by_page
+from workers.ocrlines import BlockPart, written_pages
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -43,14 +43,13 @@ def _block_id(part: BlockPart) -> str:
     return f"b{part.index + 1}" + (f"_{part.part + 1}" if part.parts > 1 else "")
 
 
-def _next_ids(by_page: dict[int, list[BlockPart]]) -> dict[str, str]:
+def _next_ids(written: list[tuple[Page, list[BlockPart]]]) -> dict[str, str]:
     """TextBlock ID → the ID of the same block's next written part (parts without text are not written)."""
-    written: dict[int, list[str]] = {}
-    for number in sorted(by_page):
-        for part in by_page[number]:
-            if any(p.text for p in part.lines):
-                written.setdefault(part.index, []).append(_block_id(part))
-    return {a: b for ids in written.values() for a, b in pairwise(ids)}
+    ids: dict[int, list[str]] = {}
+    for _, parts in written:
+        for part in parts:
+            ids.setdefault(part.index, []).append(_block_id(part))
+    return {a: b for chain in ids.values() for a, b in pairwise(chain)}
 
 
 def _sub(parent: ET.Element, name: str, attrs: dict[str, str] | None = None, text: str | None = None) -> ET.Element:
@@ -83,25 +82,20 @@ def render_alto(document: Document, pages: tuple[Page, ...], filename: str, vers
         root.remove(tags)
 
     layout = _sub(root, "Layout")
-    by_page = parts_by_page(document)
-    following = _next_ids(by_page)
-    for page in pages:
+    written = list(written_pages(document, pages))
+    following = _next_ids(written)
+    for page, parts in written:
         page_el = _sub(layout, "Page", {"ID": f"p{page.number}", "PHYSICAL_IMG_NR": str(page.number),
                                         "WIDTH": str(page.width), "HEIGHT": str(page.height)})
         space = _sub(page_el, "PrintSpace", _box_attrs(0, 0, page.width, page.height))
-        for part in by_page.get(page.number, []):
-            lines = [p for p in part.lines if p.text]
-            if not lines:
-                continue
-            box = lines[0].line.box
-            for placed in lines[1:]:
-                box = box.union(placed.line.box)
+        for part in parts:
+            box = part.box
             attrs = {"ID": _block_id(part), **_box_attrs(box.x0, box.y0, box.x1, box.y1),
                      "TAGREFS": tag_id(part.block)}
             if _block_id(part) in following:
                 attrs["IDNEXT"] = following[_block_id(part)]
             block_el = _sub(space, "TextBlock", attrs)
-            for number, placed in enumerate(lines, 1):
+            for number, placed in enumerate(part.lines, 1):
                 b = placed.line.box
                 line_el = _sub(block_el, "TextLine", {"ID": f"{_block_id(part)}_l{number}",
                                                       **_box_attrs(b.x0, b.y0, b.x1, b.y1)})

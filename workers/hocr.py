@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 
 from layout.model import Box, Document, Page
-from workers.ocrlines import parts_by_page
+from workers.ocrlines import written_pages
 
 DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')
@@ -38,22 +38,16 @@ def render_hocr(document: Document, pages: tuple[Page, ...], filename: str, vers
            '<meta name="ocr-langs" content="zh"/>', '<meta name="ocr-scripts" content="Hans"/>',
            f'<meta name="ocr-number-of-pages" content="{len(pages)}"/>',
            "</head>", "<body>"]
-    by_page = parts_by_page(document)
-    for page in pages:
+    for page, parts in written_pages(document, pages):
         title = f'image "{filename}"; {_bbox(Box(0, 0, page.width, page.height))}; ppageno {page.number - 1}'
         out.append(f'<div class="ocr_page" id="page_{page.number}" title="{esc(title)}">')
-        for part in by_page.get(page.number, []):
-            lines = [p for p in part.lines if p.text]
-            if not lines:
-                continue
-            box = lines[0].line.box
-            for placed in lines[1:]:
-                box = box.union(placed.line.box)
+        for part in parts:
+            box = part.box
             ident = f"block_{page.number}_{part.index + 1}"
             out.append(f'<div class="ocr_carea" id="{ident}" title="{_bbox(box)}" '
                        f'data-block-type="{esc(part.block.type.value)}">')
             out.append(f'<p class="ocr_par" id="par_{page.number}_{part.index + 1}" lang="zh" title="{_bbox(box)}">')
-            for number, placed in enumerate(lines, 1):
+            for number, placed in enumerate(part.lines, 1):
                 line_box = placed.line.box
                 conf = round(100 * min(1.0, max(0.0, placed.line.score)))
                 line_id = f"{ident}_{number}"

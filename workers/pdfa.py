@@ -41,7 +41,7 @@ import numpy as np
 
 from layout.model import BlockType
 from workers.errors import CorruptInput
-from workers.ocrlines import parts_by_page
+from workers.ocrlines import written_pages
 from workers.pagemap import PageTransform
 
 if TYPE_CHECKING:
@@ -295,19 +295,16 @@ def render_pdf(result: ConvertResult, path: Path, media_type: str) -> bytes:
     pdf = _open_base(path, media_type)
     if len(pdf.pages) != len(result.pages) or len(result.transforms) != len(result.pages):
         raise CorruptInput(f"the scan's PDF has {len(pdf.pages)} pages where {len(result.pages)} were read")
-    by_page = parts_by_page(result.document)
-    placed = [(p.text, (p.line.box.x0, p.line.box.y0, p.line.box.x1, p.line.box.y1))
-              for number in sorted(by_page) for part in by_page[number] for p in part.lines if p.text]
-    chars = sorted({c for text, _ in placed for c in text if not c.isspace()})
+    layers = [[(p.text, (p.line.box.x0, p.line.box.y0, p.line.box.x1, p.line.box.y1))
+               for part in parts for p in part.lines] for _, parts in written_pages(result.document, result.pages)]
+    chars = sorted({c for lines in layers for text, _ in lines for c in text if not c.isspace()})
     cids = {c: i for i, c in enumerate(chars, 1)}
     font = _font(pdf, chars)
     matrices = []
     for page, transform in zip(pdf.pages, result.transforms, strict=True):
         matrix = source_to_user(page.obj, transform.source_size)
         matrices.append(matrix)
-    for number, (page, transform, matrix) in enumerate(zip(pdf.pages, result.transforms, matrices), 1):
-        lines = [(p.text, (p.line.box.x0, p.line.box.y0, p.line.box.x1, p.line.box.y1))
-                 for part in by_page.get(number, []) for p in part.lines if p.text]
+    for page, transform, matrix, lines in zip(pdf.pages, result.transforms, matrices, layers, strict=True):
         if not lines:
             continue
         resources = _inherited(page.obj, "/Resources")

@@ -39,7 +39,9 @@ def test_bench_end_to_end_on_the_sample(tmp_path: Path, capsys: pytest.CaptureFi
     assert baseline["joins"][0] == 0  # one OCR line per printed line never re-joins a page break
     assert product["cer"] < baseline["cer"]  # the layout rules are worth something
     assert "fields" in product and "fields" not in baseline
-    assert set(product["timings"]) >= {"ingest_s", "preprocess_s", "ocr_s", "layout_s"}
+    assert set(product["timings"]) >= {"ingest_s", "preprocess_s", "ocr_s", "layout_s",
+                                       "render_pdf_s", "render_alto_s", "render_hocr_s"}
+    assert "archive formats" in table and bench["profile"]["archive"]["share"] > 0
     assert bench["summary"]["ratio"] == pytest.approx(product["s_per_page"] / baseline["s_per_page"])
     assert (tmp_path / "results" / "bench.md").read_text(encoding="utf-8").count("sample_reply") == 1
     assert (tmp_path / "results" / "bench.png").stat().st_size > 0

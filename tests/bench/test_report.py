@@ -136,3 +136,23 @@ def test_write_all(tmp_path: Path) -> None:
     data = json.loads(paths[0].read_text(encoding="utf-8"))
     assert data["documents"][0]["product"]["text"] == TRUTH  # hyp texts are kept
     assert paths[2].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_archive_formats_cost_is_a_share_of_the_conversion() -> None:
+    bench = _bench()
+    assert bench["profile"]["archive"] is None and report.archive_line(bench) == ""  # not timed: no line
+    renders = ({"render_pdf_s": 0.10, "render_alto_s": 0.04, "render_hocr_s": 0.01},
+               {"render_pdf_s": 0.20, "render_alto_s": 0.06, "render_hocr_s": 0.02})
+    records = bench["documents"]
+    for record, timings in zip(records, renders, strict=True):
+        record["product"]["timings"].update(timings)
+    archive = report.build(bench["header"], records)["profile"]["archive"]
+    assert archive["seconds"] == pytest.approx({"pdf": 0.30, "alto": 0.10, "hocr": 0.03})
+    assert archive["total_per_page_s"] == pytest.approx(0.43 / 4)
+    assert archive["share"] == pytest.approx(0.43 / 14.0)  # of the product's conversion seconds
+    rebuilt = report.build(bench["header"], records)
+    line = report.archive_line(rebuilt)
+    assert "pdf 0.075 + alto 0.025 + hocr 0.007 = 0.108 s/page, 3.07% of the conversion's time — within" in line
+    assert line in report.format_table(rebuilt) and line in report.to_markdown(rebuilt)
+    records[0]["product"]["timings"]["render_pdf_s"] = 1.0
+    assert "— OVER the 5% target" in report.archive_line(report.build(bench["header"], records))

@@ -1,4 +1,5 @@
-"""The review page end to end, in headless Chromium (Debian's chromium + chromium-driver, via Selenium).
+"""The review page end to end, in headless Chromium (Debian's chromium + chromium-driver via Selenium: the
+`browser` fixture of tests/conftest.py).
 
 Against the real thing: `gongwen serve --no-worker` on a free loopback port, one real `gongwen worker`,
 the real Redis (the isolated DB and queue of `queue_settings`), a temporary storage folder, and API keys
@@ -17,15 +18,13 @@ import json
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rapidfuzz import fuzz
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -37,7 +36,6 @@ SCREENSHOT = ROOT / "results" / "review.png"
 """The document view, the split paragraph highlighted on both pages (git-ignored test artifact)."""
 LIST_SCREENSHOT = ROOT / "results" / "review-uploads.png"
 """The upload view with the finished sample and the two refused files."""
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 API_KEY = "e2e-review-key"
 JOB_BOUND_S = 600.0
 """Seconds the 3-page sample may take from upload to finished on a busy 2-core machine."""
@@ -47,32 +45,6 @@ PARAGRAPH_SIMILARITY_MIN = 95.0
 """rapidfuzz ratio (0–100) of the joined paragraph to the truth: OCR may miss a character, not a half."""
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[tuple[WebDriver, Path]]:
-    """Headless Chromium with a fresh profile and a download folder; quits at the end."""
-    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
-        pytest.fail("chromium and chromium-driver are not installed: run `make browser`")
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
-                "--window-size=1600,1000",
-                "--lang=zh-CN"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                           {"behavior": "allow", "downloadPath": str(downloads)})
-    try:
-        yield driver, downloads
-    finally:
-        driver.quit()
 
 
 def _wait(what: str, probe: Any, timeout_s: float = UI_WAIT_S) -> Any:

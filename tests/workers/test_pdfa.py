@@ -4,16 +4,19 @@ The scans are rendered pages turned by known angles (3° skew; sideways + 2°); 
 lines where the renderer drew them, so no OCR model runs. What a viewer does with the PDF is checked with
 PDFium (Chromium's PDF engine: its text search is what Chromium's viewer runs): the phrase is found, and its
 character boxes lie where the test itself (with its own rotation matrix, not the product's) says the
-printed line is on the scan.
+printed line is on the scan. Then in Chromium itself (headless, `make browser`): its PDF viewer searches the
+phrase and the rectangle it paints lies on the printed line (a slow test).
 """
 
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import cv2
 import img2pdf
@@ -95,6 +98,19 @@ def _found_boxes(pdf_bytes: bytes, page_index: int, phrase: str) -> list[tuple[f
     return centres
 
 
+def _turned(upright: np.ndarray, quarter: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The page skewed 3° (or 2° and scanned sideways: turned 90° counter-clockwise) and the test's own 3×3
+    matrix from upright-page pixels to the scan's."""
+    height, width = upright.shape[:2]
+    skew = cv2.getRotationMatrix2D((width / 2, height / 2), 2.0 if quarter else 3.0, 1.0)
+    scan = cv2.warpAffine(upright, skew, (width, height), borderValue=(255, 255, 255))
+    matrix = np.vstack([skew, [0, 0, 1]])
+    if quarter:
+        scan = cv2.rotate(scan, cv2.ROTATE_90_COUNTERCLOCKWISE)
+        matrix = np.array([[0, 1, 0], [-1, 0, width], [0, 0, 1]], dtype=np.float64) @ matrix
+    return scan, matrix
+
+
 def _convert(path: Path, settings: Settings, lines: list[OcrLine]) -> ConvertResult:
     return convert_file(path, settings=settings, engine=ScriptedEngine(lines))
 
@@ -103,14 +119,7 @@ def _convert(path: Path, settings: Settings, lines: list[OcrLine]) -> ConvertRes
 def test_search_finds_each_line_where_it_is_printed_on_the_scan(
         tmp_path: Path, settings: Settings, make_page: MakePage, quarter: bool) -> None:
     upright, layout = make_page(dpi=DPI, body_rows=4, seal=None)
-    height, width = upright.shape[:2]
-    angle = 2.0 if quarter else 3.0
-    skew = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-    scan = cv2.warpAffine(upright, skew, (width, height), borderValue=(255, 255, 255))
-    matrix = np.vstack([skew, [0, 0, 1]])
-    if quarter:  # scanned sideways: the page lies turned 90° counter-clockwise
-        scan = cv2.rotate(scan, cv2.ROTATE_90_COUNTERCLOCKWISE)
-        matrix = np.array([[0, 1, 0], [-1, 0, width], [0, 0, 1]], dtype=np.float64) @ matrix
+    scan, matrix = _turned(upright, quarter)
     path = _tiff(tmp_path / "scan.tif", [scan, np.full_like(scan, 255)])
     result = _convert(path, settings, _lines(layout))
     assert result.pages[0].rotation == (90 if quarter else 0) and abs(result.pages[0].skew) > 1.5
@@ -263,3 +272,88 @@ def test_page_transform_maps_back_through_turns_and_deskew() -> None:
     assert transform.size == (height, width)
     assert np.allclose(transform.to_upright(points), upright)
     assert np.allclose(transform.to_source(upright), points)
+
+
+VIEWER_WAIT_S = 60.0
+"""Seconds Chromium's PDF viewer may take to draw a page (or a highlight) on a busy 2-core machine."""
+HIGHLIGHT_OVERLAP_MIN = 0.8
+"""Intersection over union of the viewer's highlight and the printed line, both as screen rectangles (the
+highlight covers the characters' boxes, the reference is the renderer's line box): 0.96–0.98 when right; a
+text layer that ignores the 3° deskew gives 0.45. The viewer paints a tilted line's match as one upright
+rectangle (PDFium merges the characters of a line into one rectangle), so its bounding box is the test."""
+SCREENSHOT = Path(__file__).resolve().parents[2] / "results" / "pdf-viewer-search.png"
+"""The last highlight the browser test saw (git-ignored test artifact)."""
+
+
+def _screenshot(driver: Any) -> np.ndarray:
+    png = np.frombuffer(driver.get_screenshot_as_png(), dtype=np.uint8)
+    return cv2.cvtColor(cv2.imdecode(png, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB).astype(np.int16)
+
+
+def _settled(driver: Any, what: str, ready: Callable[[np.ndarray], bool]) -> np.ndarray:
+    """A screenshot once `ready(shot)` holds and the next shot is the same (the viewer has drawn)."""
+    deadline = time.monotonic() + VIEWER_WAIT_S
+    previous = None
+    while True:
+        shot = _screenshot(driver)
+        if ready(shot) and previous is not None and np.array_equal(shot, previous):
+            return shot
+        previous = shot if ready(shot) else None
+        assert time.monotonic() < deadline, f"Chromium's PDF viewer drew no {what} in {VIEWER_WAIT_S} s"
+        time.sleep(0.5)
+
+
+def _page_rect(shot: np.ndarray) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) on screen of the page: the paper is light, the viewer's backdrop dark."""
+    light = shot.min(axis=2) > 200
+    rows, cols = np.flatnonzero(light.mean(axis=1) > 0.3), np.flatnonzero(light.mean(axis=0) > 0.3)
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def _iou(a: Sequence[float], b: Sequence[float]) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    inter = max(0.0, width) * max(0.0, height)
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quarter", [False, True], ids=["skew-3", "sideways-skew-2"])
+def test_chromium_pdf_viewer_search_highlights_the_phrase_on_its_printed_line(
+        tmp_path: Path, settings: Settings, make_page: MakePage, browser: tuple[Any, Path], quarter: bool) -> None:
+    """Chromium's own PDF viewer (headless, its PDFium plugin) searches the text layer for a phrase and paints
+    the match; the painted pixels must cover the printed line where the test's own matrix puts it.
+
+    The search is the viewer's text-fragment search (`#:~:text=…` in the URL: the plugin finds the phrase
+    in the page text and highlights it, as find-in-page does); the find bar (Ctrl+F) is browser chrome that
+    no DevTools command reaches in headless Chromium. The highlight is what differs between a screenshot of
+    the page without and with the search."""
+    upright, layout = make_page(dpi=DPI, body_rows=4, seal=None)
+    scan, matrix = _turned(upright, quarter)
+    path = _tiff(tmp_path / "scan.tif", [scan])
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(render_bytes(_convert(path, settings, _lines(layout)), "pdf", path))
+    driver, _ = browser
+    driver.set_window_size(1000, 1300)
+    url = pdf.as_uri() + "#toolbar=0&view=Fit"
+
+    driver.get(url)
+    before = _settled(driver, "page", lambda shot: bool((shot.min(axis=2) > 200).mean() > 0.2))
+    left, top, right, bottom = _page_rect(before)
+    scan_height, scan_width = scan.shape[:2]
+    assert abs((right - left) / (bottom - top) - scan_width / scan_height) < 0.02  # the whole page is in view
+
+    for phrase, box in ((BODY, layout.body_lines[1]), (TITLE, layout.title)):
+        driver.get("about:blank")
+        driver.get(f"{url}&:~:text={quote(phrase)}")
+        after = _settled(driver, f"highlight of {phrase!r}",
+                         lambda shot: shot.shape == before.shape and bool((abs(shot - before).sum(axis=2) > 40).any()))
+        ys, xs = np.nonzero(abs(after - before).sum(axis=2) > 40)
+        found = (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+        corners = _expected_source_box(box, matrix)[:, :2]
+        on_screen = np.stack([left + corners[:, 0] * (right - left) / scan_width,
+                              top + corners[:, 1] * (bottom - top) / scan_height], axis=1)
+        expected = (*on_screen.min(axis=0), *on_screen.max(axis=0))
+        assert _iou(found, expected) >= HIGHLIGHT_OVERLAP_MIN, (phrase, found, expected)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    cv2.imwrite(str(SCREENSHOT), after.astype(np.uint8)[:, :, ::-1])
