@@ -8,6 +8,7 @@ healthy worker) and `meta["engine_wait_s"]` what the job itself spent getting th
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -19,13 +20,15 @@ from rq import get_current_job
 from rq.job import Job
 
 from workers import defaults
-from workers.errors import InputError
+from workers.errors import InputError, StorageUnavailable
 from workers.previews import PreviewWriter
 from workers.queue import cancel_requested
 from workers.settings import Settings, load_settings
 from workers.stats import record_document
 from workers.storage import FORMATS, result_key
 from workers.store import StorageBackend, open_storage
+
+log = logging.getLogger("gongwen.worker")
 
 
 class JobCanceled(Exception):
@@ -70,6 +73,10 @@ def install_runtime(settings: Settings | None = None, *, engine: Any = None) -> 
         loads += 1
     storage = open_storage(settings)
     storage.ensure()
+    try:  # say so at once; jobs still retry (StorageUnavailable is retryable) while the store is away
+        storage.check()
+    except StorageUnavailable as exc:
+        log.error("storage %s is not usable yet: %s", storage.describe(), exc.message)
     _RUNTIME = Runtime(settings, storage, engine, time.perf_counter() - started, loads)
     return _RUNTIME
 
@@ -150,10 +157,12 @@ def convert_job(sha256: str, filename: str, options: dict[str, Any]) -> dict[str
                                   filename=filename, engine=rt.engine, progress=progress,
                                   page_image=PreviewWriter(rt.storage, result_key(sha256, options)))
             seconds = time.perf_counter() - started
+            key = result_key(sha256, options)
+            # inside the block: the searchable PDF is built from the scan itself, which a bucket's
+            # temporary copy holds only until the block ends
+            rt.storage.write_result(key, {fmt: render_bytes(result, fmt, path) for fmt in FORMATS})
     except FileNotFoundError as exc:
         raise InputError(f"the upload of {filename} is no longer in storage; submit it again") from exc
-    key = result_key(sha256, options)
-    rt.storage.write_result(key, {fmt: render_bytes(result, fmt, path) for fmt in FORMATS})
     pages = len(result.pages)
     record_document(job.connection, rt.settings, pages=pages, seconds=seconds)
     job.meta["progress"] = {"pages_done": pages, "pages_total": pages}

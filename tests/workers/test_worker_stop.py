@@ -7,10 +7,8 @@ kills it; the machine's shared Redis is never touched.
 
 from __future__ import annotations
 
-import secrets
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +27,9 @@ its next heartbeat (every JOB_HEARTBEAT_INTERVAL_S = 5 s) or its next page, whic
 
 
 @pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    redis = PrivateRedis(tmp_path / "redis")
-    redis.start()
-    yield redis
-    if redis.proc is not None:
-        redis.kill()
-
-
-@pytest.fixture
-def queue_settings(private_redis: PrivateRedis, tmp_path: Path) -> Any:
-    """The private Redis (overrides tests/conftest.py's DB-14 queue; `workers` then uses it)."""
-    from workers.settings import load_settings
-
-    return load_settings().with_(redis_url=private_redis.url, queue_name=f"s{secrets.token_hex(4)}",
-                                 storage_dir=tmp_path / "storage")
+def queue_settings(private_queue_settings: Any) -> Any:
+    """The test's own Redis (tests/conftest.py), not the shared DB 14: this module kills it."""
+    return private_queue_settings
 
 
 def _wait_started(settings: Any, job_id: str, timeout_s: float = 300) -> None:
