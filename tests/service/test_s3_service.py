@@ -24,8 +24,9 @@ KILL_RECOVERY_BOUND_S = 30 + 60 + 3 * JOB_BOUND_S
 """Seconds within which a job whose worker was SIGKILLed is finished by the next worker: its lease
 (JOB_LEASE_S = 30 s) runs out, a maintenance pass or a status read re-queues it (back-off 5 s), then
 three pages of OCR on a busy machine."""
-STORE_OUTAGE_S = 4.0
-"""Seconds the object store stays down mid-job."""
+STORE_OUTAGE_S = 15.0
+"""Seconds the object store stays down mid-job: longer than boto3's own retries (4 tries, back-off of a
+few seconds), so a page preview written meanwhile fails the attempt and the job's retry takes over."""
 
 
 def _split(settings: Any, s3: PrivateS3, bucket: str, tmp_path: Path, **changes: Any) -> tuple[Any, Any]:

@@ -99,3 +99,41 @@ def test_redis_gone_then_sigterm_to_an_idle_worker_it_exits(private_redis: Priva
     print(f"\nidle worker gone {took:.1f} s after SIGTERM, exit status {worker.returncode}")
     assert worker.returncode == 0, workers.logs()
     assert "starting a fresh worker" not in workers.logs()
+
+
+def _session_pids(session_id: int) -> set[int]:
+    """Live processes of a session (a worker started by `WorkerProcs` leads its own): the pool and its
+    worker processes."""
+    pids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session_id and fields[0] != "Z":  # fields: state ppid pgrp session …
+            pids.add(int(stat.parent.name))
+    return pids
+
+
+@pytest.mark.slow
+def test_sigterm_to_a_worker_pool_lets_the_job_finish_and_ends_every_process(
+        queue_settings: Any, workers: Any) -> None:
+    storage = Storage(queue_settings.storage_dir)
+    storage.ensure()
+    stored = storage.save_file(SAMPLE, max_bytes=1 << 24)
+    pool = workers.start("--processes", "2")
+    workers.wait_ready(2)
+    children = _session_pids(pool.pid) - {pool.pid}
+    assert len(children) >= 2, children
+    job_id = submit(connect(queue_settings), queue_settings, storage, stored, filename=SAMPLE.name,
+                    options=conversion_options(None), pages=3).job_id
+    _wait_started(queue_settings, job_id)
+
+    pool.send_signal(signal.SIGTERM)  # as `docker stop` does: to the pool (PID 1 of its container) only
+    took = _wait_gone(pool, workers, 300)
+    print(f"\npool of 2 gone {took:.1f} s after SIGTERM (its job finished first), exit status {pool.returncode}")
+    assert pool.returncode == 0, workers.logs()
+    assert _session_pids(pool.pid) == set(), "a worker process outlived its pool"
+    job = fetch_job(connect(queue_settings), job_id)
+    assert job is not None and job_state(job) is JobState.FINISHED, workers.logs()
+    assert job.meta["attempts"] == 1
