@@ -24,11 +24,11 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urlparse
 
 from workers.errors import InputTooLarge, StorageUnavailable
@@ -42,6 +42,7 @@ from workers.storage import (
     Area,
     Blob,
     Format,
+    SavesUploads,
     StoredUpload,
     check_name,
 )
@@ -116,7 +117,7 @@ class _Object:
     age_s: float
 
 
-class S3Storage:
+class S3Storage(SavesUploads):
     """Uploads and results in one bucket. Cheap to construct; its boto3 client is thread-safe."""
 
     blocking_io = True
@@ -185,22 +186,6 @@ class S3Storage:
 
     def writer(self, *, max_bytes: int) -> S3UploadWriter:
         return S3UploadWriter(self, max_bytes)
-
-    def save_chunks(self, chunks: Iterable[bytes], *, max_bytes: int) -> StoredUpload:
-        writer = self.writer(max_bytes=max_bytes)
-        try:
-            for chunk in chunks:
-                writer.write(chunk)
-            return writer.commit()
-        finally:
-            writer.abort()
-
-    def save_stream(self, source: IO[bytes], *, max_bytes: int) -> StoredUpload:
-        return self.save_chunks(iter(lambda: source.read(CHUNK_BYTES), b""), max_bytes=max_bytes)
-
-    def save_file(self, path: Path, *, max_bytes: int) -> StoredUpload:
-        with path.open("rb") as source:
-            return self.save_stream(source, max_bytes=max_bytes)
 
     def has_upload(self, sha256: str) -> bool:
         return self._exists(self.upload_key(sha256), "looking for an upload")

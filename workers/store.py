@@ -21,17 +21,9 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from workers.settings import Settings
-from workers.storage import Area, Blob, Format, Storage, StoredUpload
 
-
-class UploadSink(Protocol):
-    """One upload being received: write(chunk)… then commit() (named by its SHA-256) or abort()."""
-
-    def write(self, chunk: bytes) -> None: ...
-
-    def commit(self) -> StoredUpload: ...
-
-    def abort(self) -> None: ...
+__all__ = ["StorageBackend", "UploadSink", "open_storage"]
+from workers.storage import Area, Blob, Format, Storage, StoredUpload, UploadSink
 
 
 class StorageBackend(Protocol):
