@@ -8,7 +8,6 @@ healthy worker) and `meta["engine_wait_s"]` what the job itself spent getting th
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import time
@@ -20,15 +19,13 @@ from rq import get_current_job
 from rq.job import Job
 
 from workers import defaults
-from workers.errors import InputError, StorageUnavailable
+from workers.errors import InputError
 from workers.previews import PreviewWriter
 from workers.queue import cancel_requested
 from workers.settings import Settings, load_settings
 from workers.stats import record_document
 from workers.storage import FORMATS, result_key
 from workers.store import StorageBackend, open_storage
-
-log = logging.getLogger("gongwen.worker")
 
 
 class JobCanceled(Exception):
@@ -73,10 +70,6 @@ def install_runtime(settings: Settings | None = None, *, engine: Any = None) -> 
         loads += 1
     storage = open_storage(settings)
     storage.ensure()
-    try:  # say so at once; jobs still retry (StorageUnavailable is retryable) while the store is away
-        storage.check()
-    except StorageUnavailable as exc:
-        log.error("storage %s is not usable yet: %s", storage.describe(), exc.message)
     _RUNTIME = Runtime(settings, storage, engine, time.perf_counter() - started, loads)
     return _RUNTIME
 

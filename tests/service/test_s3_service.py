@@ -8,6 +8,7 @@ restarts the store kills (SIGKILL) the session's server and starts it again on t
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,12 +19,16 @@ import pytest
 from results import JOB_BOUND_S, assert_same_result, poll_job  # tests/results.py (tests/ is on sys.path)
 from servers import PrivateS3, pick_port
 
+from workers.defaults import STORAGE_WAIT_RETRY_S
+
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "sample_reply.pdf"
 """Three pages: a job long enough to be interrupted."""
 KILL_RECOVERY_BOUND_S = 30 + 60 + 3 * JOB_BOUND_S
 """Seconds within which a job whose worker was SIGKILLed is finished by the next worker: its lease
 (JOB_LEASE_S = 30 s) runs out, a maintenance pass or a status read re-queues it (back-off 5 s), then
 three pages of OCR on a busy machine."""
+MODEL_LOAD_BOUND_S = 120.0
+"""Seconds a starting worker may take to load the model on a busy 2-core machine (~10 s when quiet)."""
 STORE_OUTAGE_S = 15.0
 """Seconds the object store stays down mid-job: longer than boto3's own retries (4 tries, back-off of a
 few seconds), so a page preview written meanwhile fails the attempt and the job's retry takes over."""
@@ -170,6 +175,31 @@ def test_the_store_restarted_mid_job_the_api_says_so_and_the_job_still_finishes(
         result = http.get(f"/v1/jobs/{job_id}/result", params={"format": "text"})
         assert result.status_code == 200 and "渝北" in result.text
     assert _local_files(tmp_path) == []
+
+
+@pytest.mark.slow
+def test_a_worker_takes_no_job_until_its_bucket_exists(
+        queue_settings: Any, s3_server: PrivateS3, workers: Any, tmp_path: Path) -> None:
+    from rq import Worker
+
+    from workers.queue import connect, make_queue
+
+    bucket = f"late-{secrets.token_hex(5)}"
+    _, worker_settings = _split(queue_settings, s3_server, bucket, tmp_path)
+    workers.start(settings=worker_settings)
+    queue = make_queue(queue_settings, connect(queue_settings))
+    deadline = time.monotonic() + MODEL_LOAD_BOUND_S
+    while "does not exist" not in workers.logs():  # the model is loaded first, then the storage checked
+        assert time.monotonic() < deadline, workers.logs()
+        time.sleep(0.5)
+    time.sleep(2 * STORAGE_WAIT_RETRY_S)
+    assert Worker.count(queue=queue) == 0, "a worker that cannot use its storage registered"
+    assert workers.procs[0].poll() is None  # still there, waiting
+
+    s3_server.make_bucket(bucket)
+    made_at = time.monotonic()
+    workers.wait_ready(1, timeout_s=4 * STORAGE_WAIT_RETRY_S)
+    print(f"\nworker registered {time.monotonic() - made_at:.1f} s after its bucket was made")
 
 
 @pytest.mark.parametrize(("case", "message"), [
