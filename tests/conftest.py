@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from servers import PrivateRedis, PrivateS3, pick_port  # tests/servers.py (this folder is on sys.path)
 
 QUEUE_TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
 WORKER_READY_TIMEOUT_S = 120.0
@@ -45,6 +45,47 @@ def queue_settings(tmp_path: Path) -> Iterator[object]:
                                      storage_dir=tmp_path / "storage")
     yield settings
     _purge(connect(settings), settings.queue_name)
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A redis-server of this test only (tests/servers.py), for tests that kill or restart Redis."""
+    redis = PrivateRedis(tmp_path / "redis")
+    redis.start()
+    yield redis
+    if redis.proc is not None:
+        redis.kill()
+
+
+@pytest.fixture
+def private_queue_settings(private_redis: PrivateRedis, tmp_path: Path) -> Any:
+    """Settings of a queue on `private_redis` (nothing to purge: that Redis dies with the test). A module
+    that kills Redis overrides `queue_settings` with these, and `workers`/`api_server` then use them."""
+    from workers.settings import load_settings
+
+    return load_settings().with_(redis_url=private_redis.url, queue_name=f"p{secrets.token_hex(4)}",
+                                 storage_dir=tmp_path / "storage")
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateS3]:
+    """One SeaweedFS S3 server for the test session (tests/servers.py), started on first use and stopped
+    when the session ends; each test makes its own bucket (`s3_bucket`)."""
+    server = PrivateS3(tmp_path_factory.mktemp("s3"))
+    server.start()
+    yield server
+    if server.proc is not None:
+        server.kill()
+
+
+@pytest.fixture
+def s3_bucket(s3_server: PrivateS3) -> str:
+    """A fresh, empty bucket of `s3_server` for this test."""
+    name = f"t{secrets.token_hex(6)}"
+    if s3_server.proc is None:  # a test that stopped the server failed before starting it again
+        s3_server.start()
+    s3_server.make_bucket(name)
+    return name
 
 
 def _purge(redis: object, queue_name: str) -> None:
@@ -85,9 +126,15 @@ def cli_argv(*args: str) -> list[str]:
 
 
 def worker_env(settings: object) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(GONGWEN_REDIS_URL=settings.redis_url, GONGWEN_QUEUE=settings.queue_name,  # type: ignore[attr-defined]
-               GONGWEN_STORAGE_DIR=str(settings.storage_dir), PYTHONUNBUFFERED="1")  # type: ignore[attr-defined]
+    """The environment of a `gongwen` process with these settings: its queue, and its storage (the
+    directory, or the bucket with its endpoint and credentials)."""
+    s: Any = settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "GONGWEN_STORAGE"))}
+    env.update(GONGWEN_REDIS_URL=s.redis_url, GONGWEN_QUEUE=s.queue_name, GONGWEN_STORAGE_DIR=str(s.storage_dir),
+               GONGWEN_STORAGE_URL=s.storage_url, GONGWEN_STORAGE_PRESIGN_S=str(s.storage_presign_s),
+               AWS_ENDPOINT_URL=s.s3_endpoint_url, AWS_DEFAULT_REGION=s.s3_region,
+               AWS_ACCESS_KEY_ID=s.s3_access_key_id, AWS_SECRET_ACCESS_KEY=s.s3_secret_access_key,
+               PYTHONUNBUFFERED="1")
     return env
 
 
@@ -98,10 +145,11 @@ class WorkerProcs:
         self.settings, self.log_dir = settings, log_dir
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self, *args: str) -> subprocess.Popen[bytes]:
+    def start(self, *args: str, settings: object = None) -> subprocess.Popen[bytes]:
+        """`gongwen worker *args` with the test's settings (or `settings`: same queue, other storage)."""
         with (self.log_dir / f"worker-{len(self.procs)}.log").open("wb") as log:  # the child keeps its copy
             proc = subprocess.Popen(cli_argv("worker", *args),
-                                    env=worker_env(self.settings), stdout=log, stderr=subprocess.STDOUT,
+                                    env=worker_env(settings or self.settings), stdout=log, stderr=subprocess.STDOUT,
                                     start_new_session=True)
         self.procs.append(proc)
         return proc
@@ -180,25 +228,21 @@ def browser(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
 def free_port() -> Callable[[], int]:
     """free_port() → a TCP port on 127.0.0.1 that nothing listens on at the moment (for api_server)."""
 
-    def pick() -> int:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            return int(sock.getsockname()[1])
-
-    return pick
+    return pick_port
 
 
 @pytest.fixture
 def api_server(queue_settings: object, tmp_path: Path) -> Iterator[Callable[[int], subprocess.Popen[bytes]]]:
-    """api_server(port) starts `gongwen serve --no-worker` on 127.0.0.1:port and waits for /healthz."""
+    """api_server(port) starts `gongwen serve --no-worker` on 127.0.0.1:port and waits for /healthz;
+    api_server(port, settings) with other settings (same queue, another storage directory or bucket)."""
     import httpx
 
     procs: list[subprocess.Popen[bytes]] = []
 
-    def start(port: int) -> subprocess.Popen[bytes]:
+    def start(port: int, settings: object = None) -> subprocess.Popen[bytes]:
         with (tmp_path / f"api-{len(procs)}.log").open("wb") as log:
             proc = subprocess.Popen(cli_argv("serve", "--no-worker", "--port", str(port)),
-                                    env=worker_env(queue_settings), stdout=log, stderr=subprocess.STDOUT,
+                                    env=worker_env(settings or queue_settings), stdout=log, stderr=subprocess.STDOUT,
                                     start_new_session=True)
         procs.append(proc)
         deadline = time.monotonic() + 60

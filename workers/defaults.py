@@ -57,7 +57,11 @@ WORKER_MAINTENANCE_INTERVAL_S = 30
 sweep (rq's default is 600, which would leave a lost job `started` for ten minutes)."""
 
 STORAGE_SWEEP_INTERVAL_S = 3600
-"""Seconds between two sweeps of expired uploads and results from the storage directory."""
+"""Seconds between two sweeps of expired uploads and results from the storage (directory or bucket)."""
+
+STORAGE_WAIT_RETRY_S = 5.0
+"""Seconds a starting worker waits between two checks of a storage it cannot use yet (bucket missing,
+credentials refused, store away): it registers, and so takes jobs, only once the storage works."""
 
 CANCEL_FLAG_TTL_S = 24 * 3600
 """Seconds a cancel request for a running job is remembered."""

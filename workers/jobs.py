@@ -150,10 +150,12 @@ def convert_job(sha256: str, filename: str, options: dict[str, Any]) -> dict[str
                                   filename=filename, engine=rt.engine, progress=progress,
                                   page_image=PreviewWriter(rt.storage, result_key(sha256, options)))
             seconds = time.perf_counter() - started
+            key = result_key(sha256, options)
+            # inside the block: the searchable PDF is built from the scan itself, which a bucket's
+            # temporary copy holds only until the block ends
+            rt.storage.write_result(key, {fmt: render_bytes(result, fmt, path) for fmt in FORMATS})
     except FileNotFoundError as exc:
         raise InputError(f"the upload of {filename} is no longer in storage; submit it again") from exc
-    key = result_key(sha256, options)
-    rt.storage.write_result(key, {fmt: render_bytes(result, fmt, path) for fmt in FORMATS})
     pages = len(result.pages)
     record_document(job.connection, rt.settings, pages=pages, seconds=seconds)
     job.meta["progress"] = {"pages_done": pages, "pages_total": pages}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redis import Redis
 from rq import Queue, Retry
@@ -28,7 +28,10 @@ from rq.serializers import JSONSerializer
 
 from workers import defaults
 from workers.settings import Settings
-from workers.storage import Storage, StoredUpload, result_key
+from workers.storage import StoredUpload, result_key
+
+if TYPE_CHECKING:
+    from workers.store import StorageBackend
 
 JOB_FUNC = "workers.jobs.convert_job"
 """The RQ job function, by import path (the API never imports the OCR side)."""
@@ -93,7 +96,7 @@ def dedupe_key(settings: Settings, rkey: str, owner: str = "") -> str:
     return key(settings, "dedupe", owner, rkey) if owner else key(settings, "dedupe", rkey)
 
 
-def submit(connection: Redis, settings: Settings, storage: Storage, upload: StoredUpload, *,
+def submit(connection: Redis, settings: Settings, storage: StorageBackend, upload: StoredUpload, *,
            filename: str, options: dict[str, Any], pages: int, owner: str = "") -> Submission:
     """Enqueue one document, or return the job that already converts (or converted) the same bytes.
 

@@ -24,11 +24,11 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urlparse
 
 from workers.errors import InputTooLarge, StorageUnavailable
@@ -42,6 +42,7 @@ from workers.storage import (
     Area,
     Blob,
     Format,
+    SavesUploads,
     StoredUpload,
     check_name,
 )
@@ -69,24 +70,28 @@ def parse_storage_url(url: str) -> tuple[str, str]:
     return parsed.netloc, parsed.path.strip("/")
 
 
-def _unavailable(exc: Exception, bucket: str, what: str) -> StorageUnavailable:
-    """Our error for a boto3/botocore exception, saying which of the usual causes it is."""
-    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+def _unavailable(exc: Exception, bucket: str, what: str, *, bucket_call: bool = False) -> StorageUnavailable:
+    """Our error for a boto3/botocore exception, saying which of the usual causes it is. `bucket_call`:
+    the request was about the bucket itself (HEAD bucket answers a missing bucket with a bare 404)."""
+    from botocore.exceptions import ClientError, HTTPClientError, NoCredentialsError
+    from botocore.exceptions import ConnectionError as BotoConnectionError
 
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code", ""))
-        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
-        if code in ("NoSuchBucket",) or (status == 404 and what == "the bucket"):
-            return StorageUnavailable(f"the storage bucket {bucket!r} does not exist")
+        status = _status(exc)
+        if code == "NoSuchBucket" or (status == 404 and bucket_call):
+            return StorageUnavailable(f"the storage bucket {bucket!r} does not exist (create it, or fix "
+                                      "GONGWEN_STORAGE_URL)")
         if status in (401, 403) or code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
             return StorageUnavailable(f"the object store refused our credentials for bucket {bucket!r} "
-                                      f"({code or status}) while {what}")
+                                      f"({code or status}) while {what}: check AWS_ACCESS_KEY_ID and "
+                                      "AWS_SECRET_ACCESS_KEY")
         return StorageUnavailable(f"the object store failed while {what}: {code or status} {error.get('Message', '')}")
     if isinstance(exc, NoCredentialsError):
         return StorageUnavailable("no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
-    if isinstance(exc, EndpointConnectionError):
-        return StorageUnavailable(f"the object store cannot be reached ({exc}) while {what}")
+    if isinstance(exc, (BotoConnectionError, HTTPClientError)):
+        return StorageUnavailable(f"the object store cannot be reached while {what} ({exc})")
     return StorageUnavailable(f"the object store failed while {what}: {type(exc).__name__}: {exc}")
 
 
@@ -101,13 +106,18 @@ def _status(exc: Exception) -> int:
     return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
 
 
+def _error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
 @dataclass(frozen=True)
 class _Object:
     key: str
     age_s: float
 
 
-class S3Storage:
+class S3Storage(SavesUploads):
     """Uploads and results in one bucket. Cheap to construct; its boto3 client is thread-safe."""
 
     blocking_io = True
@@ -147,16 +157,24 @@ class S3Storage:
         try:
             return getattr(self.client, method)(Bucket=self.bucket, **kwargs)
         except _boto_errors() as exc:
+            raise _unavailable(exc, self.bucket, what, bucket_call=method == "head_bucket") from exc
+
+    def _raise_unless_absent(self, exc: Exception, what: str) -> None:
+        """Return when `exc` says the object is not there; raise StorageUnavailable for anything else,
+        a missing bucket included (a HEAD answers both with a bare 404: the bucket is then asked, on
+        this rare path only)."""
+        if _status(exc) != 404 or _error_code(exc) == "NoSuchBucket":
             raise _unavailable(exc, self.bucket, what) from exc
+        if _error_code(exc) != "NoSuchKey":
+            self.check()
 
     def _exists(self, key: str, what: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=key)
             return True
         except _boto_errors() as exc:
-            if _status(exc) == 404:
-                return False
-            raise _unavailable(exc, self.bucket, what) from exc
+            self._raise_unless_absent(exc, what)
+            return False
 
     def ensure(self) -> None:
         """Nothing to create: the bucket is the operator's (a missing one is reported by `check`)."""
@@ -168,22 +186,6 @@ class S3Storage:
 
     def writer(self, *, max_bytes: int) -> S3UploadWriter:
         return S3UploadWriter(self, max_bytes)
-
-    def save_chunks(self, chunks: Iterable[bytes], *, max_bytes: int) -> StoredUpload:
-        writer = self.writer(max_bytes=max_bytes)
-        try:
-            for chunk in chunks:
-                writer.write(chunk)
-            return writer.commit()
-        finally:
-            writer.abort()
-
-    def save_stream(self, source: IO[bytes], *, max_bytes: int) -> StoredUpload:
-        return self.save_chunks(iter(lambda: source.read(CHUNK_BYTES), b""), max_bytes=max_bytes)
-
-    def save_file(self, path: Path, *, max_bytes: int) -> StoredUpload:
-        with path.open("rb") as source:
-            return self.save_stream(source, max_bytes=max_bytes)
 
     def has_upload(self, sha256: str) -> bool:
         return self._exists(self.upload_key(sha256), "looking for an upload")
@@ -199,9 +201,8 @@ class S3Storage:
                     for chunk in body.iter_chunks(CHUNK_BYTES):
                         out.write(chunk)
                 except _boto_errors() as exc:
-                    if _status(exc) == 404:
-                        raise FileNotFoundError(f"no upload {sha256}") from exc
-                    raise _unavailable(exc, self.bucket, "reading an upload") from exc
+                    self._raise_unless_absent(exc, "reading an upload")
+                    raise FileNotFoundError(f"no upload {sha256}") from exc
             yield path
         finally:
             path.unlink(missing_ok=True)
@@ -212,11 +213,14 @@ class S3Storage:
         return all(self._exists(self.named_key("results", key, f"result.{SUFFIXES[fmt]}"), "looking for a result")
                    for fmt in FORMATS)
 
-    def write_result(self, key: str, renderings: Mapping[Format, str]) -> None:
-        """Put the three renderings. Each PUT is atomic; `has_result` is true only once all three are in.
-        Writing an existing result again renews its age against the sweep, as in the directory."""
+    def write_result(self, key: str, renderings: Mapping[Format, str | bytes]) -> None:
+        """Put every rendering (text as UTF-8, the PDF as it is). Each PUT is atomic; `has_result` is true
+        only once all are in. Writing an existing result again renews its age against the sweep, as the
+        directory's `os.utime` does."""
         for fmt in FORMATS:
-            self.put_named("results", key, f"result.{SUFFIXES[fmt]}", renderings[fmt].encode("utf-8"))
+            data = renderings[fmt]
+            self.put_named("results", key, f"result.{SUFFIXES[fmt]}",
+                           data.encode("utf-8") if isinstance(data, str) else data)
 
     def read_result(self, key: str, fmt: Format) -> bytes:
         data = self.get_named("results", key, f"result.{SUFFIXES[fmt]}")
@@ -233,9 +237,8 @@ class S3Storage:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self.named_key(area, key, name))
         except _boto_errors() as exc:
-            if _status(exc) == 404:
-                return None
-            raise _unavailable(exc, self.bucket, f"reading {area}/{name}") from exc
+            self._raise_unless_absent(exc, f"reading {area}/{name}")
+            return None
         return Blob(int(response["ContentLength"]), response["Body"].iter_chunks(CHUNK_BYTES))
 
     def get_named(self, area: Area, key: str, name: str) -> bytes | None:

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Literal, Protocol
 
 from workers.errors import InputTooLarge, StorageFull, StorageUnavailable
 
@@ -114,7 +114,43 @@ def _storage_error(exc: OSError, what: str) -> Exception:
     return exc
 
 
-class Storage:
+class UploadSink(Protocol):
+    """One upload being received: write(chunk)… then commit() (named by its SHA-256) or abort()."""
+
+    def write(self, chunk: bytes) -> None: ...
+
+    def commit(self) -> StoredUpload: ...
+
+    def abort(self) -> None: ...
+
+
+class SavesUploads:
+    """The ways an upload comes in besides a streaming parser (a whole stream, chunks, a file), for any
+    backend whose `writer` takes an upload chunk by chunk: one place for all of them."""
+
+    def writer(self, *, max_bytes: int) -> UploadSink:
+        raise NotImplementedError
+
+    def save_chunks(self, chunks: Iterable[bytes], *, max_bytes: int) -> StoredUpload:
+        """Store `chunks` as one upload, hashing on the way; refuse more than max_bytes (nothing is kept)."""
+        writer = self.writer(max_bytes=max_bytes)
+        try:
+            for chunk in chunks:
+                writer.write(chunk)
+            return writer.commit()
+        finally:
+            writer.abort()
+
+    def save_stream(self, source: IO[bytes], *, max_bytes: int) -> StoredUpload:
+        """Copy `source` into storage chunk by chunk (CHUNK_BYTES at a time)."""
+        return self.save_chunks(iter(lambda: source.read(CHUNK_BYTES), b""), max_bytes=max_bytes)
+
+    def save_file(self, path: Path, *, max_bytes: int) -> StoredUpload:
+        with path.open("rb") as source:
+            return self.save_stream(source, max_bytes=max_bytes)
+
+
+class Storage(SavesUploads):
     """The storage directory. Cheap to construct; safe for several processes at once."""
 
     blocking_io = False
@@ -154,26 +190,9 @@ class Storage:
 
     # -- uploads ---------------------------------------------------------------------------------
 
-    def save_stream(self, source: IO[bytes], *, max_bytes: int) -> StoredUpload:
-        """Copy `source` into storage chunk by chunk, hashing on the way; refuse more than max_bytes."""
-        return self.save_chunks(iter(lambda: source.read(CHUNK_BYTES), b""), max_bytes=max_bytes)
-
-    def save_chunks(self, chunks: Iterable[bytes], *, max_bytes: int) -> StoredUpload:
-        writer = self.writer(max_bytes=max_bytes)
-        try:
-            for chunk in chunks:
-                writer.write(chunk)
-            return writer.commit()
-        finally:
-            writer.abort()
-
     def writer(self, *, max_bytes: int) -> UploadWriter:
         """A push-style upload: write(chunk)… then commit() (or abort()); for streaming parsers."""
         return UploadWriter(self, max_bytes)
-
-    def save_file(self, path: Path, *, max_bytes: int) -> StoredUpload:
-        with path.open("rb") as source:
-            return self.save_stream(source, max_bytes=max_bytes)
 
     def has_upload(self, sha256: str) -> bool:
         return self.upload_path(sha256).is_file()

@@ -5,10 +5,10 @@
         GONGWEN_STORAGE_URL=s3://bucket/pfx  objects in an S3 bucket (`workers.s3store.S3Storage`)
 
 Both keep the same content-addressed layout (see `workers.storage`): `uploads/<aa>/<sha256>`,
-`results/<aa>/<key>/result.{txt,md,json}`, `previews/<aa>/<key>/page-NNN.{jpg,json}`. The rest of the code
+`results/<aa>/<key>/result.*` (one per format), `previews/<aa>/<key>/page-NNN.{jpg,json}`. The rest of the code
 sees only this interface: uploads go in as a stream (size cap and SHA-256 while receiving), come out as
 a local file for as long as a block runs (`local_upload`), and a result's files are put and read by
-name (`put_named`/`get_named`/`open_named`), which is how anything beside the three renderings is kept.
+name (`put_named`/`get_named`/`open_named`), which is how anything beside the renderings is kept.
 Errors are ours: `StorageFull` (507), `StorageUnavailable` (503, store unreachable, bucket missing,
 credentials refused), `InputTooLarge` (413, the cap).
 """
@@ -21,17 +21,9 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from workers.settings import Settings
-from workers.storage import Area, Blob, Format, Storage, StoredUpload
 
-
-class UploadSink(Protocol):
-    """One upload being received: write(chunk)… then commit() (named by its SHA-256) or abort()."""
-
-    def write(self, chunk: bytes) -> None: ...
-
-    def commit(self) -> StoredUpload: ...
-
-    def abort(self) -> None: ...
+__all__ = ["StorageBackend", "UploadSink", "open_storage"]
+from workers.storage import Area, Blob, Format, Storage, StoredUpload, UploadSink
 
 
 class StorageBackend(Protocol):
@@ -60,10 +52,10 @@ class StorageBackend(Protocol):
     def local_upload(self, sha256: str) -> AbstractContextManager[Path]:
         """The upload as a local file while the block runs; FileNotFoundError when it is not stored."""
 
-    # the three renderings of a result
+    # the renderings of a result (text, md, json, alto, hocr as UTF-8 text; pdf as bytes)
     def has_result(self, key: str) -> bool: ...
 
-    def write_result(self, key: str, renderings: Mapping[Format, str]) -> None: ...
+    def write_result(self, key: str, renderings: Mapping[Format, str | bytes]) -> None: ...
 
     def read_result(self, key: str, fmt: Format) -> bytes: ...
 

@@ -42,7 +42,7 @@ from rq.serializers import JSONSerializer
 from rq.timeouts import BaseTimeoutException
 
 from workers import defaults
-from workers.errors import GongwenError, OcrTimeout
+from workers.errors import GongwenError, OcrTimeout, StorageUnavailable
 from workers.jobs import JobCanceled, runtime
 
 log = logging.getLogger("gongwen.worker")
@@ -86,6 +86,20 @@ def classify_failure(exc: BaseException | None, job: Job) -> tuple[str, str, boo
     if isinstance(exc, (RedisError, ConnectionError)):
         return "unavailable", f"transient infrastructure error: {exc}", True
     return "internal_error", f"{type(exc).__name__}: {exc}", False
+
+
+def wait_for_storage(storage: Any) -> None:
+    """Return once `storage.check()` passes; until then say why every STORAGE_WAIT_RETRY_S. A worker that
+    cannot read uploads or write results (a bucket not made yet, wrong credentials, a store still
+    starting) would take jobs only to fail them and spend their retries, so it does not register."""
+    while True:
+        try:
+            storage.check()
+            return
+        except StorageUnavailable as exc:
+            log.error("storage %s is not usable, not taking jobs yet: %s (next check in %.0f s)",
+                      storage.describe(), exc.message, defaults.STORAGE_WAIT_RETRY_S)
+        time.sleep(defaults.STORAGE_WAIT_RETRY_S)
 
 
 class _Heartbeat(threading.Thread):
@@ -157,6 +171,7 @@ class GongwenWorker(SimpleWorker):
         # Load the model before registering: /readyz counts only workers that can take a job at once.
         rt = runtime()
         log.info("OCR engine ready in %.2f s (loads in this process: %d)", rt.engine_load_s, rt.engine_loads)
+        wait_for_storage(rt.storage)
         super().bootstrap(*args, **kwargs)
         self.connection.hset(self.key, mapping={"gongwen_engine_load_s": f"{rt.engine_load_s:.3f}"})
 

@@ -8,7 +8,8 @@
 Equivalent rq command line (same class, same serializer):
     rq worker-pool -n 4 -w workers.worker.GongwenWorker -S rq.serializers.JSONSerializer \
         -u "$GONGWEN_REDIS_URL" gongwen
-Workers on other machines need only the same GONGWEN_REDIS_URL and GONGWEN_STORAGE_DIR (shared).
+Workers on other machines need the same GONGWEN_REDIS_URL and the same storage: GONGWEN_STORAGE_URL (an S3
+bucket, with the AWS_* settings) or GONGWEN_STORAGE_DIR on a shared file system.
 """
 
 from __future__ import annotations

@@ -13,9 +13,8 @@ that is a deployment error, not something the API can repair.
 
 from __future__ import annotations
 
-import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,22 +30,9 @@ job's lease and back-off, then OCR of the queued ones on a busy machine."""
 
 
 @pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    redis = PrivateRedis(tmp_path / "redis")
-    redis.start()
-    yield redis
-    if redis.proc is not None:
-        redis.kill()
-
-
-@pytest.fixture
-def queue_settings(private_redis: PrivateRedis, tmp_path: Path) -> Any:
-    """This module's queue: the private Redis (overrides tests/conftest.py's DB-14 queue; the `workers`
-    and `api_server` fixtures then use it). Nothing to purge: the Redis dies with the test."""
-    from workers.settings import load_settings
-
-    return load_settings().with_(redis_url=private_redis.url, queue_name=f"r{secrets.token_hex(4)}",
-                                 storage_dir=tmp_path / "storage")
+def queue_settings(private_queue_settings: Any) -> Any:
+    """The test's own Redis (tests/conftest.py), not the shared DB 14: this module kills it."""
+    return private_queue_settings
 
 
 def _submit(http: httpx.Client, path: Path) -> httpx.Response:

@@ -7,10 +7,8 @@ kills it; the machine's shared Redis is never touched.
 
 from __future__ import annotations
 
-import secrets
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +27,9 @@ its next heartbeat (every JOB_HEARTBEAT_INTERVAL_S = 5 s) or its next page, whic
 
 
 @pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    redis = PrivateRedis(tmp_path / "redis")
-    redis.start()
-    yield redis
-    if redis.proc is not None:
-        redis.kill()
-
-
-@pytest.fixture
-def queue_settings(private_redis: PrivateRedis, tmp_path: Path) -> Any:
-    """The private Redis (overrides tests/conftest.py's DB-14 queue; `workers` then uses it)."""
-    from workers.settings import load_settings
-
-    return load_settings().with_(redis_url=private_redis.url, queue_name=f"s{secrets.token_hex(4)}",
-                                 storage_dir=tmp_path / "storage")
+def queue_settings(private_queue_settings: Any) -> Any:
+    """The test's own Redis (tests/conftest.py), not the shared DB 14: this module kills it."""
+    return private_queue_settings
 
 
 def _wait_started(settings: Any, job_id: str, timeout_s: float = 300) -> None:
@@ -113,3 +99,41 @@ def test_redis_gone_then_sigterm_to_an_idle_worker_it_exits(private_redis: Priva
     print(f"\nidle worker gone {took:.1f} s after SIGTERM, exit status {worker.returncode}")
     assert worker.returncode == 0, workers.logs()
     assert "starting a fresh worker" not in workers.logs()
+
+
+def _session_pids(session_id: int) -> set[int]:
+    """Live processes of a session (a worker started by `WorkerProcs` leads its own): the pool and its
+    worker processes."""
+    pids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session_id and fields[0] != "Z":  # fields: state ppid pgrp session …
+            pids.add(int(stat.parent.name))
+    return pids
+
+
+@pytest.mark.slow
+def test_sigterm_to_a_worker_pool_lets_the_job_finish_and_ends_every_process(
+        queue_settings: Any, workers: Any) -> None:
+    storage = Storage(queue_settings.storage_dir)
+    storage.ensure()
+    stored = storage.save_file(SAMPLE, max_bytes=1 << 24)
+    pool = workers.start("--processes", "2")
+    workers.wait_ready(2)
+    children = _session_pids(pool.pid) - {pool.pid}
+    assert len(children) >= 2, children
+    job_id = submit(connect(queue_settings), queue_settings, storage, stored, filename=SAMPLE.name,
+                    options=conversion_options(None), pages=3).job_id
+    _wait_started(queue_settings, job_id)
+
+    pool.send_signal(signal.SIGTERM)  # as `docker stop` does: to the pool (PID 1 of its container) only
+    took = _wait_gone(pool, workers, 300)
+    print(f"\npool of 2 gone {took:.1f} s after SIGTERM (its job finished first), exit status {pool.returncode}")
+    assert pool.returncode == 0, workers.logs()
+    assert _session_pids(pool.pid) == set(), "a worker process outlived its pool"
+    job = fetch_job(connect(queue_settings), job_id)
+    assert job is not None and job_state(job) is JobState.FINISHED, workers.logs()
+    assert job.meta["attempts"] == 1
