@@ -90,6 +90,10 @@ SEAL_LEVEL_PERCENTILE = 50
 """The seal's ink level: this percentile of its ring's ink grey levels."""
 CUT_SHARE = 0.55
 """Lifting: grey levels above text + CUT_SHARE × (seal − text) become paper; darker ones are black ink."""
+FADE_SHARE = 0.3
+"""Lifting fades the seal's grey to this share of its contrast rather than wiping it to paper: a thin text
+stroke as light as the seal (anti-aliased, JPEG-blurred) stays readable, and faint ink is no line for the
+detector."""
 MARGIN_MM = 1.0
 """The lifted disc reaches this far beyond the ring."""
 
@@ -260,7 +264,8 @@ def remove_ring_ink(image: np.ndarray, seals: list[RingSeal]) -> np.ndarray:
             cut = seal.text_level + CUT_SHARE * (seal.seal_level - seal.text_level)
             ratio = np.clip((gray - seal.text_level) / max(cut - seal.text_level, 1.0), 0.0, 1.0)
             inside = distance <= reach
-            lifted = np.where(ratio >= 1.0, seal.paper_level, gray)
+            faded = seal.paper_level - FADE_SHARE * (seal.paper_level - gray)
+            lifted = np.where(ratio >= 1.0, np.maximum(faded, gray), gray)
             value = np.where(inside, lifted, gray)
         else:
             half = seal.stroke / 2 + STROKE_PAD_MM * ppm
