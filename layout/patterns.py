@@ -78,9 +78,12 @@ def is_page_number(text: str) -> bool:
 _OPEN_BRACKETS = "〔【\\[［(（﹝{｛<〈《"
 _CLOSE_BRACKETS = "〕】\\]］)）﹞}｝>〉》"
 DOC_NUMBER_RE = re.compile(
-    rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*[{_OPEN_BRACKETS}]\s*(?P<year>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]"
+    rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*(?:[{_OPEN_BRACKETS}]\s*(?P<year>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]?"
+    rf"|(?P<year2>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}])"
     r"\s*(?P<num>\d{1,5})\s*号"
 )
+"""One of the two brackets may be lost (a thin 〔 in a 1-bit scan): a year with a bracket on either side
+followed by a number and 号 is still a doc number; with neither, `2024年53号`-like text is not."""
 
 
 def find_doc_number(text: str) -> str | None:
@@ -92,7 +95,7 @@ def find_doc_number(text: str) -> str | None:
     found = DOC_NUMBER_RE.search(unicodedata.normalize("NFC", text))
     if not found:
         return None
-    year = re.sub(r"\s+", "", found.group("year"))
+    year = re.sub(r"\s+", "", found.group("year") or found.group("year2"))
     return f"{found.group('org')}〔{year}〕{int(found.group('num'))}号"
 
 

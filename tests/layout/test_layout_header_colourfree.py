@@ -70,3 +70,23 @@ def test_a_black_joint_mark_stacks_its_bodies_and_keeps_its_tall_file() -> None:
     assert doc.fields.issuers == ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
     assert doc.fields.doc_number == "浙教师〔2024〕42号"
     assert doc.fields.title == "关于实施教师数字素养提升行动的通知"
+
+
+@pytest.mark.parametrize("read", ["渝北卫健函2024）53号", "渝北卫健函〔2024 53号", "渝北卫健函[2024 53号",
+                                  "渝北卫健函 2024 〕 53 号"])
+def test_a_doc_number_that_lost_one_bracket_is_still_the_doc_number(read: str) -> None:
+    ts = Typesetter()
+    ts.centred("重庆市渝北区卫生健康委员会", ch=0.9 * 2.2 * LINE_H, h=2.2 * LINE_H, advance=2)
+    ts.centred(read, advance=2)
+    ts.centred("关于区政协第333号提案的复函", ch=1.4 * LINE_H, h=1.5 * LINE_H, advance=2)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.doc_number == "渝北卫健函〔2024〕53号"
+    assert doc.fields.title == "关于区政协第333号提案的复函"
+
+
+def test_a_year_without_any_bracket_is_no_doc_number() -> None:
+    from layout.patterns import find_doc_number
+
+    assert find_doc_number("到2024年底完成53号") is None
+    assert find_doc_number("渝北卫健函2024年53号") is None
