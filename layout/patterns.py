@@ -163,6 +163,16 @@ def is_note(text: str) -> bool:
     return bool(_NOTE_RE.match(text.strip()))
 
 
+_BRACKETED_RE = re.compile(r"^[（(][^（()）。；;，,]{1,20}[）)]$")
+
+
+def is_bracketed_note(text: str) -> bool:
+    """A line that is one short parenthesised phrase and nothing else (`（本文有删减）`, `（此件公开发布）`,
+    `（略）`), not a heading number (`（一）`, `（3）`): a note when it stands alone at the end of the body."""
+    compact = re.sub(r"\s+", "", text)
+    return bool(_BRACKETED_RE.match(compact)) and heading_level(compact) is None
+
+
 _CONTACT_RE = re.compile(
     r"^[（(]?\s*(?:联\s*系\s*人|联\s*系\s*电\s*话|联\s*系\s*单\s*位|电\s*话|传\s*真|邮\s*箱|电子邮箱|地\s*址|邮\s*编)\s*[:：]"
 )

@@ -212,6 +212,8 @@ def _attachment_blocks(groups: Sequence[list[Row]], start: int, end: int,
     index = start + 1
     while index < end and _in_attachment_column(groups[index], groups[start][0], geometry):
         text = join_rows(groups[index])
+        if patterns.is_bracketed_note(text):
+            break  # `（本文有删减）` under the attachment is the document's note, not a wrapped item name
         if _ITEM_RE.match(text):
             items.append(list(groups[index]))
         elif not text.endswith("。") and len(items[-1]) < 3 and not patterns.is_contact(text):
@@ -220,6 +222,15 @@ def _attachment_blocks(groups: Sequence[list[Row]], start: int, end: int,
             break
         index += 1
     return [_typed(BlockType.ATTACHMENT, item) for item in items], index
+
+
+def closes_body(groups: Sequence[list[Row]], index: int, signature_start: int, date_index: int | None) -> bool:
+    """A one-line parenthesised note (`（本文有删减）`) standing alone where the body ends: right above the
+    signature, or after the date. Inside the body the same line is body text (an aside in brackets)."""
+    group = groups[index]
+    if len(group) != 1 or not patterns.is_bracketed_note(join_rows(group)):
+        return False
+    return index == signature_start - 1 or (date_index is not None and index > date_index)
 
 
 def _tail_kind(text: str) -> BlockType | None:
@@ -291,6 +302,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(kind, group, " ".join(clean_text(piece.text) for piece in pieces)))
         elif kind is not None and (kind is not BlockType.NOTE or date_index is None or index > date_index):
             blocks.append(_typed(kind, group))
+        elif closes_body(groups, index, signature_start, date_index):
+            blocks.append(_typed(BlockType.NOTE, group, re.sub(r"\s+", "", text)))
         else:
             blocks.append(body_block(group))
         index += 1
