@@ -307,6 +307,27 @@ def misread_date_line(text: str) -> tuple[str, int, int] | None:
     return (found.group("y"), month, day) if _iso(2000, month, day) else None
 
 
+_SHORT_CN_YEAR_DATE_RE = re.compile(
+    rf"^(?P<y>[{_CN_NUM}]{{3}})年(?P<rest>[{_CN_NUM}]{{1,2}}月[{_CN_NUM}]{{1,3}}日)$"
+)
+_CN_OF_DIGIT = "〇一二三四五六七八九"
+
+
+def chinese_year(year: int) -> str:
+    """2024 → 二〇二四 (the way 成文日期 print years)."""
+    return "".join(_CN_OF_DIGIT[int(d)] for d in str(year))
+
+
+def lost_zero_date_line(text: str) -> tuple[str, str] | None:
+    """(year numerals, `月…日` rest) of a whole-line Chinese-numeral date whose year kept only 3 numerals.
+
+    The 〇 is a thin circle: under a seal OCR loses it (`二二四年五月七日` for 二〇二四年五月七日); the caller
+    decides the year from other evidence. None for anything else.
+    """
+    found = _SHORT_CN_YEAR_DATE_RE.match(re.sub(r"\s+", "", text))
+    return (found.group("y"), found.group("rest")) if found else None
+
+
 # --- 版记: cc and printed line -------------------------------------------------------------------------
 
 _CC_RE = re.compile(r"^\s*抄\s*送\s*[:：]")

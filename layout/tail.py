@@ -52,12 +52,29 @@ def _typed(kind: BlockType, rows: Sequence[Row], text: str | None = None) -> Blo
 def repair_date_year(text: str, known_years: Sequence[int]) -> str:
     """A date line whose year OCR misread (`8024年5月15日` under a seal) takes the one year of the
     document (doc number, 印发 date) that differs from it in a single digit; otherwise it stays as read."""
+    lost = patterns.lost_zero_date_line(text)
+    if lost is not None:
+        return _restore_zero(text, lost, known_years)
     misread = patterns.misread_date_line(text)
     if misread is None:
         return text
     digits, month, day = misread
     close = {y for y in known_years if sum(a != b for a, b in zip(str(y), digits, strict=True)) == 1}
     return f"{close.pop()}年{month}月{day}日" if len(close) == 1 else text
+
+
+def _without_one_zero(numerals: str) -> set[str]:
+    return {numerals[:i] + numerals[i + 1:] for i, ch in enumerate(numerals) if ch == "〇"}
+
+
+def _restore_zero(text: str, lost: tuple[str, str], known_years: Sequence[int]) -> str:
+    """`二二四年五月七日` → `二〇二四年五月七日` when exactly one year of the document reads so without one 〇."""
+    numerals, rest = lost
+    years = {year for year in known_years if numerals in _without_one_zero(patterns.chinese_year(year))}
+    if len(years) != 1:
+        return text
+    repaired = f"{patterns.chinese_year(years.pop())}年{rest}"
+    return repaired if patterns.is_date_line(repaired) else text
 
 
 def document_years(texts: Sequence[str]) -> list[int]:
