@@ -26,6 +26,8 @@ SPLITS = ("dev", "held")
 LOW_DPI = 100
 """Scans at this dpi or less also count in the `<split> 100dpi` row."""
 STANDARD = "standard"
+PRODUCT_STAGES = ("ingest_s", "preprocess_s", "colour_free_s", "ocr_s", "second_look_s", "layout_s")
+"""The product's timed stages (`workers.pipeline.STAGES`); the engine's model timings lie inside them."""
 
 
 def group_keys(record: Mapping[str, Any]) -> list[str]:
@@ -92,12 +94,12 @@ def summarise_group(records: Sequence[Mapping[str, Any]], system: str = "product
 
 
 def stage_share(scores: Sequence[Mapping[str, Any]]) -> dict[str, float]:
-    """Share of the product's whole time per timed stage (`timings` keys ending in `_s`, models aside)."""
+    """Share of the product's whole time per stage of PRODUCT_STAGES the runs timed (the bench profile)."""
     total = sum(s.get("seconds", 0.0) for s in scores)
     stages: dict[str, float] = {}
     for score in scores:
         for key, value in score.get("timings", {}).items():
-            if key.endswith("_s") and key not in ("det_s", "rec_s", "det_cpu_s", "rec_cpu_s"):
+            if key in PRODUCT_STAGES:
                 stages[key] = stages.get(key, 0.0) + float(value)
     return {key: value / total for key, value in stages.items()} if total else {}
 
@@ -166,4 +168,7 @@ def to_markdown(groups: Mapping[str, Mapping[str, Any]]) -> list[str]:
            "documents); one column per field. `held` is the half no rule was tuned on.", "",
            "| " + " | ".join(rows[0]) + " |", "|" + "|".join(["---"] + ["---:"] * (len(rows[0]) - 1)) + "|"]
     out += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    out += ["", "Share of the product's time per stage (colour_free: seals by shape and stroke weight):", ""]
+    out += [f"- {key}: " + ", ".join(f"{stage[:-2]} {100 * share:.1f}%" for stage, share in row["stage_share"].items())
+            for key, row in groups.items()]
     return out

@@ -17,7 +17,7 @@ from bench import groups as row_groups
 
 SYSTEMS = ("product", "baseline")
 LABELS = {"product": "gongwen-ocr", "baseline": "plain PaddleOCR"}
-PRODUCT_STAGES = ("ingest_s", "preprocess_s", "colour_free_s", "ocr_s", "second_look_s", "layout_s")
+PRODUCT_STAGES = row_groups.PRODUCT_STAGES
 TIMING_NOTE = (
     "Timing: the product over its whole convert_file (ingest + preprocess + OCR + layout); plain PaddleOCR "
     "over the same ingest (PDF rendered at the same DPI) + predict. Models are loaded and warmed up once, "

@@ -18,7 +18,8 @@ RIGHT = {"title": "关于开展检查的通知", "addressee": "各单位", "sign
 def _record(name: str, fields: dict[str, Any], *, corpus: str = "varied", split: str = "dev",
             mode: str = "colour", dpi: int = 200, text: str = TRUTH, pages: int = 2) -> dict[str, Any]:
     case = Case(name, Path(name), TRUTH, FIELDS, ())
-    run = Run(text, pages, 4.0, fields=fields, timings={"preprocess_s": 1.0, "ocr_s": 2.0, "det_s": 1.5})
+    run = Run(text, pages, 4.0, fields=fields, timings={"preprocess_s": 1.0, "ocr_s": 2.0, "det_s": 1.5,
+                                                       "crops_s": 0.5})
     record: dict[str, Any] = {"id": name, "corpus": corpus, "pages": pages, "product": score_run(run, case)}
     if corpus == "varied":
         record.update(split=split, mode=mode, dpi=dpi)
@@ -81,7 +82,8 @@ def test_the_rows_table_has_a_column_per_field_and_a_row_per_group() -> None:
     assert [row[date] for row in cells[1:]] == ["100.0%", "0.0%"]
     assert [row[cells[0].index("core")] for row in cells[1:]] == ["100.0%", "75.0%"]
     markdown = groups.to_markdown(rows)
-    assert markdown[0].startswith("## Rows per corpus") and len(markdown) == 6 + len(rows)
+    assert markdown[0].startswith("## Rows per corpus") and markdown[6 + len(rows)] == ""
+    assert markdown[-1].startswith("- held colour: preprocess 25.0%")
     assert groups.format_table({}) == "" and groups.to_markdown({}) == []
 
 
