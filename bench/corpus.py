@@ -139,10 +139,17 @@ def ensure_corpus(corpus: Path, *, quick: bool, only: str | None) -> list[str] |
     return list(expected)
 
 
+def missing_varied(corpus: Path, *, split: str | None) -> bool:
+    """Whether a folder the varied corpus plans (one half with `split`, both without) is missing."""
+    from fixtures.corpus.varied import plan_varied, planned_folders
+
+    return any(not (corpus / name / "truth.txt").is_file() for name in planned_folders(plan_varied(split=split)))
+
+
 def ensure_varied(corpus: Path, *, split: str | None) -> None:
     """Generate the varied corpus (`fixtures.corpus build --profile varied`, one half with `split`) when
-    its folder is missing; an existing folder is used as it is (it is deterministic: delete it to rebuild)."""
-    if corpus.is_dir():
+    any of its planned folders is missing (it is deterministic: delete a folder to rebuild it)."""
+    if not missing_varied(corpus, split=split):
         return
     command = [sys.executable, "-m", "fixtures.corpus", "build", "--profile", "varied", "--out", str(corpus)]
     command += ["--split", split] if split else []

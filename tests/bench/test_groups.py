@@ -97,3 +97,28 @@ def test_a_varied_only_run_reports_its_rows_and_no_chart(tmp_path: Path) -> None
     paths = report.write_all(bench, tmp_path)
     assert [p.name for p in paths] == ["bench.json", "bench.md"]
     assert "| dev bw | 1 | 2 |" in (tmp_path / "bench.md").read_text(encoding="utf-8")
+
+
+def _folder(root: Path, name: str, split: str, mode: str, document: str) -> None:
+    import json
+
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "truth.txt").write_text(TRUTH, encoding="utf-8")
+    (folder / "doc.pdf").write_bytes(b"%PDF-1.4\n")
+    meta = {"split": split, "mode": mode, "document": document, "dpi": 200,
+            "input": "doc.tif" if mode == "bw" else "doc.pdf"}
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def test_varied_cases_are_one_half_in_the_chosen_modes_limited_by_document(tmp_path: Path) -> None:
+    from bench.corpus import find_varied_cases
+
+    for doc, split in (("a-b0", "dev"), ("b-b0", "held"), ("c-b0", "dev")):
+        for mode in ("bw", "colour", "gray"):
+            _folder(tmp_path, f"{doc}-{mode}", split, mode, doc)
+    dev = find_varied_cases(tmp_path, split="dev")
+    assert [c.id for c in dev] == ["a-b0-colour", "a-b0-gray", "a-b0-bw", "c-b0-colour", "c-b0-gray", "c-b0-bw"]
+    assert dev[2].pdf.name == "doc.tif" and dev[0].pdf.name == "doc.pdf"  # a 1-bit scan is read as its G4 TIFF
+    assert [c.id for c in find_varied_cases(tmp_path, split="dev", modes=["gray"], limit=1)] == ["a-b0-gray"]
+    assert {c.meta["split"] for c in find_varied_cases(tmp_path)} == {"dev", "held"}
