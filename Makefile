@@ -3,7 +3,8 @@
 #   make test    run the whole test suite (what .ci/run runs)
 #   make corpus  generate the full fixture corpus (deterministic) under corpus/
 #   make corpus-varied  the second typesetter's corpus, three colour modes, dev/held halves, corpus-varied/
-#   make bench   run the benchmark over the corpus; reports under results/
+#   make bench   run the benchmark over the corpus and the varied corpus (a row per half and colour mode);
+#                reports under results/
 #   make serve   start the HTTP API and one worker against the local Redis
 
 SHELL := /bin/bash
@@ -68,7 +69,7 @@ corpus-varied: $(STAMP) fonts
 	$(PY) -m fixtures.corpus build --profile varied --out corpus-varied --jobs 2
 
 bench: $(STAMP) fonts
-	$(PY) -m bench.run --corpus corpus --out results
+	$(PY) -m bench.run --corpus corpus --varied corpus-varied --out results
 
 bench-quick: $(STAMP) fonts
 	$(PY) -m bench.run --quick --out results

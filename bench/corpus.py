@@ -11,7 +11,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,13 @@ class Case:
     splits: tuple[Split, ...]
     rotations: tuple[int, ...] = ()
     """Per page, the quarter turn (degrees) the scan simulation applied (meta.json), when known."""
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    """The folder's meta.json ({} when it has none): a varied corpus's split, mode, dpi and input file."""
 
     @property
     def pdf(self) -> Path:
-        return self.folder / "doc.pdf"
+        """The file the bench reads: meta.json's `input` (a 1-bit scan's G4 TIFF), else doc.pdf."""
+        return self.folder / str(self.meta.get("input", "doc.pdf"))
 
     def first_page(self) -> Path:
         """A one-page input (the first page image; the PDF when there is none)."""
@@ -78,6 +81,7 @@ def load_case(folder: Path) -> Case:
         rotations=tuple(
             int(page.get("rotation_deg", 0)) for page in read_json("meta.json", {}).get("pages", [])
         ),
+        meta=read_json("meta.json", {}),
     )
 
 
@@ -133,3 +137,36 @@ def ensure_corpus(corpus: Path, *, quick: bool, only: str | None) -> list[str] |
     for doc_id in stale_ids(corpus, expected):
         _build(corpus, quick=False, only=doc_id)
     return list(expected)
+
+
+def missing_varied(corpus: Path, *, split: str | None) -> bool:
+    """Whether a folder the varied corpus plans (one half with `split`, both without) is missing."""
+    from fixtures.corpus.varied import plan_varied, planned_folders
+
+    return any(not (corpus / name / "truth.txt").is_file() for name in planned_folders(plan_varied(split=split)))
+
+
+def ensure_varied(corpus: Path, *, split: str | None) -> None:
+    """Generate the varied corpus (`fixtures.corpus build --profile varied`, one half with `split`) when
+    any of its planned folders is missing (it is deterministic: delete a folder to rebuild it)."""
+    if not missing_varied(corpus, split=split):
+        return
+    command = [sys.executable, "-m", "fixtures.corpus", "build", "--profile", "varied", "--out", str(corpus)]
+    command += ["--split", split] if split else []
+    print(f"bench: generating the varied corpus: {' '.join(command[1:])}", file=sys.stderr)
+    subprocess.run(command, check=True, stdout=sys.stderr)
+
+
+def find_varied_cases(
+    corpus: Path, *, split: str | None = None, modes: Sequence[str] | None = None, limit: int | None = None
+) -> list[Case]:
+    """The varied corpus's folders of one half (both when `split` is None) in the given colour modes (all
+    when None), sorted by document then mode; `limit` keeps the first N documents, each in every mode."""
+    cases = [load_case(p) for p in sorted(corpus.iterdir())
+             if (p / "truth.txt").is_file() and (p / "meta.json").is_file()]
+    cases = [c for c in cases if (split is None or c.meta.get("split") == split)
+             and (modes is None or c.meta.get("mode") in modes)]
+    documents = sorted({str(c.meta.get("document", c.id)) for c in cases})[:limit]
+    order = {"colour": 0, "gray": 1, "bw": 2}
+    kept = [c for c in cases if str(c.meta.get("document", c.id)) in documents]
+    return sorted(kept, key=lambda c: (str(c.meta.get("document", c.id)), order.get(str(c.meta.get("mode")), 9)))

@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench import groups as row_groups
+
 SYSTEMS = ("product", "baseline")
 LABELS = {"product": "gongwen-ocr", "baseline": "plain PaddleOCR"}
-PRODUCT_STAGES = ("ingest_s", "preprocess_s", "ocr_s", "second_look_s", "layout_s")
+PRODUCT_STAGES = row_groups.PRODUCT_STAGES
 TIMING_NOTE = (
     "Timing: the product over its whole convert_file (ingest + preprocess + OCR + layout); plain PaddleOCR "
     "over the same ingest (PDF rendered at the same DPI) + predict. Models are loaded and warmed up once, "
@@ -217,7 +219,16 @@ def table_rows(bench: dict[str, Any]) -> list[list[str]]:
 
 
 def format_table(bench: dict[str, Any]) -> str:
-    """The fixed-width table printed to stdout ("base" columns: plain PaddleOCR)."""
+    """The fixed-width table printed to stdout ("base" columns: plain PaddleOCR), then the rows per group
+    (`bench.groups`) when the run has them; the groups alone when no standard-corpus document ran."""
+    grouped = row_groups.format_table(bench.get("groups", {}))
+    if not bench["documents"]:
+        return grouped
+    table = _document_table(bench)
+    return f"{table}\n\n{grouped}" if grouped else table
+
+
+def _document_table(bench: dict[str, Any]) -> str:
     rows = [COLUMNS, *table_rows(bench)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = [
@@ -275,6 +286,16 @@ def progress_line(record: dict[str, Any], done: int, total: int) -> str:
 
 # --------------------------------------------------------------------------------------- markdown
 def to_markdown(bench: dict[str, Any]) -> str:
+    grouped = row_groups.to_markdown(bench.get("groups", {}))
+    if not bench["documents"]:
+        h = bench["header"]
+        line = f"{h['date']} · {h['machine']} · wall time {h['wall_s']:.1f} s"
+        return "\n".join(["# gongwen-ocr benchmark", "", line, "", *grouped]) + "\n"
+    text = _documents_markdown(bench)
+    return text + "\n" + "\n".join(grouped) + "\n" if grouped else text
+
+
+def _documents_markdown(bench: dict[str, Any]) -> str:
     h, s = bench["header"], bench["summary"]
     out = [
         "# gongwen-ocr benchmark",
@@ -375,5 +396,7 @@ def write_all(bench: dict[str, Any], out: Path) -> list[Path]:
     paths = [out / "bench.json", out / "bench.md", out / "bench.png"]
     paths[0].write_text(json.dumps(bench, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     paths[1].write_text(to_markdown(bench), encoding="utf-8")
+    if not bench["documents"]:
+        return paths[:2]  # the chart compares the two systems per standard-corpus document
     plot(bench, paths[2])
     return paths

@@ -1,6 +1,7 @@
 """`python -m bench.run`: the product and plain PaddleOCR over a fixture corpus, side by side.
 
     python -m bench.run --corpus corpus --out results [--quick] [--only ID] [--limit N]
+                        [--varied DIR [--split dev|held] [--mode colour|gray|bw ...] [--skip-standard]]
 
 A missing corpus folder is generated first (`python -m fixtures.corpus build --out DIR [--quick]`), and in a
 generated one the documents whose truth changed since are rebuilt (see `bench.corpus`); without `--corpus`
@@ -14,6 +15,12 @@ figure to trust on a busy machine), and inside the OCR, in each model (detection
 conversion the archive formats (searchable PDF, ALTO, hOCR) are rendered from it and timed apart: their
 share of the conversion's time is the `archive formats` line (target ≤ 5%). Writes `bench.json`, `bench.md` and `bench.png` to `--out` and prints
 the table.
+
+With `--varied DIR` the second typesetter's corpus (`fixtures.corpus.varied`, generated when missing) runs
+too, product only (plain PaddleOCR has no fields; the speed ratio is the standard corpus's): one half
+(`--split`) or both, some colour modes (`--mode`, repeatable) or all, `--limit` documents each in every
+mode. Every run ends with the rows of `bench.groups`: the standard corpus, and per half × colour mode
+(and 100 dpi) the CER, F1 and exact rate of each field. `--skip-standard` runs the varied corpus alone.
 """
 
 from __future__ import annotations
@@ -29,9 +36,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import metrics, report
+from bench import groups, metrics, report
 from bench.baseline import PlainPaddleOcr
-from bench.corpus import Case, ensure_corpus, find_cases
+from bench.corpus import Case, ensure_corpus, ensure_varied, find_cases, find_varied_cases
 from workers.settings import Settings, load_settings
 
 DEFAULT_CORPUS = Path("corpus")
@@ -170,6 +177,7 @@ def bench_case(case: Case, systems: dict[str, Product | Baseline], index: int) -
     runs = {name: safely(systems[name], case) for name in order}
     record: dict[str, Any] = {
         "id": case.id,
+        "corpus": groups.STANDARD,
         "order": list(order),
         "truth_chars": len(metrics.normalise(case.truth)),
         "turned_pages": sum(1 for rotation in case.rotations if rotation % 360),
@@ -180,6 +188,30 @@ def bench_case(case: Case, systems: dict[str, Product | Baseline], index: int) -
     return record
 
 
+def bench_varied_case(case: Case, product: Product) -> dict[str, Any]:
+    """One varied-corpus folder through the product alone, with its half, colour mode and dpi."""
+    run = safely(product, case)
+    return {
+        "id": case.id,
+        "corpus": "varied",
+        "split": case.meta.get("split"),
+        "mode": case.meta.get("mode"),
+        "dpi": case.meta.get("dpi"),
+        "document": case.meta.get("document"),
+        "truth_chars": len(metrics.normalise(case.truth)),
+        "pages": run.pages,
+        "product": score_run(run, case),
+    }
+
+
+def varied_progress_line(record: dict[str, Any], done: int, total: int) -> str:
+    p = record["product"]
+    bad = [n for n, ok in p.get("fields", {}).get("matches", {}).items() if not ok]
+    error = f" [failed: {p['error']}]" if p["error"] else ""
+    return (f"[{done}/{total}] {record['id']}: {record['pages']} pages, CER {100 * p['cer']:.2f}%, "
+            f"F1 {p['boundary']['f1']:.3f}, wrong {','.join(bad) or '-'}, {p['seconds']:.1f}s{error}")
+
+
 # ----------------------------------------------------------------------------------------------- CLI
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
@@ -188,7 +220,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="the few-document quick corpus")
     parser.add_argument("--only", default=None, help="run one document id")
     parser.add_argument("--limit", type=int, default=None, help="run the first N documents")
-    return parser.parse_args(argv)
+    parser.add_argument("--varied", type=Path, default=None, help="also the varied corpus folder (generated when missing)")
+    parser.add_argument("--split", choices=groups.SPLITS, default=None, help="varied: one half only")
+    parser.add_argument("--mode", choices=groups.MODES, action="append", default=None,
+                        help="varied: this colour mode (repeatable; default all)")
+    parser.add_argument("--skip-standard", action="store_true", help="run the varied corpus alone")
+    args = parser.parse_args(argv)
+    if args.skip_standard and args.varied is None:
+        parser.error("--skip-standard needs --varied")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -196,25 +236,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     wall = time.perf_counter()
     corpus = args.corpus or (DEFAULT_QUICK_CORPUS if args.quick else DEFAULT_CORPUS)
     load_before = os.getloadavg()[0]
-    planned_ids = ensure_corpus(corpus, quick=args.quick, only=args.only)
-    cases = find_cases(corpus, args.only, args.limit, planned_ids)
-    if not cases:
-        raise SystemExit(f"bench: no documents in {corpus}")
+    cases: list[Case] = []
+    if not args.skip_standard:
+        planned_ids = ensure_corpus(corpus, quick=args.quick, only=args.only)
+        cases = find_cases(corpus, args.only, args.limit, planned_ids)
+        if not cases:
+            raise SystemExit(f"bench: no documents in {corpus}")
+    varied: list[Case] = []
+    if args.varied is not None:
+        ensure_varied(args.varied, split=args.split)
+        varied = find_varied_cases(args.varied, split=args.split, modes=args.mode, limit=args.limit)
+        if not varied:
+            raise SystemExit(f"bench: no varied documents in {args.varied}")
     settings = load_settings()
     loading = time.perf_counter()
-    systems: dict[str, Product | Baseline] = {"product": Product(settings), "baseline": Baseline(settings)}
+    systems: dict[str, Product | Baseline] = {"product": Product(settings)}
+    if cases:
+        systems["baseline"] = Baseline(settings)
     for system in systems.values():
-        system.warm_up(cases[0])
+        system.warm_up((cases or varied)[0])
     loading = time.perf_counter() - loading
     records = []
     for index, case in enumerate(cases):
         records.append(bench_case(case, systems, index))
         print(report.progress_line(records[-1], index + 1, len(cases)), file=sys.stderr, flush=True)
+    varied_records = []
+    for index, case in enumerate(varied):
+        product = systems["product"]
+        assert isinstance(product, Product)
+        varied_records.append(bench_varied_case(case, product))
+        print(varied_progress_line(varied_records[-1], index + 1, len(varied)), file=sys.stderr, flush=True)
     header = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "corpus": str(corpus),
         "quick": args.quick,
         "documents": len(cases),
+        "varied": None if args.varied is None else {"corpus": str(args.varied), "split": args.split,
+                                                     "modes": args.mode, "folders": len(varied)},
         "machine": f"{platform.machine()} {platform.system()}, {settings.cpu_threads} OCR threads",
         "python": platform.python_version(),
         "settings": {"dpi": settings.dpi, "engine": settings.engine, "device": settings.device},
@@ -223,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "wall_s": time.perf_counter() - wall,
     }
     bench = report.build(header, records)
+    bench["groups"] = groups.summarise([*records, *varied_records])
+    bench["varied_documents"] = varied_records
     paths = report.write_all(bench, args.out)
     print(report.format_table(bench))
     print(f"\nwrote {', '.join(str(p) for p in paths)}; wall time {header['wall_s']:.1f} s")

@@ -74,11 +74,12 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
     if any(margin <= line.box.y1 <= mark_top and text_units(line.text) >= MARKER_MAX_CH
            and line.red < settings.red_min for line in page.lines):
         return []
-    # The mark is one band: stop at the first gap of more than 3 mark heights below its first line.
+    if not has_red:  # size is the only sign: a large 公开 or 特急 above the mark is a marker, not the mark
+        found = keep_mark_sized(found)
     found.sort(key=lambda ln: ln.box.y0)
     band = [found[0]]
     for line in found[1:]:
-        if line.box.y0 - band[-1].box.y1 > 3 * band[-1].box.height:
+        if not continues_mark(band[-1], line, page, has_red):
             break
         band.append(line)
     # Small characters stacked inside the mark (`黔东[南苗族/侗族]…`) are red and within its band.
@@ -91,6 +92,40 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
 FULL_MARK_HEIGHT = 0.8
 """Mark fragments at least this share of the median one are full-height characters that define its lines;
 smaller ones are stacked small characters (`黔东[南苗族/侗族]自治州`) inside a line."""
+
+
+MARK_BAND_GAP_MH = 3.0
+"""A red mark is one band: a red line more than this many mark heights below the last is a seal's, not it."""
+
+MARK_STACK_GAP_MH = 1.0
+"""Without colour only size and place tell the mark: the bodies of a joint mark stack closer than one mark
+height, while a large title (一号 is 1.6 body lines, as large as a small mark) stands under the doc number
+and the rule, two body lines and more below the mark (GB/T 9704-2012 7.2, 7.3.1)."""
+
+
+def keep_mark_sized(found: Sequence[OcrLine]) -> list[OcrLine]:
+    """The candidates of a colour-free mark in the mark's own size: at least FULL_MARK_HEIGHT of their
+    median height (a joint mark's 文件, taller than each body, is kept; a marker set large is not)."""
+    median = statistics.median(ln.box.height for ln in found)
+    return [ln for ln in found if ln.box.height >= FULL_MARK_HEIGHT * median]
+
+
+def continues_mark(last: OcrLine, line: OcrLine, page: Page, has_red: bool) -> bool:
+    """Whether `line` (a candidate below `last`) is the next line of the issuer mark.
+
+    Red ink marks the mark's lines wherever they stand in its band; without colour, a large line is the
+    mark's only when it follows the last one closely, with no other text (the doc number, a rule read as
+    dashes) between them.
+    """
+    gap = line.box.y0 - last.box.y1
+    if has_red:
+        return gap <= MARK_BAND_GAP_MH * last.box.height
+    if gap > MARK_STACK_GAP_MH * last.box.height:
+        return False
+    return not any(other is not last and other is not line and other.text.strip()
+                   and last.box.y1 <= other.box.cy <= line.box.y0 for other in page.lines)
+
+
 
 
 def _mark_line_text(parts: Sequence[OcrLine]) -> str:

@@ -161,6 +161,25 @@ def on_seal_ring(line: OcrLine, seal: Box) -> bool:
     return len(compact) >= SEAL_CODE_MIN_DIGITS and compact.isdigit()
 
 
+SEAL_SPECK_MAX_UNITS = 2.0
+"""Inside a seal, a reading this short..."""
+SEAL_SPECK_MAX_SCORE = 0.5
+"""...with no Chinese character, or read with less confidence than this (and no digit in either case), is a piece of the seal's ink (its
+star, a stroke of its ring text) read as text: the signature and date under a seal are whole lines."""
+
+
+def is_seal_speck(line: OcrLine, seal: Box) -> bool:
+    """A short stray reading inside the round seal in `seal` (see SEAL_SPECK_MAX_UNITS): colour-free."""
+    compact = "".join(line.text.split())
+    if not compact or not _inside(line.box, seal):
+        return False
+    units = sum(1.0 if patterns.is_cjk(ch) else 0.5 for ch in compact)
+    if any(ch.isdigit() for ch in compact):
+        return False  # a date under the seal may come in pieces (`2024` + `年5月17日`)
+    letters_only = not any(patterns.is_cjk(ch) for ch in compact)
+    return units <= SEAL_SPECK_MAX_UNITS and (letters_only or line.score < SEAL_SPECK_MAX_SCORE)
+
+
 def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
     """The seal's own text: red lines (the ring text, the star, the code), lines bent along the ring, or lines
     arranged on a reported seal's ring (`on_seal_ring`, the colour-free test).
@@ -169,7 +188,7 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     level, and it stands in the seal's middle.
     """
     red_enough = line.red >= settings.seal_red_min
-    if any(on_seal_ring(line, seal.box) for seal in page.seals):
+    if any(on_seal_ring(line, seal.box) or is_seal_speck(line, seal.box) for seal in page.seals):
         return True
     in_seal = any(_inside(line.box, seal.box) for seal in page.seals)
     tilted = tilt_degrees(line) >= settings.seal_tilt_deg

@@ -78,9 +78,12 @@ def is_page_number(text: str) -> bool:
 _OPEN_BRACKETS = "〔【\\[［(（﹝{｛<〈《"
 _CLOSE_BRACKETS = "〕】\\]］)）﹞}｝>〉》"
 DOC_NUMBER_RE = re.compile(
-    rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*[{_OPEN_BRACKETS}]\s*(?P<year>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]"
+    rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*(?:[{_OPEN_BRACKETS}]\s*(?P<year>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]?"
+    rf"|(?P<year2>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}])"
     r"\s*(?P<num>\d{1,5})\s*号"
 )
+"""One of the two brackets may be lost (a thin 〔 in a 1-bit scan): a year with a bracket on either side
+followed by a number and 号 is still a doc number; with neither, `2024年53号`-like text is not."""
 
 
 def find_doc_number(text: str) -> str | None:
@@ -92,7 +95,7 @@ def find_doc_number(text: str) -> str | None:
     found = DOC_NUMBER_RE.search(unicodedata.normalize("NFC", text))
     if not found:
         return None
-    year = re.sub(r"\s+", "", found.group("year"))
+    year = re.sub(r"\s+", "", found.group("year") or found.group("year2"))
     return f"{found.group('org')}〔{year}〕{int(found.group('num'))}号"
 
 
@@ -158,6 +161,16 @@ _NOTE_RE = re.compile(r"^[（(]\s*(?:此件|本件|此页|本页|联系人)[^）
 def is_note(text: str) -> bool:
     """True for a 附注 such as `（此件公开发布）`, `（此件不公开）`, `（此页无正文）`."""
     return bool(_NOTE_RE.match(text.strip()))
+
+
+_BRACKETED_RE = re.compile(r"^[（(][^（()）。；;，,]{1,20}[）)]$")
+
+
+def is_bracketed_note(text: str) -> bool:
+    """A line that is one short parenthesised phrase and nothing else (`（本文有删减）`, `（此件公开发布）`,
+    `（略）`), not a heading number (`（一）`, `（3）`): a note when it stands alone at the end of the body."""
+    compact = re.sub(r"\s+", "", text)
+    return bool(_BRACKETED_RE.match(compact)) and heading_level(compact) is None
 
 
 _CONTACT_RE = re.compile(
@@ -292,6 +305,27 @@ def misread_date_line(text: str) -> tuple[str, int, int] | None:
         return None
     month, day = int(found.group("m")), int(found.group("d"))
     return (found.group("y"), month, day) if _iso(2000, month, day) else None
+
+
+_SHORT_CN_YEAR_DATE_RE = re.compile(
+    rf"^(?P<y>[{_CN_NUM}]{{3}})年(?P<rest>[{_CN_NUM}]{{1,2}}月[{_CN_NUM}]{{1,3}}日)$"
+)
+_CN_OF_DIGIT = "〇一二三四五六七八九"
+
+
+def chinese_year(year: int) -> str:
+    """2024 → 二〇二四 (the way 成文日期 print years)."""
+    return "".join(_CN_OF_DIGIT[int(d)] for d in str(year))
+
+
+def lost_zero_date_line(text: str) -> tuple[str, str] | None:
+    """(year numerals, `月…日` rest) of a whole-line Chinese-numeral date whose year kept only 3 numerals.
+
+    The 〇 is a thin circle: under a seal OCR loses it (`二二四年五月七日` for 二〇二四年五月七日); the caller
+    decides the year from other evidence. None for anything else.
+    """
+    found = _SHORT_CN_YEAR_DATE_RE.match(re.sub(r"\s+", "", text))
+    return (found.group("y"), found.group("rest")) if found else None
 
 
 # --- 版记: cc and printed line -------------------------------------------------------------------------

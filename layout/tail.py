@@ -52,12 +52,29 @@ def _typed(kind: BlockType, rows: Sequence[Row], text: str | None = None) -> Blo
 def repair_date_year(text: str, known_years: Sequence[int]) -> str:
     """A date line whose year OCR misread (`8024年5月15日` under a seal) takes the one year of the
     document (doc number, 印发 date) that differs from it in a single digit; otherwise it stays as read."""
+    lost = patterns.lost_zero_date_line(text)
+    if lost is not None:
+        return _restore_zero(text, lost, known_years)
     misread = patterns.misread_date_line(text)
     if misread is None:
         return text
     digits, month, day = misread
     close = {y for y in known_years if sum(a != b for a, b in zip(str(y), digits, strict=True)) == 1}
     return f"{close.pop()}年{month}月{day}日" if len(close) == 1 else text
+
+
+def _without_one_zero(numerals: str) -> set[str]:
+    return {numerals[:i] + numerals[i + 1:] for i, ch in enumerate(numerals) if ch == "〇"}
+
+
+def _restore_zero(text: str, lost: tuple[str, str], known_years: Sequence[int]) -> str:
+    """`二二四年五月七日` → `二〇二四年五月七日` when exactly one year of the document reads so without one 〇."""
+    numerals, rest = lost
+    years = {year for year in known_years if numerals in _without_one_zero(patterns.chinese_year(year))}
+    if len(years) != 1:
+        return text
+    repaired = f"{patterns.chinese_year(years.pop())}年{rest}"
+    return repaired if patterns.is_date_line(repaired) else text
 
 
 def document_years(texts: Sequence[str]) -> list[int]:
@@ -212,6 +229,8 @@ def _attachment_blocks(groups: Sequence[list[Row]], start: int, end: int,
     index = start + 1
     while index < end and _in_attachment_column(groups[index], groups[start][0], geometry):
         text = join_rows(groups[index])
+        if patterns.is_bracketed_note(text):
+            break  # `（本文有删减）` under the attachment is the document's note, not a wrapped item name
         if _ITEM_RE.match(text):
             items.append(list(groups[index]))
         elif not text.endswith("。") and len(items[-1]) < 3 and not patterns.is_contact(text):
@@ -220,6 +239,15 @@ def _attachment_blocks(groups: Sequence[list[Row]], start: int, end: int,
             break
         index += 1
     return [_typed(BlockType.ATTACHMENT, item) for item in items], index
+
+
+def closes_body(groups: Sequence[list[Row]], index: int, signature_start: int, date_index: int | None) -> bool:
+    """A one-line parenthesised note (`（本文有删减）`) standing alone where the body ends: right above the
+    signature, or after the date. Inside the body the same line is body text (an aside in brackets)."""
+    group = groups[index]
+    if len(group) != 1 or not patterns.is_bracketed_note(join_rows(group)):
+        return False
+    return index == signature_start - 1 or (date_index is not None and index > date_index)
 
 
 def _tail_kind(text: str) -> BlockType | None:
@@ -291,6 +319,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(kind, group, " ".join(clean_text(piece.text) for piece in pieces)))
         elif kind is not None and (kind is not BlockType.NOTE or date_index is None or index > date_index):
             blocks.append(_typed(kind, group))
+        elif closes_body(groups, index, signature_start, date_index):
+            blocks.append(_typed(BlockType.NOTE, group, re.sub(r"\s+", "", text)))
         else:
             blocks.append(body_block(group))
         index += 1

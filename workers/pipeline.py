@@ -5,17 +5,18 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
     ingest       workers.ingest.open_document   validate, then decode pages one at a time
     preprocess   workers.preprocess.prepare_page  upright, deskewed page + red-ink mask
     preprocess   workers.seals                    seals found in the mask; the OCR reads a copy without their ink
-    preprocess   workers.sealshape                no seal in the mask: seal rings found by shape in the grey page
+    colour_free  workers.sealshape                no seal in the mask: seal rings found by shape in the grey page
     ocr          OcrEngine.recognise              text lines in the upright page's pixels
     preprocess   _mark_red                        each line's red-ink share (workers.preprocess.red_fraction)
     second_look  workers.secondlook.second_look   lines under a seal and the red mark read again from clean crops
     second_look  workers.secondlook.read_seals    each seal's own name, from its unrolled ring (Page.seals)
-    preprocess   workers.typography.measure_strokes  each line's stroke weight (bold or regular), no colour needed
+    colour_free  workers.typography.measure_strokes  each line's stroke weight (bold or regular), no colour needed
     layout       layout.build_document            the pure rules: blocks and fields of all pages
 
 Each page's image is dropped once its lines are read: memory holds one page image at a time.
-`timings` sums the seconds spent in each stage over all pages (keys `ingest_s`, `preprocess_s`, `ocr_s`,
-`second_look_s`, `layout_s`).
+`timings` sums the seconds spent in each stage over all pages (keys `ingest_s`, `preprocess_s`,
+`colour_free_s` (the evidence that needs no colour: rings by shape, stroke weight), `ocr_s`, `second_look_s`,
+`layout_s`).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ Format = Literal["text", "md", "json", "alto", "hocr", "pdf"]
 TEXT_FORMATS: tuple[Format, ...] = ("text", "md", "json", "alto", "hocr")
 """The renderings that are text (UTF-8); `pdf` is bytes and needs the scan itself (`render_bytes`)."""
 FORMATS: tuple[Format, ...] = (*TEXT_FORMATS, "pdf")
-STAGES = ("ingest", "preprocess", "ocr", "second_look", "layout")
+STAGES = ("ingest", "preprocess", "colour_free", "ocr", "second_look", "layout")
+"""`colour_free`: the seals found by shape and their ink lifted, on pages whose red shows none."""
 TIMING_DECIMALS = 4
 
 
@@ -175,10 +177,14 @@ def _convert_page(
     with timer("preprocess"):
         prepared = prepare_page(image, page=number, orientation=orientation)
         seals = find_seals(prepared.red_mask)
+    with timer("colour_free"):
         # Colour is a bonus: a page whose red shows no seal (a grey or 1-bit scan) is searched for rings.
         rings = [] if seals else find_ring_seals(prepared.image)
+    with timer("preprocess"):
         # The seal's ink hides the signature and date from the detector: the OCR reads them without it.
-        ocr_image = remove_ring_ink(remove_seal_ink(prepared.image, seals), rings)
+        ocr_image = remove_seal_ink(prepared.image, seals)
+    with timer("colour_free"):
+        ocr_image = remove_ring_ink(ocr_image, rings)
         seals += [ring.region() for ring in rings]
     with timer("ocr"):
         lines = engine.recognise(ocr_image, number)
@@ -188,7 +194,7 @@ def _convert_page(
         lines = second_look(lines, page=number, image=prepared.image, ocr_image=ocr_image,
                             red_mask=prepared.red_mask, seals=seals, engine=engine)
         seal_texts = read_seals(prepared.image, seals, engine)
-    with timer("preprocess"):
+    with timer("colour_free"):
         lines = measure_strokes(ocr_image, lines)
     if page_image is not None:
         page_image(number, prepared.image)

@@ -63,7 +63,9 @@ RING_MIN_SUPPORT = 0.65
 """Share of the circle on ink: a ring is closed (1-bit thresholding breaks a light one to ~0.7); a circle
 through a text block is inked at 0.2–0.45."""
 RING_MIN_CONTRAST = 0.35
-"""...and this much more than the circles RING_SIDE_MM inside and outside: a ring is a thin line."""
+"""...and this much more than the emptier of the circles RING_SIDE_MM inside and outside: a ring is a thin
+line. The emptier one: inside the ring its own text runs close along it (and the signature crosses it), so
+only one side need be clear; a dark blob or a text block is inked on both."""
 RING_SIDE_MM = 2.0
 HOPELESS_SUPPORT = 0.5
 """A proposal whose best circle has less support than this is not worth moving (text circles: 0.2–0.45)."""
@@ -90,6 +92,10 @@ SEAL_LEVEL_PERCENTILE = 50
 """The seal's ink level: this percentile of its ring's ink grey levels."""
 CUT_SHARE = 0.55
 """Lifting: grey levels above text + CUT_SHARE × (seal − text) become paper; darker ones are black ink."""
+FADE_SHARE = 0.3
+"""Lifting fades the seal's grey to this share of its contrast rather than wiping it to paper: a thin text
+stroke as light as the seal (anti-aliased, JPEG-blurred) stays readable, and faint ink is no line for the
+detector."""
 MARGIN_MM = 1.0
 """The lifted disc reaches this far beyond the ring."""
 
@@ -134,12 +140,12 @@ def _radial_support(ink: np.ndarray, cx: float, cy: float, reach: int) -> np.nda
 
 def _best_radius(ink: np.ndarray, cx: float, cy: float, radius: float, ppm: float) -> tuple[float, float, float]:
     """Around centre (cx, cy): the radius within SEARCH_RADIUS_MM of `radius` that lies best on ink, its
-    support, and the best support of the circles RING_SIDE_MM inside and outside it."""
+    support, and the lesser support of the circles RING_SIDE_MM inside and outside it."""
     span_r, side = round(SEARCH_RADIUS_MM * ppm), round(RING_SIDE_MM * ppm)
     profile = _radial_support(ink, cx, cy, round(radius) + span_r + side + 2)
     lo = max(side, round(radius) - span_r)
     r = lo + int(np.argmax(profile[lo:round(radius) + span_r + 1]))
-    return float(r), float(profile[r]), float(max(profile[r - side], profile[r + side]))
+    return float(r), float(profile[r]), float(min(profile[r - side], profile[r + side]))
 
 
 def _refine(ink: np.ndarray, cx: float, cy: float, radius: float, ppm: float) -> tuple[float, float, float, float, float]:
@@ -260,7 +266,8 @@ def remove_ring_ink(image: np.ndarray, seals: list[RingSeal]) -> np.ndarray:
             cut = seal.text_level + CUT_SHARE * (seal.seal_level - seal.text_level)
             ratio = np.clip((gray - seal.text_level) / max(cut - seal.text_level, 1.0), 0.0, 1.0)
             inside = distance <= reach
-            lifted = np.where(ratio >= 1.0, seal.paper_level, gray)
+            faded = seal.paper_level - FADE_SHARE * (seal.paper_level - gray)
+            lifted = np.where(ratio >= 1.0, np.maximum(faded, gray), gray)
             value = np.where(inside, lifted, gray)
         else:
             half = seal.stroke / 2 + STROKE_PAD_MM * ppm

@@ -66,6 +66,23 @@ SEAL_TEXT_MIN_SCORE = 0.5
 """A seal's name read less confidently than this is reported empty."""
 SEAL_OVERLAP_MIN = 0.3
 """A line whose box lies at least this share inside a seal region is read again."""
+UNDER_RING_TOP_R = 0.5
+"""Colour-free: under a seal found by shape, the printed page is read again for lines the OCR of the lifted
+page missed (lifting by grey level thins the strokes it spares). GB/T 9704 puts the signature and date in
+the seal's middle and lower part; a line centred higher than this share of the radius above the centre is
+the ring's text..."""
+UNDER_RING_MIN_UNITS = 3.0
+"""...and a line shorter than this many characters, or without a Chinese character (the seal's code number
+along the lower arc), is no signature or date."""
+UNDER_RING_TILT_DEG = 5.0
+"""...and a line bent further than this off the level follows the ring."""
+UNDER_RING_MAX_LH = 1.8
+"""...and a box taller than this many body line heights is the ring's arc read as one box (the signature and
+date are set in the body's size; the detector's boxes on a crop come ~1.5 body lines tall, an arc 2.2–2.6)."""
+UNDER_RING_COVERED = 0.5
+"""A reading whose box is covered this much by lines the first look found is one of them..."""
+UNDER_RING_PART = 0.6
+"""...else it is new, and first-look lines lying this much inside it were pieces of it (they are dropped)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +107,8 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
     if not lines or (not seals and not has_red and page != 1):
         return lines
     height = body_line_height or _body_height(lines)
+    missed = missed_under_rings(lines, image, seals, engine, page, height)
+    lines = drop_fragments(lines, missed) + missed
     looks = _seal_looks(lines, ocr_image, image, seals)
     if has_red:
         mark = _mark_indices(lines, image.shape[0], height)
@@ -163,6 +182,61 @@ def _seal_looks(lines: Sequence[OcrLine], ocr_image: np.ndarray, image: np.ndarr
             red = cv2.cvtColor(np.ascontiguousarray(printed[:, :, 2]), cv2.COLOR_GRAY2BGR)
             looks += [Look(_scaled(view), line.box, index) for view in (lifted, printed, red)]
     return looks
+
+
+def _tilt(polygon: Sequence[tuple[float, float]]) -> float:
+    if len(polygon) < 2:
+        return 0.0
+    (x0, y0), (x1, y1) = polygon[0], polygon[1]
+    angle = abs(np.degrees(np.arctan2(y1 - y0, x1 - x0)))
+    return float(min(angle, abs(180 - angle)))
+
+
+def missed_under_rings(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequence[SealRegion],
+                       engine: OcrEngine, page: int, body_height: float) -> list[OcrLine]:
+    """Lines under each seal found by shape that the first look (of the lifted page) missed: the printed
+    page around the seal's middle and lower part is read (detection and recognition), and the level, long
+    readings there that no first-look line covers are new lines (see UNDER_RING_TOP_R)."""
+    added: list[OcrLine] = []
+    height, width = image.shape[:2]
+    for seal in seals:
+        if seal.found_by != "shape":
+            continue
+        box, radius = seal.box, seal.box.width / 2
+        x0, x1 = max(0, int(box.x0 - radius)), min(width, int(box.x1 + radius))
+        y0, y1 = max(0, int(box.cy - (1 - PAD_LH) * radius)), min(height, int(box.y1 + PAD_LH * radius))
+        if x1 <= x0 or y1 <= y0:
+            continue
+        for found in engine.recognise(np.ascontiguousarray(image[y0:y1, x0:x1]), page):
+            moved = Box(found.box.x0 + x0, found.box.y0 + y0, found.box.x1 + x0, found.box.y1 + y0)
+            polygon = tuple((x + x0, y + y0) for x, y in found.polygon)
+            text = found.text.strip()
+            units = sum(1.0 if "\u4e00" <= ch <= "\u9fff" else 0.5 for ch in text)
+            if (units < UNDER_RING_MIN_UNITS or not any("\u4e00" <= ch <= "\u9fff" for ch in text)
+                    or _tilt(polygon) > UNDER_RING_TILT_DEG
+                    or moved.height > UNDER_RING_MAX_LH * body_height
+                    or moved.cy < box.cy - UNDER_RING_TOP_R * radius or not box.x0 <= moved.cx <= box.x1
+                    or sum(_inter(moved, other.box) for other in [*lines, *added]) >= UNDER_RING_COVERED * _area(moved)):
+                continue
+            added.append(replace(found, text=text, box=moved, polygon=polygon, page=page, red=0.0))
+    return added
+
+
+def _inter(a: Box, b: Box) -> float:
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _area(box: Box) -> float:
+    return max(box.width * box.height, 1.0)
+
+
+def drop_fragments(lines: Sequence[OcrLine], whole: Sequence[OcrLine]) -> list[OcrLine]:
+    """`lines` without those lying mostly (UNDER_RING_PART) inside one of `whole`: pieces of the same printed
+    line the first look read from the lifted page, now read whole from the printed one."""
+    return [line for line in lines
+            if not any(_inter(line.box, new.box) >= UNDER_RING_PART * _area(line.box) for new in whole)]
 
 
 # --- the red mark ------------------------------------------------------------------------------------------

@@ -35,8 +35,8 @@ def _bench() -> dict[str, Any]:
 def test_ocr_stage_splits_into_det_rec_and_the_rest() -> None:
     profile = _bench()["profile"]
     stages = profile["product"]["stages"]
-    assert list(stages) == ["ingest_s", "preprocess_s", "det_s", "rec_s", "ocr_other_s", "second_look_s",
-                           "layout_s", "other_s"]
+    assert list(stages) == ["ingest_s", "preprocess_s", "colour_free_s", "det_s", "rec_s", "ocr_other_s",
+                           "second_look_s", "layout_s", "other_s"]
     assert stages["det_s"] == 1.5 and stages["rec_s"] == 2.0
     assert stages["ocr_other_s"] == pytest.approx(0.5)
     assert stages["other_s"] == pytest.approx(6.0 - 5.6)

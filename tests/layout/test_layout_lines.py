@@ -139,3 +139,26 @@ def test_tilted_ring_text_on_a_grey_scan_is_seal_text() -> None:
     level = ocr_line("重庆市渝北区卫生健康委员会", 600, 1300)
     page = Page(1, W, H, (ring, level))
     assert is_seal_text(ring, page) and not is_seal_text(level, page)
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "expected"),
+    [
+        ("NA", 0.35, True),  # real OCR, grey scan: the seal's star read as letters between signature and date
+        ("K", 0.9, True),  # letters, however confident: no body's name or date is written so
+        ("福", 0.3, True),  # a stroke of the ring text, poorly read
+        ("日", 0.99, False),  # the end of the date, cut off by the seal: kept
+        ("17", 0.4, False),  # a piece of the date under the seal: digits stay
+        ("国务院", 0.3, False),  # a whole (short) name under the seal
+    ],
+)
+def test_short_stray_readings_inside_a_seal_are_seal_ink(text: str, score: float, expected: bool) -> None:
+    from layout.lines import is_seal_speck
+
+    seal = Box(650, 1050, 1000, 1400)
+    line = ocr_line(text, 800, 1230, score=score)
+    page = Page(1, W, H, (line,), seals=(Seal(1, seal, found_by="shape"),))
+    assert is_seal_speck(line, seal) is expected
+    assert is_seal_text(line, page) is expected
+    outside = ocr_line(text, 200, 1230, score=score)  # the same reading away from any seal is text
+    assert not is_seal_text(outside, Page(1, W, H, (outside,), seals=(Seal(1, seal, found_by="shape"),)))

@@ -69,7 +69,7 @@ def test_pages_go_through_every_stage_in_order(
 
     assert calls == [(1, 2), (2, 2)]
     assert [(page, shape[2], dtype) for page, shape, dtype in spy.seen] == [(1, 3, np.uint8), (2, 3, np.uint8)]
-    assert set(result.timings) == {"ingest_s", "preprocess_s", "ocr_s", "second_look_s", "layout_s"}
+    assert set(result.timings) == {"ingest_s", "preprocess_s", "colour_free_s", "ocr_s", "second_look_s", "layout_s"}
     assert all(seconds >= 0 for seconds in result.timings.values())
     assert result.source.filename == "scan.tif" and result.source.pages == 2
     assert result.source.media_type == "image/tiff"

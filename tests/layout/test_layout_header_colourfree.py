@@ -1,0 +1,92 @@
+"""The issuer mark without colour (grey and 1-bit scans): found by size and place, never swallowing the doc
+number, the title or a marker set large. Sizes are drawn in body line heights (LINE_H) across what printers
+use: marks from 1.7 to 3 body lines tall, titles from 小二 (1.125) to 一号 (1.63 body lines)."""
+
+from __future__ import annotations
+
+import pytest
+from layout_typeset import LEFT, LINE_H, Typesetter
+
+from layout import build_document
+
+BODY = "您提出的关于进一步加强我区基层医疗机构服务能力建设的建议已收悉，现将办理情况答复如下。"
+TITLE = ("国务院办公厅关于加强城市", "供水设施安全管理工作的通知")
+
+
+def _file_format(mark_lh: float, title_lh: float, *, number: bool = True, marker: str | None = None) -> Typesetter:
+    ts = Typesetter()
+    if marker:
+        ts.put(marker, LEFT, y=120.0, ch=1.5 * LINE_H, h=1.5 * LINE_H)
+    ts.centred("国务院办公厅文件", ch=0.9 * mark_lh * LINE_H, h=mark_lh * LINE_H, advance=2)
+    if number:
+        ts.centred("国办发〔2005〕31号", advance=2)
+    else:
+        ts._next_row()  # the title straight under the rule
+    for piece in TITLE:
+        ts.centred(piece, ch=0.95 * title_lh * LINE_H, h=title_lh * LINE_H)
+    ts._next_row()
+    ts.paragraph("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", 0)
+    ts.paragraph(BODY)
+    return ts
+
+
+@pytest.mark.parametrize("mark_lh", [1.7, 2.2, 3.0])
+@pytest.mark.parametrize("title_lh", [1.125, 1.4, 1.63, 1.75])
+def test_a_large_title_under_a_black_mark_is_the_title(mark_lh: float, title_lh: float) -> None:
+    doc = build_document(_file_format(mark_lh, title_lh).finish())
+    assert doc.fields.issuer_mark == "国务院办公厅文件"
+    assert doc.fields.doc_number == "国办发〔2005〕31号"
+    assert doc.fields.title == "".join(TITLE)
+    assert doc.fields.addressee == "各省、自治区、直辖市人民政府，国务院各部委、各直属机构"
+
+
+@pytest.mark.parametrize("title_lh", [1.4, 1.75])
+def test_without_a_doc_number_the_title_two_lines_under_the_mark_is_not_the_mark(title_lh: float) -> None:
+    doc = build_document(_file_format(2.2, title_lh, number=False).finish())
+    assert doc.fields.issuer_mark == "国务院办公厅文件"
+    assert doc.fields.title == "".join(TITLE)
+
+
+@pytest.mark.parametrize("marker", ["公开", "特急"])
+def test_a_marker_set_large_above_a_black_mark_stays_a_marker(marker: str) -> None:
+    doc = build_document(_file_format(2.5, 1.4, marker=marker).finish())
+    assert doc.fields.issuer_mark == "国务院办公厅文件"
+    assert doc.fields.markers == (marker,)
+
+
+def test_a_black_joint_mark_stacks_its_bodies_and_keeps_its_tall_file() -> None:
+    ts = Typesetter()
+    top = 300.0
+    mark_h = 2.4 * LINE_H
+    for n, body in enumerate(("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")):
+        ts.put(body, LEFT + 20, y=top + n * 1.05 * mark_h, ch=0.8 * mark_h, h=mark_h)
+    ts.put("文件", LEFT + 20 + 13 * 0.8 * mark_h * 0.75, y=top + 0.6 * mark_h, ch=1.6 * mark_h, h=1.8 * mark_h)
+    ts.row = 8
+    ts.centred("浙教师〔2024〕42号", advance=2)
+    ts.centred("关于实施教师数字素养提升行动的通知", ch=1.4 * LINE_H, h=1.5 * LINE_H, advance=2)
+    ts.paragraph("各设区市教育局：", 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.issuers == ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
+    assert doc.fields.doc_number == "浙教师〔2024〕42号"
+    assert doc.fields.title == "关于实施教师数字素养提升行动的通知"
+
+
+@pytest.mark.parametrize("read", ["渝北卫健函2024）53号", "渝北卫健函〔2024 53号", "渝北卫健函[2024 53号",
+                                  "渝北卫健函 2024 〕 53 号"])
+def test_a_doc_number_that_lost_one_bracket_is_still_the_doc_number(read: str) -> None:
+    ts = Typesetter()
+    ts.centred("重庆市渝北区卫生健康委员会", ch=0.9 * 2.2 * LINE_H, h=2.2 * LINE_H, advance=2)
+    ts.centred(read, advance=2)
+    ts.centred("关于区政协第333号提案的复函", ch=1.4 * LINE_H, h=1.5 * LINE_H, advance=2)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.doc_number == "渝北卫健函〔2024〕53号"
+    assert doc.fields.title == "关于区政协第333号提案的复函"
+
+
+def test_a_year_without_any_bracket_is_no_doc_number() -> None:
+    from layout.patterns import find_doc_number
+
+    assert find_doc_number("到2024年底完成53号") is None
+    assert find_doc_number("渝北卫健函2024年53号") is None

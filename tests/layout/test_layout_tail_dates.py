@@ -1,0 +1,51 @@
+"""A Chinese-numeral 成文日期 whose thin 〇 the OCR lost under the seal takes the document's own year."""
+
+from __future__ import annotations
+
+import pytest
+from layout_typeset import CH, LEFT, RIGHT, Typesetter
+
+from layout import build_document
+from layout.geometry import text_units
+
+FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
+
+
+def _doc(date: str, printed_year: int | None) -> Typesetter:
+    ts = Typesetter()
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts.right("重庆市渝北区卫生健康委员会", 5.0)
+    ts.right(date, 4.0)
+    if printed_year is not None:
+        top = ts._y()
+        ts.put("重庆市渝北区卫生健康委员会办公室", LEFT + CH, y=top)
+        printed = f"{printed_year}年5月7日印发"
+        ts.put(printed, RIGHT - CH - text_units(printed) * CH, y=top)
+        ts._next_row()
+    return ts
+
+
+@pytest.mark.parametrize(
+    ("read", "year", "printed", "iso"),
+    [
+        ("二二四年五月七日", 2024, "二〇二四年五月七日", "2024-05-07"),
+        ("二二四年十一月二十日", 2024, "二〇二四年十一月二十日", "2024-11-20"),
+        ("二一〇年十二月三十一日", 2010, "二〇一〇年十二月三十一日", "2010-12-31"),
+        ("二〇一年十二月三十一日", 2010, "二〇一〇年十二月三十一日", "2010-12-31"),  # not tuned on: either 〇
+    ],
+)
+def test_a_date_that_lost_its_zero_takes_the_year_the_document_states(read: str, year: int, printed: str,
+                                                                     iso: str) -> None:
+    doc = build_document(_doc(read, year).finish())
+    assert doc.fields.date == iso
+    assert doc.fields.signature == ("重庆市渝北区卫生健康委员会",)
+    assert printed in [b.text for b in doc.blocks]
+
+
+@pytest.mark.parametrize(("read", "year"), [("二二四年五月七日", None), ("二二四年五月七日", 2021),
+                                            ("二二五年七月十四日", 2005)])  # 二〇〇五 lost two: not one 〇
+def test_without_a_year_to_match_the_reading_is_left_as_it_is(read: str, year: int | None) -> None:
+    doc = build_document(_doc(read, year).finish())
+    assert read in [b.text for b in doc.blocks]
+    assert doc.fields.date is None

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workers.sealshape import FADE_SHARE, RingSeal, remove_ring_ink
+
+PAPER, TEXT, SEAL = 235, 60, 125
+
+
+def _page() -> np.ndarray:
+    """A grey page: a mid-grey ring with a mid-grey seal character inside, a black text bar across it and a
+    thin text stroke as light as the seal (what a 仿宋 stroke becomes in a 200 dpi grey JPEG)."""
+    page = np.full((400, 300), PAPER, np.uint8)
+    ys, xs = np.mgrid[0:400, 0:300]
+    distance = np.hypot(xs - 150, ys - 200)
+    page[np.abs(distance - 100) <= 3] = SEAL
+    page[170:176, 120:180] = SEAL  # a character of the seal's own text
+    page[198:204, 80:220] = TEXT  # the black core of a signature stroke
+    page[230:232, 80:220] = 110  # a thin light stroke of the date
+    return page
+
+
+def _seal(text_level: float) -> RingSeal:
+    return RingSeal(cx=150, cy=200, radius=100, stroke=6, seal_level=SEAL, text_level=text_level, paper_level=PAPER)
+
+
+def test_a_grey_seal_is_faded_and_no_text_stroke_is_wiped() -> None:
+    page = _page()
+    out = remove_ring_ink(page, [_seal(TEXT)])
+    assert out is not page and page[200, 150] == TEXT  # the page itself is left alone
+    faded = PAPER - FADE_SHARE * (PAPER - SEAL)
+    assert out[100, 150] == pytest.approx(faded, abs=1)  # the ring's top, faded
+    assert out[172, 150] == pytest.approx(faded, abs=1)  # the seal's character, faded
+    assert out[200, 150] == TEXT  # the black stroke stays as it is
+    # the light stroke keeps some contrast: wiping it to paper took the 〇 out of 二〇二四年
+    assert PAPER - out[231, 150] >= 0.25 * (PAPER - 110)
+    assert out[231, 150] >= page[231, 150]
+
+
+def test_a_seal_as_black_as_the_text_loses_only_its_ring() -> None:
+    page = _page()
+    out = remove_ring_ink(page, [_seal(SEAL - 10)])  # 1-bit or a black stamp: levels cannot tell them apart
+    assert out[100, 150] == PAPER  # the ring's stroke wiped
+    assert out[172, 150] == SEAL and out[231, 150] == 110 and out[200, 150] == TEXT
