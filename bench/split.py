@@ -118,7 +118,7 @@ def render_markdown(result: dict[str, Any]) -> str:
     ]
     for r in result["documents"]:
         notes = ", ".join([k for k in ("flipped", "photocopy") if r[k]] + (
-            [f"{r['attachment_pages']} attachment page set(s)"] if r["attachment_pages"] else []) + (
+            [f"{r['attachment_pages']} attachment(s) on own pages"] if r["attachment_pages"] else []) + (
             ["letter"] if r["format"] == "letter" else []))
         lines.append(f"| {r['number']} | {r['pages'][0]}–{r['pages'][1]} | "
                      f"{'–'.join(map(str, r['found'])) if r['found'] else '—'} | {r['gw_id']} | {r['profile']} | "

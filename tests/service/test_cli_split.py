@@ -22,6 +22,7 @@ def _sample_pages() -> list[Image.Image]:
 
 
 def _pdf(images: list[Image.Image], path: Path) -> Path:
+    images = [image.copy() for image in images]  # Pillow keeps a save's settings (append_images) on the image
     images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=150.0, quality=90)
     return path
 
