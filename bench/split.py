@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -52,7 +53,9 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]) + 1)
 
 
-def run_bench(batch: Path) -> dict[str, Any]:
+def run_bench(batch: Path, *, alone_first: bool = False) -> dict[str, Any]:
+    """Measure `batch` (see the module doc). `alone_first`: convert the documents one by one before the batch
+    (the default is after it), to see what the order does to wall time on a busy machine."""
     import layout
     from workers.engine import get_engine
     from workers.pipeline import ConvertOptions, convert_file
@@ -63,14 +66,31 @@ def run_bench(batch: Path) -> dict[str, Any]:
     engine = get_engine(settings)
     docs = manifest["documents"]
     convert_file(batch / docs[0]["alone"], settings=settings, engine=engine)  # warm-up, not timed
-    split, wall, cpu = _timed(lambda: convert_file(batch / "batch.pdf", settings=settings, engine=engine,
-                                                   options=ConvertOptions(split=True)))
+    load: dict[str, float] = {}
+
+    def run_batch() -> tuple[Any, float, float]:
+        timed = _timed(lambda: convert_file(batch / "batch.pdf", settings=settings, engine=engine,
+                                            options=ConvertOptions(split=True)))
+        load["after_batch"] = os.getloadavg()[0]
+        return timed
+
+    def run_alone() -> list[tuple[Any, float, float]]:
+        timed = [_timed(lambda d=doc: convert_file(batch / d["alone"], settings=settings, engine=engine))
+                 for doc in docs]
+        load["after_alone"] = os.getloadavg()[0]
+        return timed
+
+    load["before"] = os.getloadavg()[0]
+    if alone_first:
+        alones = run_alone()
+        split, wall, cpu = run_batch()
+    else:
+        split, wall, cpu = run_batch()
+        alones = run_alone()
     found = [part.pages for part in split.parts]
     truth = [tuple(doc["pages"]) for doc in docs]
     rows, alone_wall, alone_cpu, alone_pages = [], 0.0, 0.0, 0
-    for doc, span in zip(docs, truth, strict=True):
-        alone, seconds, cpu_s = _timed(lambda d=doc: convert_file(batch / d["alone"], settings=settings,
-                                                                  engine=engine))
+    for doc, span, (alone, seconds, cpu_s) in zip(docs, truth, alones, strict=True):
         alone_wall, alone_cpu, alone_pages = alone_wall + seconds, alone_cpu + cpu_s, alone_pages + len(alone.pages)
         ref = (batch / doc["truth"]).read_text(encoding="utf-8")
         ref_fields = json.loads((batch / doc["fields"]).read_text(encoding="utf-8"))
@@ -95,7 +115,9 @@ def run_bench(batch: Path) -> dict[str, Any]:
         "truth": [list(span) for span in truth], "boundaries": score_boundaries(found, truth), "documents": rows,
         "cost": {"split_wall_s_per_page": wall / pages, "split_cpu_s_per_page": cpu / pages,
                  "alone_wall_s_per_page": alone_wall / alone_pages, "alone_cpu_s_per_page": alone_cpu / alone_pages,
-                 "alone_pages": alone_pages, "split_layout_s": split.timings.get("layout_s", 0.0)},
+                 "alone_pages": alone_pages, "split_layout_s": split.timings.get("layout_s", 0.0),
+                 "order": "alone first" if alone_first else "batch first",
+                 "load_average_1min": {k: round(v, 2) for k, v in load.items()}},
     }
 
 
@@ -140,7 +162,9 @@ def render_markdown(result: dict[str, Any]) -> str:
         (f"| ratio per document page | {c['split_wall_s_per_page'] * per_doc / c['alone_wall_s_per_page']:.3f}× | "
          f"{c['split_cpu_s_per_page'] * per_doc / c['alone_cpu_s_per_page']:.3f}× |"),
         "",
-        f"Layout (all pages' evidence + each document built) took {c['split_layout_s']:.3f} s of the batch.",
+        (f"Layout (all pages' evidence + each document built) took {c['split_layout_s']:.3f} s of the batch. "
+        f"Order: {c.get('order', 'batch first')}; 1-minute load average {c.get('load_average_1min', {})} "
+        f"({os.cpu_count()} cores): wall time follows the machine's load, CPU time the work."),
     ]
     return "\n".join(lines) + "\n"
 
@@ -153,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="without --batch: its seed")
     parser.add_argument("--batches", type=Path, default=Path(".cache/batches"), help="where made batches go")
     parser.add_argument("--out", type=Path, default=Path("results"))
+    parser.add_argument("--alone-first", action="store_true",
+                        help="convert the documents one by one before the batch (default: after)")
     parser.add_argument("--report", type=Path, help="only rewrite split.md from this split.json (no OCR)")
     args = parser.parse_args(argv)
     if args.report is not None:
@@ -167,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         made = build_batch(args.batches, pages=args.pages, seed=args.seed)
         batch = args.batches / made["id"]
-    result = run_bench(batch)
+    result = run_bench(batch, alone_first=args.alone_first)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "split.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     text = render_markdown(result)
