@@ -91,6 +91,7 @@ MARK_ONLY = PageEvidence(0, issuer_mark=True)
     ([FIRST, LISTS, ATTACHMENT, BODY, ATTACHMENT, CLOSING, FIRST, CLOSING], [(1, 6), (7, 8)]),
     ([FIRST, LISTS, ATTACHMENT, ATTACHMENT_END, TITLE_ONLY, CLOSING], [(1, 4), (5, 6)]),  # end of attachment
     ([FIRST, CLOSING, ATTACHMENT, ATTACHMENT_END], [(1, 4)]),  # not announced: still stays
+    ([FIRST, LISTS, EMPTY, ATTACHMENT, CLOSING], [(1, 5)]),  # a blank back side before an attachment
     ([FIRST, BODY, EMPTY, BODY, CLOSING], [(1, 5)]),  # blank back side mid-paragraph: one document
     ([FIRST, ATTACHMENT_END, EMPTY, BODY, CLOSING], [(1, 2), (4, 5)]),  # a separator sheet ends one
     ([FIRST, CLOSING, EMPTY, EMPTY, FIRST, CLOSING, EMPTY], [(1, 2), (5, 6)]),
@@ -167,6 +168,16 @@ def test_no_end_seen_before_a_marked_first_page() -> None:
     assert not page_evidence(sample[-1]).ends
     pages, truth = _batch(sample, "doc_09")
     assert _found(pages) == truth
+
+
+def test_a_date_with_more_body_after_it_does_not_end_the_page() -> None:
+    """A date line followed by paragraphs (a forwarding notice's date, then the text it forwards) is no end;
+    a short speck after the date is (seal residue placed at the end of the page)."""
+    closing = [("p", "请各单位结合实际认真贯彻执行。" * 4), ("signature", "某某市教育局"), ("date", "2024年3月1日")]
+    more = [("p", "为进一步规范课后服务工作，现将有关事项通知如下，请认真落实。" * 3)]
+    assert page_evidence(typeset(closing)[0]).ends
+    assert not page_evidence(typeset(closing + more)[0]).ends
+    assert page_evidence(typeset([*closing, ("p", "章")])[0]).ends
 
 
 # --- attachment pages (synthetic lines: the recorded documents have none) -------------------------------
