@@ -15,7 +15,8 @@ pages, blank separator sheets, flipped first pages and photocopies, and its true
   the batch converted with `split`, and of its documents converted one by one; the ratio.
 
 One OCR engine is loaded and warmed up on the first document before anything is timed. Writes
-`split.json` and `split.md` to `--out` and prints the table.
+`split.json`, `split.md` and the batch's OCR pages (`split.pages.json`, `layout.serial`: the rules can be
+replayed on them without OCR) to `--out` and prints the table.
 """
 
 from __future__ import annotations
@@ -109,7 +110,10 @@ def run_bench(batch: Path, *, alone_first: bool = False) -> dict[str, Any]:
             "fields_alone": metrics.field_accuracy(metrics.field_matches(alone_fields, ref_fields)),
         })
     pages = len(split.pages)
+    from layout.serial import pages_to_dict
+
     return {
+        "ocr_pages": pages_to_dict(split.pages),
         "when": datetime.now(UTC).isoformat(timespec="seconds"), "batch": manifest["id"], "pages": pages,
         "separators": manifest["separators"], "found": [list(span) for span in found],
         "truth": [list(span) for span in truth], "boundaries": score_boundaries(found, truth), "documents": rows,
@@ -195,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         batch = args.batches / made["id"]
     result = run_bench(batch, alone_first=args.alone_first)
     args.out.mkdir(parents=True, exist_ok=True)
+    ocr_pages = result.pop("ocr_pages")  # the batch's OCR pages, to replay the rules offline (layout.serial)
+    (args.out / "split.pages.json").write_text(json.dumps(ocr_pages, ensure_ascii=False) + "\n", encoding="utf-8")
     (args.out / "split.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     text = render_markdown(result)
     (args.out / "split.md").write_text(text, encoding="utf-8")

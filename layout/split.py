@@ -57,6 +57,8 @@ class PageEvidence:
     issuer_mark: bool = False
     doc_number: bool = False
     title: bool = False
+    addressee: bool = False
+    """A 主送机关 line under the header: a document's first page has one, an attachment's does not."""
     ends: bool = False
     """Signature and date, 附注 or the 版记 stand on the page, no longer body text after them."""
     closes: bool = False
@@ -118,6 +120,7 @@ def page_evidence(page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> Pa
         issuer_mark=BlockType.ISSUER_MARK in kinds,
         doc_number=any(block.type is BlockType.DOC_NUMBER and _own_doc_number(block) for block in blocks),
         title=any(block.type is BlockType.TITLE and _set_apart_title(block, scale, settings) for block in blocks),
+        addressee=BlockType.ADDRESSEE in kinds,
         ends=_ends(blocks),
         closes=bool(content) and content[-1].text.rstrip()[-1:] in patterns.SENTENCE_END,
         attachment_heading=patterns.attachment_heading_number(content[0].text) if content else None,
@@ -135,12 +138,21 @@ class _Open:
     closes: bool
     announced: int
     in_attachment: bool
+    attachments_seen: int = 0
 
     def add(self, evidence: PageEvidence) -> None:
+        if evidence.attachment_heading is not None or self.takes_as_attachment(evidence):
+            self.attachments_seen += 1
+            self.in_attachment = True
         self.last = evidence.number
         self.announced += evidence.announces
-        self.in_attachment = self.in_attachment or evidence.attachment_heading is not None
         self.ended, self.closes = evidence.ends, evidence.closes
+
+    def takes_as_attachment(self, page: PageEvidence) -> bool:
+        """A page that opens with a title alone (no issuer mark, doc number or addressee) while attachments
+        the document announced are still to come: an attachment whose `附件N` heading the OCR missed."""
+        return (self.attachments_seen < self.announced and page.title and not page.addressee
+                and not (page.issuer_mark or page.doc_number))
 
     @property
     def finished(self) -> bool:
@@ -153,6 +165,8 @@ def _starts_new(current: _Open, page: PageEvidence, after_blank: bool) -> bool:
     """Does `page` begin a document after `current` (with a blank sheet between them when `after_blank`)?"""
     if page.attachment_heading is not None:
         return False  # an attachment's first page stays with its document, announced or not
+    if current.takes_as_attachment(page):
+        return False
     if after_blank:
         # A separator sheet ends the document, unless a paragraph visibly runs on across it (a blank
         # back side of a duplex scan in the middle of a document).
@@ -168,8 +182,8 @@ def find_documents(evidence: Sequence[PageEvidence]) -> list[tuple[int, int]]:
 
     The rules: a page that opens a document (`PageEvidence.opens`) after a page that ended one
     (`_Open.finished`) starts a new document; an issuer mark over a doc number or title starts one whatever
-    the page before it showed (`PageEvidence.opens_surely`); an attachment's first page (`附件N`) never
-    starts one; a blank sheet ends the document before it unless a paragraph runs on across it.
+    the page before it showed (`PageEvidence.opens_surely`); an attachment's first page (`附件N`, or a title
+    alone while announced attachments are still to come: `_Open.takes_as_attachment`) never starts one; a blank sheet ends the document before it unless a paragraph runs on across it.
     """
     documents: list[tuple[int, int]] = []
     current: _Open | None = None

@@ -72,11 +72,14 @@ FIRST = PageEvidence(0, issuer_mark=True, doc_number=True, title=True)
 BODY = PageEvidence(0)
 CLOSING = PageEvidence(0, ends=True, closes=True)
 LISTS = PageEvidence(0, ends=True, announces=2)  # 附件说明 + signature and date
+LISTS_ONE = PageEvidence(0, ends=True, announces=1)
 ATTACHMENT = PageEvidence(0, title=True, attachment_heading=1)
 ATTACHMENT_END = PageEvidence(0, closes=True)
 EMPTY = PageEvidence(0, blank=True)
 NUMBER_ONLY = PageEvidence(0, doc_number=True)  # a document without red header or title: its number
 TITLE_ONLY = PageEvidence(0, title=True)
+TITLED_END = PageEvidence(0, title=True, closes=True)  # a one-page attachment (or document) with a title
+TITLE_ADDRESSEE = PageEvidence(0, title=True, addressee=True)  # a document without red header or number
 MARK_ONLY = PageEvidence(0, issuer_mark=True)
 
 
@@ -89,9 +92,12 @@ MARK_ONLY = PageEvidence(0, issuer_mark=True)
     ([FIRST, BODY, FIRST, CLOSING], [(1, 2), (3, 4)]),  # a seal hid the date: the mark and number decide
     ([FIRST, BODY, MARK_ONLY, CLOSING], [(1, 4)]),  # a large red line alone is not enough without an end
     ([FIRST, LISTS, ATTACHMENT, BODY, ATTACHMENT, CLOSING, FIRST, CLOSING], [(1, 6), (7, 8)]),
-    ([FIRST, LISTS, ATTACHMENT, ATTACHMENT_END, TITLE_ONLY, CLOSING], [(1, 4), (5, 6)]),  # end of attachment
+    ([FIRST, LISTS_ONE, ATTACHMENT, ATTACHMENT_END, TITLE_ONLY, CLOSING], [(1, 4), (5, 6)]),  # end of attachment
     ([FIRST, CLOSING, ATTACHMENT, ATTACHMENT_END], [(1, 4)]),  # not announced: still stays
     ([FIRST, LISTS, EMPTY, ATTACHMENT, CLOSING], [(1, 5)]),  # a blank back side before an attachment
+    ([FIRST, LISTS, TITLE_ONLY, BODY, TITLE_ONLY, CLOSING], [(1, 6)]),  # announced, 附件N headings unread
+    ([FIRST, LISTS, TITLED_END, TITLED_END, TITLED_END, CLOSING], [(1, 4), (5, 6)]),  # only two announced
+    ([FIRST, LISTS, TITLE_ADDRESSEE, CLOSING], [(1, 2), (3, 4)]),  # attachments not in the box: next document
     ([FIRST, BODY, EMPTY, BODY, CLOSING], [(1, 5)]),  # blank back side mid-paragraph: one document
     ([FIRST, ATTACHMENT_END, EMPTY, BODY, CLOSING], [(1, 2), (4, 5)]),  # a separator sheet ends one
     ([FIRST, CLOSING, EMPTY, EMPTY, FIRST, CLOSING, EMPTY], [(1, 2), (5, 6)]),
@@ -210,6 +216,22 @@ def test_attachment_pages_stay_with_their_document() -> None:
     assert [page_evidence(page).attachment_heading for page in attached[1:]] == [1, 2]
     assert page_evidence(attached[0]).announces == 2
     pages, truth = _batch(attached, "doc_06", attached, _plain_notice())
+    assert _found(pages) == truth
+
+
+def test_attachments_whose_headings_were_not_read_stay() -> None:
+    unread = [replace(p, lines=tuple(ln for ln in p.lines if ln.text not in ("附件1", "附件2")))
+              for p in _with_attachments()]
+    assert [page_evidence(page).attachment_heading for page in unread] == [None, None, None]
+    assert page_evidence(unread[1]).title and not page_evidence(unread[1]).addressee
+    pages, truth = _batch("doc_06", unread, _plain_notice())
+    assert page_evidence(pages[-1]).addressee
+    assert _found(pages) == truth
+
+
+def test_a_document_after_one_whose_attachments_are_not_in_the_box() -> None:
+    first = _with_attachments()[:1]  # its 附件说明 announces two attachments; they were filed elsewhere
+    pages, truth = _batch(first, _plain_notice(), "doc_13")
     assert _found(pages) == truth
 
 
