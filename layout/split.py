@@ -183,7 +183,8 @@ def find_documents(evidence: Sequence[PageEvidence]) -> list[tuple[int, int]]:
     The rules: a page that opens a document (`PageEvidence.opens`) after a page that ended one
     (`_Open.finished`) starts a new document; an issuer mark over a doc number or title starts one whatever
     the page before it showed (`PageEvidence.opens_surely`); an attachment's first page (`附件N`, or a title
-    alone while announced attachments are still to come: `_Open.takes_as_attachment`) never starts one; a blank sheet ends the document before it unless a paragraph runs on across it.
+    alone while announced attachments are still to come: `_Open.takes_as_attachment`) never starts one; a
+    blank sheet ends the document before it unless a paragraph runs on across it.
     """
     documents: list[tuple[int, int]] = []
     current: _Open | None = None
