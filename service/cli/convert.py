@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
                               progress=not args.no_progress, split=split)
     if not args.input.exists():
         raise InputError(f"no such file or folder: {args.input}")
-    if split and args.output is not None and (args.output.is_dir() or str(args.output).endswith(os.sep)):
+    if split and args.output is not None and writes_a_folder(args.output):
         documents = convert_each(args.input, settings, fmt=args.format, dpi=args.dpi, progress=not args.no_progress)
         write_each(args.output / f"{args.input.stem}.{OUTPUT_SUFFIXES[args.format]}", documents)
         return 0
@@ -137,6 +137,12 @@ def convert_each(path: Path, settings: Settings, *, fmt: str, dpi: int | None, p
     """One rendering per document of the batch scan at `path` (`workers.split.render_each`)."""
     result = _convert(path, settings, dpi=dpi, progress=progress, position=position, split=True)
     return render_each(result, fmt)
+
+
+def writes_a_folder(output: Path) -> bool:
+    """`-o` with `--split` names a folder for one file per document: an existing folder, or a new path
+    without a suffix (`-o out/`; a path with a suffix, `-o box.txt`, gets the whole rendering)."""
+    return output.is_dir() or (not output.exists() and not output.suffix)
 
 
 def numbered_path(target: Path, number: int) -> Path:

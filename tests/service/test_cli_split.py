@@ -10,6 +10,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from service.cli.convert import numbered_path, writes_a_folder
 from tests.service.test_cli import SAMPLE, gongwen
 
 RENDER_SCALE = 150 / 72
@@ -56,3 +57,13 @@ def test_split_needs_a_text_format(tmp_path: Path) -> None:
     done = gongwen("convert", SAMPLE, "--split", "--format", "alto")
     assert done.returncode == 2
     assert done.stderr.startswith("gongwen: bad_input: --split renders text, md, json")
+
+
+def test_where_split_documents_go(tmp_path: Path) -> None:
+    (tmp_path / "existing").mkdir()
+    (tmp_path / "old.txt").write_text("x")
+    assert writes_a_folder(tmp_path / "existing") and writes_a_folder(tmp_path / "new")
+    assert not writes_a_folder(tmp_path / "box.txt") and not writes_a_folder(tmp_path / "old.txt")
+    assert numbered_path(Path("out/box.txt"), 2) == Path("out/box.2.txt")
+    assert numbered_path(Path("out/box.alto.xml"), 10) == Path("out/box.10.alto.xml")
+    assert numbered_path(Path("out/box.v2.json"), 1) == Path("out/box.v2.1.json")
