@@ -5,6 +5,7 @@
 #   make corpus-varied  the second typesetter's corpus, three colour modes, dev/held halves, corpus-varied/
 #   make bench   run the benchmark over the corpus and the varied corpus (a row per half and colour mode);
 #                reports under results/
+#   make bench-split  a 100-page archive batch split into its documents (bench/split.py)
 #   make serve   start the HTTP API and one worker against the local Redis
 
 SHELL := /bin/bash
@@ -19,7 +20,7 @@ FONT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-z
 BROWSER_PACKAGES := chromium chromium-driver
 TOOL_PACKAGES := redis-server gcc
 
-.PHONY: demo test test-fast corpus corpus-varied bench bench-quick bench-memory bench-service serve worker lint typecheck fonts browser tools clean
+.PHONY: demo test test-fast corpus corpus-varied bench bench-quick bench-split bench-memory bench-service serve worker lint typecheck fonts browser tools clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +74,10 @@ bench: $(STAMP) fonts
 
 bench-quick: $(STAMP) fonts
 	$(PY) -m bench.run --quick --out results
+
+# Batch scans split into documents: boundaries, per-document CER vs alone, s/page vs one by one (100 pages)
+bench-split: $(STAMP) fonts
+	$(PY) -m bench.split --pages 100 --seed 1 --out results
 
 # A worker's peak RSS over a 50-page PDF and its RSS over 200 one-page jobs (bench/SPEED.md)
 bench-memory: $(STAMP)

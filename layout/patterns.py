@@ -148,6 +148,22 @@ def is_attachment(text: str) -> bool:
     return bool(_ATTACHMENT_RE.match(text.strip()))
 
 
+_ATTACHMENT_HEADING_RE = re.compile(r"^附\s*件\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})?$")
+
+
+def attachment_heading_number(text: str) -> int | None:
+    """The number of an attachment's own heading, the line `附件` / `附件2` that heads its first page (GB/T
+    9704 7.4: 3号黑体, top left): 0 for `附件` alone, N for `附件N`; None for anything else (`附件：1. …` is
+    the 附件说明 list, not a heading)."""
+    found = _ATTACHMENT_HEADING_RE.match(re.sub(r"\s+", "", text))
+    if not found:
+        return None
+    number = found.group("n")
+    if not number:
+        return 0
+    return int(number) if number.isdigit() else _chinese_number(number)
+
+
 def split_attachments(text: str) -> list[str]:
     """`附件：1. 甲 2. 乙` → ["甲", "乙"]; a single unnumbered attachment gives one item."""
     body = _ATTACHMENT_RE.sub("", text.strip()).strip()

@@ -44,6 +44,23 @@ def render_markdown(doc: Document) -> str:
     return "\n\n".join(parts) + ("\n" if parts else "")
 
 
+DOCUMENT_RULE = "=" * 40
+"""The line that separates the documents of a split batch in clean text."""
+
+MARKDOWN_RULE = "---"
+"""...and in Markdown (a thematic break, blank lines around it so it is no setext heading)."""
+
+
+def render_texts(docs: Sequence[Document]) -> str:
+    """Clean text of several documents (a split batch), a DOCUMENT_RULE line between two."""
+    return f"{DOCUMENT_RULE}\n".join(render_text(doc) for doc in docs)
+
+
+def render_markdowns(docs: Sequence[Document]) -> str:
+    """Markdown of several documents (a split batch), a `---` rule between two."""
+    return f"\n{MARKDOWN_RULE}\n\n".join(render_markdown(doc) for doc in docs)
+
+
 def _block_to_dict(block: Block) -> dict[str, Any]:
     return {
         "type": block.type.value,

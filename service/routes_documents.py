@@ -41,11 +41,23 @@ def _links(request: Request, job_id: str, fmt: str) -> dict[str, str]:
     }
 
 
-def _submit_stored(app: AppState, upload: StoredUpload, filename: str, dpi: int | None, owner: str) -> Submission:
+def _submit_stored(app: AppState, upload: StoredUpload, filename: str, dpi: int | None, owner: str,
+                   split: bool = False) -> Submission:
     with app.storage.local_upload(upload.sha256) as path:  # in a bucket: a temporary copy, removed after
         pages = count_pages(path, app.settings, dpi)
     return submit(app.redis, app.settings, app.storage, upload, filename=filename,
-                  options=conversion_options(dpi), pages=pages, owner=owner)
+                  options=conversion_options(dpi, split), pages=pages, owner=owner)
+
+
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
+
+
+def _split(form: Form) -> bool:
+    """The `split` form field: true when the file is a batch of documents to find and convert one by one."""
+    raw = (form.fields.get("split") or "").strip().lower()
+    if raw not in _TRUE + _FALSE:
+        raise InputError("split must be true or false")
+    return raw in _TRUE
 
 
 def _options(form: Form) -> tuple[str, int | None]:
@@ -70,15 +82,18 @@ def _max_bytes(app: AppState) -> int:
              openapi_extra=DOCUMENT_SCHEMA)
 async def post_document(request: Request, app: State) -> JSONResponse:
     """Multipart form: `file` (the scan), `format` (text|md|json|alto|hocr|pdf: the format of `result_url`; all
-    are made), `dpi` (PDF render resolution, default from settings). The file streams into storage as
+    are made), `dpi` (PDF render resolution, default from settings), `split` (true: the file is a batch of
+    documents; the result holds each one, README "Batch scans"). The file streams into storage as
     it arrives. The same bytes with the same options return the existing job (200, `deduplicated:
     true`) instead of converting again; a new job answers 202."""
     form = await receive_form(request, app.storage, max_bytes=_max_bytes(app))
     fmt, dpi = _options(form)
+    split = _split(form)
     if len(form.files) != 1:
         raise InputError(f"send exactly one file (got {len(form.files)}); use /v1/batches for many")
     received = form.files[0]
-    sub = await run_in_threadpool(_submit_stored, app, received.stored, received.filename, dpi, request.state.owner)
+    sub = await run_in_threadpool(_submit_stored, app, received.stored, received.filename, dpi, request.state.owner,
+                                  split)
     body = {"id": sub.job_id, "status": sub.status, "deduplicated": sub.deduplicated, "pages": sub.pages,
             "sha256": received.stored.sha256, **_links(request, sub.job_id, fmt)}
     return JSONResponse(body, status_code=200 if sub.deduplicated else 202)
@@ -113,16 +128,18 @@ def _expand(app: AppState, received: ReceivedFile) -> list[tuple[str, StoredUplo
 @router.post("/batches", status_code=202, summary="Submit many scans (files and/or zip archives)",
              openapi_extra=BATCH_SCHEMA)
 async def post_batch(request: Request, app: State) -> JSONResponse:
-    """Multipart form: any number of `files` (scans and/or .zip archives of scans), `format`, `dpi`.
+    """Multipart form: any number of `files` (scans and/or .zip archives of scans), `format`, `dpi`, `split`
+    (true: every file is a batch of documents, split one by one).
     One job per document; a document that cannot be accepted is listed with its error and does not
     stop the others."""
     form = await receive_form(request, app.storage, max_bytes=_max_bytes(app))
     fmt, dpi = _options(form)
-    body = await run_in_threadpool(_submit_batch, request, app, form, fmt, dpi)
+    body = await run_in_threadpool(_submit_batch, request, app, form, fmt, dpi, _split(form))
     return JSONResponse(body, status_code=202)
 
 
-def _submit_batch(request: Request, app: AppState, form: Form, fmt: str, dpi: int | None) -> dict[str, Any]:
+def _submit_batch(request: Request, app: AppState, form: Form, fmt: str, dpi: int | None,
+                  split: bool = False) -> dict[str, Any]:
     entries = [entry for received in form.files for entry in _expand(app, received)]
     if len(entries) > defaults.BATCH_MAX_DOCUMENTS:
         raise InputError(f"a batch holds at most {defaults.BATCH_MAX_DOCUMENTS} documents")
@@ -135,7 +152,7 @@ def _submit_batch(request: Request, app: AppState, form: Form, fmt: str, dpi: in
         try:
             if isinstance(stored, GongwenError):
                 raise stored
-            sub = _submit_stored(app, stored, name, dpi, request.state.owner)
+            sub = _submit_stored(app, stored, name, dpi, request.state.owner, split)
         except GongwenError as exc:
             items.append({"filename": name, "job": None, "error": exc.to_dict()})
             documents.append({"filename": name, "id": None, "status": "rejected", "error": exc.to_dict()})

@@ -44,6 +44,8 @@ _OPTIONS = {
     "format": {"type": "string", "enum": ["text", "md", "json"], "default": "text",
                "description": "format of result_url (all three are made)"},
     "dpi": {"type": "integer", "minimum": 50, "maximum": 600, "description": "PDF render resolution"},
+    "split": {"type": "boolean", "default": False,
+              "description": "the file is a batch of documents: the result lists each (`documents`)"},
 }
 
 

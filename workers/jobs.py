@@ -146,7 +146,8 @@ def convert_job(sha256: str, filename: str, options: dict[str, Any]) -> dict[str
     try:
         with rt.storage.local_upload(sha256) as path:  # in a bucket: a temporary local copy, removed after
             started = time.perf_counter()
-            result = convert_file(path, settings=rt.settings, options=ConvertOptions(dpi=options.get("dpi")),
+            result = convert_file(path, settings=rt.settings, options=ConvertOptions(dpi=options.get("dpi"),
+                                                                           split=bool(options.get("split"))),
                                   filename=filename, engine=rt.engine, progress=progress,
                                   page_image=PreviewWriter(rt.storage, result_key(sha256, options)))
             seconds = time.perf_counter() - started

@@ -12,6 +12,7 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
     second_look  workers.secondlook.read_seals    each seal's own name, from its unrolled ring (Page.seals)
     colour_free  workers.typography.measure_strokes  each line's stroke weight (bold or regular), no colour needed
     layout       layout.build_document            the pure rules: blocks and fields of all pages
+    layout       layout.split_document            (--split) the batch's documents, each built from its pages
 
 Each page's image is dropped once its lines are read: memory holds one page image at a time.
 `timings` sums the seconds spent in each stage over all pages (keys `ingest_s`, `preprocess_s`,
@@ -41,6 +42,7 @@ from workers.seals import find_seals, remove_seal_ink
 from workers.sealshape import find_ring_seals, remove_ring_ink
 from workers.secondlook import read_seals, second_look
 from workers.settings import Settings
+from workers.split import split_documents
 from workers.typography import measure_strokes
 
 Format = Literal["text", "md", "json", "alto", "hocr", "pdf"]
@@ -54,9 +56,11 @@ TIMING_DECIMALS = 4
 
 @dataclass(frozen=True)
 class ConvertOptions:
-    """Per-conversion choices. `dpi`: PDF render resolution (None: `settings.dpi`)."""
+    """Per-conversion choices. `dpi`: PDF render resolution (None: `settings.dpi`); `split`: the file is a
+    batch of documents, found and built one by one (`layout.split_document`, `ConvertResult.parts`)."""
 
     dpi: int | None = None
+    split: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class ConvertResult:
     warnings: tuple[str, ...]
     transforms: tuple[PageTransform, ...] = ()
     """Per page, the map from the scan's pixels to the upright page's (workers.pagemap); empty when unknown."""
+    parts: tuple[layout.DocumentPart, ...] = ()
+    """With `ConvertOptions.split`: the documents of the batch (`workers.split` renders them); else empty."""
 
     def envelope(self) -> dict[str, Any]:
         """The SPEC JSON envelope: source, fields, blocks, text, seals, furniture, warnings, timings."""
@@ -94,6 +100,7 @@ class ConvertResult:
             "furniture": body["furniture"],
             "warnings": list(self.warnings),
             "timings": {key: round(value, TIMING_DECIMALS) for key, value in self.timings.items()},
+            **({"documents": split_documents(self.parts)} if self.parts else {}),
         }
 
 
@@ -165,8 +172,9 @@ def convert_file(
         source.close()
     with timer("layout"):
         document = layout.build_document(pages)
+        parts = tuple(layout.split_document(pages)) if options.split else ()
     return ConvertResult(document, tuple(pages), info, timer.as_dict(), _warnings(document, pages),
-                         tuple(transforms))
+                         tuple(transforms), parts)
 
 
 def _convert_page(
@@ -234,9 +242,11 @@ def render_result(result: ConvertResult, fmt: Format) -> str:
     """The result as clean text, Markdown, the SPEC JSON envelope (UTF-8 text, 2-space indent), ALTO v4
     XML (`workers.alto`) or hOCR (`workers.hocr`)."""
     if fmt == "text":
-        return layout.render_text(result.document)
+        return layout.render_texts([p.document for p in result.parts]) if result.parts else \
+            layout.render_text(result.document)
     if fmt == "md":
-        return layout.render_markdown(result.document)
+        return layout.render_markdowns([p.document for p in result.parts]) if result.parts else \
+            layout.render_markdown(result.document)
     if fmt == "json":
         return json.dumps(result.envelope(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "alto":

@@ -86,9 +86,10 @@ class Submission:
     pages: int
 
 
-def conversion_options(dpi: int | None) -> dict[str, Any]:
-    """The options that change a conversion's output (the output format does not: all three are made)."""
-    return {"dpi": dpi}
+def conversion_options(dpi: int | None, split: bool = False) -> dict[str, Any]:
+    """The options that change a conversion's output (the output format does not: all are made). `split`
+    is recorded only when set, so an unsplit conversion keeps the result key it always had."""
+    return {"dpi": dpi, "split": True} if split else {"dpi": dpi}
 
 
 def dedupe_key(settings: Settings, rkey: str, owner: str = "") -> str:

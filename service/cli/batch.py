@@ -34,6 +34,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--dpi", type=int, help="PDF render resolution (default from settings)")
     parser.add_argument("--queue", help="queue name (default: GONGWEN_QUEUE or 'gongwen')")
     parser.add_argument("--redis-url", help="Redis URL (default: GONGWEN_REDIS_URL)")
+    parser.add_argument("--split", action="store_true",
+                        help="each scan is a batch of documents: its result lists them (text: a line of = "
+                             "between two; md: a --- rule; json: `documents`)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.set_defaults(handler=run)
 
@@ -72,7 +75,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 
 def run_batch(settings: Settings, directory: Path, out: Path, *, fmt: str = "text", dpi: int | None = None,
-              progress: bool = True) -> int:
+              progress: bool = True, split: bool = False) -> int:
     from tqdm import tqdm
 
     from workers.errors import GongwenError
@@ -99,7 +102,7 @@ def run_batch(settings: Settings, directory: Path, out: Path, *, fmt: str = "tex
             stored = storage.save_file(source, max_bytes=settings.max_upload_mb << 20)
             n_pages = count_pages(source, settings, dpi)  # the same bytes, read where they are
             sub = submit(redis, settings, storage, stored, filename=source.name,
-                         options=conversion_options(dpi), pages=n_pages)
+                         options=conversion_options(dpi, split), pages=n_pages)
         except GongwenError as exc:
             tally.failed.append(f"{source}: {exc.code}: {exc.message}")
             docs.update(1)
@@ -146,4 +149,4 @@ def run(args: argparse.Namespace) -> int:
     from service.cli.worker import settings_from_args
 
     return run_batch(settings_from_args(args), args.directory, args.out, fmt=args.format, dpi=args.dpi,
-                     progress=not args.no_progress)
+                     progress=not args.no_progress, split=args.split)

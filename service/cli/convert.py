@@ -4,6 +4,8 @@
     gongwen convert scan.tif -o doc.json --format json
     gongwen convert scans/ -o out/ --format md      every scan in scans/ → out/<name>.md
     gongwen convert scan.pdf -o doc.pdf --format pdf   searchable PDF/A-2b (also: --format alto, hocr)
+    gongwen convert box.pdf --split                 a batch of documents: a line of = between two
+    gongwen convert box.pdf --split -o out/         out/box.1.txt, out/box.2.txt, … (one per document)
 
 For a folder, every file with a scan suffix (.pdf .tif .tiff .png .jpg .jpeg .bmp .webp) directly in it is
 converted; a file that fails is reported on stderr and the others go on; the exit status is then the
@@ -25,6 +27,7 @@ from typing import Any
 
 from workers.errors import GongwenError, InputError
 from workers.settings import Settings, load_settings
+from workers.split import SPLIT_FORMATS, render_each
 
 SCAN_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".bmp", ".webp")
 OUTPUT_SUFFIXES = {"text": "txt", "md": "md", "json": "json", "alto": "alto.xml", "hocr": "hocr.html", "pdf": "pdf"}
@@ -47,6 +50,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--rec-model-dir", type=Path, help="a PaddleX text-recognition model folder to use")
     parser.add_argument("--det-model-name", help="PaddleX model name of --det-model-dir")
     parser.add_argument("--rec-model-name", help="PaddleX model name of --rec-model-dir")
+    parser.add_argument("--split", action="store_true",
+                        help="the file is a batch of documents: find them and convert each on its own "
+                             "(text: a line of = between two; md: a --- rule; json: a `documents` list; "
+                             "-o DIR: NAME.1.EXT, NAME.2.EXT, …)")
     parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     parser.set_defaults(handler=run)
 
@@ -75,14 +82,22 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     # PaddleX's INFO lines ("Creating model…") would clutter stderr; it resets its level on import, a filter stays
     logging.getLogger("paddlex").addFilter(lambda record: record.levelno >= logging.WARNING)
+    split = bool(getattr(args, "split", False))
+    if split and args.format not in SPLIT_FORMATS:
+        raise InputError(f"--split renders {', '.join(SPLIT_FORMATS)}, not {args.format}")
     if args.input.is_dir():
         if args.output is None:
             raise InputError("converting a folder needs an output folder: -o OUTDIR")
         return convert_folder(args.input, args.output, settings, fmt=args.format, dpi=args.dpi,
-                              progress=not args.no_progress)
+                              progress=not args.no_progress, split=split)
     if not args.input.exists():
         raise InputError(f"no such file or folder: {args.input}")
-    text = convert_one(args.input, settings, fmt=args.format, dpi=args.dpi, progress=not args.no_progress)
+    if split and args.output is not None and writes_a_folder(args.output):
+        documents = convert_each(args.input, settings, fmt=args.format, dpi=args.dpi, progress=not args.no_progress)
+        write_each(args.output / f"{args.input.stem}.{OUTPUT_SUFFIXES[args.format]}", documents)
+        return 0
+    text = convert_one(args.input, settings, fmt=args.format, dpi=args.dpi, progress=not args.no_progress,
+                       split=split)
     if args.output is None and isinstance(text, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(text)
@@ -97,16 +112,51 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def convert_one(path: Path, settings: Settings, *, fmt: str, dpi: int | None, progress: bool,
-                position: int = 0) -> str | bytes:
-    """The rendering of one scan: text for the text formats, bytes for `pdf`."""
-    from workers.pipeline import ConvertOptions, convert_file, render_bytes, render_result
+def _convert(path: Path, settings: Settings, *, dpi: int | None, progress: bool, position: int,
+             split: bool) -> Any:
+    from workers.pipeline import ConvertOptions, convert_file
 
     with _page_bar(path.name, enabled=progress, position=position) as on_page:
-        result = convert_file(path, settings=settings, options=ConvertOptions(dpi=dpi), progress=on_page)
+        return convert_file(path, settings=settings, options=ConvertOptions(dpi=dpi, split=split), progress=on_page)
+
+
+def convert_one(path: Path, settings: Settings, *, fmt: str, dpi: int | None, progress: bool,
+                position: int = 0, split: bool = False) -> str | bytes:
+    """The rendering of one scan: text for the text formats, bytes for `pdf`; with `split`, of the batch's
+    documents (`workers.split`)."""
+    from workers.pipeline import render_bytes, render_result
+
+    result = _convert(path, settings, dpi=dpi, progress=progress, position=position, split=split)
     if fmt == "pdf":
         return render_bytes(result, "pdf", path)
     return render_result(result, fmt)  # type: ignore[arg-type]
+
+
+def convert_each(path: Path, settings: Settings, *, fmt: str, dpi: int | None, progress: bool,
+                 position: int = 0) -> list[str]:
+    """One rendering per document of the batch scan at `path` (`workers.split.render_each`)."""
+    result = _convert(path, settings, dpi=dpi, progress=progress, position=position, split=True)
+    return render_each(result, fmt)
+
+
+def writes_a_folder(output: Path) -> bool:
+    """`-o` with `--split` names a folder for one file per document: an existing folder, or a new path
+    without a suffix (`-o out/`; a path with a suffix, `-o box.txt`, gets the whole rendering)."""
+    return output.is_dir() or (not output.exists() and not output.suffix)
+
+
+def numbered_path(target: Path, number: int) -> Path:
+    """`out/box.txt` → `out/box.<number>.txt` (a suffix like `.alto.xml` stays whole)."""
+    for suffix in sorted(OUTPUT_SUFFIXES.values(), key=len, reverse=True):
+        if target.name.endswith(f".{suffix}"):
+            return target.with_name(f"{target.name[:-len(suffix) - 1]}.{number}.{suffix}")
+    return target.with_name(f"{target.name}.{number}")
+
+
+def write_each(target: Path, documents: list[str]) -> None:
+    """Document N of a split batch to `numbered_path(target, N)`, N from 1."""
+    for number, text in enumerate(documents, start=1):
+        write_atomically(numbered_path(target, number), text)
 
 
 @contextmanager
@@ -166,7 +216,7 @@ class _Tally:
 
 
 def convert_folder(folder: Path, out: Path, settings: Settings, *, fmt: str, dpi: int | None,
-                   progress: bool) -> int:
+                   progress: bool, split: bool = False) -> int:
     scans = find_scans(folder)
     if not scans:
         raise InputError(f"no scans ({' '.join(SCAN_SUFFIXES)}) in {folder}")
@@ -178,8 +228,12 @@ def convert_folder(folder: Path, out: Path, settings: Settings, *, fmt: str, dpi
     with tqdm(total=len(scans), unit="doc", desc="documents", file=sys.stderr, disable=not show) as docs:
         for scan in scans:
             try:
-                text = convert_one(scan, settings, fmt=fmt, dpi=dpi, progress=show, position=1)
-                write_atomically(targets[scan], text)
+                if split:
+                    write_each(targets[scan], convert_each(scan, settings, fmt=fmt, dpi=dpi, progress=show,
+                                                           position=1))
+                else:
+                    write_atomically(targets[scan], convert_one(scan, settings, fmt=fmt, dpi=dpi, progress=show,
+                                                                position=1))
                 tally.converted += 1
             except GongwenError as exc:
                 tally.failures.append((scan, f"{exc.code}: {' '.join(exc.message.split())}", exc.exit_code))

@@ -276,3 +276,45 @@ def test_clean_answers_what_gongwen_clean_prints(client: TestClient, gongwen: An
             assert served.content == local.stdout
     refused = client.post("/v1/clean", content=b"%PDF-1.7 binary", headers={"content-type": "text/plain"})
     assert refused.status_code == 415 and refused.json()["error"]["code"] == "unsupported_type"
+
+
+# -- split=true: a batch scan of many documents ----------------------------------------------------
+
+def test_split_is_an_option_of_its_own_on_both_routes(client: TestClient, queue_settings: Any,
+                                                      make_scan: Callable[..., Path]) -> None:
+    from workers.queue import connect, fetch_job
+
+    scan = make_scan("api-split.png", variant=50)
+    plain = _post(client, scan).json()
+    split = _post(client, scan, split="true")
+    assert split.status_code == 202 and split.json()["id"] != plain["id"]  # another result, not a dedupe
+    assert _post(client, scan, split="false").json()["id"] == plain["id"]
+    redis = connect(queue_settings)
+    assert fetch_job(redis, split.json()["id"]).meta["options"] == {"dpi": None, "split": True}  # type: ignore[union-attr]
+    assert fetch_job(redis, plain["id"]).meta["options"] == {"dpi": None}  # type: ignore[union-attr]
+    bad = _post(client, scan, split="maybe")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_input"
+    files = [("files", ("a.png", make_scan("api-split-b.png", variant=51).read_bytes(), "image/png"))]
+    batch = client.post("/v1/batches", files=files, data={"split": "true"}).json()
+    job = fetch_job(redis, batch["documents"][0]["id"])
+    assert job is not None and job.meta["options"] == {"dpi": None, "split": True}
+
+
+@pytest.mark.slow
+def test_a_split_job_returns_each_document(client: TestClient, workers: Any, tmp_path: Path) -> None:
+    from tests.service.test_cli_split import _pdf, _sample_pages
+
+    pages = _sample_pages()
+    box = _pdf(pages + pages, tmp_path / "box.pdf")
+    workers.start()
+    with box.open("rb") as fh:
+        response = client.post("/v1/documents", files={"file": ("box.pdf", fh, "application/pdf")},
+                               data={"split": "true", "format": "json"})
+    assert response.status_code == 202
+    view = _poll(client, response.json()["id"], timeout_s=6 * JOB_BOUND_S)
+    assert view["status"] == "finished", view
+    envelope = client.get(response.json()["result_url"]).json()
+    assert [d["pages"] for d in envelope["documents"]] == [[1, 3], [4, 6]]
+    assert envelope["documents"][0]["text"] == envelope["documents"][1]["text"] != ""
+    text = client.get(f"/v1/jobs/{view['id']}/result", params={"format": "text"}).text
+    assert text == ("=" * 40 + "\n").join(d["text"] for d in envelope["documents"])

@@ -37,3 +37,20 @@ def test_batch_writes_each_result_and_a_rerun_skips_them(
 
     layer = pdfium.PdfDocument(out / "a.pdf")[0].get_textpage().get_text_range()
     assert "".join(layer.split()) and "".join(layer.split())[:4] in "".join((out / "a.txt").read_text().split())
+
+
+@pytest.mark.slow
+def test_batch_split_gives_each_scan_its_documents(workers: Any, gongwen: Any, tmp_path: Path) -> None:
+    from tests.service.test_cli_split import _pdf, _sample_pages
+
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    pages = _sample_pages()
+    _pdf(pages + pages, scans / "box.pdf")
+    out = tmp_path / "out"
+    workers.start()
+    done = gongwen("batch", scans, "-o", out, "--no-progress", "--split", timeout_s=1800)
+    assert done.returncode == 0, done.stderr.decode()
+    documents = (out / "box.txt").read_text(encoding="utf-8").split("=" * 40 + "\n")
+    assert len(documents) == 2 and documents[0] == documents[1]
+    assert documents[0].splitlines()[1] == "重庆市渝北区卫生健康委员会文件"

@@ -118,12 +118,14 @@ export async function getJson(path) {
   return (await request(path)).json();
 }
 
-/** POST one file (or a .zip as a batch); resolves to the API's JSON answer. */
-export async function upload(file) {
+/** POST one file (or a .zip as a batch); resolves to the API's JSON answer. With `split`, each file is a
+ * batch scan of several documents (the result lists them). */
+export async function upload(file, { split = false } = {}) {
   const isZip = /\.zip$/i.test(file.name) || file.type === "application/zip";
   const form = new FormData();
   form.append(isZip ? "files" : "file", file, file.name);
   form.append("format", "json");
+  if (split) form.append("split", "true");
   const response = await request(isZip ? "v1/batches" : "v1/documents", { method: "POST", body: form });
   return { isZip, body: await response.json() };
 }

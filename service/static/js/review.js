@@ -188,12 +188,64 @@ async function copyText() {
   else setStatus("This browser did not allow copying: use Download text.", true);
 }
 
+function span(pages) {
+  return pagesLabel(pages[0] === pages[1] ? [pages[0]] : pages);
+}
+
+function partTitle(doc, n) {
+  const f = doc.fields || {};
+  return f.title || f.doc_number || f.issuer_mark || doc.text.split("\n")[0] || `Document ${n}`;
+}
+
+/** The list of the documents a split batch file holds, each a link that opens it; the open one marked. */
+function partsNav(id, result, part) {
+  const docs = result.documents || [];
+  $("parts-nav").hidden = !docs.length;
+  const link = (href, text, here) => {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    if (here) a.setAttribute("aria-current", "page");
+    li.append(a);
+    return li;
+  };
+  const items = docs.map((doc, index) => link(`#/documents/${id}/${index + 1}`,
+    `${span(doc.pages)} · ${partTitle(doc, index + 1)}`, part === index + 1));
+  if (docs.length) items.push(link(`#/documents/${id}`, "The whole file", part === null));
+  $("parts").replaceChildren(...items);
+}
+
+/** The JSON of document `part` (1-based) of a split file, shaped like a whole result: its own fields,
+ * blocks and text; the furniture, seals and warnings of its pages. */
+function partResult(result, part) {
+  const doc = result.documents[part - 1];
+  const [first, last] = doc.pages;
+  const inRange = (page) => page >= first && page <= last;
+  const ownWarning = (w) => {
+    const found = w.match(/^page (\d+):/);
+    return !found || inRange(Number(found[1]));
+  };
+  return {
+    ...result, fields: doc.fields, blocks: doc.blocks, text: doc.text,
+    furniture: (result.furniture || []).filter((line) => inRange(line.page)),
+    seals: (result.seals || []).filter((seal) => inRange(seal.page)),
+    warnings: (result.warnings || []).filter(ownWarning),
+    part: { n: part, of: result.documents.length, pages: doc.pages },
+  };
+}
+
 function summary(view, result) {
+  if (result.part) {
+    const { n, of, pages } = result.part;
+    return `Document ${n} of ${of} in this file · ${span(pages)} · ${result.blocks.length} blocks`;
+  }
   const pages = result.source.pages;
   const seconds = view.timings && view.timings.run_s;
   const parts = [`${pages} page${pages === 1 ? "" : "s"}`, `${result.blocks.length} blocks`];
   if (seconds) parts.push(`read in ${Math.round(seconds)} s`);
   if (view.cached) parts.push("same scan read before: result reused");
+  if (result.documents) parts.push(`${result.documents.length} documents found in it`);
   return parts.join(" · ");
 }
 
@@ -211,7 +263,7 @@ async function waitFinished(id, mine) {
   }
 }
 
-export async function openDocument(id) {
+export async function openDocument(id, part = null) {
   const mine = ++generation;
   current = null;
   $("doc-title").textContent = "";
@@ -219,16 +271,27 @@ export async function openDocument(id) {
   $("absent-fields").textContent = "";
   $("warnings").replaceChildren();
   $("blocks").replaceChildren();
+  $("parts-nav").hidden = true;
   clearPages($("pages"));
   setStatus("Loading…");
   try {
     const view = await waitFinished(id, mine);
     if (!view) return;
-    const result = await (await request(resultUrl(id, "json"))).json();
-    const { pages } = await getJson(`v1/jobs/${encodeURIComponent(id)}/pages`);
+    const whole = await (await request(resultUrl(id, "json"))).json();
+    let { pages } = await getJson(`v1/jobs/${encodeURIComponent(id)}/pages`);
     if (mine !== generation) return;
-    current = { id, result, base: (result.source.filename || id).replace(/\.[^.]+$/, "") };
-    $("doc-title").textContent = result.source.filename || id;
+    const count = (whole.documents || []).length;
+    if (part !== null && (part < 1 || part > count)) {
+      setStatus(count ? `This file holds ${count} documents: there is no document ${part}.`
+        : "This file was not read as a batch of documents.", true);
+      return;
+    }
+    const result = part === null ? whole : partResult(whole, part);
+    if (result.part) pages = pages.filter((meta) => meta.page >= result.part.pages[0] && meta.page <= result.part.pages[1]);
+    const name = whole.source.filename || id;
+    current = { id, result, base: name.replace(/\.[^.]+$/, "") };
+    $("doc-title").textContent = result.part ? `${name} · document ${part} of ${count}` : name;
+    partsNav(id, whole, part);
     fields(result);
     blocks(result);
     showPages($("pages"), pages, result);

@@ -15,7 +15,7 @@ let counter = 0;
 function save() {
   const kept = documents
     .filter((d) => d.id || d.error)
-    .map(({ id, filename, error }) => ({ id, filename, error }));
+    .map(({ id, filename, error, split }) => ({ id, filename, error, split }));
   sessionStorage.setItem(LIST_ITEM, JSON.stringify(kept));
 }
 
@@ -23,7 +23,7 @@ function load() {
   try {
     const kept = JSON.parse(sessionStorage.getItem(LIST_ITEM) || "[]");
     documents = kept.map((d) => ({
-      key: ++counter, id: d.id, filename: d.filename, error: d.error || null,
+      key: ++counter, id: d.id, filename: d.filename, error: d.error || null, split: Boolean(d.split),
       status: d.error ? "rejected" : "queued", done: 0, total: 0,
     }));
   } catch {
@@ -79,7 +79,7 @@ function row(doc) {
     const open = document.createElement("a");
     open.className = "button primary open";
     open.href = `#/documents/${doc.id}`;
-    open.textContent = "Open";
+    open.textContent = doc.split ? "Open its documents" : "Open";
     open.setAttribute("aria-label", `Open ${doc.filename}`);
     li.append(open);
   }
@@ -147,10 +147,10 @@ async function poll() {
 
 async function send(file, placeholder) {
   try {
-    const { isZip, body } = await upload(file);
+    const { isZip, body } = await upload(file, { split: placeholder.split });
     const fresh = isZip
       ? body.documents.map((d) => ({
-        key: ++counter, id: d.id, filename: `${file.name} › ${d.filename}`, done: 0, total: 0,
+        key: ++counter, id: d.id, filename: `${file.name} › ${d.filename}`, done: 0, total: 0, split: placeholder.split,
         status: d.id ? "queued" : "rejected",
         error: d.error ? { text: plainWords(d.error.code), detail: d.error.message } : null,
       }))
@@ -168,9 +168,10 @@ async function send(file, placeholder) {
 }
 
 export function addFiles(files) {
+  const split = document.getElementById("split-input").checked;
   for (const file of files) {
     const placeholder = {
-      key: ++counter, id: null, filename: file.name, status: "uploading", done: 0, total: 0, error: null,
+      key: ++counter, id: null, filename: file.name, status: "uploading", done: 0, total: 0, error: null, split,
     };
     documents.push(placeholder);
     uploadChain = uploadChain.then(() => send(file, placeholder));
