@@ -27,11 +27,9 @@ from workers.queue import (
     submit,
 )
 from workers.status import JobState, describe_job, job_state
-from workers.storage import StoredUpload
+from workers.storage import FORMATS, StoredUpload
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], tags=["documents"])
-
-FORMATS = ("text", "md", "json", "alto", "hocr", "pdf")
 
 
 def _links(request: Request, job_id: str, fmt: str) -> dict[str, str]:

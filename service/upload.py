@@ -19,7 +19,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 
 from workers.errors import InputError, InputTooLarge
-from workers.storage import StoredUpload
+from workers.storage import FORMATS, StoredUpload
 from workers.store import StorageBackend, UploadSink
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -41,8 +41,8 @@ def display_name(raw: str) -> str:
     return clean if len(clean) <= MAX_FILENAME_CHARS else "…" + clean[-(MAX_FILENAME_CHARS - 1):]
 
 _OPTIONS = {
-    "format": {"type": "string", "enum": ["text", "md", "json"], "default": "text",
-               "description": "format of result_url (all three are made)"},
+    "format": {"type": "string", "enum": list(FORMATS), "default": "text",
+               "description": "format of result_url (every format is made)"},
     "dpi": {"type": "integer", "minimum": 50, "maximum": 600, "description": "PDF render resolution"},
     "split": {"type": "boolean", "default": False,
               "description": "the file is a batch of documents: the result lists each (`documents`)"},

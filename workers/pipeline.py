@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -43,12 +43,11 @@ from workers.sealshape import find_ring_seals, remove_ring_ink
 from workers.secondlook import read_seals, second_look
 from workers.settings import Settings
 from workers.split import split_documents
+from workers.storage import FORMATS, Format
 from workers.typography import measure_strokes
 
-Format = Literal["text", "md", "json", "alto", "hocr", "pdf"]
-TEXT_FORMATS: tuple[Format, ...] = ("text", "md", "json", "alto", "hocr")
+TEXT_FORMATS: tuple[Format, ...] = tuple(fmt for fmt in FORMATS if fmt != "pdf")
 """The renderings that are text (UTF-8); `pdf` is bytes and needs the scan itself (`render_bytes`)."""
-FORMATS: tuple[Format, ...] = (*TEXT_FORMATS, "pdf")
 STAGES = ("ingest", "preprocess", "colour_free", "ocr", "second_look", "layout")
 """`colour_free`: the seals found by shape and their ink lifted, on pages whose red shows none."""
 TIMING_DECIMALS = 4
