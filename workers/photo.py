@@ -1,0 +1,330 @@
+"""Phone photos of a sheet: find the page, flatten it, before orientation and deskew.
+
+    correct_photo(image) → PhotoCorrection | None      None: not a photo (a flat scan), leave it untouched
+      1. find_sheet       the sheet's quadrilateral in the photo (`find_sheet`), on a copy at ~WORK_LONG_SIDE_PX
+      2. is it a photo?   the sheet must leave desk visible along most of the frame's border, be a convex
+                          quadrilateral of plausible angles and fill a plausible share of the frame
+      3. warp             perspective correction to a rectangle of the sheet's proportions (A4 unless the
+                          quadrilateral says otherwise), at a scale keeping the text at least its photo size
+      4. flatten          divide each colour channel by its large-scale background (the paper's brightness
+                          under the light), so gradients and soft shadows go and red ink stays red
+
+Frames: `quad` is in source-image pixels, continuous coordinates (a pixel's centre at +0.5, as in
+`workers.pagemap`), corners ordered top-left, top-right, bottom-right, bottom-left as seen in the photo.
+`matrix` maps source pixels to the warped page's pixels in the same convention, ready for
+`PageTransform.then(matrix, size)`.
+
+Sizes are stated as shares of the frame or of the sheet (the photo's resolution is unknown until the
+sheet is found); colour thresholds are grey levels, as in `workers.redink`.
+
+Why conservative: a flat scan has paper (or the scanner's replicated border) all along the frame; any
+doubt leaves the page as it came, so the scan corpus passes through unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+WORK_LONG_SIDE_PX = 640
+"""The sheet is searched for on a copy this long: its edges are 1–2 px sharp there, and it costs ~10 ms."""
+TEXT_CLOSE_SHARE = 0.025
+"""Closing window (share of the work copy's long side, ≈ one body character): text is lifted off the paper."""
+EDGE_LOG_STEP = 0.08
+"""An edge: the log brightness of a channel spans this much within 3×3 work pixels (an 8% step; the sheet
+against a light desk in shadow steps by ~0.13, against a dark desk by 0.5–1.5)..."""
+EDGE_GAPS_PX = (3, 5, 7, 11)
+"""Edges are thickened to this width (work px) before the sheet is cut out, the next width tried while the
+region still leaks out to the frame's border: a faint stretch of outline leaves a gap."""
+EDGE_WIDE_PX = 9
+EDGE_SHARPNESS = 0.6
+"""...and that is at least this share of its span over EDGE_WIDE_PX: the step is sharp. A soft shadow edge
+or a light gradient spreads its change over many work pixels, so its 3×3 span is a small part of it."""
+BORDER_SHEET_MAX = 0.6
+"""A photo shows desk along most of the frame: a sheet touching more than this share of the border
+pixels is a flat scan (or a photo without desk, which we cannot square), left as it is."""
+SHEET_MIN_AREA, SHEET_MAX_AREA = 0.2, 0.98
+"""Plausible sheet area as a share of the frame."""
+CORNER_MIN_DEG, CORNER_MAX_DEG = 55.0, 125.0
+"""A photographed rectangle keeps its corners within this range (the corpus moves corners by 8%: ~70–110°)."""
+QUAD_FIT_MIN = 0.97
+"""The sheet's region and its quadrilateral overlap at least this much (IoU): a hand or tape at the edge
+costs ~1%, a second sheet merged into ours 10% or more."""
+FRAME_EDGE_PX = 2.0
+"""A side with both ends this close to the frame's edge (work px) is the frame, not the sheet."""
+SIDE_BAND = 0.02
+"""Contour points within this share of the work copy's diagonal of a side's first guess fit that side:
+a hand or tape at the edge, or the corner of a second sheet, lies farther out and is left out."""
+CORNER_SKIP = 0.1
+"""The ends of each side (this share of its length) are left out of its fit: corners are rounded by blur."""
+A4_RATIO = math.sqrt(2.0)
+A4_SNAP = 0.1
+"""A measured height/width within this relative distance of A4 (either way up) is A4."""
+MAX_LONG_SIDE_PX = 4200
+"""The warped page's long side at most (A4 at ~360 dpi): a 12 MP photo is not upscaled into a poster."""
+BACKGROUND_CELL = 0.006
+"""Background estimate: the page is reduced to cells of this share of its width (≈ 1.3 mm on A4)."""
+BACKGROUND_CLOSE = 0.06
+"""...and closed over this share of the width (≈ 12 mm: wider than the strokes of the red issuer mark),
+so only the paper's brightness remains."""
+PAPER_LEVEL = 245.0
+"""The flattened paper's grey level (kept under 255 so the paper's own grain is not clipped flat)."""
+
+
+@dataclass(frozen=True)
+class PhotoCorrection:
+    """The flattened page (BGR uint8), the sheet's corners in the photo (4×2, TL TR BR BL, continuous
+    source pixels), the 3×3 source → page homography (continuous pixels) and the page's (width, height)."""
+
+    image: np.ndarray
+    quad: np.ndarray
+    matrix: np.ndarray
+    size: tuple[int, int]
+
+
+# --------------------------------------------------------------------------------------------- finding
+def _work_copy(image: np.ndarray) -> np.ndarray:
+    height, width = image.shape[:2]
+    scale = min(1.0, WORK_LONG_SIDE_PX / max(height, width))
+    if scale < 1.0:
+        image = cv2.resize(image, (max(1, round(width * scale)), max(1, round(height * scale))),
+                           interpolation=cv2.INTER_AREA)
+    return image
+
+
+def sheet_edges(small: np.ndarray) -> np.ndarray:
+    """Sharp edges on the work copy (bool): text closed away, then where a channel's log brightness steps
+    by EDGE_LOG_STEP within 3×3 px, and sharply (EDGE_SHARPNESS)."""
+    side = max(3, int(round(TEXT_CLOSE_SHARE * max(small.shape[:2]))) | 1)
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    closed = cv2.medianBlur(closed, 3)
+    log = np.log1p(closed.astype(np.float32))
+    near = cv2.morphologyEx(log, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)).max(axis=2)
+    wide = cv2.morphologyEx(log, cv2.MORPH_GRADIENT, np.ones((EDGE_WIDE_PX, EDGE_WIDE_PX), np.uint8)).max(axis=2)
+    edges: np.ndarray = (near >= EDGE_LOG_STEP) & (near >= EDGE_SHARPNESS * wide)
+    return edges
+
+
+def _region_inside(edge: np.ndarray, gap: int) -> np.ndarray:
+    """The edge-free region at the work copy's centre, its edges thickened to close gaps of `gap` px (a
+    gap in the sheet's outline lets the whole desk in), grown back by as much, holes filled."""
+    kernel = np.ones((gap, gap), np.uint8)
+    free = (cv2.dilate(edge.astype(np.uint8), kernel) == 0).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(free, connectivity=4)
+    height, width = free.shape
+    inner = labels[height // 3: 2 * height // 3, width // 3: 2 * width // 3]
+    inner_free = free[height // 3: 2 * height // 3, width // 3: 2 * width // 3].astype(bool)
+    candidates = np.unique(inner[inner_free])
+    filled = np.zeros_like(free)
+    if not len(candidates):
+        return filled
+    best = max(candidates, key=lambda label: stats[label, cv2.CC_STAT_AREA])
+    region = cv2.dilate((labels == best).astype(np.uint8) * 255, np.ones((gap + 2, gap + 2), np.uint8))
+    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if contours:
+        cv2.drawContours(filled, [max(contours, key=cv2.contourArea)], -1, 255, cv2.FILLED)
+    return filled
+
+
+def border_share(mask: np.ndarray) -> float:
+    """The share of the frame's border pixels that are sheet."""
+    edges = np.concatenate([mask[0], mask[-1], mask[1:-1, 0], mask[1:-1, -1]])
+    return float(np.count_nonzero(edges)) / max(1, edges.size)
+
+
+def order_corners(points: np.ndarray) -> np.ndarray:
+    """Four points as top-left, top-right, bottom-right, bottom-left (by angle around their centre)."""
+    points = np.asarray(points, np.float64).reshape(4, 2)
+    centre = points.mean(axis=0)
+    angles = np.arctan2(points[:, 1] - centre[1], points[:, 0] - centre[0])
+    ordered = points[np.argsort(angles)]  # from the left (−π) clockwise on screen: TL, TR, BR, BL after a roll
+    start = int(np.argmin(ordered.sum(axis=1)))
+    return np.roll(ordered, -start, axis=0)
+
+
+def _first_guess(contour: np.ndarray) -> np.ndarray | None:
+    """Four corners from the contour's convex hull, simplified until four vertices remain."""
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    for share in (0.01, 0.02, 0.03, 0.05, 0.08, 0.12):
+        approx = cv2.approxPolyDP(hull, share * perimeter, True)
+        if len(approx) == 4:
+            return order_corners(approx.reshape(4, 2).astype(np.float64))
+        if len(approx) < 4:
+            break
+    return None
+
+
+def _line_through(points: np.ndarray) -> np.ndarray:
+    """(a, b, c) with a x + b y = c, |(a, b)| = 1: a robust (Huber) line fit."""
+    vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    a, b = -float(vy), float(vx)
+    return np.array([a, b, a * float(x0) + b * float(y0)])
+
+
+def _intersect(l1: np.ndarray, l2: np.ndarray) -> np.ndarray | None:
+    det = l1[0] * l2[1] - l1[1] * l2[0]
+    if abs(det) < 1e-9:
+        return None
+    return np.array([(l1[2] * l2[1] - l1[1] * l2[2]) / det, (l1[0] * l2[2] - l1[2] * l2[0]) / det])
+
+
+def refine_sides(contour: np.ndarray, guess: np.ndarray, diagonal: float) -> np.ndarray:
+    """Each side refitted to the contour points near its first guess (see SIDE_BAND, CORNER_SKIP), the
+    corners where adjacent sides meet; the guess where a side has too few points."""
+    points = contour.reshape(-1, 2).astype(np.float64)
+    lines = []
+    for k in range(4):
+        a, b = guess[k], guess[(k + 1) % 4]
+        direction = b - a
+        length = float(np.linalg.norm(direction))
+        unit = direction / max(length, 1e-9)
+        rel = points - a
+        along = rel @ unit
+        across = np.abs(rel @ np.array([-unit[1], unit[0]]))
+        near = (across < SIDE_BAND * diagonal) & (along > CORNER_SKIP * length) & (along < (1 - CORNER_SKIP) * length)
+        chosen = points[near]
+        lines.append(_line_through(chosen) if len(chosen) >= 8 else _line_through(np.array([a, b])))
+    corners = []
+    for k in range(4):
+        point = _intersect(lines[(k - 1) % 4], lines[k])
+        corners.append(guess[k] if point is None or np.linalg.norm(point - guess[k]) > 0.1 * diagonal else point)
+    return np.array(corners)
+
+
+def corner_angles(quad: np.ndarray) -> list[float]:
+    """Interior angles (degrees) at each corner."""
+    angles = []
+    for k in range(4):
+        u, v = quad[k - 1] - quad[k], quad[(k + 1) % 4] - quad[k]
+        cos = float(u @ v) / max(1e-9, float(np.linalg.norm(u) * np.linalg.norm(v)))
+        angles.append(math.degrees(math.acos(max(-1.0, min(1.0, cos)))))
+    return angles
+
+
+def quad_fit(mask: np.ndarray, quad: np.ndarray) -> float:
+    """Intersection over union of the sheet's region and the quadrilateral (work pixels)."""
+    polygon = np.zeros_like(mask)
+    cv2.fillPoly(polygon, [np.round(quad - 0.5).astype(np.int32)], 255)
+    inter = np.count_nonzero(polygon & mask)
+    union = np.count_nonzero(polygon | mask)
+    return inter / union if union else 0.0
+
+
+def _plausible(quad: np.ndarray, shape: tuple[int, int]) -> bool:
+    """A convex quadrilateral of rectangle-like corners, of a plausible share of the frame, no side of which
+    runs along the frame's edge (a sheet cut by the frame cannot be squared from what shows)."""
+    height, width = shape
+    if not cv2.isContourConvex(quad.astype(np.float32).reshape(-1, 1, 2)):
+        return False
+    if not all(CORNER_MIN_DEG <= angle <= CORNER_MAX_DEG for angle in corner_angles(quad)):
+        return False
+    if not SHEET_MIN_AREA <= cv2.contourArea(quad.astype(np.float32)) / (height * width) <= SHEET_MAX_AREA:
+        return False
+    for k in range(4):
+        a, b = quad[k], quad[(k + 1) % 4]
+        for axis, limit in ((0, width), (1, height)):
+            if max(abs(a[axis]), abs(b[axis])) <= FRAME_EDGE_PX or min(limit - a[axis], limit - b[axis]) <= FRAME_EDGE_PX:
+                return False
+    return True
+
+
+def find_sheet(image: np.ndarray) -> np.ndarray | None:
+    """The photographed sheet's corners (4×2, TL TR BR BL, continuous source pixels), or None when the
+    image is no photo of a sheet on a background (a flat scan, or no clear quadrilateral).
+
+    The sheet is cut out with edges thickened to close ever larger gaps (EDGE_GAPS_PX); the first cut that
+    a plausible quadrilateral fits to QUAD_FIT_MIN wins (a second sheet merged into ours fits badly and
+    the next, thicker cut may part them)."""
+    small = _work_copy(image)
+    edges = sheet_edges(small)
+    height, width = edges.shape
+    for gap in EDGE_GAPS_PX:
+        mask = _region_inside(edges, gap)
+        area = float(np.count_nonzero(mask)) / (height * width)
+        if not SHEET_MIN_AREA <= area <= SHEET_MAX_AREA or border_share(mask) > BORDER_SHEET_MAX:
+            continue
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        contour = max(contours, key=cv2.contourArea)
+        guess = _first_guess(contour)
+        if guess is None:
+            continue
+        # contour points are pixel indices: +0.5 makes them continuous coordinates
+        quad = order_corners(refine_sides(contour, guess, math.hypot(width, height))) + 0.5
+        if _plausible(quad, (height, width)) and quad_fit(mask, quad) >= QUAD_FIT_MIN:
+            sy, sx = image.shape[0] / height, image.shape[1] / width
+            return quad * np.array([sx, sy])
+    return None
+
+
+# ----------------------------------------------------------------------------------------------- warping
+def page_size(quad: np.ndarray) -> tuple[int, int]:
+    """(width, height) of the rectangle `quad` is squared to: the sheet's proportions (A4 either way up
+    when the measured ratio is within A4_SNAP of it), scaled so no side is shorter than in the photo."""
+    top, bottom = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])
+    left, right = np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])
+    width, height = float(max(top, bottom)), float(max(left, right))
+    ratio = height / width
+    for a4 in (A4_RATIO, 1 / A4_RATIO):
+        if abs(ratio - a4) / a4 <= A4_SNAP:
+            ratio = a4
+    width = max(width, height / ratio)
+    height = width * ratio
+    shrink = min(1.0, MAX_LONG_SIDE_PX / max(width, height))
+    return max(1, round(width * shrink)), max(1, round(height * shrink))
+
+
+def homography(quad: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Source → page (continuous pixels): `quad`'s corners onto the page's corners."""
+    width, height = size
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    return cv2.getPerspectiveTransform(quad.astype(np.float32), target).astype(np.float64)
+
+
+def _to_pixel_centres(matrix: np.ndarray) -> np.ndarray:
+    """A continuous-coordinate homography as cv2 applies it (pixel centres at integers)."""
+    shift = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.0, 0.0, 1.0]])
+    back = np.array([[1.0, 0.0, -0.5], [0.0, 1.0, -0.5], [0.0, 0.0, 1.0]])
+    return back @ matrix @ shift
+
+
+def warp_page(image: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The source warped onto the page (bicubic; outside the photo: replicated edge)."""
+    return cv2.warpPerspective(image, _to_pixel_centres(matrix), size, flags=cv2.INTER_CUBIC,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+# -------------------------------------------------------------------------------------------- flattening
+def paper_background(image: np.ndarray) -> np.ndarray:
+    """Each channel's paper brightness (float32, the image's shape): cell means, closed over
+    BACKGROUND_CLOSE so ink of any stroke width goes, smoothed, back at full size."""
+    height, width = image.shape[:2]
+    cell = max(1.0, BACKGROUND_CELL * width)
+    small = cv2.resize(image, (max(4, round(width / cell)), max(4, round(height / cell))), interpolation=cv2.INTER_AREA)
+    side = max(3, int(round(BACKGROUND_CLOSE / BACKGROUND_CELL)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
+    closed = cv2.GaussianBlur(closed.astype(np.float32), (0, 0), side / 4)
+    return cv2.resize(closed, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def flatten_light(image: np.ndarray) -> np.ndarray:
+    """The page with its paper at PAPER_LEVEL everywhere: each channel divided by its own background, so a
+    tinted light is balanced too and red ink (high R, low G and B relative to the paper) stays red."""
+    background = np.maximum(paper_background(image), 1.0)
+    flat = image.astype(np.float32) * (PAPER_LEVEL / background)
+    return np.clip(flat + 0.5, 0, 255).astype(np.uint8)
+
+
+def correct_photo(image: np.ndarray) -> PhotoCorrection | None:
+    """The sheet found, squared and flattened (see the module doc); None when `image` is no photo."""
+    quad = find_sheet(image)
+    if quad is None:
+        return None
+    size = page_size(quad)
+    matrix = homography(quad, size)
+    page = flatten_light(warp_page(image, matrix, size))
+    return PhotoCorrection(image=page, quad=quad, matrix=matrix, size=size)
