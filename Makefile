@@ -3,7 +3,8 @@
 #   make test    run the whole test suite (what .ci/run runs)
 #   make corpus  generate the full fixture corpus (deterministic) under corpus/
 #   make corpus-varied  the second typesetter's corpus, three colour modes, dev/held halves, corpus-varied/
-#   make bench   run the benchmark over the corpus; reports under results/
+#   make corpus-photo  phone photos of the corpus documents (simulated), dev/held halves, corpus-photo/
+#   make bench   run the benchmark over the corpus (and the photo corpus, its own rows); reports under results/
 #   make serve   start the HTTP API and one worker against the local Redis
 
 SHELL := /bin/bash
@@ -18,7 +19,7 @@ FONT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-z
 BROWSER_PACKAGES := chromium chromium-driver
 TOOL_PACKAGES := redis-server gcc
 
-.PHONY: demo test test-fast corpus corpus-varied bench bench-quick bench-memory bench-service serve worker lint typecheck fonts browser tools clean
+.PHONY: demo test test-fast corpus corpus-varied corpus-photo bench bench-quick bench-memory bench-service serve worker lint typecheck fonts browser tools clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,11 +65,14 @@ test-fast: $(STAMP) fonts
 corpus: $(STAMP) fonts
 	$(PY) -m fixtures.corpus build --out corpus
 
+corpus-photo: $(STAMP) fonts
+	$(PY) -m fixtures.corpus photo --out corpus-photo --jobs 2
+
 corpus-varied: $(STAMP) fonts
 	$(PY) -m fixtures.corpus build --profile varied --out corpus-varied --jobs 2
 
 bench: $(STAMP) fonts
-	$(PY) -m bench.run --corpus corpus --out results
+	$(PY) -m bench.run --corpus corpus --out results --photos corpus-photo
 
 bench-quick: $(STAMP) fonts
 	$(PY) -m bench.run --quick --out results

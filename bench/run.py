@@ -167,6 +167,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="the few-document quick corpus")
     parser.add_argument("--only", default=None, help="run one document id")
     parser.add_argument("--limit", type=int, default=None, help="run the first N documents")
+    parser.add_argument("--photos", type=Path, default=None,
+                        help="also the phone-photo corpus (generated when missing): rows `photos dev`/`photos held`")
+    parser.add_argument("--photo-limit", type=int, default=None, help="the first N photo documents of each half")
     return parser.parse_args(argv)
 
 
@@ -202,6 +205,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "wall_s": time.perf_counter() - wall,
     }
     bench = report.build(header, records)
+    if args.photos is not None:
+        from bench.photos import run_photo_rows
+
+        bench["rows"] = run_photo_rows(
+            args.photos, args.photo_limit, lambda case, i: bench_case(case, systems, i),
+            lambda recs: report.build(header, recs)["summary"],
+            lambda record, done, total: print(report.progress_line(record, done, total), file=sys.stderr, flush=True))
+        header["wall_s"] = time.perf_counter() - wall
     paths = report.write_all(bench, args.out)
     print(report.format_table(bench))
     print(f"\nwrote {', '.join(str(p) for p in paths)}; wall time {header['wall_s']:.1f} s")
