@@ -101,7 +101,7 @@ def _work_copy(image: np.ndarray) -> np.ndarray:
 def sheet_edges(small: np.ndarray) -> np.ndarray:
     """Sharp edges on the work copy (bool): text closed away, then where a channel's log brightness steps
     by EDGE_LOG_STEP within 3×3 px, and sharply (EDGE_SHARPNESS)."""
-    side = max(3, int(round(TEXT_CLOSE_SHARE * max(small.shape[:2]))) | 1)
+    side = max(3, round(TEXT_CLOSE_SHARE * max(small.shape[:2])) | 1)
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
     closed = cv2.medianBlur(closed, 3)
     log = np.log1p(closed.astype(np.float32))
@@ -318,7 +318,7 @@ def paper_background(image: np.ndarray) -> np.ndarray:
     height, width = image.shape[:2]
     cell = max(1.0, BACKGROUND_CELL * width)
     small = cv2.resize(image, (max(4, round(width / cell)), max(4, round(height / cell))), interpolation=cv2.INTER_AREA)
-    side = max(3, int(round(BACKGROUND_CLOSE / BACKGROUND_CELL)) | 1)
+    side = max(3, round(BACKGROUND_CLOSE / BACKGROUND_CELL) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
     closed = cv2.GaussianBlur(closed, (0, 0), side / 4)
