@@ -53,6 +53,29 @@ CORNER_MIN_DEG, CORNER_MAX_DEG = 55.0, 125.0
 QUAD_FIT_MIN = 0.97
 """The sheet's region and its quadrilateral overlap at least this much (IoU): a hand or tape at the edge
 costs ~1%, a second sheet merged into ours 10% or more."""
+LINE_REGION_PX = 41
+"""Straight edges are looked for within this many work px (~6% of the frame) around the sheet's cut."""
+LINE_MIN_VOTES = 0.12
+"""A Hough line needs edge pixels over this share of the work copy's long side (a side half hidden)."""
+LINE_NMS_PX, LINE_NMS_DEG = 8.0, 4.0
+"""Lines closer than this (rho, angle) to a stronger one are the same edge."""
+LINE_CANDIDATES = 6
+"""Strongest lines kept per direction: 15 × 15 pairs of pairs at most."""
+LINE_SUPPORT_MIN = 0.85
+"""A quadrilateral from lines is the sheet when edge pixels lie along this share of its outline."""
+SPLIT_MIN_SHARE = 0.15
+SPLIT_SUPPORT_MIN = 0.9
+"""A straight edge across the found quadrilateral from side to side, crossing each at least SPLIT_MIN_SHARE
+from its ends, with edge pixels along this share of it, is where a second sheet meets ours."""
+THIN_LINE_PX = 7
+THIN_CONTRAST = 10
+"""Thin dark lines: black-hat over THIN_LINE_PX work px darker by this much (grey levels)."""
+SPLIT_CANDIDATES = 40
+"""Lines tried as the meeting of two sheets (text rows are strong lines too, and fail the support test)."""
+INK_CONTRAST = 30
+"""Work-copy pixels this much darker than their closed surroundings (grey levels) are ink."""
+FRAME_RING_PX = 2
+"""Work pixels along the frame taken as edge (see `_region_inside`)."""
 FRAME_EDGE_PX = 2.0
 """A side with both ends this close to the frame's edge (work px) is the frame, not the sheet."""
 SIDE_BAND = 0.02
@@ -98,16 +121,26 @@ def _work_copy(image: np.ndarray) -> np.ndarray:
     return image
 
 
-def sheet_edges(small: np.ndarray) -> np.ndarray:
-    """Sharp edges on the work copy (bool): text closed away, then where a channel's log brightness steps
-    by EDGE_LOG_STEP within 3×3 px, and sharply (EDGE_SHARPNESS)."""
-    side = max(3, round(TEXT_CLOSE_SHARE * max(small.shape[:2])) | 1)
-    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
-    closed = cv2.medianBlur(closed, 3)
-    log = np.log1p(closed.astype(np.float32))
+def _sharp_steps(image: np.ndarray) -> np.ndarray:
+    log = np.log1p(image.astype(np.float32))
     near = cv2.morphologyEx(log, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)).max(axis=2)
     wide = cv2.morphologyEx(log, cv2.MORPH_GRADIENT, np.ones((EDGE_WIDE_PX, EDGE_WIDE_PX), np.uint8)).max(axis=2)
-    edges: np.ndarray = (near >= EDGE_LOG_STEP) & (near >= EDGE_SHARPNESS * wide)
+    steps: np.ndarray = (near >= EDGE_LOG_STEP) & (near >= EDGE_SHARPNESS * wide)
+    return steps
+
+
+def sheet_edges(small: np.ndarray) -> np.ndarray:
+    """Sharp edges on the work copy (bool): text closed away, then where a channel's log brightness steps
+    by EDGE_LOG_STEP within 3×3 px, and sharply (EDGE_SHARPNESS). Within a closing window of the frame's
+    border the closing would also fill a thin strip of desk between the sheet and the frame: there the
+    edges of the unclosed copy count too (no text lies that close to a sheet's edge)."""
+    side = max(3, round(TEXT_CLOSE_SHARE * max(small.shape[:2])) | 1)
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    edges = _sharp_steps(cv2.medianBlur(closed, 3))
+    raw = _sharp_steps(cv2.medianBlur(small, 3))
+    band = np.zeros(edges.shape, bool)
+    band[:side], band[-side:], band[:, :side], band[:, -side:] = True, True, True, True
+    edges |= raw & band
     return edges
 
 
@@ -116,6 +149,9 @@ def _region_inside(edge: np.ndarray, gap: int) -> np.ndarray:
     gap in the sheet's outline lets the whole desk in), grown back by as much, holes filled."""
     kernel = np.ones((gap, gap), np.uint8)
     free = (cv2.dilate(edge.astype(np.uint8), kernel) == 0).astype(np.uint8)
+    # where the sheet comes within a pixel or two of the frame, its edge fades into the frame's: the frame's
+    # own border is closed too, so the region cannot slip out along it (it grows back over it below)
+    free[:FRAME_RING_PX], free[-FRAME_RING_PX:], free[:, :FRAME_RING_PX], free[:, -FRAME_RING_PX:] = 0, 0, 0, 0
     _, labels, stats, _ = cv2.connectedComponentsWithStats(free, connectivity=4)
     height, width = free.shape
     inner = labels[height // 3: 2 * height // 3, width // 3: 2 * width // 3]
@@ -244,15 +280,19 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
 
     The sheet is cut out with edges thickened to close ever larger gaps (EDGE_GAPS_PX); the first cut that
     a plausible quadrilateral fits to QUAD_FIT_MIN wins (a second sheet merged into ours fits badly and
-    the next, thicker cut may part them)."""
+    the next, thicker cut may part them). When no cut fits, the sheet's sides are looked for as straight
+    edges around the cut (`_quad_from_lines`): a hand over a side or a sheet under ours leaves most of
+    each side's edge in place."""
     small = _work_copy(image)
     edges = sheet_edges(small)
     height, width = edges.shape
+    found, first_mask = None, None
     for gap in EDGE_GAPS_PX:
         mask = _region_inside(edges, gap)
         area = float(np.count_nonzero(mask)) / (height * width)
         if not SHEET_MIN_AREA <= area <= SHEET_MAX_AREA or border_share(mask) > BORDER_SHEET_MAX:
             continue
+        first_mask = mask if first_mask is None else first_mask
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
         contour = max(contours, key=cv2.contourArea)
         guess = _first_guess(contour)
@@ -261,9 +301,148 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
         # contour points are pixel indices: +0.5 makes them continuous coordinates
         quad = order_corners(refine_sides(contour, guess, math.hypot(width, height))) + 0.5
         if _plausible(quad, (height, width)) and quad_fit(mask, quad) >= QUAD_FIT_MIN:
-            sy, sx = image.shape[0] / height, image.shape[1] / width
-            return quad * np.array([sx, sy])
-    return None
+            found = quad
+            break
+    if found is None and first_mask is not None:
+        found = _quad_from_lines(edges, first_mask)
+    if found is not None:
+        found = split_stacked(small, edges, found)
+    if found is None:
+        return None
+    sy, sx = image.shape[0] / height, image.shape[1] / width
+    return found * np.array([sx, sy])
+
+
+def _line_candidates(edges: np.ndarray, region: np.ndarray, keep: int = 0) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """The strongest straight edges near the sheet's cut (Hough, one per rho/theta neighbourhood), as
+    (rho, theta): near-horizontal ones and near-vertical ones."""
+    near = cv2.dilate(region, np.ones((LINE_REGION_PX, LINE_REGION_PX), np.uint8))
+    pixels = (edges & (near > 0)).astype(np.uint8) * 255
+    side = max(edges.shape)
+    lines = cv2.HoughLines(pixels, 1, np.pi / 360, int(LINE_MIN_VOTES * side))
+    horizontal: list[tuple[float, float]] = []
+    vertical: list[tuple[float, float]] = []
+    for rho, theta in ([] if lines is None else lines.reshape(-1, 2)):
+        rho, theta = float(rho), float(theta)
+        if rho < 0:  # one line, one (rho, theta): rho ≥ 0, theta in [0, 2π)
+            rho, theta = -rho, theta + np.pi
+        slope = abs(math.sin(theta))  # 1: the normal is vertical, so the line is horizontal
+        group = horizontal if slope > math.cos(math.radians(45)) else vertical
+        if any(abs(rho - r) < LINE_NMS_PX and abs(math.sin(theta - t)) < math.sin(math.radians(LINE_NMS_DEG))
+               for r, t in group):
+            continue
+        if len(group) < (keep or LINE_CANDIDATES):
+            group.append((rho, theta))
+    return horizontal, vertical
+
+
+def _as_abc(rho: float, theta: float) -> np.ndarray:
+    return np.array([math.cos(theta), math.sin(theta), rho])
+
+
+def perimeter_support(edges: np.ndarray, quad: np.ndarray) -> float:
+    """The share of points along the quadrilateral's sides (work px, continuous) with an edge pixel within
+    a pixel or two: a real sheet's outline is edge almost all round."""
+    thick = cv2.dilate(edges.astype(np.uint8), np.ones((5, 5), np.uint8))
+    height, width = edges.shape
+    hits = total = 0
+    for k in range(4):
+        a, b = quad[k], quad[(k + 1) % 4]
+        count = max(2, int(np.linalg.norm(b - a) / 2))
+        points = a + (b - a) * np.linspace(0.03, 0.97, count)[:, None] - 0.5
+        xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
+        inside = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+        total += count
+        hits += int(np.count_nonzero(thick[ys[inside], xs[inside]]))
+    return hits / total if total else 0.0
+
+
+def _segment_support(thick: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    count = max(2, int(np.linalg.norm(b - a) / 2))
+    points = a + (b - a) * np.linspace(0.05, 0.95, count)[:, None] - 0.5
+    xs = np.clip(np.round(points[:, 0]).astype(int), 0, thick.shape[1] - 1)
+    ys = np.clip(np.round(points[:, 1]).astype(int), 0, thick.shape[0] - 1)
+    return float(np.count_nonzero(thick[ys, xs])) / count
+
+
+def _ink(small: np.ndarray, quad: np.ndarray) -> int:
+    """Dark ink pixels (black-hat contrast) of the work copy inside the quadrilateral."""
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    side = max(3, round(TEXT_CLOSE_SHARE * max(small.shape[:2])) | 1)
+    hat = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    inside = np.zeros(grey.shape, np.uint8)
+    cv2.fillPoly(inside, [np.round(quad - 0.5).astype(np.int32)], 255)
+    return int(np.count_nonzero((hat > INK_CONTRAST) & (inside > 0)))
+
+
+def _cut_along(quad: np.ndarray, k: int, line: np.ndarray) -> tuple[float, float] | None:
+    """Where `line` crosses sides k+3 (from corner k to k+3) and k+1 (from corner k+1 to k+2), as
+    shares (t, u) of those sides; None when it misses either."""
+    shares = []
+    for start, end in ((quad[k], quad[(k + 3) % 4]), (quad[(k + 1) % 4], quad[(k + 2) % 4])):
+        direction = end - start
+        denominator = float(line[:2] @ direction)
+        if abs(denominator) < 1e-9:
+            return None
+        shares.append((line[2] - float(line[:2] @ start)) / denominator)
+    return shares[0], shares[1]
+
+
+def split_stacked(small: np.ndarray, edges: np.ndarray, quad: np.ndarray) -> np.ndarray | None:
+    """`quad`, or the part of it that is our sheet when a straight edge crosses it from side to side
+    (a second sheet lying flush against ours makes one clean quadrilateral of both): the part holding
+    more ink. None when the part left is not plausible."""
+    # where two sheets meet, the upper one's thin contact shadow is often all there is: thin dark lines too
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    thin = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, np.ones((THIN_LINE_PX, THIN_LINE_PX), np.uint8)) > THIN_CONTRAST
+    marks = edges | thin
+    thick = cv2.dilate(marks.astype(np.uint8), np.ones((5, 5), np.uint8))
+    inside = np.zeros(edges.shape, np.uint8)
+    cv2.fillPoly(inside, [np.round(quad - 0.5).astype(np.int32)], 255)
+    inside = cv2.erode(inside, np.ones((9, 9), np.uint8))
+    horizontal, vertical = _line_candidates(marks & (inside > 0), inside, SPLIT_CANDIDATES)
+    best = None
+    for k, group in ((0, horizontal), (1, vertical)):  # k = 0: a cut from the left side to the right side
+        for rho, theta in group:
+            cut = _cut_along(quad, k, _as_abc(rho, theta))
+            if cut is None or not all(SPLIT_MIN_SHARE <= share <= 1 - SPLIT_MIN_SHARE for share in cut):
+                continue
+            p = quad[k] + (quad[(k + 3) % 4] - quad[k]) * cut[0]
+            q = quad[(k + 1) % 4] + (quad[(k + 2) % 4] - quad[(k + 1) % 4]) * cut[1]
+            # a rule or a text row stops at the margins; where sheets meet, the line runs to both edges
+            ends = min(_segment_support(thick, p, p + (q - p) * 0.12), _segment_support(thick, p + (q - p) * 0.88, q))
+            support = _segment_support(thick, p, q)
+            if min(support, ends) >= SPLIT_SUPPORT_MIN and (best is None or support > best[0]):
+                best = (support, k, p, q)
+    if best is None:
+        return quad
+    _, k, p, q = best
+    near_part = order_corners(np.array([quad[k], quad[(k + 1) % 4], q, p]))
+    far_part = order_corners(np.array([p, q, quad[(k + 2) % 4], quad[(k + 3) % 4]]))
+    part = max((near_part, far_part), key=lambda candidate: _ink(small, candidate))
+    return part if _plausible(part, edges.shape) else None
+
+
+def _quad_from_lines(edges: np.ndarray, region: np.ndarray) -> np.ndarray | None:
+    """The plausible quadrilateral of two near-horizontal and two near-vertical strong edges whose outline
+    is best supported by edge pixels, if at least LINE_SUPPORT_MIN (continuous work px)."""
+    horizontal, vertical = _line_candidates(edges, region)
+    best, best_support = None, LINE_SUPPORT_MIN
+    for i, top in enumerate(horizontal):
+        for bottom in horizontal[i + 1:]:
+            for j, left in enumerate(vertical):
+                for right in vertical[j + 1:]:
+                    lines = [_as_abc(*top), _as_abc(*right), _as_abc(*bottom), _as_abc(*left)]
+                    corners = [_intersect(lines[k - 1], lines[k]) for k in range(4)]
+                    if any(c is None for c in corners):
+                        continue
+                    quad = order_corners(np.array(corners)) + 0.5
+                    if not _plausible(quad, edges.shape):
+                        continue
+                    support = perimeter_support(edges, quad)
+                    if support > best_support:
+                        best, best_support = quad, support
+    return best
 
 
 # ----------------------------------------------------------------------------------------------- warping
