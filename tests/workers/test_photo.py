@@ -25,6 +25,8 @@ from workers.redink import red_mask
 FRAME = (1020, 1360)
 """Test photos at a quarter of the corpus's pixels: fast, and the sheet's edges are as sharp."""
 PRINT_DPI = 120
+FILLING_SEEDS = (8, 15)
+"""Seeds whose photo is cropped to the sheet (fixtures/corpus/photo.py `cropped`)."""
 E2E_SEED = 2
 """A plain photo (desk all round) at the corpus's full frame size."""
 CORNER_TOLERANCE_PX = 4.0
@@ -61,6 +63,15 @@ def test_a_hand_or_tape_at_the_edge_gives_the_sheet_or_nothing(seed: int) -> Non
     photo, truth = _photo(seed)
     found = find_sheet(photo)
     assert found is None or np.abs(found - truth).max() <= 3 * CORNER_TOLERANCE_PX
+
+
+@pytest.mark.parametrize("seed", FILLING_SEEDS)
+def test_a_sheet_filling_the_frame_is_found(seed: int) -> None:
+    """The frame cut within 1% of the sheet's outermost corners: a thin strip of desk, or none, at the edge."""
+    photo, truth = _photo(seed)
+    found = find_sheet(photo)
+    assert found is not None
+    assert np.abs(found - truth).max() <= CORNER_TOLERANCE_PX
 
 
 def test_a_soft_shadow_across_the_sheet_does_not_cut_it() -> None:
@@ -193,10 +204,13 @@ def test_a_photographed_page_with_a_seal_converts_end_to_end(tmp_path: Path) -> 
     path = tmp_path / "photo.jpg"
     Image.fromarray(rgb).save(path, "JPEG", quality=drawn["jpeg_quality"])
 
-    result = convert_file(path, settings=load_settings())
+    previews: list[np.ndarray] = []
+    result = convert_file(path, settings=load_settings(), page_image=lambda _, image: previews.append(image))
     envelope = result.envelope()
     page = envelope["pages"][0]
     assert page["warped"] is True
+    # the review page's preview is the squared, flattened page the boxes are measured on, not the photo
+    assert previews[0].shape[:2] == (page["height"], page["width"]) != rgb.shape[:2]
     assert np.abs(np.array(page["page_quad"]) - truth).max() <= 12.0
     assert envelope["fields"]["signature"] == ["重庆市渝北区卫生健康委员会"]
     assert envelope["fields"]["date"] == "2024-05-15"
