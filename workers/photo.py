@@ -36,6 +36,9 @@ TEXT_CLOSE_SHARE = 0.025
 EDGE_LOG_STEP = 0.08
 """An edge: the log brightness of a channel spans this much within 3×3 work pixels (an 8% step; the sheet
 against a light desk in shadow steps by ~0.13, against a dark desk by 0.5–1.5)..."""
+BAND_EDGE_MAX_SHARE = 0.25
+"""The unclosed copy's edges near the frame are used only when they are this share of the band at most: a
+photo's desk shows a few lines and grain there, a page of noise or dense texture is edge everywhere."""
 EDGE_GAPS_PX = (3, 5, 7, 11)
 """Edges are thickened to this width (work px) before the sheet is cut out, the next width tried while the
 region still leaks out to the frame's border: a faint stretch of outline leaves a gap."""
@@ -140,7 +143,8 @@ def sheet_edges(small: np.ndarray) -> np.ndarray:
     raw = _sharp_steps(cv2.medianBlur(small, 3))
     band = np.zeros(edges.shape, bool)
     band[:side], band[-side:], band[:, :side], band[:, -side:] = True, True, True, True
-    edges |= raw & band
+    if raw[band].mean() <= BAND_EDGE_MAX_SHARE:  # not where the unclosed copy is all edges (noise, texture)
+        edges |= raw & band
     return edges
 
 
