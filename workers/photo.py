@@ -62,6 +62,8 @@ LINE_MIN_VOTES = 0.12
 """A Hough line needs edge pixels over this share of the work copy's long side (a side half hidden)."""
 LINE_NMS_PX, LINE_NMS_DEG = 8.0, 4.0
 """Lines closer than this (rho, angle) to a stronger one are the same edge."""
+LINE_MAX_TRIED = 600
+"""Hough lines looked at, strongest first (a page of text gives thousands)."""
 LINE_CANDIDATES = 6
 """Strongest lines kept per direction: 15 × 15 pairs of pairs at most."""
 LINE_SUPPORT_MIN = 0.85
@@ -115,19 +117,35 @@ class PhotoCorrection:
 
 
 # --------------------------------------------------------------------------------------------- finding
-def _work_copy(image: np.ndarray) -> np.ndarray:
+def _reduce(image: np.ndarray, factor: int) -> np.ndarray:
+    """Shrink by a whole factor (OpenCV's fast area-averaging path)."""
+    if factor <= 1:
+        return image
     height, width = image.shape[:2]
-    scale = min(1.0, WORK_LONG_SIDE_PX / max(height, width))
-    if scale < 1.0:
-        image = cv2.resize(image, (max(1, round(width * scale)), max(1, round(height * scale))),
-                           interpolation=cv2.INTER_AREA)
-    return image
+    size = (max(1, width // factor), max(1, height // factor))
+    return cv2.resize(image[: size[1] * factor, : size[0] * factor], size, interpolation=cv2.INTER_AREA)
+
+
+def _work_factor(image: np.ndarray) -> int:
+    """The whole factor that brings the image's long side nearest WORK_LONG_SIDE_PX."""
+    return max(1, round(max(image.shape[:2]) / WORK_LONG_SIDE_PX))
+
+
+def _work_copy(image: np.ndarray) -> np.ndarray:
+    return _reduce(image, _work_factor(image))
+
+
+_LOG_SCALE = 255.0 / math.log1p(255.0)
+_LOG_LUT = np.round(np.log1p(np.arange(256)) * _LOG_SCALE).astype(np.uint8)
+"""Grey level → log brightness in uint8 steps of 1/_LOG_SCALE (≈ 0.022): uint8 morphology is fast."""
 
 
 def _sharp_steps(image: np.ndarray) -> np.ndarray:
-    log = np.log1p(image.astype(np.float32))
-    near = cv2.morphologyEx(log, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)).max(axis=2)
-    wide = cv2.morphologyEx(log, cv2.MORPH_GRADIENT, np.ones((EDGE_WIDE_PX, EDGE_WIDE_PX), np.uint8)).max(axis=2)
+    log = cv2.LUT(image, _LOG_LUT)
+    near = cv2.morphologyEx(log, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    wide = cv2.morphologyEx(log, cv2.MORPH_GRADIENT, np.ones((EDGE_WIDE_PX, EDGE_WIDE_PX), np.uint8))
+    near = cv2.max(cv2.max(near[:, :, 0], near[:, :, 1]), near[:, :, 2]).astype(np.float32) / _LOG_SCALE
+    wide = cv2.max(cv2.max(wide[:, :, 0], wide[:, :, 1]), wide[:, :, 2]).astype(np.float32) / _LOG_SCALE
     steps: np.ndarray = (near >= EDGE_LOG_STEP) & (near >= EDGE_SHARPNESS * wide)
     return steps
 
@@ -313,8 +331,7 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
         found = split_stacked(small, edges, found)
     if found is None:
         return None
-    sy, sx = image.shape[0] / height, image.shape[1] / width
-    return found * np.array([sx, sy])
+    return found * float(_work_factor(image))  # a work pixel is exactly `factor` source pixels each way
 
 
 def _line_candidates(edges: np.ndarray, region: np.ndarray, keep: int = 0) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
@@ -326,7 +343,10 @@ def _line_candidates(edges: np.ndarray, region: np.ndarray, keep: int = 0) -> tu
     lines = cv2.HoughLines(pixels, 1, np.pi / 360, int(LINE_MIN_VOTES * side))
     horizontal: list[tuple[float, float]] = []
     vertical: list[tuple[float, float]] = []
-    for rho, theta in ([] if lines is None else lines.reshape(-1, 2)):
+    limit = keep or LINE_CANDIDATES
+    for rho, theta in ([] if lines is None else lines.reshape(-1, 2)[:LINE_MAX_TRIED]):  # strongest first
+        if len(horizontal) >= limit and len(vertical) >= limit:
+            break
         rho, theta = float(rho), float(theta)
         if rho < 0:  # one line, one (rho, theta): rho ≥ 0, theta in [0, 2π)
             rho, theta = -rho, theta + np.pi
@@ -335,7 +355,7 @@ def _line_candidates(edges: np.ndarray, region: np.ndarray, keep: int = 0) -> tu
         if any(abs(rho - r) < LINE_NMS_PX and abs(math.sin(theta - t)) < math.sin(math.radians(LINE_NMS_DEG))
                for r, t in group):
             continue
-        if len(group) < (keep or LINE_CANDIDATES):
+        if len(group) < limit:
             group.append((rho, theta))
     return horizontal, vertical
 
@@ -499,8 +519,7 @@ def paper_background(image: np.ndarray) -> np.ndarray:
     """Each channel's paper brightness (uint8, the image's shape, at least 1): cell means, closed over
     BACKGROUND_CLOSE so ink of any stroke width goes, smoothed, back at full size."""
     height, width = image.shape[:2]
-    cell = max(1.0, BACKGROUND_CELL * width)
-    small = cv2.resize(image, (max(4, round(width / cell)), max(4, round(height / cell))), interpolation=cv2.INTER_AREA)
+    small = _reduce(image, max(1, round(BACKGROUND_CELL * width)))
     side = max(3, round(BACKGROUND_CLOSE / BACKGROUND_CELL) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
