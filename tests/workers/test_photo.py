@@ -195,7 +195,7 @@ def test_a_photographed_page_with_a_seal_converts_end_to_end(tmp_path: Path) -> 
     read, `warped`/`page_quad` in the JSON, and the searchable PDF's boxes mapped back onto the photo."""
     from PIL import Image
 
-    from workers.pipeline import convert_file
+    from workers.pipeline import convert_file, render_bytes
     from workers.settings import load_settings
 
     _, _, layout, _ = plan_document(sample_job())
@@ -222,3 +222,4 @@ def test_a_photographed_page_with_a_seal_converts_end_to_end(tmp_path: Path) -> 
     for line in result.pages[0].lines:
         for x, y in transform.to_source([(line.box.x0, line.box.y0), (line.box.x1, line.box.y1)]):
             assert sheet[int(y), int(x)], line.text
+    assert render_bytes(result, "pdf", path).startswith(b"%PDF-")  # the searchable PDF of the photo itself
