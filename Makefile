@@ -3,8 +3,9 @@
 #   make test    run the whole test suite (what .ci/run runs)
 #   make corpus  generate the full fixture corpus (deterministic) under corpus/
 #   make corpus-varied  the second typesetter's corpus, three colour modes, dev/held halves, corpus-varied/
-#   make bench   run the benchmark over the corpus and the varied corpus (a row per half and colour mode);
-#                reports under results/
+#   make corpus-photo  phone photos of the corpus documents (simulated), dev/held halves, corpus-photo/
+#   make bench   run the benchmark over the corpus, the varied corpus (a row per half and colour mode)
+#                and the photo corpus (its own rows); reports under results/
 #   make bench-split  a 100-page archive batch split into its documents (bench/split.py)
 #   make serve   start the HTTP API and one worker against the local Redis
 
@@ -20,7 +21,7 @@ FONT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-z
 BROWSER_PACKAGES := chromium chromium-driver
 TOOL_PACKAGES := redis-server gcc
 
-.PHONY: demo test test-fast corpus corpus-varied bench bench-quick bench-split bench-memory bench-service serve worker lint typecheck fonts browser tools clean
+.PHONY: demo test test-fast corpus corpus-varied corpus-photo bench bench-quick bench-split bench-memory bench-service serve worker lint typecheck fonts browser tools clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,11 +67,14 @@ test-fast: $(STAMP) fonts
 corpus: $(STAMP) fonts
 	$(PY) -m fixtures.corpus build --out corpus
 
+corpus-photo: $(STAMP) fonts
+	$(PY) -m fixtures.corpus photo --out corpus-photo --jobs 2
+
 corpus-varied: $(STAMP) fonts
 	$(PY) -m fixtures.corpus build --profile varied --out corpus-varied --jobs 2
 
 bench: $(STAMP) fonts
-	$(PY) -m bench.run --corpus corpus --varied corpus-varied --out results
+	$(PY) -m bench.run --corpus corpus --varied corpus-varied --photos corpus-photo --out results
 
 bench-quick: $(STAMP) fonts
 	$(PY) -m bench.run --quick --out results

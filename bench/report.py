@@ -238,7 +238,32 @@ def _document_table(bench: dict[str, Any]) -> str:
     lines.insert(1, "-" * len(lines[0]))
     lines.insert(-1, "-" * len(lines[0]))
     archive = archive_line(bench)
-    return "\n".join([*lines, "", cpu_line(bench), profile_line(bench), *([archive] if archive else [])])
+    return "\n".join([*lines, *group_lines(bench, widths), "", cpu_line(bench), profile_line(bench),
+                      *([archive] if archive else [])])
+
+
+def group_rows(bench: dict[str, Any]) -> list[list[str]]:
+    """One row per extra group of documents (bench.photos: `photos dev`, `photos held`), as the mean row."""
+    rows = []
+    for group in bench.get("rows", ()):
+        s = group["summary"]
+        rows.append(_row(group["name"], s["product"]["pages"], s["product"], s["baseline"], s["ratio"]))
+    return rows
+
+
+def group_notes(bench: dict[str, Any]) -> list[str]:
+    return [f"{g['name']}: {len(g['documents'])} documents; photo step (find, square, flatten) "
+            f"{_pct(g.get('photo_share'))} of the product's time" for g in bench.get("rows", ())]
+
+
+def group_lines(bench: dict[str, Any], widths: list[int]) -> list[str]:
+    rows = group_rows(bench)
+    if not rows:
+        return []
+    widths = [max(w, *(len(row[i]) for row in rows)) for i, w in enumerate(widths)]
+    body = ["  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+            for row in rows]
+    return [*body, *group_notes(bench)]
 
 
 def cpu_line(bench: dict[str, Any]) -> str:
@@ -316,6 +341,9 @@ def _documents_markdown(bench: dict[str, Any]) -> str:
     for row in rows[:-1]:
         out.append("| " + " | ".join(row) + " |")
     out.append("| " + " | ".join(f"**{cell}**" for cell in rows[-1]) + " |")
+    out += ["| " + " | ".join(f"*{cell}*" for cell in row) + " |" for row in group_rows(bench)]
+    if group_notes(bench):
+        out += ["", *(f"- {note}" for note in group_notes(bench))]
     out += ["", cpu_line(bench) + f" · load average {h.get('load_average_1min', '?')} (start, end)"]
     turned = [
         f"{r['id']} ({r['turned_pages']} of {r['pages']})"

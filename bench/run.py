@@ -225,6 +225,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--mode", choices=groups.MODES, action="append", default=None,
                         help="varied: this colour mode (repeatable; default all)")
     parser.add_argument("--skip-standard", action="store_true", help="run the varied corpus alone")
+    parser.add_argument("--photos", type=Path, default=None,
+                        help="also the phone-photo corpus (generated when missing): rows `photos dev`/`photos held`")
+    parser.add_argument("--photo-limit", type=int, default=None, help="the first N photo documents of each half")
     args = parser.parse_args(argv)
     if args.skip_standard and args.varied is None:
         parser.error("--skip-standard needs --varied")
@@ -283,6 +286,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench = report.build(header, records)
     bench["groups"] = groups.summarise([*records, *varied_records])
     bench["varied_documents"] = varied_records
+    if args.photos is not None:
+        from bench.photos import run_photo_rows
+
+        bench["rows"] = run_photo_rows(
+            args.photos, args.photo_limit, lambda case, i: bench_case(case, systems, i),
+            lambda recs: report.build(header, recs)["summary"],
+            lambda record, done, total: print(report.progress_line(record, done, total), file=sys.stderr, flush=True))
+        header["wall_s"] = time.perf_counter() - wall
     paths = report.write_all(bench, args.out)
     print(report.format_table(bench))
     print(f"\nwrote {', '.join(str(p) for p in paths)}; wall time {header['wall_s']:.1f} s")

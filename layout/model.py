@@ -75,7 +75,9 @@ class Page:
 
     `rotation` is the clockwise rotation in degrees (0, 90, 180, 270) applied to the scan to make it
     upright; `skew` is the small correction in degrees (counter-clockwise positive) applied after it.
-    `dpi` is the resolution the page was rendered or scanned at, when known.
+    `dpi` is the resolution the page was rendered or scanned at, when known. `page_quad`: when the page
+    was a photo of a sheet, squared before anything else, the sheet's corners (top-left, top-right,
+    bottom-right, bottom-left) in the source image's pixels; None for a page read as it came.
     """
 
     number: int
@@ -87,6 +89,7 @@ class Page:
     dpi: float | None = None
     seals: tuple[Seal, ...] = ()
     warnings: tuple[str, ...] = ()
+    page_quad: tuple[tuple[float, float], ...] | None = None
 
 
 SEAL_FOUND_BY = ("colour", "shape")

@@ -54,6 +54,7 @@ def pages_to_dict(pages: Sequence[Page]) -> dict[str, Any]:
                 "seals": [{"bbox": [s.box.x0, s.box.y0, s.box.x1, s.box.y1], "text": s.text,
                            "found_by": s.found_by} for s in page.seals],
                 "lines": [_line_to_dict(line) for line in page.lines],
+                **({"page_quad": [list(p) for p in page.page_quad]} if page.page_quad else {}),
             }
             for page in pages
         ],
@@ -79,6 +80,7 @@ def pages_from_dict(data: dict[str, Any]) -> tuple[Page, ...]:
                 seals=tuple(Seal(number, Box(*s["bbox"]), s.get("text", ""), s.get("found_by", "colour"))
                             for s in raw.get("seals", ())),
                 warnings=tuple(raw.get("warnings", ())),
+                page_quad=tuple((float(x), float(y)) for x, y in raw["page_quad"]) if raw.get("page_quad") else None,
             )
         )
     return tuple(pages)

@@ -3,7 +3,8 @@
 The stages, in order (`convert_file` and `_convert_page` are the one place that says so):
 
     ingest       workers.ingest.open_document   validate, then decode pages one at a time
-    preprocess   workers.preprocess.prepare_page  upright, deskewed page + red-ink mask
+    preprocess   workers.preprocess.prepare_page  a photo squared and flattened (workers.photo), then the
+                                                  upright, deskewed page + red-ink mask
     preprocess   workers.seals                    seals found in the mask; the OCR reads a copy without their ink
     colour_free  workers.sealshape                no seal in the mask: seal rings found by shape in the grey page
     ocr          OcrEngine.recognise              text lines in the upright page's pixels
@@ -17,7 +18,8 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
 Each page's image is dropped once its lines are read: memory holds one page image at a time.
 `timings` sums the seconds spent in each stage over all pages (keys `ingest_s`, `preprocess_s`,
 `colour_free_s` (the evidence that needs no colour: rings by shape, stroke weight), `ocr_s`, `second_look_s`,
-`layout_s`).
+`layout_s`), and `photo_s`, the part of `preprocess_s` spent finding, squaring and flattening photographed
+sheets (workers.photo; near zero on flat scans, which are only looked at).
 """
 
 from __future__ import annotations
@@ -99,8 +101,18 @@ class ConvertResult:
             "furniture": body["furniture"],
             "warnings": list(self.warnings),
             "timings": {key: round(value, TIMING_DECIMALS) for key, value in self.timings.items()},
+            "pages": [page_summary(page) for page in self.pages],
             **({"documents": split_documents(self.parts)} if self.parts else {}),
         }
+
+
+def page_summary(page: Page) -> dict[str, Any]:
+    """What preprocessing did to one page, for the JSON envelope: its size (upright-page pixels), turn,
+    skew, and for a photographed sheet `warped: true` with `page_quad`, the sheet's corners (TL, TR, BR,
+    BL) in the photo's pixels."""
+    return {"number": page.number, "width": page.width, "height": page.height, "rotation": page.rotation,
+            "skew": page.skew, "warped": page.page_quad is not None,
+            "page_quad": [list(p) for p in page.page_quad] if page.page_quad else None}
 
 
 class _StageTimer:
@@ -108,6 +120,8 @@ class _StageTimer:
 
     def __init__(self) -> None:
         self.seconds = {stage: 0.0 for stage in STAGES}
+        self.photo_seconds = 0.0
+        """Part of `preprocess`: the photo step (workers.photo)."""
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
@@ -127,7 +141,7 @@ class _StageTimer:
             yield item
 
     def as_dict(self) -> dict[str, float]:
-        return {f"{stage}_s": seconds for stage, seconds in self.seconds.items()}
+        return {**{f"{stage}_s": seconds for stage, seconds in self.seconds.items()}, "photo_s": self.photo_seconds}
 
 
 def convert_file(
@@ -183,6 +197,7 @@ def _convert_page(
 ) -> tuple[Page, PageTransform]:
     with timer("preprocess"):
         prepared = prepare_page(image, page=number, orientation=orientation)
+        timer.photo_seconds += prepared.photo_seconds
         seals = find_seals(prepared.red_mask)
     with timer("colour_free"):
         # Colour is a bonus: a page whose red shows no seal (a grey or 1-bit scan) is searched for rings.
@@ -208,8 +223,20 @@ def _convert_page(
     height, width = prepared.image.shape[:2]
     transform = prepared.transform or PageTransform.identity(width, height)
     return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
-                skew=prepared.skew, dpi=dpi, seals=tuple(Seal(number, box, text, found_by) for box, text, found_by in seal_texts),
-                warnings=prepared.warnings), transform
+                skew=prepared.skew, dpi=_page_dpi(dpi, prepared), seals=tuple(Seal(number, box, text, found_by) for box, text, found_by in seal_texts),
+                warnings=prepared.warnings, page_quad=prepared.page_quad), transform
+
+
+def _page_dpi(dpi: float | None, prepared: PreparedPage) -> float | None:
+    """The source's dpi, or for a squared photo the sheet's own: the page's width over A4's (the photo's
+    nominal dpi says nothing about the sheet)."""
+    if prepared.page_quad is None:
+        return dpi
+    width = min(prepared.image.shape[:2])
+    return round(width / A4_WIDTH_IN, 1)
+
+
+A4_WIDTH_IN = 210 / 25.4
 
 
 def _mark_red(lines: list[OcrLine], prepared: PreparedPage, ocr_image: np.ndarray) -> list[OcrLine]:

@@ -1,6 +1,8 @@
 """Page preprocessing: the scan → the upright, level page the OCR engine reads, plus its red-ink mask.
 
     prepare_page(image, page=n, orientation=classifier)
+      0. photo?            a phone photo of a sheet: found, squared and its light flattened (workers.photo);
+                           a flat scan passes untouched
       1. measuring view    the page at 75–100 dpi as a mask of dark ink, without red and rules (workers.inkview)
       2. blank?            no ink → warning; ink without text lines (noise, a photo) → page returned as it is
       3. sideways?         column profile sharper than row profile → turn 90° clockwise (workers.orientation)
@@ -22,6 +24,7 @@ gets a warning instead.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import cv2
@@ -32,6 +35,7 @@ from workers.errors import InputError
 from workers.inkview import MeasuringView, measuring_view
 from workers.orientation import FLIP_MIN_MARGIN, OrientationClassifier, is_sideways, line_crops
 from workers.pagemap import PageTransform
+from workers.photo import correct_photo
 from workers.redink import red_fraction, red_mask
 
 __all__ = ["OrientationClassifier", "PreparedPage", "prepare_page", "red_fraction", "red_mask"]
@@ -54,6 +58,11 @@ class PreparedPage:
     skew: float
     warnings: tuple[str, ...]
     transform: PageTransform | None = None
+    page_quad: tuple[tuple[float, float], ...] | None = None
+    """The photographed sheet's corners in the source image (TL, TR, BR, BL, continuous pixels) when the
+    page was squared from a photo (step 0); None otherwise."""
+    photo_seconds: float = 0.0
+    """Seconds spent finding, squaring and flattening the sheet (step 0), part of the preprocessing."""
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:
@@ -79,10 +88,18 @@ def _turn_clockwise(image: np.ndarray, view: MeasuringView) -> tuple[np.ndarray,
 def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassifier | None) -> PreparedPage:
     """Turn a scanned page (BGR uint8; grey and BGRA are accepted) upright and level; see the module doc."""
     image = _as_bgr(image)
+    transform = PageTransform.identity(image.shape[1], image.shape[0])
+    started = time.perf_counter()
+    photo = correct_photo(image)
+    page_quad = None
+    if photo is not None:
+        image = photo.image
+        transform = transform.then(photo.matrix, photo.size)
+        page_quad = tuple((round(float(x), 2), round(float(y), 2)) for x, y in photo.quad)
+    photo_seconds = time.perf_counter() - started
     view = measuring_view(image)
     estimate = estimate_skew(view, image)
     rotation, skew, warnings = 0, 0.0, []
-    transform = PageTransform.identity(image.shape[1], image.shape[0])
 
     if estimate is not None and is_sideways(estimate):
         if orientation is None:
@@ -111,9 +128,11 @@ def prepare_page(image: np.ndarray, *, page: int, orientation: OrientationClassi
     mask = red_mask(image) if view.red_pixels else np.zeros(image.shape[:2], np.uint8)
     if int(np.count_nonzero(view.ink)) + view.red_pixels < BLANK_INK_PIXELS:
         warnings.append(f"page {page}: blank page (no ink found)")
+    if page_quad is not None:
+        warnings.append(f"page {page}: photo of a sheet squared and its light flattened")
     if rotation:
         warnings.append(f"page {page}: rotated {rotation}°")
     if abs(skew) >= SKEW_WARN_DEG:
         warnings.append(f"page {page}: skew {abs(skew):.1f}° corrected")
     return PreparedPage(image=image, red_mask=mask, rotation=rotation, skew=skew, warnings=tuple(warnings),
-                        transform=transform)
+                        transform=transform, page_quad=page_quad, photo_seconds=photo_seconds)

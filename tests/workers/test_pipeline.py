@@ -69,7 +69,8 @@ def test_pages_go_through_every_stage_in_order(
 
     assert calls == [(1, 2), (2, 2)]
     assert [(page, shape[2], dtype) for page, shape, dtype in spy.seen] == [(1, 3, np.uint8), (2, 3, np.uint8)]
-    assert set(result.timings) == {"ingest_s", "preprocess_s", "colour_free_s", "ocr_s", "second_look_s", "layout_s"}
+    assert set(result.timings) == {"ingest_s", "preprocess_s", "colour_free_s", "ocr_s", "second_look_s", "layout_s",
+                                   "photo_s"}
     assert all(seconds >= 0 for seconds in result.timings.values())
     assert result.source.filename == "scan.tif" and result.source.pages == 2
     assert result.source.media_type == "image/tiff"
@@ -91,11 +92,15 @@ def test_envelope_and_renderings(tmp_path: Path, settings: Settings, make_page: 
     result = convert_file(path, settings=settings, engine=SpyEngine({1: lines}), filename="来文.png")
 
     envelope = result.envelope()
-    assert list(envelope) == ["source", "fields", "blocks", "text", "seals", "furniture", "warnings", "timings"]
+    assert list(envelope) == ["source", "fields", "blocks", "text", "seals", "furniture", "warnings", "timings",
+                              "pages"]
     assert envelope["source"]["filename"] == "来文.png" and envelope["source"]["media_type"] == "image/png"
     assert len(envelope["source"]["sha256"]) == 64 and envelope["source"]["pages"] == 1
     line = envelope["blocks"][-1]["lines"][0]
     assert set(line) == {"page", "bbox", "text", "score"} and len(line["bbox"]) == 4
+    # a flat scan: nothing squared (workers.photo), said so per page
+    assert envelope["pages"] == [{"number": 1, "width": image.shape[1], "height": image.shape[0], "rotation": 0,
+                                  "skew": 0.0, "warped": False, "page_quad": None}]
     rendered = render_result(result, "json")
     assert json.loads(rendered) == json.loads(json.dumps(envelope)) and "来文.png" in rendered  # not \u-escaped
     assert rendered.startswith('{\n  "source"')
