@@ -14,10 +14,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.e2e.test_review_e2e import ROOT, _ended, _row, _screenshot, _wait, browser
+from tests.e2e.test_review_e2e import ROOT, _ended, _row, _screenshot, _wait
 from tests.service.test_cli_split import _pdf, _sample_pages
 
-__all__ = ["browser"]  # the fixture, used by name below
 SCREENSHOT = ROOT / "results" / "review-split.png"
 JOB_BOUND_S = 1200.0
 """Seconds the 6-page batch may take from upload to finished on a busy 2-core machine."""
