@@ -8,6 +8,7 @@ spaces, 〇 read as ○ or O), as GB/T 9704-2012 prints them.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
@@ -294,6 +295,22 @@ def split_note_date(text: str) -> tuple[str, str] | None:
 _ANY_YEAR_DATE_LINE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 
 
+def arabic_date_line(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a whole-line Arabic date with a plausible year (19xx, 20xx); else None."""
+    found = _ANY_YEAR_DATE_LINE_RE.match(re.sub(r"\s+", "", text))
+    if not found or not found.group("y").startswith(("19", "20")):
+        return None
+    return int(found.group("y")), int(found.group("m")), int(found.group("d"))
+
+
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """`YYYY-MM-DD` of a calendar day; None when the month or day cannot be."""
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
 def misread_date_line(text: str) -> tuple[str, int, int] | None:
     """(year digits, month, day) of a whole-line Arabic date whose year is no plausible year.
 
@@ -326,6 +343,21 @@ def lost_zero_date_line(text: str) -> tuple[str, str] | None:
     """
     found = _SHORT_CN_YEAR_DATE_RE.match(re.sub(r"\s+", "", text))
     return (found.group("y"), found.group("rest")) if found else None
+
+
+_DAMAGED_DATE_MAX_CH = 12
+"""A 成文日期 is at most 11 characters (二〇二四年十二月三十一日); a damaged reading is no longer."""
+
+
+def is_damaged_date_line(text: str) -> bool:
+    """A line that reads as a date with characters lost or misread (`2021年8月126月`, `二四年六月3日`,
+    `四年月` under a seal): only numerals and 年/月/日, with 年, 月 and a numeral in it, yet no whole date."""
+    compact = re.sub(r"\s+", "", text)
+    if not compact or len(compact) > _DAMAGED_DATE_MAX_CH or is_date_line(compact):
+        return False
+    numerals = set(_CN_NUM) | set("0123456789")
+    return ("年" in compact and "月" in compact and any(ch in numerals for ch in compact)
+            and all(ch in numerals or ch in "年月日" for ch in compact))
 
 
 # --- 版记: cc and printed line -------------------------------------------------------------------------
