@@ -378,9 +378,21 @@ def split_cc(text: str) -> list[str]:
 _PRINTED_RE = re.compile(r"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{4}|[" + _CN_NUM + r"]{4})\s*年.+?日)\s*印\s*发\s*$")
 
 
+_PRINTED_DAMAGED_RE = re.compile(
+    rf"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年\s*[{_CN_NUM}\d]{{1,2}}\s*月\s*[{_CN_NUM}\d]{{1,3}}\s*日?)"
+    r"\s*[\dlI|]{0,2}\s*印\s*发\s*$"
+)
+"""A 印发 line whose date a 1-bit scan broke: a stray stroke read between 日 and 印发 (`7日1印发`), or 日
+itself read as a digit (`271印发`): still the 印发 line, its date only when it reads whole."""
+
+
 def split_printed(text: str) -> tuple[str, str | None] | None:
-    """`XX办公室　2024年5月15日印发` → ("XX办公室", "2024-05-15"); None if not a 印发 line."""
-    found = _PRINTED_RE.match(text)
+    """`XX办公室　2024年5月15日印发` → ("XX办公室", "2024-05-15"); None if not a 印发 line.
+
+    A damaged date (`_PRINTED_DAMAGED_RE`) gives ("XX办公室", "2024-05-07") for `…2024年5月7日1印发` and
+    ("XX办公室", None) for `…2024年8月271印发`.
+    """
+    found = _PRINTED_RE.match(text) or _PRINTED_DAMAGED_RE.match(text)
     if not found:
         return None
     return re.sub(r"\s+", "", found.group("by")), find_date(found.group("date"))
