@@ -87,6 +87,12 @@ DOC_NUMBER_RE = re.compile(
 followed by a number and 号 is still a doc number; with neither, `2024年53号`-like text is not."""
 
 
+_BARE_DOC_NUMBER_RE = re.compile(rf"(?P<org>[{CJK}]{{2,10}})(?P<year>(?:19|20)\d{{2}})(?P<num>[1-9]\d{{0,3}})号")
+"""A line that is nothing but 机关代字, a year and a number (`曲政办函202145号`: a 1-bit scan lost both thin
+brackets) is a doc number: the year is the first four digits. Inside other text (`渝北卫健函2024年53号`,
+`到2024年底完成53号`) it is not."""
+
+
 def find_doc_number(text: str) -> str | None:
     """The doc number in `text`, normalised to `机关代字〔年份〕序号号`, or None.
 
@@ -95,7 +101,8 @@ def find_doc_number(text: str) -> str | None:
     """
     found = DOC_NUMBER_RE.search(unicodedata.normalize("NFC", text))
     if not found:
-        return None
+        bare = _BARE_DOC_NUMBER_RE.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFC", text)))
+        return f"{bare.group('org')}〔{bare.group('year')}〕{int(bare.group('num'))}号" if bare else None
     year = re.sub(r"\s+", "", found.group("year") or found.group("year2"))
     return f"{found.group('org')}〔{year}〕{int(found.group('num'))}号"
 

@@ -1,4 +1,4 @@
-"""The 印发 line of the 版记 when a 1-bit scan broke its date."""
+"""Lines of the header and the 版记 whose thin strokes a 1-bit scan broke: the 印发 date, the doc number."""
 
 from __future__ import annotations
 
@@ -23,3 +23,16 @@ def test_printed_lines(text: str, by: str, iso: str | None) -> None:
                                   "各单位要在2024年5月7日前印发通知"])
 def test_not_printed_lines(text: str) -> None:
     assert not patterns.is_printed(text)
+
+
+@pytest.mark.parametrize(("text", "number"), [("曲政办函202145号", "曲政办函〔2021〕45号"),
+                                              ("渝北卫健发 2024 7号", "渝北卫健发〔2024〕7号"),
+                                              ("国办发20181号", "国办发〔2018〕1号")])
+def test_a_doc_number_that_lost_both_brackets_is_a_line_of_its_own(text: str, number: str) -> None:
+    assert patterns.find_doc_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["请于202145号文件下发后执行", "渝北卫健函2024年53号", "到2024年底完成53号", "曲政办函202145",
+                                  "曲政办函20210号"])
+def test_bare_numbers_inside_other_text_are_no_doc_number(text: str) -> None:
+    assert patterns.find_doc_number(text) is None
