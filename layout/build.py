@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from layout.body import group_rows
-from layout.fields import extract_fields
+from layout.fields import extract_fields, issuers_from_marks
 from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale
 from layout.header import find_issuer_lines, read_header
 from layout.lines import Row, is_seal_text, merge_rows, remove_furniture
-from layout.model import Box, Document, OcrLine, Page, Seal
+from layout.model import BlockType, Box, Document, OcrLine, Page, Seal
 from layout.script import unify_page_script
 from layout.tail import classify_groups, document_years, split_dated_rows
 
@@ -74,7 +74,8 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
     rest = list(header.rest) + [row for page in pages[1:] for row in rows_by_page[page.number]]
     years = document_years([block.text for block in header.blocks])
     groups = group_rows(split_dated_rows(rest, scale, settings), geometry, settings)
-    blocks = header.blocks + tuple(classify_groups(groups, geometry, settings, years))
+    issuers = issuers_from_marks([block.text for block in header.blocks if block.type is BlockType.ISSUER_MARK])
+    blocks = header.blocks + tuple(classify_groups(groups, geometry, settings, years, issuers, seals))
     return Document(
         blocks=blocks,
         fields=extract_fields(blocks),

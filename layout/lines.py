@@ -180,9 +180,27 @@ def is_seal_speck(line: OcrLine, seal: Box) -> bool:
     return units <= SEAL_SPECK_MAX_UNITS and (letters_only or line.score < SEAL_SPECK_MAX_SCORE)
 
 
+ARC_MIN_HEIGHT_CH = 2.0
+"""A printed line is one character high; a reading whose box is at least this many of its own characters
+(box width over character count) high is text bent along an arc: the seal's name on its ring, read as
+one line whose box spans the arc's chord and sag (its middle then lies near the seal's centre)."""
+
+ARC_MIN_CHARS = 3
+"""An arc needs a few characters; one or two characters have no shape to measure."""
+
+
+def is_arched(line: OcrLine) -> bool:
+    """The line's box is far taller than its characters are wide (see ARC_MIN_HEIGHT_CH)."""
+    compact = "".join(line.text.split())
+    units = sum(1.0 if patterns.is_cjk(ch) else 0.5 for ch in compact)
+    if units < ARC_MIN_CHARS:
+        return False
+    return line.box.height >= ARC_MIN_HEIGHT_CH * line.box.width / units
+
+
 def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
-    """The seal's own text: red lines (the ring text, the star, the code), lines bent along the ring, or lines
-    arranged on a reported seal's ring (`on_seal_ring`, the colour-free test).
+    """The seal's own text: red lines (the ring text, the star, the code), lines bent along the ring (tilted,
+    or arched: `is_arched`), or lines arranged on a reported seal's ring (`on_seal_ring`, the colour-free test).
 
     Text printed under the seal stays: its black strokes keep its red share below SEAL_RED_MIN, it is
     level, and it stands in the seal's middle.
@@ -195,7 +213,7 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     star = line.text.strip() in {"★", "☆", "*"}
     # Without red information (a grey scan), a line bent far off the level is the ring text too.
     no_red_info = not any(other.red > 0 for other in page.lines)
-    return (red_enough or (in_seal and (tilted or star))
+    return (red_enough or (in_seal and (tilted or star or is_arched(line)))
             or (tilted and (line.red > SEAL_TILTED_RED_MIN or no_red_info)))
 
 

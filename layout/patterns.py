@@ -8,6 +8,7 @@ spaces, 〇 read as ○ or O), as GB/T 9704-2012 prints them.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
@@ -86,6 +87,12 @@ DOC_NUMBER_RE = re.compile(
 followed by a number and 号 is still a doc number; with neither, `2024年53号`-like text is not."""
 
 
+_BARE_DOC_NUMBER_RE = re.compile(rf"(?P<org>[{CJK}]{{2,10}})(?P<year>(?:19|20)\d{{2}})(?P<num>[1-9]\d{{0,3}})号")
+"""A line that is nothing but 机关代字, a year and a number (`曲政办函202145号`: a 1-bit scan lost both thin
+brackets) is a doc number: the year is the first four digits. Inside other text (`渝北卫健函2024年53号`,
+`到2024年底完成53号`) it is not."""
+
+
 def find_doc_number(text: str) -> str | None:
     """The doc number in `text`, normalised to `机关代字〔年份〕序号号`, or None.
 
@@ -94,7 +101,8 @@ def find_doc_number(text: str) -> str | None:
     """
     found = DOC_NUMBER_RE.search(unicodedata.normalize("NFC", text))
     if not found:
-        return None
+        bare = _BARE_DOC_NUMBER_RE.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFC", text)))
+        return f"{bare.group('org')}〔{bare.group('year')}〕{int(bare.group('num'))}号" if bare else None
     year = re.sub(r"\s+", "", found.group("year") or found.group("year2"))
     return f"{found.group('org')}〔{year}〕{int(found.group('num'))}号"
 
@@ -310,6 +318,22 @@ def split_note_date(text: str) -> tuple[str, str] | None:
 _ANY_YEAR_DATE_LINE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 
 
+def arabic_date_line(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a whole-line Arabic date with a plausible year (19xx, 20xx); else None."""
+    found = _ANY_YEAR_DATE_LINE_RE.match(re.sub(r"\s+", "", text))
+    if not found or not found.group("y").startswith(("19", "20")):
+        return None
+    return int(found.group("y")), int(found.group("m")), int(found.group("d"))
+
+
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """`YYYY-MM-DD` of a calendar day; None when the month or day cannot be."""
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
 def misread_date_line(text: str) -> tuple[str, int, int] | None:
     """(year digits, month, day) of a whole-line Arabic date whose year is no plausible year.
 
@@ -344,6 +368,21 @@ def lost_zero_date_line(text: str) -> tuple[str, str] | None:
     return (found.group("y"), found.group("rest")) if found else None
 
 
+_DAMAGED_DATE_MAX_CH = 12
+"""A 成文日期 is at most 11 characters (二〇二四年十二月三十一日); a damaged reading is no longer."""
+
+
+def is_damaged_date_line(text: str) -> bool:
+    """A line that reads as a date with characters lost or misread (`2021年8月126月`, `二四年六月3日`,
+    `四年月` under a seal): only numerals and 年/月/日, with 年, 月 and a numeral in it, yet no whole date."""
+    compact = re.sub(r"\s+", "", text)
+    if not compact or len(compact) > _DAMAGED_DATE_MAX_CH or is_date_line(compact):
+        return False
+    numerals = set(_CN_NUM) | set("0123456789")
+    return ("年" in compact and "月" in compact and any(ch in numerals for ch in compact)
+            and all(ch in numerals or ch in "年月日" for ch in compact))
+
+
 # --- 版记: cc and printed line -------------------------------------------------------------------------
 
 _CC_RE = re.compile(r"^\s*抄\s*送\s*[:：]")
@@ -362,9 +401,21 @@ def split_cc(text: str) -> list[str]:
 _PRINTED_RE = re.compile(r"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{4}|[" + _CN_NUM + r"]{4})\s*年.+?日)\s*印\s*发\s*$")
 
 
+_PRINTED_DAMAGED_RE = re.compile(
+    rf"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年\s*[{_CN_NUM}\d]{{1,2}}\s*月\s*[{_CN_NUM}\d]{{1,3}}\s*日?)"
+    r"\s*[\dlI|]{0,2}\s*印\s*发\s*$"
+)
+"""A 印发 line whose date a 1-bit scan broke: a stray stroke read between 日 and 印发 (`7日1印发`), or 日
+itself read as a digit (`271印发`): still the 印发 line, its date only when it reads whole."""
+
+
 def split_printed(text: str) -> tuple[str, str | None] | None:
-    """`XX办公室　2024年5月15日印发` → ("XX办公室", "2024-05-15"); None if not a 印发 line."""
-    found = _PRINTED_RE.match(text)
+    """`XX办公室　2024年5月15日印发` → ("XX办公室", "2024-05-15"); None if not a 印发 line.
+
+    A damaged date (`_PRINTED_DAMAGED_RE`) gives ("XX办公室", "2024-05-07") for `…2024年5月7日1印发` and
+    ("XX办公室", None) for `…2024年8月271印发`.
+    """
+    found = _PRINTED_RE.match(text) or _PRINTED_DAMAGED_RE.match(text)
     if not found:
         return None
     return re.sub(r"\s+", "", found.group("by")), find_date(found.group("date"))

@@ -9,6 +9,7 @@ the last page.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,7 +18,7 @@ from layout import patterns
 from layout.body import body_block, join_rows
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, join_parts, split_wide_gaps
-from layout.model import Block, BlockType, Box, OcrLine
+from layout.model import Block, BlockType, Box, OcrLine, Seal
 
 SIGNATURE_MAX_ROWS = 4
 """Joint issue stacks one signature line per body; more than this is not a signature."""
@@ -41,6 +42,13 @@ ATTACHMENT_HANG_MIN_CH = 1.0
 ATTACHMENT_HANG_MAX_CH = 6.0
 """...and this far right of it: `附件：` (3 characters) plus an item number; a signature starts further right."""
 
+SIGNATURE_READ_MIN = 0.75
+"""A signature line under a seal reads as an issuer's name when this share of its characters stand, in
+order, in that name (the seal's ink breaks or hides a few characters: `成都市人政府办公厅`)..."""
+
+SIGNATURE_COVER_MIN = 0.6
+"""...and they make up this share of the name (a few characters lost, not most of them)."""
+
 _ITEM_RE = re.compile(r"^\s*\d{1,2}\s*[.．、]")
 
 
@@ -61,6 +69,95 @@ def repair_date_year(text: str, known_years: Sequence[int]) -> str:
     digits, month, day = misread
     close = {y for y in known_years if sum(a != b for a, b in zip(str(y), digits, strict=True)) == 1}
     return f"{close.pop()}年{month}月{day}日" if len(close) == 1 else text
+
+
+def _common_in_order(a: str, b: str) -> int:
+    """Length of the longest sequence of characters standing in the same order in `a` and `b`."""
+    previous = [0] * (len(b) + 1)
+    for ch in a:
+        current = [0]
+        for j, other in enumerate(b):
+            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def repair_signature(text: str, issuers: Sequence[str]) -> str:
+    """A signature line the seal damaged takes the spelling of the one issuer it reads as; otherwise it
+    stays as read.
+
+    GB/T 9704: the 署名 is the issuing body's name, which the 发文机关标志 at the top (clear of any seal)
+    also states. A reading that is a whole part of a name (`国务院` of `国务院办公厅`) is a name of its own
+    and stays, as does one the name has only a doubled character more than; characters lost or misread
+    inside it (`郑州市卫生委员会`, `重庆前北卫生健康委员会`) are the seal's.
+    """
+    if not text or text in issuers:
+        return text
+    close = set()
+    for issuer in issuers:
+        if text in issuer or _one_doubled(text, issuer):
+            continue
+        common = _common_in_order(text, issuer)
+        if common >= SIGNATURE_READ_MIN * len(text) and common >= SIGNATURE_COVER_MIN * len(issuer):
+            close.add(issuer)
+    return close.pop() if len(close) == 1 else text
+
+
+def _one_doubled(text: str, issuer: str) -> bool:
+    """`issuer` is `text` with one character doubled (`机关关事务` for `机关事务`): either reading may be the
+    misread one (a mark's letter-spaced character read twice at a seam), so neither wins."""
+    return any(issuer == text[:i] + text[i] + text[i:] for i in range(len(text)))
+
+
+def _under_seal(group: Sequence[Row], seals: Sequence[Seal]) -> bool:
+    """Any row of `group` overlaps a seal on its page (GB/T 9704: the seal presses on signature and date)."""
+    return any(seal.page == row.page and _overlaps(seal.box, row.box) for row in group for seal in seals)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
+
+
+PRINTED_WITHIN_DAYS = 366
+"""The 印发日期 follows the 成文日期 closely: a document goes to print within days or weeks of being signed."""
+
+
+def _day(iso: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
+def repair_date_by_printing(text: str, printed_iso: str | None) -> str:
+    """A date line whose year OCR misread into another plausible year (`2021年6月21日` for 2024 on a 1-bit
+    scan) takes the year that puts it on or within a year before the 印发 date, when a year (the 印发 year,
+    else the one before: the closer day) does so and differs from the reading in a single digit. A reading within
+    a year of the 印发 date stays as read; so does one that no such year explains."""
+    found = patterns.arabic_date_line(text)
+    printed = _day(printed_iso)
+    if found is None or printed is None:
+        return text
+    year, month, day = found
+
+    def fits(y: int) -> bool:
+        signed = _day(patterns.iso_date(y, month, day))
+        return signed is not None and 0 <= (printed - signed).days <= PRINTED_WITHIN_DAYS
+
+    read = _day(patterns.iso_date(year, month, day))
+    if read is None or abs((printed - read).days) <= PRINTED_WITHIN_DAYS:
+        return text  # within a year of printing (even a few days after: the 印发 line may be misread too)
+    years = [y for y in (printed.year, printed.year - 1)
+             if fits(y) and sum(a != b for a, b in zip(str(y), str(year), strict=True)) == 1]
+    return f"{years[0]}年{month}月{day}日" if years else text  # the printing year first: the closer day
+
+
+def _printed_date(groups: Sequence[list[Row]]) -> str | None:
+    for group in groups:
+        printed = patterns.split_printed(join_rows(group))
+        if printed is not None and printed[1]:
+            return printed[1]
+    return None
 
 
 def _without_one_zero(numerals: str) -> set[str]:
@@ -177,6 +274,23 @@ def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry, known_years:
     return None
 
 
+def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, settings: LayoutSettings,
+                       seals: Sequence[Seal]) -> int | None:
+    """Index of a 成文日期 the seal damaged beyond reading (`2021年8月126月`): the last single-line group
+    under a seal that reads as a date with characters lost, not flush left, standing close under a
+    signature line. None when there is none."""
+    for index in range(len(groups) - 1, 0, -1):
+        group = groups[index]
+        if len(group) != 1 or not patterns.is_damaged_date_line(join_rows(group)):
+            continue
+        row = group[0]
+        if (geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH and _under_seal(group, seals)
+                and _is_signature(groups[index - 1], geometry, settings)
+                and _stacked_over(groups[index - 1], group, geometry)):
+            return index
+    return None
+
+
 def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: LayoutSettings) -> bool:
     if len(group) != 1:
         return False
@@ -280,13 +394,18 @@ def _undated_signature_end(groups: Sequence[list[Row]], geometry: BodyGeometry,
 
 
 def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
-                    settings: LayoutSettings = DEFAULT_SETTINGS, known_years: Sequence[int] = ()) -> list[Block]:
+                    settings: LayoutSettings = DEFAULT_SETTINGS, known_years: Sequence[int] = (),
+                    issuers: Sequence[str] = (), seals: Sequence[Seal] = ()) -> list[Block]:
     """Typed blocks for the body and tail groups, in reading order.
 
     `known_years`: years stated in the header (doc number); the 印发 date among the groups adds its own.
+    `issuers`: the bodies the issuer mark names; `seals`: the document's seals (a signature line under one
+    that reads as an issuer takes its spelling, `repair_signature`).
     """
     known_years = [*known_years, *document_years([join_rows(group) for group in groups])]
     date_index = _find_date(groups, geometry, known_years)
+    if date_index is None:
+        date_index = _find_damaged_date(groups, geometry, settings, seals)
     sig_end = date_index if date_index is not None else _undated_signature_end(groups, geometry, settings)
     signature_start = (_signature_start(groups, sig_end, geometry, settings, dated=date_index is not None)
                        if sig_end is not None else len(groups))
@@ -297,9 +416,13 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         text = join_rows(group)
         kind = _tail_kind(text)
         if sig_end is not None and signature_start <= index < sig_end:
-            blocks.append(_typed(BlockType.SIGNATURE, group, re.sub(r"\s+", "", text)))
+            name = re.sub(r"\s+", "", text)
+            if _under_seal(group, seals):
+                name = repair_signature(name, issuers)
+            blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
-            blocks.append(_typed(BlockType.DATE, group, repair_date_year(re.sub(r"\s+", "", text), known_years)))
+            signed = repair_date_year(re.sub(r"\s+", "", text), known_years)
+            blocks.append(_typed(BlockType.DATE, group, repair_date_by_printing(signed, _printed_date(groups))))
         elif patterns.is_attachment(text):
             end = signature_start if index < signature_start else len(groups)
             found, index = _attachment_blocks(groups, index, end, geometry)

@@ -130,7 +130,8 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
         if not text:
             continue
         if look.index is None:
-            if score >= NEW_FRAGMENT_MIN_SCORE:
+            text = trim_seam_repeat(text, look.box, [lines[i] for i in mark])
+            if text and score >= NEW_FRAGMENT_MIN_SCORE:
                 added.append(_new_line(text, score, look.box, page, red_mask, image))
         else:
             candidates.setdefault(look.index, [(lines[look.index].text.strip(), lines[look.index].score)])
@@ -140,6 +141,33 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
         if text != lines[index].text.strip() or score > lines[index].score:
             lines[index] = replace(lines[index], text=text, score=score)
     return lines + added
+
+
+SEAM_TOUCH_PX = 2.0
+"""Uncovered mark ink reaching within this many pixels of a detected line's grown box was cut by it."""
+
+
+def trim_seam_repeat(text: str, box: Box, mark: Sequence[OcrLine]) -> str:
+    """`text` (read from mark ink no box covered, in `box`) without the character it shares with a mark line
+    whose box cut it: a letter-spaced character the detector's box edge cut through is read by both
+    (`呼和浩特市机关` beside `关事务管理局文件`).
+
+    The cut shows in the ink: the uncovered ink runs up to the line's grown box (COVER_PAD_MH) instead of
+    ending at a white gap between characters; only then, and only for the same character on both sides of
+    the seam, is the repeat dropped (`郑州市` beside `市场监督管理局文件`, a clean gap between, stays as read).
+    """
+    for line in mark:
+        other = line.text.strip()
+        if not other or not text:
+            continue
+        if min(box.y1, line.box.y1) - max(box.y0, line.box.y0) <= 0.5 * min(box.height, line.box.height):
+            continue  # not on the same row
+        touch = COVER_PAD_MH * line.box.height + SEAM_TOUCH_PX
+        if 0 <= line.box.x0 - box.x1 <= touch and text[-1] == other[0]:
+            return text[:-1]
+        if 0 <= box.x0 - line.box.x1 <= touch and text[0] == other[-1]:
+            return text[1:]
+    return text
 
 
 def choose_reading(readings: Sequence[tuple[str, float]]) -> tuple[str, float]:

@@ -18,7 +18,14 @@ from workers.ingest import open_document
 from workers.pipeline import convert_file
 from workers.redink import red_mask
 from workers.seals import find_seals, remove_seal_ink
-from workers.secondlook import choose_reading, read_seals, second_look, uncovered_mark_ink
+from workers.secondlook import (
+    COVER_PAD_MH,
+    choose_reading,
+    read_seals,
+    second_look,
+    trim_seam_repeat,
+    uncovered_mark_ink,
+)
 from workers.settings import load_settings
 
 TITLE = "重庆市渝北区卫生健康委员会文件"
@@ -162,3 +169,21 @@ def test_the_sample_signature_and_date_under_the_seal_are_read(tmp_path: Path) -
 def test_the_reading_most_views_agree_on_is_kept(readings: list[tuple[str, float]],
                                                  chosen: tuple[str, float]) -> None:
     assert choose_reading(readings) == chosen
+
+
+@pytest.mark.parametrize("mark_h", [90.0, 147.0, 60.0])
+def test_a_character_the_box_edge_cut_is_read_once(mark_h: float) -> None:
+    """Uncovered mark ink that runs up to a detected line's grown box was cut by it: the character both
+    read at the seam counts once; ink ending at a white gap keeps its reading (市 beside 市场…)."""
+    seen = OcrLine("关事务管理局文件", Box(800.0, 550.0, 1440.0, 550.0 + mark_h), 0.99, 1)
+    cut_at = seen.box.x0 - COVER_PAD_MH * mark_h
+    cut = Box(240.0, 550.0, cut_at, 550.0 + mark_h)
+    assert trim_seam_repeat("呼和浩特市机关", cut, [seen]) == "呼和浩特市机"
+    clean = Box(240.0, 550.0, cut_at - 0.2 * mark_h, 550.0 + mark_h)
+    assert trim_seam_repeat("呼和浩特市机关", clean, [seen]) == "呼和浩特市机关"
+    assert trim_seam_repeat("呼和浩特市机构", cut, [seen]) == "呼和浩特市机构"  # not the same character
+    before = OcrLine("呼和浩特市机关", Box(240.0, 550.0, 786.0, 550.0 + mark_h), 0.99, 1)
+    after = Box(before.box.x1 + COVER_PAD_MH * mark_h, 550.0, 1440.0, 550.0 + mark_h)
+    assert trim_seam_repeat("关事务管理局文件", after, [before]) == "事务管理局文件"
+    lower = Box(240.0, 550.0 + 2 * mark_h, cut_at, 550.0 + 3 * mark_h)  # a stacked line, not the same row
+    assert trim_seam_repeat("呼和浩特市机关", lower, [seen]) == "呼和浩特市机关"

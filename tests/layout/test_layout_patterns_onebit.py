@@ -1,0 +1,38 @@
+"""Lines of the header and the 版记 whose thin strokes a 1-bit scan broke: the 印发 date, the doc number."""
+
+from __future__ import annotations
+
+import pytest
+
+from layout import patterns
+
+
+@pytest.mark.parametrize(
+    ("text", "by", "iso"),
+    [("重庆市渝北区卫生健康委员会办公室 2024年5月7日印发", "重庆市渝北区卫生健康委员会办公室", "2024-05-07"),
+     ("重庆市渝北区卫生健康委员会办公室 2024年5月7日1印发", "重庆市渝北区卫生健康委员会办公室", "2024-05-07"),
+     ("成都市人民政府办公厅 2024年8月271印发", "成都市人民政府办公厅", None),
+     ("浙江省教育厅办公室 二〇二四年三月十九日l印发", "浙江省教育厅办公室", "2024-03-19"),
+     ("成都市人民政府办公厅　2024年 8月 27日 印发", "成都市人民政府办公厅", "2024-08-27")],
+)
+def test_printed_lines(text: str, by: str, iso: str | None) -> None:
+    assert patterns.split_printed(text) == (by, iso)
+
+
+@pytest.mark.parametrize("text", ["现将2024年工作要点印发", "经市政府同意，于2024年5月印发", "2024年5月7日印发",
+                                  "各单位要在2024年5月7日前印发通知"])
+def test_not_printed_lines(text: str) -> None:
+    assert not patterns.is_printed(text)
+
+
+@pytest.mark.parametrize(("text", "number"), [("曲政办函202145号", "曲政办函〔2021〕45号"),
+                                              ("渝北卫健发 2024 7号", "渝北卫健发〔2024〕7号"),
+                                              ("国办发20181号", "国办发〔2018〕1号")])
+def test_a_doc_number_that_lost_both_brackets_is_a_line_of_its_own(text: str, number: str) -> None:
+    assert patterns.find_doc_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["请于202145号文件下发后执行", "渝北卫健函2024年53号", "到2024年底完成53号", "曲政办函202145",
+                                  "曲政办函20210号"])
+def test_bare_numbers_inside_other_text_are_no_doc_number(text: str) -> None:
+    assert patterns.find_doc_number(text) is None

@@ -1,0 +1,189 @@
+"""The signature and date under a seal whose ink broke their characters (grey and 1-bit scans).
+
+GB/T 9704: the 署名 is the issuing body's name, which the 发文机关标志 states at the top of page 1 clear of
+any seal; the seal presses on the signature and the date. A signature line under a seal that reads as one
+issuer with a few characters lost or misread takes that issuer's spelling; a date the seal damaged beyond
+reading still ends the signature.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+from layout_typeset import CH, LEFT, PITCH, RIGHT, Typesetter
+
+from layout import build_document, patterns, render_text
+from layout.geometry import text_units
+from layout.model import BlockType, Box, Document, OcrLine, Page, Seal
+from layout.tail import repair_date_by_printing, repair_signature
+
+FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
+
+NAMES = ["成都市人民政府办公厅", "重庆市渝北区卫生健康委员会", "九江市防汛抗旱指挥部", "郑州市市场监督管理局",
+         "呼和浩特市机关事务管理局", "江苏省教师培训中心", "浙江省人力资源和社会保障厅", "广州市交通运输局"]
+
+
+def _damaged(name: str, rng: random.Random) -> str:
+    """`name` as OCR reads it under a seal: one or two inner characters lost or replaced."""
+    chars = list(name)
+    for _ in range(rng.choice([1, 2]) if len(name) >= 8 else 1):
+        at = rng.randrange(1, len(chars) - 1)
+        if rng.random() < 0.5:
+            del chars[at]
+        else:
+            chars[at] = rng.choice("国山中同心力店")
+    return "".join(chars)
+
+
+def _document(issuers: list[str], signatures: list[str], date: str, *, sealed: bool = True) -> Document:
+    ts = Typesetter()
+    for name in issuers[:-1]:
+        ts.centred(name, ch=80, h=90, red=0.92)
+    ts.centred(issuers[-1] + "文件", ch=80, h=90, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    top = ts._y()
+    for name in signatures:
+        ts.right(name, 5.0)
+    ts.right(date, 4.0)
+    bottom = ts._y()
+    ts.paragraph("（此件公开发布）")
+    pages = ts.finish()
+    if not sealed:
+        return build_document(pages)
+    side = bottom - top + 2 * PITCH
+    seal = Seal(ts.number, Box(RIGHT - 4 * CH - side, top - PITCH, RIGHT - 4 * CH, top - PITCH + side), "", "shape")
+    last: Page = pages[-1]
+    return build_document([*pages[:-1], replace(last, seals=(seal,))])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_damaged_signature_under_the_seal_takes_the_issuers_spelling(seed: int) -> None:
+    rng = random.Random(seed)
+    name = rng.choice(NAMES)
+    read = _damaged(name, rng)
+    doc = _document([name], [read], "2024年8月26日")
+    assert doc.fields.signature == (name,)
+    assert doc.fields.date == "2024-08-26"
+
+
+def test_joint_issue_each_signature_line_takes_its_own_issuer() -> None:
+    issuers = ["郑州市市场监督管理局", "郑州市卫生健康委员会"]
+    doc = _document(issuers, ["郑州勒带场监督理局", "郑州市卫生委员会"], "2024年3月1日")
+    assert doc.fields.signature == tuple(issuers)
+
+
+def test_without_a_seal_the_signature_stays_as_read() -> None:
+    doc = _document(["成都市人民政府办公厅"], ["成都市人政府办公厅"], "2024年8月26日", sealed=False)
+    assert doc.fields.signature == ("成都市人政府办公厅",)
+
+
+@pytest.mark.parametrize(
+    ("read", "issuer"),
+    [("国务院", "国务院办公厅"),  # a whole part of the name is a name of its own
+     ("曲靖市人民政府", "曲靖市人民政府办公室"),
+     ("中共曲靖市委办公室", "曲靖市人民政府办公室"),  # another body: too little in common
+     ("江苏省教育厅", "江苏省教师培训中心")],
+)
+def test_another_name_is_not_taken_for_the_issuer(read: str, issuer: str) -> None:
+    assert repair_signature(read, [issuer]) == read
+    assert _document([issuer], [read], "2024年8月26日").fields.signature == (read,)
+
+
+def test_a_reading_close_to_two_issuers_stays_as_read() -> None:
+    assert repair_signature("某某市教育局", ["某某市教育局办", "某某市教育局厅"]) == "某某市教育局"
+
+
+@pytest.mark.parametrize("date", ["2021年8月126月", "二四年六月3日", "四年月", "2024年8月"])
+def test_a_date_the_seal_damaged_still_ends_the_signature(date: str) -> None:
+    doc = _document(["重庆市渝北区卫生健康委员会"], ["重庆国渝北山生健康委员会"], date)
+    assert doc.fields.signature == ("重庆市渝北区卫生健康委员会",)
+    assert [b.text for b in doc.blocks if b.type is BlockType.DATE] == [date]
+    assert doc.fields.date is None
+    assert doc.fields.note == "（此件公开发布）"
+
+
+def test_a_damaged_date_away_from_a_seal_is_no_date() -> None:
+    doc = _document(["重庆市渝北区卫生健康委员会"], ["重庆市渝北区卫生健康委员会"], "二四年六月3日", sealed=False)
+    assert not [b for b in doc.blocks if b.type is BlockType.DATE]
+
+
+@pytest.mark.parametrize("text", ["2021年8月126月", "二四年六月3日", "四年月", "2024 年 8 月"])
+def test_damaged_date_lines(text: str) -> None:
+    assert patterns.is_damaged_date_line(text)
+
+
+@pytest.mark.parametrize("text", ["2024年8月26日", "二〇二四年六月三日", "2024年工作要点", "五年来", "年月",
+                                  "一、总体要求", "二〇二四年十二月三十一日起至二〇二五年"])
+def test_not_damaged_date_lines(text: str) -> None:
+    assert not patterns.is_damaged_date_line(text)
+
+
+def _dated(read: str, printed: str) -> Document:
+    ts = Typesetter()
+    ts.centred("九江市防汛抗旱指挥部文件", ch=80, h=90, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts.right("九江市防汛抗旱指挥部", 5.0)
+    ts.right(read, 4.0)
+    ts._next_row(2)
+    top = ts._y()
+    ts.put("九江市防汛抗旱指挥部办公室", LEFT + CH, y=top)
+    text = f"{printed}印发"
+    ts.put(text, RIGHT - CH - text_units(text) * CH, y=top)
+    ts._next_row()
+    return build_document(ts.finish())
+
+
+@pytest.mark.parametrize(
+    ("read", "printed", "iso"),
+    [("2021年6月21日", "2024年6月21日", "2024-06-21"),  # 4 read as 1 on a 1-bit scan
+     ("2021年12月28日", "2024年1月5日", "2023-12-28"),  # signed the year before printing
+     ("2028年12月28日", "2024年1月5日", "2023-12-28"),
+     ("2024年6月20日", "2024年6月21日", "2024-06-20"),  # already fits: as read
+     ("2024年6月25日", "2024年6月21日", "2024-06-25"),  # a few days after: as read (either may be misread)
+     ("2019年6月21日", "2024年6月21日", "2019-06-21")],  # no single-digit year explains it: as read
+)
+def test_a_misread_year_is_taken_from_the_printing_date(read: str, printed: str, iso: str) -> None:
+    doc = _dated(read, printed)
+    assert doc.fields.date == iso
+    assert doc.fields.signature == ("九江市防汛抗旱指挥部",)
+    assert patterns.find_date(repair_date_by_printing(read, patterns.find_date(printed))) == iso
+
+
+def test_a_name_with_only_a_doubled_character_more_is_not_taken() -> None:
+    # the mark read a letter-spaced 关 twice at a seam: the signature's own reading is as likely right
+    assert repair_signature("呼和浩特市机关事务管理局", ["呼和浩特市机关关事务管理局"]) == "呼和浩特市机关事务管理局"
+    assert repair_signature("郑州市场监督管理局", ["郑州市市场监督管理局"]) == "郑州市场监督管理局"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_seal_name_read_as_one_arched_line_is_no_signature(seed: int) -> None:
+    """The seal's name along its upper arc, read as one line: its box spans the arc (several characters
+    high), its middle near the seal's centre; the signature under the seal is a level line."""
+    rng = random.Random(seed)
+    name = rng.choice(NAMES)
+    ts = Typesetter()
+    ts.centred(name + "文件", ch=80, h=90, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    top = ts._y()
+    ts.right(name, 5.0)
+    ts.right("2024年9月12日", 4.0)
+    pages = ts.finish()
+    side = 5.5 * PITCH * rng.uniform(0.95, 1.1)
+    x1 = RIGHT - 4 * CH
+    seal = Box(x1 - side, top - 1.5 * PITCH, x1, top - 1.5 * PITCH + side)
+    arc_h = side * rng.uniform(0.4, 0.5)
+    arc = OcrLine(_damaged(name, rng), Box(seal.x0 + 0.05 * side, seal.y0 + 0.02 * side, seal.x1 - 0.08 * side,
+                                          seal.y0 + 0.02 * side + arc_h), 0.8, ts.number)
+    last = pages[-1]
+    doc = build_document([*pages[:-1], replace(last, lines=(*last.lines, arc),
+                                                   seals=(Seal(ts.number, seal, "", "shape"),))])
+    assert doc.fields.signature == (name,)
+    assert doc.fields.date == "2024-09-12"
+    assert arc.text not in render_text(doc)
