@@ -40,9 +40,9 @@ RUN pip install -c constraints.txt . \
 
 USER gongwen
 # Bake the model folders, then load and run every model offline once, exactly as a worker does at start
-# (workers.jobs.install_runtime: detector+recogniser, recogniser alone, direction classifier).
-RUN python -c "from workers.settings import load_settings; from workers.models import prepare_model_dirs; print(prepare_model_dirs(load_settings()))"
-RUN --network=none python -c "from workers.jobs import install_runtime; rt = install_runtime(); print(f'models load offline in {rt.engine_load_s:.1f} s')"
+# (workers.queue.jobs.install_runtime: detector+recogniser, recogniser alone, direction classifier).
+RUN python -c "from workers.settings import load_settings; from workers.ocr.models import prepare_model_dirs; print(prepare_model_dirs(load_settings()))"
+RUN --network=none python -c "from workers.queue.jobs import install_runtime; rt = install_runtime(); print(f'models load offline in {rt.engine_load_s:.1f} s')"
 
 VOLUME ["/data"]
 EXPOSE 8000

@@ -1,13 +1,13 @@
 """Plain PaddleOCR, run the way a naive user runs it: the yardstick the product is measured against.
 
 What "plain" means here (SPEC: "plain PaddleOCR … lines joined in order"):
-- the same PP-OCRv6 small models as the product (the folders of `workers.models.prepare_model_dirs`),
-  the same inference engine, device and thread count (the product's own `workers.engine` arguments, so
+- the same PP-OCRv6 small models as the product (the folders of `workers.ocr.models.prepare_model_dirs`),
+  the same inference engine, device and thread count (the product's own `workers.ocr.engine` arguments, so
   onnxruntime gets the same thread pool), everything else PaddleOCR's
   defaults, except the three optional models PaddleOCR would download (document orientation, unwarping,
   text-line orientation): they are switched off, as they must be offline;
 - the same page images as the product: the document goes through the product's own ingest
-  (`workers.ingest.open_document`, same DPI), so both systems see identical pixels;
+  (`workers.image.ingest.open_document`, same DPI), so both systems see identical pixels;
 - no preprocessing, no layout rules: `predict` on each page, one output line per OCR line, in
   PaddleOCR's own order (its y-then-x sort: boxes whose tops are within 10 px form a row, left to right),
   pages concatenated.
@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 # the product's own engine arguments (engine, device, threads) and import preparation: same for both
-from workers.engine import _engine_kwargs, _prepare_paddle_import
-from workers.models import prepare_model_dirs
+from workers.ocr.engine import _engine_kwargs, _prepare_paddle_import
+from workers.ocr.models import prepare_model_dirs
 from workers.settings import Settings
 
 
@@ -111,7 +111,7 @@ class PlainPaddleOcr:
 
     def convert(self, path: Path) -> BaselineResult:
         """Decode `path` with the product's ingest and OCR every page; timed end to end."""
-        from workers.ingest import open_document
+        from workers.image.ingest import open_document
 
         decode = predict = 0.0
         pages: list[list[str]] = []

@@ -55,7 +55,7 @@ def peak_rss_mb() -> float:
 
 
 def _sample_pages(dpi: int) -> list[np.ndarray]:
-    from workers.ingest import open_document
+    from workers.image.ingest import open_document
     from workers.settings import load_settings
 
     with open_document(SAMPLE_PDF, settings=load_settings(), dpi=dpi) as source:
@@ -89,7 +89,7 @@ def make_job_inputs(folder: Path, dpi: int = 200) -> list[Path]:
 
 
 def _engine_and_settings() -> tuple[Any, Any]:
-    from workers.engine import get_engine
+    from workers.ocr.engine import get_engine
     from workers.settings import load_settings
 
     settings = load_settings()

@@ -66,7 +66,7 @@ class Product:
     """The product: `workers.pipeline.convert_file` with one engine loaded once."""
 
     def __init__(self, settings: Settings) -> None:
-        from workers.engine import get_engine
+        from workers.ocr.engine import get_engine
 
         self.settings = settings
         self.engine = get_engine(settings)
@@ -116,7 +116,7 @@ def archive_seconds(result: Any, source: Path) -> dict[str, float]:
 
 def model_seconds(engine: object) -> dict[str, float]:
     """The engine's running totals of seconds in its models (det_s, rec_s, det_cpu_s, rec_cpu_s), if it
-    keeps them (`workers.engine.PaddleEngine.seconds`); {} otherwise."""
+    keeps them (`workers.ocr.engine.PaddleEngine.seconds`); {} otherwise."""
     seconds = getattr(engine, "seconds", None)
     return {str(k): float(v) for k, v in seconds.items()} if isinstance(seconds, dict) else {}
 

@@ -152,7 +152,7 @@ def _has_seal(folder: Path) -> bool:
 
 def _run_product(corpus: Path, only: str | None, limit: int | None, sealed: bool = False,
                  pages_dir: Path | None = None, input_name: str = "doc.pdf") -> list[dict[str, Any]]:
-    from workers.engine import get_engine
+    from workers.ocr.engine import get_engine
     from workers.pipeline import convert_file
     from workers.settings import load_settings
 

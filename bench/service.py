@@ -114,7 +114,7 @@ def wait_done(phase: Phase, job_ids: list[str], timeout_s: float = RUN_TIMEOUT_S
 
 
 def job_rows(phase: Phase, job_ids: list[str], names: list[str]) -> list[dict[str, Any]]:
-    from workers.queue import fetch_job
+    from workers.queue.queue import fetch_job
 
     rows = []
     for job_id, name in zip(job_ids, names):

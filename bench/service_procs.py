@@ -28,7 +28,7 @@ class Phase:
     """One isolated queue: its storage directory, API process and worker processes (own sessions)."""
 
     def __init__(self, name: str, tmp: Path) -> None:
-        from workers.queue import connect, make_queue
+        from workers.queue.queue import connect, make_queue
         from workers.settings import load_settings
 
         self.queue_name = f"bench{secrets.token_hex(4)}{name}"

@@ -58,7 +58,7 @@ def run_bench(batch: Path, *, alone_first: bool = False) -> dict[str, Any]:
     """Measure `batch` (see the module doc). `alone_first`: convert the documents one by one before the batch
     (the default is after it), to see what the order does to wall time on a busy machine."""
     import layout
-    from workers.engine import get_engine
+    from workers.ocr.engine import get_engine
     from workers.pipeline import ConvertOptions, convert_file
     from workers.settings import load_settings
 

@@ -57,7 +57,7 @@ class OcrLine:
     ink pixels that are red (0 when no red mask was computed). `polygon` is the detector's quadrilateral
     (or polygon), clockwise from the top-left, in the same frame as `box`. `stroke` is the mean stroke
     width of the line's ink over its box height (dimensionless; bold type measures heavier than regular
-    type of any size), measured on the page image (`workers.typography`); None when not measured.
+    type of any size), measured on the page image (`workers.image.typography`); None when not measured.
     """
 
     text: str

@@ -1,7 +1,7 @@
 """Typography of a printed line, measured against the page's own body text: size and weight.
 
 Sizes are in the two units of `layout.geometry` (median body line height `lh`, character width `ch`), the
-weight is the line's stroke width over its height (`OcrLine.stroke`, measured by `workers.typography`)
+weight is the line's stroke width over its height (`OcrLine.stroke`, measured by `workers.image.typography`)
 against the body's median (`Scale.stroke`). A title is set apart from the body by size (小二 18 pt to 一号
 26 pt against a 16 pt body: 1.125–1.625× the body's height and character advance) or by weight (小标宋,
 bold Song, Hei against 仿宋), whatever our own renderer does.

@@ -16,9 +16,9 @@ from redis import Redis
 from rq import Queue
 
 from workers.errors import GongwenError, ServiceUnavailable
-from workers.queue import connect, make_queue
+from workers.queue.queue import connect, make_queue
 from workers.settings import Settings
-from workers.store import StorageBackend, open_storage
+from workers.storage.backend import StorageBackend, open_storage
 
 
 @dataclass(frozen=True)

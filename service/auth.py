@@ -17,7 +17,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from service.app import ApiError, AppState, State
-from workers.queue import batch_owner, fetch_job, key
+from workers.queue.queue import batch_owner, fetch_job, key
 
 OWNER_SALT = b"gongwen-owner:"
 """Prefix hashed with a key into its owner tag (the tag identifies a key without revealing it)."""

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from rq import Queue
 
-from workers.queue import count_live_workers
+from workers.queue.queue import count_live_workers
+from workers.queue.stats import SECONDS_PER_PAGE_BUCKETS, read_stats
 from workers.settings import Settings
-from workers.stats import SECONDS_PER_PAGE_BUCKETS, read_stats
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -15,8 +15,8 @@ from service.auth import require_api_key
 from service.upload import BATCH_SCHEMA, DOCUMENT_SCHEMA, Form, ReceivedFile, display_name, receive_form
 from workers import defaults
 from workers.errors import GongwenError, InputError, InputTooLarge
-from workers.intake import count_pages
-from workers.queue import (
+from workers.queue.intake import count_pages
+from workers.queue.queue import (
     Submission,
     conversion_options,
     fetch_job,
@@ -26,8 +26,8 @@ from workers.queue import (
     save_batch,
     submit,
 )
-from workers.status import JobState, describe_job, job_state
-from workers.storage import FORMATS, StoredUpload
+from workers.queue.status import JobState, describe_job, job_state
+from workers.storage.directory import FORMATS, StoredUpload
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], tags=["documents"])
 

@@ -10,9 +10,9 @@ from rq.job import Job
 
 from service.app import ApiError, AppState, State
 from service.auth import require_api_key
-from workers.queue import fetch_job, reap_abandoned, request_cancel
-from workers.status import JobState, describe_job, job_state
-from workers.storage import MEDIA_TYPES, SUFFIXES
+from workers.queue.queue import fetch_job, reap_abandoned, request_cancel
+from workers.queue.status import JobState, describe_job, job_state
+from workers.storage.directory import MEDIA_TYPES, SUFFIXES
 
 router = APIRouter(prefix="/v1/jobs", dependencies=[Depends(require_api_key)], tags=["jobs"])
 

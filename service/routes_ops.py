@@ -14,8 +14,8 @@ from service.app import ApiError, State
 from service.auth import require_api_key
 from service.metrics import CONTENT_TYPE, render_metrics
 from workers.errors import GongwenError, InputTooLarge
-from workers.queue import count_live_workers
-from workers.storage import MEDIA_TYPES
+from workers.queue.queue import count_live_workers
+from workers.storage.directory import MEDIA_TYPES
 
 router = APIRouter(tags=["operations"])
 

@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from service.app import ApiError, AppState, State
 from service.auth import require_api_key
 from service.routes_jobs import job_or_404
-from workers.previews import list_previews, open_preview
+from workers.output.previews import list_previews, open_preview
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",

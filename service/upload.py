@@ -19,8 +19,8 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 
 from workers.errors import InputError, InputTooLarge
-from workers.storage import FORMATS, StoredUpload
-from workers.store import StorageBackend, UploadSink
+from workers.storage.backend import StorageBackend, UploadSink
+from workers.storage.directory import FORMATS, StoredUpload
 
 ZIP_MAGIC = b"PK\x03\x04"
 

@@ -38,7 +38,7 @@ LINES = (
 @pytest.fixture
 def queue_settings(tmp_path: Path) -> Iterator[object]:
     """Settings of an isolated queue: DB 14, a random queue name, storage under tmp_path."""
-    from workers.queue import connect
+    from workers.queue.queue import connect
     from workers.settings import load_settings
 
     settings = load_settings().with_(redis_url=QUEUE_TEST_REDIS_URL, queue_name=f"t{secrets.token_hex(5)}",
@@ -157,7 +157,7 @@ class WorkerProcs:
     def wait_ready(self, count: int, timeout_s: float = WORKER_READY_TIMEOUT_S) -> None:
         from rq import Worker
 
-        from workers.queue import connect, make_queue
+        from workers.queue.queue import connect, make_queue
 
         queue = make_queue(self.settings, connect(self.settings))  # type: ignore[arg-type]
         deadline = time.monotonic() + timeout_s

@@ -76,7 +76,7 @@ class ServiceUnavailable(GongwenError):
 
 class StorageUnavailable(GongwenError):
     """The storage cannot be used: the object store is unreachable, its bucket is missing, or it refuses
-    our credentials (`workers.s3store`). Retryable: a store that restarts comes back."""
+    our credentials (`workers.storage.s3`). Retryable: a store that restarts comes back."""
 
     code, http_status, exit_code, retryable = "storage_unavailable", 503, 12, True
 

@@ -2,16 +2,16 @@
 
 The stages, in order (`convert_file` and `_convert_page` are the one place that says so):
 
-    ingest       workers.ingest.open_document   validate, then decode pages one at a time
-    preprocess   workers.preprocess.prepare_page  a photo squared and flattened (workers.photo), then the
+    ingest       workers.image.ingest.open_document   validate, then decode pages one at a time
+    preprocess   workers.image.preprocess.prepare_page  a photo squared and flattened (workers.image.photo), then the
                                                   upright, deskewed page + red-ink mask
-    preprocess   workers.seals                    seals found in the mask; the OCR reads a copy without their ink
-    colour_free  workers.sealshape                no seal in the mask: seal rings found by shape in the grey page
+    preprocess   workers.image.seals                    seals found in the mask; the OCR reads a copy without their ink
+    colour_free  workers.image.sealshape                no seal in the mask: seal rings found by shape in the grey page
     ocr          OcrEngine.recognise              text lines in the upright page's pixels
-    preprocess   _mark_red                        each line's red-ink share (workers.preprocess.red_fraction)
-    second_look  workers.secondlook.second_look   lines under a seal and the red mark read again from clean crops
-    second_look  workers.secondlook.read_seals    each seal's own name, from its unrolled ring (Page.seals)
-    colour_free  workers.typography.measure_strokes  each line's stroke weight (bold or regular), no colour needed
+    preprocess   _mark_red                        each line's red-ink share (workers.image.preprocess.red_fraction)
+    second_look  workers.ocr.secondlook.second_look   lines under a seal and the red mark read again from clean crops
+    second_look  workers.ocr.secondlook.read_seals    each seal's own name, from its unrolled ring (Page.seals)
+    colour_free  workers.image.typography.measure_strokes  each line's stroke weight (bold or regular), no colour needed
     layout       layout.build_document            the pure rules: blocks and fields of all pages
     layout       layout.split_document            (--split) the batch's documents, each built from its pages
 
@@ -19,7 +19,7 @@ Each page's image is dropped once its lines are read: memory holds one page imag
 `timings` sums the seconds spent in each stage over all pages (keys `ingest_s`, `preprocess_s`,
 `colour_free_s` (the evidence that needs no colour: rings by shape, stroke weight), `ocr_s`, `second_look_s`,
 `layout_s`), and `photo_s`, the part of `preprocess_s` spent finding, squaring and flattening photographed
-sheets (workers.photo; near zero on flat scans, which are only looked at).
+sheets (workers.image.photo; near zero on flat scans, which are only looked at).
 """
 
 from __future__ import annotations
@@ -36,17 +36,17 @@ import numpy as np
 
 import layout
 from layout.model import Document, OcrLine, Page, Seal
-from workers.engine import OcrEngine
-from workers.ingest import open_document
-from workers.pagemap import PageTransform
-from workers.preprocess import OrientationClassifier, PreparedPage, prepare_page, red_fraction
-from workers.seals import find_seals, remove_seal_ink
-from workers.sealshape import find_ring_seals, remove_ring_ink
-from workers.secondlook import read_seals, second_look
+from workers.image.ingest import open_document
+from workers.image.pagemap import PageTransform
+from workers.image.preprocess import OrientationClassifier, PreparedPage, prepare_page, red_fraction
+from workers.image.seals import find_seals, remove_seal_ink
+from workers.image.sealshape import find_ring_seals, remove_ring_ink
+from workers.image.typography import measure_strokes
+from workers.ocr.engine import OcrEngine
+from workers.ocr.secondlook import read_seals, second_look
+from workers.output.split import split_documents
 from workers.settings import Settings
-from workers.split import split_documents
-from workers.storage import FORMATS, Format
-from workers.typography import measure_strokes
+from workers.storage.directory import FORMATS, Format
 
 TEXT_FORMATS: tuple[Format, ...] = tuple(fmt for fmt in FORMATS if fmt != "pdf")
 """The renderings that are text (UTF-8); `pdf` is bytes and needs the scan itself (`render_bytes`)."""
@@ -85,9 +85,9 @@ class ConvertResult:
     timings: dict[str, float]
     warnings: tuple[str, ...]
     transforms: tuple[PageTransform, ...] = ()
-    """Per page, the map from the scan's pixels to the upright page's (workers.pagemap); empty when unknown."""
+    """Per page, the map from the scan's pixels to the upright page's (workers.image.pagemap); empty when unknown."""
     parts: tuple[layout.DocumentPart, ...] = ()
-    """With `ConvertOptions.split`: the documents of the batch (`workers.split` renders them); else empty."""
+    """With `ConvertOptions.split`: the documents of the batch (`workers.output.split` renders them); else empty."""
 
     def envelope(self) -> dict[str, Any]:
         """The SPEC JSON envelope: source, fields, blocks, text, seals, furniture, warnings, timings."""
@@ -121,7 +121,7 @@ class _StageTimer:
     def __init__(self) -> None:
         self.seconds = {stage: 0.0 for stage in STAGES}
         self.photo_seconds = 0.0
-        """Part of `preprocess`: the photo step (workers.photo)."""
+        """Part of `preprocess`: the photo step (workers.image.photo)."""
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
@@ -165,7 +165,7 @@ def convert_file(
         source = open_document(path, settings=settings, dpi=options.dpi)
     try:
         if engine is None:
-            from workers.engine import get_engine
+            from workers.ocr.engine import get_engine
 
             engine = get_engine(settings)
         orientation = OrientationClassifier()
@@ -266,7 +266,7 @@ def _warnings(document: Document, pages: list[Page]) -> tuple[str, ...]:
 
 def render_result(result: ConvertResult, fmt: Format) -> str:
     """The result as clean text, Markdown, the SPEC JSON envelope (UTF-8 text, 2-space indent), ALTO v4
-    XML (`workers.alto`) or hOCR (`workers.hocr`)."""
+    XML (`workers.output.alto`) or hOCR (`workers.output.hocr`)."""
     if fmt == "text":
         return layout.render_texts([p.document for p in result.parts]) if result.parts else \
             layout.render_text(result.document)
@@ -276,11 +276,11 @@ def render_result(result: ConvertResult, fmt: Format) -> str:
     if fmt == "json":
         return json.dumps(result.envelope(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "alto":
-        from workers.alto import render_alto
+        from workers.output.alto import render_alto
 
         return render_alto(result.document, result.pages, result.source.filename, _version())
     if fmt == "hocr":
-        from workers.hocr import render_hocr
+        from workers.output.hocr import render_hocr
 
         return render_hocr(result.document, result.pages, result.source.filename, _version())
     raise ValueError(f"unknown text format {fmt!r}; expected one of {', '.join(TEXT_FORMATS)}")
@@ -288,9 +288,9 @@ def render_result(result: ConvertResult, fmt: Format) -> str:
 
 def render_bytes(result: ConvertResult, fmt: Format, source: Path) -> bytes:
     """Any format as bytes: the text formats UTF-8 encoded, `pdf` the searchable PDF/A of the scan at
-    `source` (the file `result` was converted from; `workers.pdfa`)."""
+    `source` (the file `result` was converted from; `workers.output.pdfa`)."""
     if fmt == "pdf":
-        from workers.pdfa import render_pdf
+        from workers.output.pdfa import render_pdf
 
         return render_pdf(result, source, result.source.media_type)
     return render_result(result, fmt).encode("utf-8")

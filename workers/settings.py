@@ -1,6 +1,6 @@
 """Settings: read from the environment once, into a frozen object that is passed down.
 
-Nothing else in the project reads `os.environ` (except `workers.engine`, which must *set*
+Nothing else in the project reads `os.environ` (except `workers.ocr.engine`, which must *set*
 PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK before paddleocr is imported).
 
 | variable                  | meaning                                                         | default |

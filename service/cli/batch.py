@@ -62,7 +62,7 @@ def find_scans(directory: Path) -> list[Path]:
 
 
 def target_for(source: Path, directory: Path, out: Path, fmt: str) -> Path:
-    from workers.storage import SUFFIXES
+    from workers.storage.directory import SUFFIXES
 
     return (out / source.relative_to(directory)).with_suffix("." + SUFFIXES[fmt])  # type: ignore[index]
 
@@ -79,10 +79,10 @@ def run_batch(settings: Settings, directory: Path, out: Path, *, fmt: str = "tex
     from tqdm import tqdm
 
     from workers.errors import GongwenError
-    from workers.intake import count_pages
-    from workers.queue import connect, conversion_options, fetch_job, make_queue, reap_abandoned, submit
-    from workers.status import JobState, describe_job, job_state
-    from workers.store import open_storage
+    from workers.queue.intake import count_pages
+    from workers.queue.queue import connect, conversion_options, fetch_job, make_queue, reap_abandoned, submit
+    from workers.queue.status import JobState, describe_job, job_state
+    from workers.storage.backend import open_storage
 
     redis = connect(settings)
     storage = open_storage(settings)

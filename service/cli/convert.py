@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from workers.errors import GongwenError, InputError
+from workers.output.split import SPLIT_FORMATS, render_each
 from workers.settings import Settings, load_settings
-from workers.split import SPLIT_FORMATS, render_each
 
 SCAN_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".bmp", ".webp")
 OUTPUT_SUFFIXES = {"text": "txt", "md": "md", "json": "json", "alto": "alto.xml", "hocr": "hocr.html", "pdf": "pdf"}
@@ -123,7 +123,7 @@ def _convert(path: Path, settings: Settings, *, dpi: int | None, progress: bool,
 def convert_one(path: Path, settings: Settings, *, fmt: str, dpi: int | None, progress: bool,
                 position: int = 0, split: bool = False) -> str | bytes:
     """The rendering of one scan: text for the text formats, bytes for `pdf`; with `split`, of the batch's
-    documents (`workers.split`)."""
+    documents (`workers.output.split`)."""
     from workers.pipeline import render_bytes, render_result
 
     result = _convert(path, settings, dpi=dpi, progress=progress, position=position, split=split)
@@ -134,7 +134,7 @@ def convert_one(path: Path, settings: Settings, *, fmt: str, dpi: int | None, pr
 
 def convert_each(path: Path, settings: Settings, *, fmt: str, dpi: int | None, progress: bool,
                  position: int = 0) -> list[str]:
-    """One rendering per document of the batch scan at `path` (`workers.split.render_each`)."""
+    """One rendering per document of the batch scan at `path` (`workers.output.split.render_each`)."""
     result = _convert(path, settings, dpi=dpi, progress=progress, position=position, split=True)
     return render_each(result, fmt)
 

@@ -1,12 +1,12 @@
 """`gongwen worker`: an RQ worker (or N) that loads the OCR model once and keeps it for every job.
 
-    gongwen worker                    one in-process worker (workers.worker.GongwenWorker)
+    gongwen worker                    one in-process worker (workers.queue.worker.GongwenWorker)
     gongwen worker --processes 4      rq's WorkerPool: 4 worker processes, each with its own model,
                                       respawned if one dies; SIGTERM/SIGINT stop them after their job
     gongwen worker --burst            take jobs until the queue is empty, then exit
 
 Equivalent rq command line (same class, same serializer):
-    rq worker-pool -n 4 -w workers.worker.GongwenWorker -S rq.serializers.JSONSerializer \
+    rq worker-pool -n 4 -w workers.queue.worker.GongwenWorker -S rq.serializers.JSONSerializer \
         -u "$GONGWEN_REDIS_URL" gongwen
 Workers on other machines need the same GONGWEN_REDIS_URL and the same storage: GONGWEN_STORAGE_URL (an S3
 bucket, with the AWS_* settings) or GONGWEN_STORAGE_DIR on a shared file system.
@@ -52,9 +52,8 @@ def run_worker(settings: Settings, *, processes: int = 1, burst: bool = False, l
     from rq.serializers import JSONSerializer
     from rq.worker_pool import WorkerPool
 
-    from workers import jobs
-    from workers.queue import connect
-    from workers.worker import GongwenWorker
+    from workers.queue.queue import connect, jobs
+    from workers.queue.worker import GongwenWorker
 
     logging.basicConfig(level=log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     os.nice(defaults.WORKER_NICE)  # OCR yields the CPU to the API and Redis; pool children inherit it
@@ -107,7 +106,7 @@ def check_local_worker(settings: Settings) -> int:
 
     from rq import Worker
 
-    from workers.queue import connect, make_queue
+    from workers.queue.queue import connect, make_queue
 
     queue = make_queue(settings, connect(settings))
     host = socket.gethostname()

@@ -105,7 +105,7 @@ def mutate(data: bytes, mutations: list[tuple[str, int, object]]) -> bytes:
 
 def ingest_once(path: Path, data: bytes, settings_: Settings) -> str:
     """What a worker does before OCR; returns 'ok' or the error code. Anything else propagates."""
-    from workers.ingest import open_document, sniff_media_type
+    from workers.image.ingest import open_document, sniff_media_type
 
     path.write_bytes(data)
     try:

@@ -85,7 +85,7 @@ def test_delete_cancels_a_queued_job_and_a_resubmission_makes_a_new_one(
     view = client.get(f"/v1/jobs/{job_id}").json()
     assert view["status"] == "canceled" and view["error"]["code"] == "canceled"
     assert client.delete(f"/v1/jobs/{job_id}").status_code == 409
-    from workers.queue import connect
+    from workers.queue.queue import connect
 
     assert 0 < connect(queue_settings).ttl(f"rq:job:{job_id}") <= queue_settings.failure_ttl_s
     again = _post(client, scan)
@@ -198,7 +198,7 @@ def test_result_equals_gongwen_convert_byte_for_byte(client: TestClient, workers
     assert 'gongwen_seconds_per_page_count 1' in metrics
     # the job expires from Redis but its result stays in storage: the same file is finished at once
     text = client.get(f"/v1/jobs/{job_id}/result", params={"format": "text"}).content
-    from workers.queue import connect
+    from workers.queue.queue import connect
 
     redis = connect(queue_settings)
     redis.delete(f"rq:job:{job_id}", *redis.keys(f"gongwen:{queue_settings.queue_name}:dedupe:*"))
@@ -282,7 +282,7 @@ def test_clean_answers_what_gongwen_clean_prints(client: TestClient, gongwen: An
 
 def test_split_is_an_option_of_its_own_on_both_routes(client: TestClient, queue_settings: Any,
                                                       make_scan: Callable[..., Path]) -> None:
-    from workers.queue import connect, fetch_job
+    from workers.queue.queue import connect, fetch_job
 
     scan = make_scan("api-split.png", variant=50)
     plain = _post(client, scan).json()

@@ -92,7 +92,7 @@ def test_keys_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_key_never_appears_in_logs_error_messages_or_redis(
         api_server: Callable[[int], subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         queue_settings: Any, make_scan: Callable[..., Path], free_port: Callable[[], int]) -> None:
-    from workers.queue import connect
+    from workers.queue.queue import connect
 
     monkeypatch.setenv("GONGWEN_API_KEYS", f"{KEY_A},{KEY_B}")
     port = free_port()

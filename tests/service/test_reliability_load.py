@@ -61,8 +61,8 @@ def _percentile(values: list[float], q: float) -> float:
 def test_200_submissions_from_20_clients_against_2_workers(
         api_server: Callable[[int], Any], workers: Any, queue_settings: Any, tmp_path: Path,
         make_scan: Callable[..., Path], free_port: Callable[[], int]) -> None:
-    from workers.queue import connect, fetch_job, make_queue
-    from workers.stats import read_stats
+    from workers.queue.queue import connect, fetch_job, make_queue
+    from workers.queue.stats import read_stats
 
     scans = _small_scans(tmp_path, SUBMISSIONS)
     port = free_port()

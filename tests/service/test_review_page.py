@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 
 from service.api import create_app
 from service.routes_review import STATIC_DIR
-from workers.previews import PreviewWriter
-from workers.queue import connect, fetch_job
-from workers.storage import Storage
+from workers.output.previews import PreviewWriter
+from workers.queue.queue import connect, fetch_job
+from workers.storage.directory import Storage
 
 
 @pytest.fixture

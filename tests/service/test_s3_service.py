@@ -182,7 +182,7 @@ def test_a_worker_takes_no_job_until_its_bucket_exists(
         queue_settings: Any, s3_server: PrivateS3, workers: Any, tmp_path: Path) -> None:
     from rq import Worker
 
-    from workers.queue import connect, make_queue
+    from workers.queue.queue import connect, make_queue
 
     bucket = f"late-{secrets.token_hex(5)}"
     _, worker_settings = _split(queue_settings, s3_server, bucket, tmp_path)

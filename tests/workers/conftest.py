@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from workers.orientation import OrientationClassifier
+from workers.image.orientation import OrientationClassifier
 
 FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 FONT_INDEX_SC = 2  # the .ttc face order is JP, KR, SC, TC, HK: SC is index 2

@@ -1,4 +1,4 @@
-"""RQ job functions for the fault tests: the real `workers.jobs.convert_job` with the engine's first OCR call
+"""RQ job functions for the fault tests: the real `workers.queue.jobs.convert_job` with the engine's first OCR call
 made to stall, so a job is slow *by construction* on any machine, however fast.
 
 Worker processes import these by path (`tests.workers.stalls.…`) from their working directory, the repo
@@ -38,7 +38,7 @@ NATIVE_HANG_FUNC = "tests.workers.stalls.convert_with_a_native_hang"
 def _convert_with_stalled_ocr(sha256: str, filename: str, options: dict[str, Any],
                               stall: Callable[[], None]) -> Any:
     """The real convert_job, with `stall()` run before the engine's first page recognition."""
-    from workers import jobs
+    from workers.queue.queue import jobs
 
     rt = jobs.runtime()
     real = rt.engine

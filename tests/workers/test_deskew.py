@@ -12,9 +12,9 @@ import cv2
 import numpy as np
 import pytest
 
-from workers.deskew import MIN_SKEW_DEG, estimate_skew, rotate_page
-from workers.inkview import measuring_view
-from workers.preprocess import prepare_page
+from workers.image.deskew import MIN_SKEW_DEG, estimate_skew, rotate_page
+from workers.image.inkview import measuring_view
+from workers.image.preprocess import prepare_page
 
 SWEEP_DEG = (-15.0, -7.5, -3.5, -1.0, 0.0, 0.5, 2.0, 5.0, 10.0, 15.0)
 MAX_RESIDUAL_DEG = 0.3

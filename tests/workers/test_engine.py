@@ -1,4 +1,4 @@
-"""workers.engine: PaddleOCR's result converted at the boundary, the replaying engine, and the real models."""
+"""workers.ocr.engine: PaddleOCR's result converted at the boundary, the replaying engine, and the real models."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from layout.model import Box, OcrLine, Page
 from layout.serial import pages_from_dict, pages_to_dict
-from workers.engine import PaddleEngine, RecordedEngine, _engine_kwargs, _lines_from_result, get_engine
 from workers.errors import ModelError
+from workers.ocr.engine import PaddleEngine, RecordedEngine, _engine_kwargs, _lines_from_result, get_engine
 from workers.settings import Settings, load_settings
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
@@ -97,7 +97,7 @@ def test_recorded_engine_replays_pages_by_number() -> None:
 
 
 def test_importing_the_engine_module_loads_no_paddle() -> None:
-    code = "import sys, workers.engine; assert not {'paddleocr', 'paddlex', 'paddle'} & set(sys.modules)"
+    code = "import sys, workers.ocr.engine; assert not {'paddleocr', 'paddlex', 'paddle'} & set(sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
 

@@ -1,4 +1,4 @@
-"""workers.engine, what makes it fast: the detector reads a shrunk page yet boxes land in page pixels, a blank
+"""workers.ocr.engine, what makes it fast: the detector reads a shrunk page yet boxes land in page pixels, a blank
 page skips detection, sessions sleep instead of spinning, and the time in each model is counted."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from layout.model import Box
-from workers.engine import PaddleEngine, get_engine
+from workers.ocr.engine import PaddleEngine, get_engine
 from workers.settings import load_settings
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"

@@ -12,7 +12,7 @@
 What is simulated: only the hang. A C function compiled here with gcc sleeps inside native code and
 restarts its sleep after every signal (so SIGALRM, rq's soft timeout, cannot end it) — what a wedged
 onnxruntime or OpenCV call looks like to Python. The job function (`tests/workers/stalls.py`) puts it in
-front of the real engine's `recognise` and then runs the real `workers.jobs.convert_job`; everything else
+front of the real engine's `recognise` and then runs the real `workers.queue.jobs.convert_job`; everything else
 is the product.
 The SIGKILL-mid-job fault is tests/workers/test_queue.py::test_sigkill_mid_job_requeues_to_another_worker_or_fails_clearly.
 """
@@ -34,9 +34,9 @@ from stalls import HANG_C, NATIVE_HANG_FUNC  # tests/workers is on sys.path unde
 
 from service.api import create_app
 from workers import defaults
-from workers.queue import JOB_FUNC, connect, conversion_options, fetch_job, make_queue, reap_abandoned
-from workers.status import JobState, describe_job, job_state
-from workers.storage import Storage
+from workers.queue.queue import JOB_FUNC, connect, conversion_options, fetch_job, make_queue, reap_abandoned
+from workers.queue.status import JobState, describe_job, job_state
+from workers.storage.directory import Storage
 
 JOB_BOUND_S = 300.0
 """Seconds a one-page job may take from submit to an end state on a busy 2-core machine."""
@@ -70,7 +70,7 @@ def _enqueue_raw(settings: Any, path: Path, func: str = JOB_FUNC, extra_args: tu
     """Put a file on the queue as the API would, but without the API's validation (so the worker meets it)."""
     from rq import Retry
 
-    from workers.queue import job_timeout_s
+    from workers.queue.queue import job_timeout_s
 
     storage = Storage(settings.storage_dir)
     storage.ensure()
@@ -231,7 +231,7 @@ def test_an_ocr_call_hung_in_native_code_is_stopped_and_the_queue_keeps_moving(
     after = _enqueue_raw(queue_settings, make_scan("after-hang.png", variant=821))
     done = describe_job(_wait_end(queue_settings, after, JOB_BOUND_S))
     assert done["status"] == "finished" and done["worker"]["pid"] != victim
-    from workers.queue import count_live_workers
+    from workers.queue.queue import count_live_workers
 
     deadline = time.monotonic() + WORKER_RESPAWN_BOUND_S
     while count_live_workers(make_queue(queue_settings, redis)) < 2:

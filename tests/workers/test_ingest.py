@@ -1,4 +1,4 @@
-"""workers.ingest: every accepted format (files made here), colour normalisation, and every refusal."""
+"""workers.image.ingest: every accepted format (files made here), colour normalisation, and every refusal."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bad_scans import encrypted_pdf as encrypted_pdf_bytes  # tests/ is on sys.p
 from PIL import Image
 
 from workers.errors import CorruptInput, EncryptedPdf, InputError, InputTooLarge, UnsupportedInput
-from workers.ingest import SourceDocument, open_document, sniff_media_type
+from workers.image.ingest import SourceDocument, open_document, sniff_media_type
 from workers.settings import Settings
 
 A4_PT = (595.0, 842.0)

@@ -1,4 +1,4 @@
-"""workers.models: the rapidocr wheel's files found without importing it; PaddleX folders built atomically."""
+"""workers.ocr.models: the rapidocr wheel's files found without importing it; PaddleX folders built atomically."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from workers import models
 from workers.errors import ModelError
-from workers.models import (
+from workers.ocr import models
+from workers.ocr.models import (
     CLS_ONNX,
     DET_ONNX,
     REC_ONNX,
@@ -48,7 +48,7 @@ def test_the_wheel_carries_the_three_models(name: str) -> None:
 
 
 def test_locating_models_does_not_import_rapidocr() -> None:
-    code = ("import sys; from workers.models import rapidocr_model_path as f; f('PP-OCRv6_det_small.onnx'); "
+    code = ("import sys; from workers.ocr.models import rapidocr_model_path as f; f('PP-OCRv6_det_small.onnx'); "
             "assert 'rapidocr' not in sys.modules, 'rapidocr was imported'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

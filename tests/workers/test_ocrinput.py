@@ -1,4 +1,4 @@
-"""workers.ocrinput: the detector's scale from the page size, the inked region, the shrunk input and its mapping back."""
+"""workers.ocr.ocrinput: the detector's scale from the page size, the inked region, the shrunk input and its mapping back."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from workers.ocrinput import (
+from workers.ocr.ocrinput import (
     DET_MULTIPLE_PX,
     DET_PX_PER_MM,
     PAGE_LONG_SIDE_MM,

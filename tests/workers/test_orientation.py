@@ -13,10 +13,10 @@ import cv2
 import numpy as np
 import pytest
 
-from workers.deskew import estimate_skew
-from workers.inkview import measuring_view
-from workers.orientation import CLS_MODEL_FILE, OrientationClassifier, _session, is_sideways, line_crops
-from workers.preprocess import prepare_page
+from workers.image.deskew import estimate_skew
+from workers.image.inkview import measuring_view
+from workers.image.orientation import CLS_MODEL_FILE, OrientationClassifier, _session, is_sideways, line_crops
+from workers.image.preprocess import prepare_page
 
 Turn = Callable[[np.ndarray, float], np.ndarray]
 # how a page that needs a clockwise turn of `rotation` degrees was scanned

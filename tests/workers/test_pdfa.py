@@ -1,4 +1,4 @@
-"""workers.pdfa / alto / hocr / pagemap: the searchable PDF/A, ALTO v4 and hOCR of a converted scan.
+"""workers.output.pdfa / alto / hocr / pagemap: the searchable PDF/A, ALTO v4 and hOCR of a converted scan.
 
 The scans are rendered pages turned by known angles (3° skew; sideways + 2°); a scripted engine returns the
 lines where the renderer drew them, so no OCR model runs. What a viewer does with the PDF is checked with
@@ -28,8 +28,8 @@ from lxml import etree
 from PIL import Image
 
 from layout.model import Box, OcrLine
-from workers.ocrlines import parts_by_page
-from workers.pagemap import PageTransform
+from workers.image.pagemap import PageTransform
+from workers.ocr.ocrlines import parts_by_page
 from workers.pipeline import ConvertResult, convert_file, render_bytes, render_result
 from workers.settings import Settings
 

@@ -1,4 +1,4 @@
-"""workers.photo: the sheet found in simulated phone photos, the warp and its PageTransform, the light
+"""workers.image.photo: the sheet found in simulated phone photos, the warp and its PageTransform, the light
 flattened with red kept red, flat scans of every corpus kind left untouched; one photo end to end."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from fixtures.corpus.photo import photograph
 from fixtures.corpus.plan import plan_corpus
 from fixtures.corpus.sample import sample_job
 from fixtures.corpus.varied import plan_varied
-from workers.pagemap import PageTransform
-from workers.photo import correct_photo, find_sheet, flatten_light, homography, page_size, warp_page
-from workers.preprocess import prepare_page
-from workers.redink import red_mask
+from workers.image.pagemap import PageTransform
+from workers.image.photo import correct_photo, find_sheet, flatten_light, homography, page_size, warp_page
+from workers.image.preprocess import prepare_page
+from workers.image.redink import red_mask
 
 FRAME = (1020, 1360)
 """Test photos at a quarter of the corpus's pixels: fast, and the sheet's edges are as sharp."""

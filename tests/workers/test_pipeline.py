@@ -14,8 +14,8 @@ from PIL import Image
 
 import layout
 from layout.model import Box, OcrLine
-from workers import engine as engine_module
 from workers.errors import ModelError, UnsupportedInput
+from workers.ocr import engine as engine_module
 from workers.pipeline import ConvertOptions, convert_file, render_result
 from workers.settings import Settings, load_settings
 
@@ -98,7 +98,7 @@ def test_envelope_and_renderings(tmp_path: Path, settings: Settings, make_page: 
     assert len(envelope["source"]["sha256"]) == 64 and envelope["source"]["pages"] == 1
     line = envelope["blocks"][-1]["lines"][0]
     assert set(line) == {"page", "bbox", "text", "score"} and len(line["bbox"]) == 4
-    # a flat scan: nothing squared (workers.photo), said so per page
+    # a flat scan: nothing squared (workers.image.photo), said so per page
     assert envelope["pages"] == [{"number": 1, "width": image.shape[1], "height": image.shape[0], "rotation": 0,
                                   "skew": 0.0, "warped": False, "page_quad": None}]
     rendered = render_result(result, "json")

@@ -1,4 +1,4 @@
-"""workers.previews: the page previews the review page draws line boxes on (written during a conversion)."""
+"""workers.output.previews: the page previews the review page draws line boxes on (written during a conversion)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ import numpy as np
 from PIL import Image
 
 from layout.model import OcrLine
-from workers.pipeline import convert_file
-from workers.previews import (
+from workers.output.previews import (
     PREVIEW_LONG_SIDE_PX,
     PreviewWriter,
     encode_preview,
     list_previews,
     open_preview,
 )
+from workers.pipeline import convert_file
 from workers.settings import Settings
-from workers.storage import Storage
+from workers.storage.directory import Storage
 
 MakePage = Callable[..., tuple[np.ndarray, Any]]
 

@@ -21,10 +21,10 @@ from rq.timeouts import JobTimeoutException
 
 from workers import defaults
 from workers.errors import CorruptInput, InputTooLarge, StorageFull
-from workers.queue import connect, conversion_options, fetch_job, new_id, submit
-from workers.status import JobState, describe_job, job_state
-from workers.storage import Storage, result_key
-from workers.worker import classify_failure
+from workers.queue.queue import connect, conversion_options, fetch_job, new_id, submit
+from workers.queue.status import JobState, describe_job, job_state
+from workers.queue.worker import classify_failure
+from workers.storage.directory import Storage, result_key
 
 STALLED_JOB_TIMEOUT_S = 3
 """The rq timeout of a job whose OCR call stalls for an hour: any value fails it with `timeout`."""
@@ -129,7 +129,7 @@ def _submit_file(settings: Any, path: Path) -> str:
 
 
 def _wait_state(settings: Any, job_id: str, states: set[JobState], timeout_s: float) -> Job:
-    from workers.queue import make_queue, reap_abandoned
+    from workers.queue.queue import make_queue, reap_abandoned
 
     redis = connect(settings)
     deadline = time.monotonic() + timeout_s
@@ -251,7 +251,7 @@ def test_a_job_over_its_timeout_fails_with_code_timeout_and_is_not_retried(
     from rq import Retry
     from stalls import PYTHON_STALL_FUNC  # tests/workers is on sys.path under pytest
 
-    from workers.queue import make_queue
+    from workers.queue.queue import make_queue
 
     workers.start()
     workers.wait_ready(1)

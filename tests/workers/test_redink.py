@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from layout.model import Box
-from workers.orientation import OrientationClassifier
-from workers.preprocess import prepare_page, red_fraction
-from workers.redink import (
+from workers.image.orientation import OrientationClassifier
+from workers.image.preprocess import prepare_page, red_fraction
+from workers.image.redink import (
     RED_MIN_EXCESS,
     RED_MIN_SATURATION,
     RED_MIN_VALUE,

@@ -1,4 +1,4 @@
-"""The S3 backend (workers/s3store.py) against a real S3 server: SeaweedFS, started by the test session
+"""The S3 backend (workers/storage/s3.py) against a real S3 server: SeaweedFS, started by the test session
 itself (tests/servers.py, fixture `s3_server`); every test has a bucket of its own (`s3_bucket`).
 
 No process of ours runs here besides the test: the API and the worker over S3 are tests/service/test_s3_service.py.
@@ -17,10 +17,10 @@ import pytest
 from servers import PrivateS3, pick_port  # tests/servers.py (tests/ is on sys.path)
 
 from workers.errors import InputTooLarge, StorageUnavailable
-from workers.s3store import PART_BYTES, S3Storage, parse_storage_url
 from workers.settings import load_settings
-from workers.storage import FORMATS, TMP_MAX_AGE_S, result_key
-from workers.store import open_storage
+from workers.storage.backend import open_storage
+from workers.storage.directory import FORMATS, TMP_MAX_AGE_S, result_key
+from workers.storage.s3 import PART_BYTES, S3Storage, parse_storage_url
 
 RENDERINGS: dict[Any, str | bytes] = {"text": "正文\n", "md": "# 标题\n", "json": "{}\n", "alto": "<alto/>",
                                       "hocr": "<html/>", "pdf": b"%PDF-1.7 \x00\xff bytes as they are"}

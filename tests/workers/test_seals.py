@@ -13,9 +13,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from fixtures.corpus.ops import SealOp
 from fixtures.corpus.seal import stamp
-from workers.engine import get_engine
-from workers.redink import red_mask
-from workers.seals import find_seals, px_per_mm, region_mask, remove_seal_ink, ring_strip, seal_circles
+from workers.image.redink import red_mask
+from workers.image.seals import find_seals, px_per_mm, region_mask, remove_seal_ink, ring_strip, seal_circles
+from workers.ocr.engine import get_engine
 from workers.settings import load_settings
 
 DPI = 200

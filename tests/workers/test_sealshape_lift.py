@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workers.sealshape import FADE_SHARE, RingSeal, remove_ring_ink
+from workers.image.sealshape import FADE_SHARE, RingSeal, remove_ring_ink
 
 PAPER, TEXT, SEAL = 235, 60, 125
 

@@ -5,7 +5,7 @@ import math
 import cv2
 import numpy as np
 
-from workers.sealshape import find_rings
+from workers.image.sealshape import find_rings
 
 W, H = 1240, 1754  # A4 at 150 dpi: 5.9 px/mm
 PPM = W / 210

@@ -13,12 +13,11 @@ import pytest
 
 import layout
 from layout.model import Box, OcrLine
-from workers.engine import get_engine
-from workers.ingest import open_document
-from workers.pipeline import convert_file
-from workers.redink import red_mask
-from workers.seals import find_seals, remove_seal_ink
-from workers.secondlook import (
+from workers.image.ingest import open_document
+from workers.image.redink import red_mask
+from workers.image.seals import find_seals, remove_seal_ink
+from workers.ocr.engine import get_engine
+from workers.ocr.secondlook import (
     COVER_PAD_MH,
     choose_reading,
     read_seals,
@@ -26,6 +25,7 @@ from workers.secondlook import (
     trim_seam_repeat,
     uncovered_mark_ink,
 )
+from workers.pipeline import convert_file
 from workers.settings import load_settings
 
 TITLE = "重庆市渝北区卫生健康委员会文件"

@@ -9,9 +9,9 @@ import cv2
 import numpy as np
 
 from layout.model import Box, OcrLine
-from workers.engine import get_engine
-from workers.sealshape import find_ring_seals
-from workers.secondlook import drop_fragments, missed_under_rings
+from workers.image.sealshape import find_ring_seals
+from workers.ocr.engine import get_engine
+from workers.ocr.secondlook import drop_fragments, missed_under_rings
 from workers.settings import load_settings
 
 

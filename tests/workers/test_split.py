@@ -1,4 +1,4 @@
-"""The renderings of a split batch (`workers.split`, `workers.pipeline.render_result` with parts) on REAL OCR
+"""The renderings of a split batch (`workers.output.split`, `workers.pipeline.render_result` with parts) on REAL OCR
 pages recorded by tests/layout/record.py: no OCR runs here."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 import layout
 from layout.model import Page
 from layout.serial import pages_from_dict
+from workers.output.split import render_each
 from workers.pipeline import ConvertResult, SourceInfo, render_result
-from workers.split import render_each
 
 DATA = Path(__file__).resolve().parents[1] / "layout" / "data"
 

@@ -1,4 +1,4 @@
-"""Stroke weight per OCR line (workers.typography): bold title type measures heavier than any 仿宋 stand-in
+"""Stroke weight per OCR line (workers.image.typography): bold title type measures heavier than any 仿宋 stand-in
 body, at 100–300 dpi, in grayscale and in 1-bit black and white, whatever the size; no colour needed."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from fixtures.corpus.fonts import font
 from layout.model import Box, OcrLine
 from layout.typography import HEAVY_STROKE
-from workers.typography import line_stroke, measure_strokes, stroke_width_px
+from workers.image.typography import line_stroke, measure_strokes, stroke_width_px
 
 TEXT = "关于印发国家老龄事业发展和养老体系建设规划的通知"
 BODY_FONTS = ("uming", "serif", "ukai")

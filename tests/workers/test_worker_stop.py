@@ -16,9 +16,9 @@ import pytest
 from servers import PrivateRedis  # tests/servers.py (tests/ is on sys.path)
 
 from workers import defaults
-from workers.queue import connect, conversion_options, fetch_job, make_queue, reap_abandoned, submit
-from workers.status import JobState, job_state
-from workers.storage import Storage
+from workers.queue.queue import connect, conversion_options, fetch_job, make_queue, reap_abandoned, submit
+from workers.queue.status import JobState, job_state
+from workers.storage.directory import Storage
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "sample_reply.pdf"
 EXIT_BOUND_S = 10.0

@@ -29,9 +29,9 @@ import numpy as np
 
 from layout.geometry import HEADER_ZONE, HUGE_LINE_LH, LARGE_LINE_LH, RED_MIN
 from layout.model import Box, OcrLine
-from workers.engine import OcrEngine
-from workers.redink import red_fraction
-from workers.seals import SealRegion, ring_strip, seal_circles
+from workers.image.redink import red_fraction
+from workers.image.seals import SealRegion, ring_strip, seal_circles
+from workers.ocr.engine import OcrEngine
 
 REC_HEIGHT_PX = 48
 """The recogniser reads lines at this height; smaller crops are scaled up to it first (cubic), not by the

@@ -1,6 +1,6 @@
 """What the API may learn about an upload without OCR: is it a document we accept, how many pages.
 
-Runs `workers.ingest.open_document`, which validates (type, page cap, pixel bombs, encryption,
+Runs `workers.image.ingest.open_document`, which validates (type, page cap, pixel bombs, encryption,
 corruption) before decoding any page; the page count scales the job's timeout. Imports no OCR code.
 """
 
@@ -13,7 +13,7 @@ from workers.settings import Settings
 
 def count_pages(path: Path, settings: Settings, dpi: int | None = None) -> int:
     """Pages of the document at `path`; raises the InputError subclass that describes a bad file."""
-    from workers.ingest import open_document
+    from workers.image.ingest import open_document
 
     document = open_document(path, settings=settings, dpi=dpi)
     try:

@@ -22,10 +22,10 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from workers.errors import GongwenError
-from workers.storage import Blob
+from workers.storage.directory import Blob
 
 if TYPE_CHECKING:
-    from workers.store import StorageBackend
+    from workers.storage.backend import StorageBackend
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 
 from layout.model import Box
-from workers.redink import red_mask
+from workers.image.redink import red_mask
 
 A4_SHORT_MM = 210.0
 """The short side of an A4 page, for pixels per millimetre without a known dpi."""
@@ -80,7 +80,7 @@ class SealRegion:
 
     `box` is the bounding box of the seal's ink; `hull` the convex hull of that ink (int32 N×1×2 points),
     both in upright-page pixels. `found_by`: "colour" (its red ink, here) or "shape" (its ring in the grey
-    image, `workers.sealshape`).
+    image, `workers.image.sealshape`).
     """
 
     box: Box

@@ -7,7 +7,7 @@
              / TextLine (one OCR line, HPOS/VPOS/WIDTH/HEIGHT) / String (CONTENT, WC = recognition score)
 
 Coordinates are upright-page pixels, as in the JSON (`layout.model`). Chinese has no word spaces: one
-String per line, whose CONTENT is the line's share of the block's clean text (`workers.ocrlines`), so
+String per line, whose CONTENT is the line's share of the block's clean text (`workers.ocr.ocrlines`), so
 the Strings of a TextBlock and its continuations joined equal the JSON block's `text`. A line that gets
 no text (its characters merged into a neighbour's by the repair) has no String and no TextLine.
 """
@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from itertools import pairwise
 
 from layout.model import Block, Document, Page
-from workers.ocrlines import BlockPart, written_pages
+from workers.ocr.ocrlines import BlockPart, written_pages
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"

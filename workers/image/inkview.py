@@ -5,7 +5,7 @@ The page is shrunk by a whole factor (OpenCV's fast area-averaging path) until i
 than the local background by `INK_MIN_CONTRAST`), so paper shading and scan borders are not ink. Left out:
 red ink (a seal is round and only blurs a profile; its count is kept, to know whether the page has red at
 all) and long line-like components (rules, frames, page edges: one straight line would outweigh the text).
-Used by `workers.deskew` (angle) and `workers.orientation` (sideways, text-line crops).
+Used by `workers.image.deskew` (angle) and `workers.image.orientation` (sideways, text-line crops).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workers.redink import red_mask
+from workers.image.redink import red_mask
 
 MEASURE_MAX_LONG_SIDE_PX = 1200
 """Long side of the measuring view at most (600–1200 px): body lines are 450–600 px long, plenty for 0.1°."""

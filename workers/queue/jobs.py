@@ -1,7 +1,7 @@
 """RQ job functions: module-level, JSON-safe arguments, the OCR model kept in the worker process.
 
 `install_runtime(settings)` is called once per worker process before it takes jobs (by
-`workers.worker.GongwenWorker`); it loads the OCR engine and keeps it. Every job then reuses it:
+`workers.queue.worker.GongwenWorker`); it loads the OCR engine and keeps it. Every job then reuses it:
 `meta["engine_loads"]` records how many times this process loaded the model (1 for every job of a
 healthy worker) and `meta["engine_wait_s"]` what the job itself spent getting the engine (~0).
 """
@@ -20,12 +20,12 @@ from rq.job import Job
 
 from workers import defaults
 from workers.errors import InputError
-from workers.previews import PreviewWriter
-from workers.queue import cancel_requested
+from workers.output.previews import PreviewWriter
+from workers.queue.queue import cancel_requested
+from workers.queue.stats import record_document
 from workers.settings import Settings, load_settings
-from workers.stats import record_document
-from workers.storage import FORMATS, result_key
-from workers.store import StorageBackend, open_storage
+from workers.storage.backend import StorageBackend, open_storage
+from workers.storage.directory import FORMATS, result_key
 
 
 class JobCanceled(Exception):
@@ -38,7 +38,7 @@ class Runtime:
 
     settings: Settings
     storage: StorageBackend
-    engine: Any  # workers.engine.OcrEngine; typed loosely so this module imports no OCR code
+    engine: Any  # workers.ocr.engine.OcrEngine; typed loosely so this module imports no OCR code
     engine_load_s: float
     engine_loads: int
 
@@ -79,8 +79,8 @@ def _load_and_warm(settings: Settings) -> Any:
     the detector + recogniser (PaddleOCR), the recogniser alone (second looks), the direction classifier."""
     import numpy as np
 
-    from workers.engine import get_engine  # the OCR stack: imported by workers only
-    from workers.preprocess import OrientationClassifier
+    from workers.image.preprocess import OrientationClassifier
+    from workers.ocr.engine import get_engine  # the OCR stack: imported by workers only
 
     engine = get_engine(settings)
     page = np.full(WARMUP_PAGE_PX + (3,), 255, dtype=np.uint8)
@@ -124,7 +124,7 @@ def convert_job(sha256: str, filename: str, options: dict[str, Any]) -> dict[str
     the searchable PDF) to storage.
 
     Returns {"result_key", "pages", "timings"} (JSON-safe). Errors are GongwenError subclasses; the
-    worker decides from their class whether a retry can help (`workers.worker.classify_failure`).
+    worker decides from their class whether a retry can help (`workers.queue.worker.classify_failure`).
     """
     from workers.pipeline import ConvertOptions, convert_file, render_bytes
 

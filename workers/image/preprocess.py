@@ -1,15 +1,15 @@
 """Page preprocessing: the scan → the upright, level page the OCR engine reads, plus its red-ink mask.
 
     prepare_page(image, page=n, orientation=classifier)
-      0. photo?            a phone photo of a sheet: found, squared and its light flattened (workers.photo);
+      0. photo?            a phone photo of a sheet: found, squared and its light flattened (workers.image.photo);
                            a flat scan passes untouched
-      1. measuring view    the page at 75–100 dpi as a mask of dark ink, without red and rules (workers.inkview)
+      1. measuring view    the page at 75–100 dpi as a mask of dark ink, without red and rules (workers.image.inkview)
       2. blank?            no ink → warning; ink without text lines (noise, a photo) → page returned as it is
-      3. sideways?         column profile sharper than row profile → turn 90° clockwise (workers.orientation)
-      4. skew              projection-profile angle within ±15°, applied when |skew| ≥ 0.1° (workers.deskew);
+      3. sideways?         column profile sharper than row profile → turn 90° clockwise (workers.image.orientation)
+      4. skew              projection-profile angle within ±15°, applied when |skew| ≥ 0.1° (workers.image.deskew);
                            warned about from 1°
-      5. upside down?      text-line classifier on a few level line crops → turn 180° (workers.orientation)
-      6. red mask          on the final image, so it aligns pixel for pixel with what the OCR reads (workers.redink);
+      5. upside down?      text-line classifier on a few level line crops → turn 180° (workers.image.orientation)
+      6. red mask          on the final image, so it aligns pixel for pixel with what the OCR reads (workers.image.redink);
                            skipped (all zero) when the measuring view holds no red pixel at all
 
 Everything downstream (OCR boxes, `red_fraction`, layout) is in the frame of `PreparedPage.image`: upright-page
@@ -30,13 +30,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workers.deskew import MIN_SKEW_DEG, estimate_skew, rotate_page, rotation_matrix
 from workers.errors import InputError
-from workers.inkview import MeasuringView, measuring_view
-from workers.orientation import FLIP_MIN_MARGIN, OrientationClassifier, is_sideways, line_crops
-from workers.pagemap import PageTransform
-from workers.photo import correct_photo
-from workers.redink import red_fraction, red_mask
+from workers.image.deskew import MIN_SKEW_DEG, estimate_skew, rotate_page, rotation_matrix
+from workers.image.inkview import MeasuringView, measuring_view
+from workers.image.orientation import FLIP_MIN_MARGIN, OrientationClassifier, is_sideways, line_crops
+from workers.image.pagemap import PageTransform
+from workers.image.photo import correct_photo
+from workers.image.redink import red_fraction, red_mask
 
 __all__ = ["OrientationClassifier", "PreparedPage", "prepare_page", "red_fraction", "red_mask"]
 
@@ -50,7 +50,7 @@ SKEW_WARN_DEG = 1.0
 class PreparedPage:
     """An upright, level page (BGR uint8), its red-ink mask (uint8 0/255, same height and width), the
     clockwise quarter-turn (0/90/180/270) and the counter-clockwise skew (degrees) applied, and warnings.
-    `transform` maps the scan's pixels onto `image`'s, every step above composed (workers.pagemap)."""
+    `transform` maps the scan's pixels onto `image`'s, every step above composed (workers.image.pagemap)."""
 
     image: np.ndarray
     red_mask: np.ndarray

@@ -1,5 +1,5 @@
-"""The S3 backend of `workers.store.StorageBackend`: uploads, results and page previews as objects in one
-bucket, under the same content-addressed keys as the directory backend (`workers.storage`), below the
+"""The S3 backend of `workers.storage.backend.StorageBackend`: uploads, results and page previews as objects in one
+bucket, under the same content-addressed keys as the directory backend (`workers.storage.directory`), below the
 prefix of `GONGWEN_STORAGE_URL=s3://bucket/prefix`. Any S3 API works (AWS, MinIO, SeaweedFS, Ceph…):
 `AWS_ENDPOINT_URL` names a non-AWS one; credentials and region are the standard `AWS_*` settings.
 
@@ -33,7 +33,7 @@ from urllib.parse import urlparse
 
 from workers.errors import InputTooLarge, StorageUnavailable
 from workers.settings import Settings
-from workers.storage import (
+from workers.storage.directory import (
     AREAS,
     CHUNK_BYTES,
     FORMATS,

@@ -1,6 +1,6 @@
 """Deskew: measure the angle of the text lines and rotate the page level.
 
-The angle is measured on the page's measuring view (`workers.inkview`): its dark ink at 75–100 dpi, without
+The angle is measured on the page's measuring view (`workers.image.inkview`): its dark ink at 75–100 dpi, without
 red ink and without rules, frames and page edges.
 
 The skew is the angle whose projection profile of the ink is sharpest (largest sum of squared bin counts):
@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from workers.inkview import INK_KERNEL_PX, INK_MIN_CONTRAST, MeasuringView
+from workers.image.inkview import INK_KERNEL_PX, INK_MIN_CONTRAST, MeasuringView
 
 MAX_SKEW_DEG = 15.0
 """Search range: scanners and phone photos of flat pages stay within it."""
@@ -255,7 +255,7 @@ def rotate_page(image: np.ndarray, angle: float, view: MeasuringView | None = No
 
     Same size as the input, unless `view` shows ink that would leave the frame: then the canvas grows by the
     same amount on every side (the centre stays the centre) so no ink the scan showed is cut. `matrix`:
-    what `rotation_matrix` returned for the same arguments, when the caller keeps it (workers.pagemap).
+    what `rotation_matrix` returned for the same arguments, when the caller keeps it (workers.image.pagemap).
     """
     affine, size = matrix if matrix is not None else rotation_matrix(image, angle, view)
     fill = (255.0, 255.0, 255.0)

@@ -2,7 +2,7 @@
 
 Two signals, each used where it is strong:
 
-* **Sideways** — from the projection profiles scored by `workers.deskew`: horizontal text lines make the
+* **Sideways** — from the projection profiles scored by `workers.image.deskew`: horizontal text lines make the
   row profile sharp; on a page scanned sideways the column profile is the sharp one. (Characters of a 公文 sit on a grid,
   so the column profile of an upright page has structure too, but line gaps are far wider than character
   gaps: rows win by ~1.5× on a full page and by 10× or more on a sparse one.)
@@ -10,7 +10,7 @@ Two signals, each used where it is strong:
   (labels "0"/"180") on a handful of crops of level text lines; the mean probability margin decides. Profiles
   are symmetric under 180° and cannot tell.
 
-`line_crops` finds the crops on the measuring view (`workers.inkview`), so no second pass over the full page
+`line_crops` finds the crops on the measuring view (`workers.image.inkview`), so no second pass over the full page
 is needed. `OrientationClassifier` loads its ONNX session lazily, once per process, shared by all instances
 for the same model file; it runs on one thread (it is tiny, and the OCR engine owns the cores).
 """
@@ -26,9 +26,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from workers.deskew import SkewEstimate
 from workers.errors import ModelError
-from workers.inkview import MeasuringView
+from workers.image.deskew import SkewEstimate
+from workers.image.inkview import MeasuringView
 
 CLS_MODEL_FILE = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 CLS_HEIGHT, CLS_WIDTH = 48, 192
@@ -170,7 +170,7 @@ class OrientationClassifier:
     @property
     def model_path(self) -> Path:
         if self._model_path is None:
-            from workers.models import rapidocr_model_path
+            from workers.ocr.models import rapidocr_model_path
 
             self._model_path = rapidocr_model_path(CLS_MODEL_FILE)
         return self._model_path

@@ -10,12 +10,12 @@
                           under the light), so gradients and soft shadows go and red ink stays red
 
 Frames: `quad` is in source-image pixels, continuous coordinates (a pixel's centre at +0.5, as in
-`workers.pagemap`), corners ordered top-left, top-right, bottom-right, bottom-left as seen in the photo.
+`workers.image.pagemap`), corners ordered top-left, top-right, bottom-right, bottom-left as seen in the photo.
 `matrix` maps source pixels to the warped page's pixels in the same convention, ready for
 `PageTransform.then(matrix, size)`.
 
 Sizes are stated as shares of the frame or of the sheet (the photo's resolution is unknown until the
-sheet is found); colour thresholds are grey levels, as in `workers.redink`.
+sheet is found); colour thresholds are grey levels, as in `workers.image.redink`.
 
 Why conservative: a flat scan has paper (or the scanner's replicated border) all along the frame; any
 doubt leaves the page as it came, so the scan corpus passes through unchanged.

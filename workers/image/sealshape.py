@@ -3,7 +3,7 @@
 Archives scan in grey or 1-bit far more often than in colour; there the seal is no longer red, but it is
 still a ring of seal size: a thin, closed circle 30–60 mm across (official round seals are 38–45 mm;
 GB/T 9704 puts the signature and date in its lower half, the issuer's name runs along its upper arc).
-`find_ring_seals` looks for such rings where `workers.seals` (the colour path) found none:
+`find_ring_seals` looks for such rings where `workers.image.seals` (the colour path) found none:
 
 1. a 2 px/mm grey view of the page; OpenCV's gradient Hough transform proposes circles of seal radius;
 2. each proposal is moved (centre ±1 mm, radius ±2 mm) to where most of its circle lies on ink, and kept
@@ -21,7 +21,7 @@ detector does not take it for part of the lines it crosses, and the layout rules
 by its arrangement (`layout.lines.is_seal_text`: characters along the upper arc, tilted boxes).
 
 Coordinates are upright-page pixels (`layout.model`). Sizes are millimetres on the page, whose short side
-is taken as A4's 210 mm (`workers.seals.px_per_mm`), as in the colour path: a seal is an object of a
+is taken as A4's 210 mm (`workers.image.seals.px_per_mm`), as in the colour path: a seal is an object of a
 physical size (about 7 body characters of 3号 across), the scan's dpi is not always known, and no text is
 read yet when the seal must be found.
 """
@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 
 from layout.model import Box
-from workers.seals import SealRegion, px_per_mm
+from workers.image.seals import SealRegion, px_per_mm
 
 VIEW_PX_PER_MM = 2.0
 """Resolution of the view rings are looked for on: a 1.2 mm ring is still 2–3 px wide; ~20 ms a page."""

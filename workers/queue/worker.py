@@ -43,7 +43,7 @@ from rq.timeouts import BaseTimeoutException
 
 from workers import defaults
 from workers.errors import GongwenError, OcrTimeout, StorageUnavailable
-from workers.jobs import JobCanceled, runtime
+from workers.queue.jobs import JobCanceled, runtime
 
 log = logging.getLogger("gongwen.worker")
 

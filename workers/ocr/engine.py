@@ -11,7 +11,7 @@ Contract (`OcrEngine`):
 
 What makes `PaddleEngine` faster than plain PaddleOCR on the same pages (measured in bench/SPEED.md):
 the detector reads the inked region at 4.3 px per mm of paper instead of the full-resolution page
-(`workers.ocrinput`), recognition runs one line at a time (no padding), and onnxruntime's idle threads
+(`workers.ocr.ocrinput`), recognition runs one line at a time (no padding), and onnxruntime's idle threads
 sleep instead of spinning.
 
 PaddleOCR's raw result dicts stop here: `_lines_from_result` converts them at the boundary.
@@ -29,8 +29,8 @@ import numpy as np
 
 from layout.model import Box, OcrLine, Page
 from workers.errors import ModelError
-from workers.models import ModelDirs, prepare_model_dirs
-from workers.ocrinput import DET_PX_PER_MM, detector_input, detector_scale, inked_region
+from workers.ocr.models import ModelDirs, prepare_model_dirs
+from workers.ocr.ocrinput import DET_PX_PER_MM, detector_input, detector_scale, inked_region
 from workers.settings import Settings
 
 
@@ -101,7 +101,7 @@ class PaddleEngine:
     models), composed the way PaddleOCR's own pipeline composes them, except what is fed to each:
 
     - detection reads only the page's inked region, at `det_px_per_mm` pixels per mm of (A4) paper,
-      shrunk by area averaging (`workers.ocrinput`); a blank page is not detected at all;
+      shrunk by area averaging (`workers.ocr.ocrinput`); a blank page is not detected at all;
     - recognition reads each line from the full-resolution page, `REC_BATCH` at a time (narrowest first);
     - onnxruntime's sessions are created once, with `settings.cpu_threads` intra-op threads that sleep
       rather than spin when idle.

@@ -9,12 +9,12 @@ text layer, declare PDF/A. `render_pdf(result, path, media_type)`:
                    copied undecoded: qpdf writes with stream decode level none); an image input becomes
                    one page per frame through img2pdf (JPEG and PNG embedded as they are, TIFF G4 as
                    G4, everything else Flate: lossless); a file img2pdf refuses (alpha, 16-bit…) is
-                   decoded by `workers.ingest` and embedded as lossless PNG data
+                   decoded by `workers.image.ingest` and embedded as lossless PNG data
     text layer     per OCR line, in reading order, its share of the block's clean text
-                   (`workers.ocrlines`) in a glyphless CID font (Identity-H, one CID per distinct
+                   (`workers.ocr.ocrlines`) in a glyphless CID font (Identity-H, one CID per distinct
                    character of the document, a ToUnicode map, every CID drawn by one empty-looking
                    full-em glyph) with text render mode 3 (invisible). The line's upright-page box is
-                   mapped back onto the page as scanned (`workers.pagemap`: through the photo warp,
+                   mapped back onto the page as scanned (`workers.image.pagemap`: through the photo warp,
                    deskew and quarter turns), then into PDF user space (render scale, CropBox, /Rotate);
                    the text matrix maps the glyphs' em squares onto that quadrilateral, so a viewer's
                    selection and search highlight sit on the printed line, tilted with it.
@@ -41,8 +41,8 @@ import numpy as np
 
 from layout.model import BlockType
 from workers.errors import CorruptInput
-from workers.ocrlines import written_pages
-from workers.pagemap import PageTransform
+from workers.image.pagemap import PageTransform
+from workers.ocr.ocrlines import written_pages
 
 if TYPE_CHECKING:
     import pikepdf
@@ -198,7 +198,7 @@ def _image_pdf(path: Path) -> bytes:
 def _png_pages(path: Path) -> Iterator[bytes]:
     from PIL import Image
 
-    from workers.ingest import open_document
+    from workers.image.ingest import open_document
     from workers.settings import load_settings
 
     with open_document(path, settings=load_settings()) as source:

@@ -1,6 +1,6 @@
 """Content-addressed storage shared by the API and the workers: the directory backend (the default; on
-one machine, or a shared volume). `workers.s3store` keeps the same layout as objects in an S3 bucket;
-both implement `workers.store.StorageBackend`, and `workers.store.open_storage` picks one from settings.
+one machine, or a shared volume). `workers.storage.s3` keeps the same layout as objects in an S3 bucket;
+both implement `workers.storage.backend.StorageBackend`, and `workers.storage.backend.open_storage` picks one from settings.
 
 Layout under `settings.storage_dir`:
 
@@ -10,7 +10,7 @@ Layout under `settings.storage_dir`:
                                         SHA-256, the conversion options and RESULT_SCHEMA
     previews/<aa>/<key>/page-NNN.{jpg,json}
                                         page images of that conversion for the review page
-                                        (`workers.previews`), kept and swept like its result
+                                        (`workers.output.previews`), kept and swept like its result
     tmp/                                partial writes; moved into place with an atomic rename
 
 Everything is written to `tmp/` first and renamed into place, so a reader never sees half a file and

@@ -1,16 +1,16 @@
 """Where a point of the upright page lies on the page as scanned: the per-page transform.
 
-Preprocessing turns the decoded scan (the *source page*: the pixels `workers.ingest` yields, top-left
+Preprocessing turns the decoded scan (the *source page*: the pixels `workers.image.ingest` yields, top-left
 origin) into the upright, level page every box of the project is measured in (`layout.model`). Each step
 it takes is a projective map of the plane; `PageTransform` records their composition, from source-page
 pixels to upright-page pixels, as one 3×3 homography, and `to_source` maps points back:
 
     quarter turn     cv2.rotate by 90°/180°: x' = H − y, y' = x (90° clockwise); x' = W − x, y' = H − y (180°)
-    deskew           the 2×3 affine matrix `workers.deskew.rotation_matrix` gives cv2.warpAffine
+    deskew           the 2×3 affine matrix `workers.image.deskew.rotation_matrix` gives cv2.warpAffine
     photo warp       a perspective correction (issue 15) is a full 3×3 homography: `then(matrix)` takes it
 
 Whatever a step does to the image it records here with `then`, in the order it runs; the searchable PDF
-(`workers.pdfa`) maps every OCR line's corners back through `to_source` and so lands on the scan as it
+(`workers.output.pdfa`) maps every OCR line's corners back through `to_source` and so lands on the scan as it
 is, not on our corrected copy. Coordinates are continuous pixel positions (a pixel's centre is +0.5).
 """
 

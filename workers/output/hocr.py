@@ -6,7 +6,7 @@
           span.ocr_line (bbox) / span.ocrx_word (bbox, x_wconf 0–100)
 
 Coordinates are upright-page pixels (as the JSON). One ocrx_word per line: its text is the line's share of
-the block's clean text (`workers.ocrlines`); Chinese has no word spaces to cut it by.
+the block's clean text (`workers.ocr.ocrlines`); Chinese has no word spaces to cut it by.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 
 from layout.model import Box, Document, Page
-from workers.ocrlines import written_pages
+from workers.ocr.ocrlines import written_pages
 
 DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')

@@ -1,10 +1,10 @@
 """The storage interface the API, the workers and the CLI use, and the choice of backend.
 
     open_storage(settings) → StorageBackend
-        GONGWEN_STORAGE_URL empty            the directory GONGWEN_STORAGE_DIR (`workers.storage.Storage`)
-        GONGWEN_STORAGE_URL=s3://bucket/pfx  objects in an S3 bucket (`workers.s3store.S3Storage`)
+        GONGWEN_STORAGE_URL empty            the directory GONGWEN_STORAGE_DIR (`workers.storage.directory.Storage`)
+        GONGWEN_STORAGE_URL=s3://bucket/pfx  objects in an S3 bucket (`workers.storage.s3.S3Storage`)
 
-Both keep the same content-addressed layout (see `workers.storage`): `uploads/<aa>/<sha256>`,
+Both keep the same content-addressed layout (see `workers.storage.directory`): `uploads/<aa>/<sha256>`,
 `results/<aa>/<key>/result.*` (one per format), `previews/<aa>/<key>/page-NNN.{jpg,json}`. The rest of the code
 sees only this interface: uploads go in as a stream (size cap and SHA-256 while receiving), come out as
 a local file for as long as a block runs (`local_upload`), and a result's files are put and read by
@@ -23,7 +23,7 @@ from typing import IO, Protocol
 from workers.settings import Settings
 
 __all__ = ["StorageBackend", "UploadSink", "open_storage"]
-from workers.storage import Area, Blob, Format, Storage, StoredUpload, UploadSink
+from workers.storage.directory import Area, Blob, Format, Storage, StoredUpload, UploadSink
 
 
 class StorageBackend(Protocol):
@@ -77,7 +77,7 @@ class StorageBackend(Protocol):
 def open_storage(settings: Settings) -> StorageBackend:
     """The storage the settings name (nothing is created or contacted yet; call `ensure`)."""
     if settings.storage_url:
-        from workers.s3store import S3Storage  # boto3 is imported only when S3 is used
+        from workers.storage.s3 import S3Storage  # boto3 is imported only when S3 is used
 
         return S3Storage.from_settings(settings)
     return Storage(settings.storage_dir)

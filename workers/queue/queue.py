@@ -11,7 +11,7 @@ Our keys sit next to rq's under `gongwen:<queue>:`:
     batch:<batch id>      → JSON list of {filename, job} of one batch
     batch-owner:<batch id> → the owner tag of the API key that made the batch
     cancel:<job id>       → set while a running job should stop at its next page
-    stats:*               → counters of pages and seconds per page (`workers.stats`)
+    stats:*               → counters of pages and seconds per page (`workers.queue.stats`)
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from rq.serializers import JSONSerializer
 
 from workers import defaults
 from workers.settings import Settings
-from workers.storage import StoredUpload, result_key
+from workers.storage.directory import StoredUpload, result_key
 
 if TYPE_CHECKING:
-    from workers.store import StorageBackend
+    from workers.storage.backend import StorageBackend
 
-JOB_FUNC = "workers.jobs.convert_job"
+JOB_FUNC = "workers.queue.jobs.convert_job"
 """The RQ job function, by import path (the API never imports the OCR side)."""
 
 LIVE_STATUSES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED,

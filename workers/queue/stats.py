@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-from workers.queue import as_text, key
+from workers.queue.queue import as_text, key
 from workers.settings import Settings
 
 SECONDS_PER_PAGE_BUCKETS: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0, 60.0)

@@ -1,0 +1,1 @@
+"""The OCR engine: PaddleOCR behind a small interface, its models, the detector input, second looks."""
