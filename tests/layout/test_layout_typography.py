@@ -23,7 +23,7 @@ BODY = "您提出的关于进一步加强我区基层医疗机构服务能力建
 TITLE = "国务院关于印发“十三五”国家老龄事业发展和养老体系建设规划的通知"
 ADDRESSEE = "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
 BODY_STROKE = 0.058
-BOLD_STROKE = 0.080  # 小标宋 / bold Song measure ~1.3–1.4× a 仿宋 body (workers/typography tests)
+BOLD_STROKE = 0.080  # 小标宋 / bold Song measure ~1.3–1.4× a 仿宋 body (workers/image/typography tests)
 
 
 def _title_lines(points: float, greedy: bool) -> list[str]:
