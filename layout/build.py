@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from layout.body import group_rows
 from layout.fields import extract_fields, issuers_from_marks
-from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale
+from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale, page_char_widths
 from layout.header import find_issuer_lines, read_header
 from layout.lines import Row, is_seal_text, merge_rows, remove_furniture
 from layout.model import BlockType, Box, Document, OcrLine, Page, Seal
@@ -69,7 +69,9 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
         number: [row.box for row in rows if row.box.height < settings.large_line_lh * scale.line_height]
         for number, rows in rows_by_page.items()
     }
-    geometry = measure_frames(body_boxes, scale, settings)
+    own_widths = page_char_widths({page.number: [ln for ln in page.lines if ln.text.strip()] for page in pages},
+                                  scale, settings)
+    geometry = measure_frames(body_boxes, scale, settings, own_widths)
     header = read_header(rows_by_page[pages[0].number], issuer, geometry, settings)
     rest = list(header.rest) + [row for page in pages[1:] for row in rows_by_page[page.number]]
     years = document_years([block.text for block in header.blocks])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from layout.model import Box, OcrLine
 
@@ -237,20 +237,49 @@ class BodyGeometry:
     scale: Scale
     frames: dict[int, PageFrame] = field(default_factory=dict)
     default: PageFrame = field(default_factory=lambda: PageFrame(Edge(0.0), Edge(1.0)))
+    char_widths: dict[int, float] = field(default_factory=dict)
+    """Pages captured at another scale than the document's (`page_char_widths`): their own character width."""
 
     def frame(self, page: int) -> PageFrame:
         return self.frames.get(page, self.default)
 
+    def char_width(self, page: int) -> float:
+        """The character width of `page`'s body (the document's unless the page was captured at another scale)."""
+        return self.char_widths.get(page, self.scale.char_width)
+
     def indent_ch(self, box: Box, page: int) -> float:
-        """How far `box` starts right of the left edge, in characters."""
-        return (box.x0 - self.frame(page).left.at(box.cy)) / self.scale.char_width
+        """How far `box` starts right of the left edge, in the page's characters."""
+        return (box.x0 - self.frame(page).left.at(box.cy)) / self.char_width(page)
 
     def right_gap_ch(self, box: Box, page: int) -> float:
-        """How far `box` ends short of the right edge, in characters."""
-        return (self.frame(page).right.at(box.cy) - box.x1) / self.scale.char_width
+        """How far `box` ends short of the right edge, in the page's characters."""
+        return (self.frame(page).right.at(box.cy) - box.x1) / self.char_width(page)
 
     def centre_offset_ch(self, box: Box, page: int) -> float:
-        return (box.cx - self.frame(page).centre(box.cy)) / self.scale.char_width
+        return (box.cx - self.frame(page).centre(box.cy)) / self.char_width(page)
+
+
+PAGE_SCALE_TOL = 0.05
+"""The pages of one document are printed in one body size: a page whose body characters measure more than
+this share wider or narrower than the document's was captured at another scale (a phone photo whose sheet
+was not found and squared, a page scanned at another resolution) and is measured in its own characters."""
+
+PAGE_SCALE_MIN_LINES = 5
+"""A page's own character width needs this many body lines (a short last page keeps the document's)."""
+
+
+def page_char_widths(lines_by_page: Mapping[int, Sequence[OcrLine]], scale: Scale,
+                     settings: LayoutSettings = DEFAULT_SETTINGS) -> dict[int, float]:
+    """Page → its own median body character width, for the pages captured at another scale only."""
+    found: dict[int, float] = {}
+    for page, lines in lines_by_page.items():
+        body = [ln for ln in lines if ln.red < settings.red_min and text_units(ln.text) >= SCALE_MIN_UNITS]
+        if len(body) < PAGE_SCALE_MIN_LINES:
+            continue
+        own = statistics.median(ln.box.width / text_units(ln.text) for ln in body)
+        if abs(own / scale.char_width - 1.0) > PAGE_SCALE_TOL:
+            found[page] = own
+    return found
 
 
 def _extreme_frame(boxes: Sequence[Box], scale: Scale) -> PageFrame | None:
@@ -284,37 +313,49 @@ def _align_to_full_lines(frame: PageFrame, boxes: Sequence[Box], scale: Scale) -
 
 
 def measure_frames(boxes_by_page: Mapping[int, Sequence[Box]], scale: Scale,
-                   settings: LayoutSettings = DEFAULT_SETTINGS) -> BodyGeometry:
-    """Per-page edges from line boxes.
+                   settings: LayoutSettings = DEFAULT_SETTINGS,
+                   char_widths: Mapping[int, float] | None = None) -> BodyGeometry:
+    """Per-page edges from line boxes; `char_widths`: pages captured at another scale (`page_char_widths`),
+    measured in their own characters (the text block is as many characters wide on every page).
 
-    A page too sparse to show shared edges borrows them from the nearest page of the same parity (odd
-    and even pages have their own offsets; else from the nearest page), shifted to its own full lines,
-    and with no page to borrow from takes the extremes of its own long lines.
+    A page too sparse to show shared edges borrows them from the nearest page at its scale of the same
+    parity (odd and even pages have their own offsets; else from the nearest page at its scale), shifted
+    to its own full lines, and with no page to borrow from takes the extremes of its own long lines.
     """
+    own = dict(char_widths or {})
+
+    def page_scale(page: int) -> Scale:
+        return replace(scale, char_width=own[page]) if page in own else scale
+
     found: dict[int, PageFrame] = {}
     for page, boxes in boxes_by_page.items():
-        left = find_edge([(b.x0, b.cy) for b in boxes], scale, leftmost=True, settings=settings)
-        right = find_edge([(b.x1, b.cy) for b in boxes], scale, leftmost=False, settings=settings)
+        left = find_edge([(b.x0, b.cy) for b in boxes], page_scale(page), leftmost=True, settings=settings)
+        right = find_edge([(b.x1, b.cy) for b in boxes], page_scale(page), leftmost=False, settings=settings)
         if left is not None and right is not None:
             frame = PageFrame(left, right)
-            if _contains_long_lines(frame, boxes, scale, settings):
+            if _contains_long_lines(frame, boxes, page_scale(page), settings):
                 found[page] = frame
     if found:
-        # The text block has one width on every page: a page whose edges disagree with the best-supported
-        # page's width found spurious edges (a short last page) and borrows instead.
+        # The text block has one width (in characters) on every page: a page whose edges disagree with the
+        # best-supported page's width found spurious edges (a short last page) and borrows instead.
+        def width_ch(page: int) -> float:
+            return (found[page].right.a - found[page].left.a) / page_scale(page).char_width
+
         best = max(found, key=lambda p: len(boxes_by_page[p]))
-        width = found[best].right.a - found[best].left.a
-        tol = SHORT_LINE_CH * scale.char_width
-        found = {p: f for p, f in found.items() if abs(f.right.a - f.left.a - width) <= tol}
+        width = width_ch(best)
+        found = {p: f for p, f in found.items() if abs(width_ch(p) - width) <= SHORT_LINE_CH}
     all_boxes = [b for boxes in boxes_by_page.values() for b in boxes]
     default = found[min(found)] if found else _extreme_frame(all_boxes, scale) or PageFrame(Edge(0.0), Edge(1.0))
     frames = dict(found)
     for page, boxes in boxes_by_page.items():
         if page in frames:
             continue
-        same = [p for p in found if p % 2 == page % 2] or list(found)
+        # borrow only from a page at this page's scale (a page captured at another scale has other edges)
+        alike = [p for p in found
+                 if abs(page_scale(p).char_width / page_scale(page).char_width - 1.0) <= PAGE_SCALE_TOL]
+        same = [p for p in alike if p % 2 == page % 2] or alike
         if same:
             frames[page] = _align_to_full_lines(found[min(same, key=lambda p: abs(p - page))], boxes, scale)
         else:
             frames[page] = _extreme_frame(boxes, scale) or default
-    return BodyGeometry(scale=scale, frames=frames, default=default)
+    return BodyGeometry(scale=scale, frames=frames, default=default, char_widths=own)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from layout_typeset import CH, LEFT, LINE_H, PITCH, RIGHT, TOP, ocr_line
 
-from layout.geometry import Scale, find_edge, measure_frames, measure_scale, text_units
+from layout.geometry import Scale, find_edge, measure_frames, measure_scale, page_char_widths, text_units
 from layout.model import Box
 
 
@@ -64,3 +64,52 @@ def test_page_of_indented_one_line_paragraphs_borrows_the_documents_width() -> N
     items.append(Box(LEFT - 24 + 2 * CH, TOP + 9 * PITCH, RIGHT - 24, TOP + 9 * PITCH + LINE_H))  # one full line
     geometry = measure_frames({1: full, 2: items}, scale)
     assert geometry.indent_ch(items[0], 2) == pytest.approx(2, abs=0.1)
+
+
+def _body_page(page: int, factor: float, dx: float, rows: int = 12) -> tuple[list[Box], list]:
+    """A page of full lines and indented first lines, printed at `factor` times the document's scale
+    (a photo whose sheet was not squared) and offset by `dx`: its boxes and OCR lines."""
+    boxes, lines = [], []
+    for i in range(rows):
+        y = (TOP + i * PITCH) * factor
+        indent = 2 * CH if i % 4 == 0 else 0.0
+        end = RIGHT - (6 * CH if i % 4 == 3 else 0.0)
+        x0, x1 = dx + (LEFT + indent) * factor, dx + end * factor
+        boxes.append(Box(x0, y, x1, y + LINE_H * factor))
+        lines.append(ocr_line("正" * round((x1 - x0) / (CH * factor)), x0, y, page=page, ch=CH * factor,
+                              h=LINE_H * factor))
+    return boxes, lines
+
+
+@pytest.mark.parametrize("factor", [0.55, 0.8, 1.25])
+def test_a_page_at_another_scale_is_measured_in_its_own_characters(factor: float) -> None:
+    """Page 2 captured at another scale: its full lines end on its right edge, its first lines are indented
+    two of its own characters, and its frame is its own (not borrowed for a width that disagrees in px)."""
+    pages = {1: _body_page(1, 1.0, 0.0), 2: _body_page(2, factor, 37.0), 3: _body_page(3, 1.0, -20.0)}
+    scale = measure_scale([ln for _, lines in pages.values() for ln in lines])
+    widths = page_char_widths({p: lines for p, (_, lines) in pages.items()}, scale)
+    assert set(widths) == {2}
+    assert widths[2] == pytest.approx(CH * factor, rel=0.02)
+    geometry = measure_frames({p: boxes for p, (boxes, _) in pages.items()}, scale, char_widths=widths)
+    boxes = pages[2][0]
+    assert geometry.indent_ch(boxes[0], 2) == pytest.approx(2.0, abs=0.1)
+    assert geometry.indent_ch(boxes[1], 2) == pytest.approx(0.0, abs=0.1)
+    assert geometry.right_gap_ch(boxes[1], 2) == pytest.approx(0.0, abs=0.1)
+    assert geometry.right_gap_ch(boxes[3], 2) == pytest.approx(6.0, abs=0.1)
+
+
+def test_pages_at_one_scale_keep_the_documents_character_width() -> None:
+    """Flat scans: small differences between pages (OCR box jitter) are not another scale."""
+    pages = {1: _body_page(1, 1.0, 0.0), 2: _body_page(2, 1.03, 0.0), 3: _body_page(3, 0.97, 0.0)}
+    scale = measure_scale([ln for _, lines in pages.values() for ln in lines])
+    assert page_char_widths({p: lines for p, (_, lines) in pages.items()}, scale) == {}
+
+
+def test_a_sparse_page_borrows_only_from_a_page_at_its_scale() -> None:
+    """Page 3 (a short last page, captured at another scale like page 2) borrows page 2's frame, not page 1's."""
+    pages = {1: _body_page(1, 1.0, 0.0), 2: _body_page(2, 0.6, 300.0), 3: _body_page(3, 0.6, 300.0, rows=1)}
+    scale = measure_scale([ln for _, lines in pages.values() for ln in lines])
+    widths = page_char_widths({p: lines for p, (_, lines) in pages.items()}, scale)
+    geometry = measure_frames({p: boxes for p, (boxes, _) in pages.items()}, scale, char_widths=widths)
+    first = pages[3][0][0]
+    assert geometry.indent_ch(first, 3) == pytest.approx(2.0, abs=0.1)

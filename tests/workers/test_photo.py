@@ -33,6 +33,9 @@ CORNER_TOLERANCE_PX = 4.0
 """Corners found within this many photo pixels of where the sheet was put (≈ 1 mm at this scale)."""
 PLAIN_SEEDS = (0, 2, 6, 9, 13)
 """Seeds whose photos have nothing at the border but the desk (see fixtures/corpus/photo.py)."""
+KEYSTONE_SEEDS = (6, 9)
+"""Seeds whose photo of the harsher development scene (`photograph(..., variant=1)`) is plain but makes the
+A4 sheet measure 1.18 and 1.14 (height over width, mean sides): strong keystone."""
 CLUTTER_SEEDS = (4, 5, 12)
 """Seeds with a hand over the edge (4 with a second sheet under it, 12 with tape and the frame cut close)."""
 
@@ -55,6 +58,18 @@ def test_sheet_corners_are_found_within_a_few_pixels(seed: int) -> None:
     found = find_sheet(photo)
     assert found is not None
     assert np.abs(found - truth).max() <= CORNER_TOLERANCE_PX
+
+
+@pytest.mark.parametrize("seed", KEYSTONE_SEEDS)
+def test_a_strongly_keystoned_a4_sheet_is_found_and_squared_to_a4(seed: int) -> None:
+    """The sheet measures 17–19% off A4: still found, and squared to A4 (not to its measured proportions,
+    which would stretch the text on this page alone)."""
+    rgb, truth, _ = photograph(_printed_page(), seed, frame=FRAME, variant=1)
+    found = find_sheet(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    assert found is not None
+    assert np.abs(found - truth).max() <= CORNER_TOLERANCE_PX
+    width, height = page_size(found)
+    assert height / width == pytest.approx(np.sqrt(2), rel=0.002)
 
 
 @pytest.mark.parametrize("seed", CLUTTER_SEEDS)

@@ -88,12 +88,13 @@ SIDE_BAND = 0.02
 a hand or tape at the edge, or the corner of a second sheet, lies farther out and is left out."""
 CORNER_SKIP = 0.1
 """The ends of each side (this share of its length) are left out of its fit: corners are rounded by blur."""
-RATIO_MIN, RATIO_MAX = 1.15, 1.7
-"""A sheet's long side over its short side as photographed (A4 1.41, Letter 1.29, legal 1.65; keystone
-moves it by ~15%): outside this it is two sheets merged or something else."""
 A4_RATIO = math.sqrt(2.0)
-A4_SNAP = 0.1
-"""A measured height/width within this relative distance of A4 (either way up) is A4."""
+KEYSTONE_SPREAD = 1.35
+"""How far keystone moves a sheet's measured height over width (mean sides) from its own, either way: a
+phone held at an angle (corners moved up to ~12% of the side) makes an A4 sheet measure 1.09–1.84
+(development photos, `fixtures.corpus photo --variant`). GB/T 9704 prints on A4, so a sheet measuring
+within this factor of A4 (either way up) is A4; a square (1.41 off) keeps its own proportions, and
+outside the spread of either way up it is not one sheet (two merged, or something else)."""
 PAGE_SHORT_SIDE_PX = 2067
 """The squared page's short side: A4's 210 mm at 250 dpi (body text ~70 px high). Phone photos show the
 sheet at ~150–250 dpi, so body text stays at least as large as in the photo; a sheet photographed at
@@ -287,8 +288,7 @@ def _plausible(quad: np.ndarray, shape: tuple[int, int]) -> bool:
         return False
     if not SHEET_MIN_AREA <= cv2.contourArea(quad.astype(np.float32)) / (height * width) <= SHEET_MAX_AREA:
         return False
-    ratio = _side_ratio(quad)
-    if not any(RATIO_MIN <= r <= RATIO_MAX for r in (ratio, 1 / ratio)):
+    if not is_a4_seen_askew(_side_ratio(quad)):
         return False
     for k in range(4):
         a, b = quad[k], quad[(k + 1) % 4]
@@ -479,18 +479,24 @@ def _side_ratio(quad: np.ndarray) -> float:
     return float((left + right) / max(1e-9, top + bottom))
 
 
+def is_a4_seen_askew(ratio: float) -> bool:
+    """A measured height/width an A4 sheet (either way up) shows under keystone (KEYSTONE_SPREAD)."""
+    return any(abs(math.log(ratio / a4)) <= math.log(KEYSTONE_SPREAD) for a4 in (A4_RATIO, 1 / A4_RATIO))
+
+
 def page_size(quad: np.ndarray) -> tuple[int, int]:
-    """(width, height) of the rectangle `quad` is squared to: the sheet's proportions (A4 either way up
-    when the measured ratio is within A4_SNAP of it), its short side PAGE_SHORT_SIDE_PX.
+    """(width, height) of the rectangle `quad` is squared to: A4 (either way up, the nearer) when the
+    measured ratio (mean sides) is one an A4 sheet shows under keystone, else the measured proportions
+    (longer sides); its short side PAGE_SHORT_SIDE_PX.
 
     One fixed scale for every photo, not the photo's own: the pages of a document are photographed from
     different distances, and the layout rules compare line ends and indents across pages in pixels."""
     top, bottom = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])
     left, right = np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])
     ratio = float(max(left, right) / max(top, bottom))
-    for a4 in (A4_RATIO, 1 / A4_RATIO):
-        if abs(ratio - a4) / a4 <= A4_SNAP:
-            ratio = a4
+    measured = _side_ratio(quad)
+    if is_a4_seen_askew(measured):
+        ratio = A4_RATIO if measured >= 1.0 else 1 / A4_RATIO
     if ratio >= 1.0:
         return PAGE_SHORT_SIDE_PX, round(PAGE_SHORT_SIDE_PX * ratio)
     return round(PAGE_SHORT_SIDE_PX / ratio), PAGE_SHORT_SIDE_PX
