@@ -52,7 +52,8 @@ def run_worker(settings: Settings, *, processes: int = 1, burst: bool = False, l
     from rq.serializers import JSONSerializer
     from rq.worker_pool import WorkerPool
 
-    from workers.queue.queue import connect, jobs
+    from workers.queue import jobs
+    from workers.queue.queue import connect
     from workers.queue.worker import GongwenWorker
 
     logging.basicConfig(level=log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")

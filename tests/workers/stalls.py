@@ -38,7 +38,7 @@ NATIVE_HANG_FUNC = "tests.workers.stalls.convert_with_a_native_hang"
 def _convert_with_stalled_ocr(sha256: str, filename: str, options: dict[str, Any],
                               stall: Callable[[], None]) -> Any:
     """The real convert_job, with `stall()` run before the engine's first page recognition."""
-    from workers.queue.queue import jobs
+    from workers.queue import jobs
 
     rt = jobs.runtime()
     real = rt.engine
