@@ -74,6 +74,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateS3]:
     server = PrivateS3(tmp_path_factory.mktemp("s3"))
     server.start()
     yield server
+    server.close_clients()
     if server.proc is not None:
         server.kill()
 

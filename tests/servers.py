@@ -115,6 +115,8 @@ class PrivateS3:
             "name": "gongwen", "credentials": [{"accessKey": self.ACCESS_KEY, "secretKey": self.SECRET_KEY}],
             "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
         self.proc: subprocess.Popen[bytes] | None = None
+        self._clients: list[Any] = []
+        """Every client made (`close_clients`): one dropped with pooled sockets open warns when collected."""
 
     @property
     def endpoint_url(self) -> str:
@@ -176,11 +178,19 @@ class PrivateS3:
         import boto3
         from botocore.config import Config
 
-        return boto3.session.Session().client(
+        client = boto3.session.Session().client(
             "s3", endpoint_url=self.endpoint_url, region_name=self.REGION, aws_access_key_id=self.ACCESS_KEY,
             aws_secret_access_key=secret_key or self.SECRET_KEY,
             config=Config(signature_version="s3v4", s3={"addressing_style": "path"},
                           retries={"max_attempts": max_attempts, "mode": "standard"}))
+        self._clients.append(client)
+        return client
+
+    def close_clients(self) -> None:
+        """Close every client this server made (their pooled connections)."""
+        for client in self._clients:
+            client.close()
+        self._clients.clear()
 
     def make_bucket(self, name: str) -> None:
         """Create bucket `name` and wait until it takes writes (SeaweedFS grows a volume for each new bucket

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,23 @@ RENDERINGS: dict[Any, str | bytes] = {"text": "正文\n", "md": "# 标题\n", "j
                                       "hocr": "<html/>", "pdf": b"%PDF-1.7 \x00\xff bytes as they are"}
 
 
+_OPENED: list[Any] = []
+"""Storages a test opened, closed after it (`_close_opened`): a client dropped with open sockets warns."""
+
+
+@pytest.fixture(autouse=True)
+def _close_opened() -> Iterator[None]:
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
+
+
 def _storage(server: PrivateS3, bucket: str, tmp_path: Path, **changes: Any) -> S3Storage:
     settings = load_settings({}).with_(storage_dir=tmp_path / "local-storage",
                                        **{**server.settings_changes(bucket), **changes})
     storage = open_storage(settings)
     assert isinstance(storage, S3Storage)
+    _OPENED.append(storage)
     storage.ensure()
     return storage
 
@@ -169,6 +182,7 @@ def test_an_unreachable_store_is_storage_unavailable_within_seconds(tmp_path: Pa
     settings = load_settings({}).with_(storage_url="s3://scans/gw", s3_endpoint_url=f"http://127.0.0.1:{port}",
                                        s3_access_key_id="k", s3_secret_access_key="s")
     storage = open_storage(settings)
+    _OPENED.append(storage)
     started = time.monotonic()
     with pytest.raises(StorageUnavailable, match="cannot be reached"):
         storage.check()

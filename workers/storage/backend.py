@@ -38,6 +38,9 @@ class StorageBackend(Protocol):
     def check(self) -> None:
         """Raise StorageUnavailable unless the storage can be used now (/readyz)."""
 
+    def close(self) -> None:
+        """Release what the backend holds open (a bucket client's pooled connections; a directory: nothing)."""
+
     # uploads
     def writer(self, *, max_bytes: int) -> UploadSink: ...
 

@@ -167,6 +167,9 @@ class Storage(SavesUploads):
         if not (self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)):
             raise StorageUnavailable(f"the storage directory {self.root} is missing or not writable")
 
+    def close(self) -> None:
+        """Nothing is held open between calls."""
+
     @property
     def tmp_dir(self) -> Path:
         return self.root / "tmp"

@@ -182,6 +182,9 @@ class S3Storage(SavesUploads):
     def check(self) -> None:
         self._call("checking the bucket", "head_bucket")
 
+    def close(self) -> None:
+        self.client.close()
+
     # -- uploads ---------------------------------------------------------------------------------
 
     def writer(self, *, max_bytes: int) -> S3UploadWriter:
