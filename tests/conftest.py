@@ -185,8 +185,10 @@ class WorkerProcs:
             assert time.monotonic() < deadline, f"workers not ready in {timeout_s} s: {self.logs()}"
             time.sleep(0.3)
 
-    def logs(self) -> str:
-        return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.log_dir.glob("worker-*.log")))
+    def logs(self, tail: int | None = 3000) -> str:
+        """The workers' logs, the last `tail` characters of each (None: whole)."""
+        return "\n".join(p.read_text(errors="replace")[-tail if tail else 0:]
+                         for p in sorted(self.log_dir.glob("worker-*.log")))
 
     def stop_all(self) -> None:
         for proc in self.procs:

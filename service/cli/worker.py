@@ -72,33 +72,49 @@ REDIS_RECONNECT_S = 2.0
 """Seconds an in-process worker waits before starting afresh after losing Redis."""
 
 
+class _StopAsked(Exception):
+    """SIGTERM/SIGINT while no rq worker is running in this process (between a lost Redis and a fresh
+    worker): raised by `_stop_between_workers` out of the wait or the new worker's first Redis calls."""
+
+
+def _stop_between_workers(signum: int, frame: Any) -> None:
+    raise _StopAsked(signal.Signals(signum).name)
+
+
 def _work_in_process(worker_class: Any, settings: Settings, connection: Any, *, burst: bool, log_level: str) -> int:
-    """One worker in this process. When Redis goes away at the wrong moment (a job ending, a heartbeat),
-    rq raises out of `work()`: a fresh worker (new name, same loaded model) starts once Redis answers.
-    A job that was ending then is reaped when its lease runs out and retried; nothing is lost.
-    A worker that was told to stop (SIGTERM/SIGINT) before it lost Redis is not restarted: it exits."""
+    """One worker in this process. When Redis goes away at the wrong moment (a job ending, a heartbeat,
+    the worker's teardown), rq raises out of `work()`: a fresh worker (new name, same loaded model) starts
+    once Redis answers. A job that was ending then is reaped when its lease runs out and retried; nothing
+    is lost. A worker told to stop (SIGTERM/SIGINT) exits 0, whenever the signal comes: while rq's worker
+    runs, rq's handler takes it; before (the dead worker's handlers are replaced at once, then its flag is
+    read) and during the wait for a fresh one, `_stop_between_workers` does. At every instant one of the
+    two is installed, so no signal meets the default handler (which would end the process with -15)."""
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
     log = logging.getLogger("gongwen.worker")
-    while True:
-        worker = None
-        try:
-            worker = worker_class([settings.queue_name], connection=connection)  # talks to Redis already
-            worker.work(burst=burst, with_scheduler=True, logging_level=log_level)
-            return 0
-        except (RedisConnectionError, RedisTimeoutError) as exc:
-            listener = getattr(worker, "pubsub_thread", None)
-            if listener is not None:  # the dead worker's command listener would retry Redis forever
-                listener.stop()
-            if getattr(worker, "stop_signalled", False):
-                log.warning("stopping as asked; Redis is gone (%s), a job this worker held goes back to the "
-                            "queue when its lease expires", exc)
+    try:
+        while True:
+            worker = None
+            try:
+                worker = worker_class([settings.queue_name], connection=connection)  # talks to Redis already
+                worker.work(burst=burst, with_scheduler=True, logging_level=log_level)
                 return 0
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # rq's handlers belong to the dead worker
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-            log.warning("lost Redis (%s); starting a fresh worker in %.0f s", exc, REDIS_RECONNECT_S)
-            time.sleep(REDIS_RECONNECT_S)
+            except (RedisConnectionError, RedisTimeoutError) as exc:
+                signal.signal(signal.SIGTERM, _stop_between_workers)  # rq's handlers belong to the dead worker
+                signal.signal(signal.SIGINT, _stop_between_workers)
+                listener = getattr(worker, "pubsub_thread", None)
+                if listener is not None:  # the dead worker's command listener would retry Redis forever
+                    listener.stop()
+                if getattr(worker, "stop_signalled", False):
+                    log.warning("stopping as asked; Redis is gone (%s), a job this worker held goes back to "
+                                "the queue when its lease expires", exc)
+                    return 0
+                log.warning("lost Redis (%s); starting a fresh worker in %.0f s", exc, REDIS_RECONNECT_S)
+                time.sleep(REDIS_RECONNECT_S)
+    except _StopAsked as asked:
+        log.warning("stopping as asked (%s) while waiting for Redis to start a fresh worker", asked)
+        return 0
 
 
 def check_local_worker(settings: Settings) -> int:

@@ -93,12 +93,34 @@ def test_redis_gone_then_sigterm_to_an_idle_worker_it_exits(private_redis: Priva
     worker = workers.start()
     workers.wait_ready(1)
     private_redis.kill()
-    time.sleep(1.0)  # the worker is now retrying its dequeue against a Redis that is gone
+    time.sleep(1.0)  # the worker is retrying its dequeue, or (rq raised out of work()) waiting to start afresh
+    restarts = workers.logs(tail=None).count("starting a fresh worker")
     worker.send_signal(signal.SIGTERM)
     took = _wait_gone(worker, workers, EXIT_BOUND_S)
-    print(f"\nidle worker gone {took:.1f} s after SIGTERM, exit status {worker.returncode}")
+    print(f"\nidle worker gone {took:.1f} s after SIGTERM, exit status {worker.returncode}"
+          f" (restarts before it: {restarts})")
     assert worker.returncode == 0, workers.logs()
-    assert "starting a fresh worker" not in workers.logs()
+    assert workers.logs(tail=None).count("starting a fresh worker") == restarts  # none after the signal
+
+
+@pytest.mark.slow
+def test_sigterm_while_waiting_to_start_a_fresh_worker_it_exits_0(private_redis: PrivateRedis,
+                                                                   workers: Any) -> None:
+    """Between a lost Redis and a fresh worker no rq handler is installed; a SIGTERM then must still be a
+    clean stop (exit 0), not the default handler's death by signal (-15). A worker started while Redis is
+    down is in that wait, deterministically: its first Redis call fails, and it waits to start afresh."""
+    private_redis.kill()
+    worker = workers.start()
+    deadline = time.monotonic() + 300  # the model loads first
+    while "starting a fresh worker" not in workers.logs():
+        assert worker.poll() is None, workers.logs()
+        assert time.monotonic() < deadline, workers.logs()
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGTERM)
+    took = _wait_gone(worker, workers, EXIT_BOUND_S)
+    print(f"\nworker waiting for Redis gone {took:.1f} s after SIGTERM, exit status {worker.returncode}")
+    assert worker.returncode == 0, workers.logs()
+    assert "while waiting for Redis" in workers.logs()
 
 
 def _session_pids(session_id: int) -> set[int]:
