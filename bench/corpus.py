@@ -139,20 +139,31 @@ def ensure_corpus(corpus: Path, *, quick: bool, only: str | None) -> list[str] |
     return list(expected)
 
 
+def varied_variant(corpus: Path) -> int:
+    """The variant a generated varied corpus was built as (its manifest's `variant`; 0 when none)."""
+    path = corpus / "manifest.json"
+    return int(json.loads(path.read_text(encoding="utf-8")).get("variant") or 0) if path.is_file() else 0
+
+
 def missing_varied(corpus: Path, *, split: str | None) -> bool:
-    """Whether a folder the varied corpus plans (one half with `split`, both without) is missing."""
+    """Whether a folder the varied corpus plans (one half with `split`, both without; the corpus's own
+    variant) is missing."""
     from fixtures.corpus.varied import plan_varied, planned_folders
 
-    return any(not (corpus / name / "truth.txt").is_file() for name in planned_folders(plan_varied(split=split)))
+    jobs = plan_varied(split=split, variant=varied_variant(corpus))
+    return any(not (corpus / name / "truth.txt").is_file() for name in planned_folders(jobs))
 
 
 def ensure_varied(corpus: Path, *, split: str | None) -> None:
     """Generate the varied corpus (`fixtures.corpus build --profile varied`, one half with `split`) when
-    any of its planned folders is missing (it is deterministic: delete a folder to rebuild it)."""
+    any of its planned folders is missing (it is deterministic: delete a folder to rebuild it). A dev
+    variant corpus (`--variant N`) is completed as that variant."""
     if not missing_varied(corpus, split=split):
         return
+    variant = varied_variant(corpus)
     command = [sys.executable, "-m", "fixtures.corpus", "build", "--profile", "varied", "--out", str(corpus)]
     command += ["--split", split] if split else []
+    command += ["--variant", str(variant)] if variant else []
     print(f"bench: generating the varied corpus: {' '.join(command[1:])}", file=sys.stderr)
     subprocess.run(command, check=True, stdout=sys.stderr)
 
