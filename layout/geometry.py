@@ -15,7 +15,7 @@ move them.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from layout.model import Box, OcrLine
@@ -350,12 +350,22 @@ def measure_frames(boxes_by_page: Mapping[int, Sequence[Box]], scale: Scale,
     for page, boxes in boxes_by_page.items():
         if page in frames:
             continue
-        # borrow only from a page at this page's scale (a page captured at another scale has other edges)
-        alike = [p for p in found
-                 if abs(page_scale(p).char_width / page_scale(page).char_width - 1.0) <= PAGE_SCALE_TOL]
-        same = [p for p in alike if p % 2 == page % 2] or alike
-        if same:
-            frames[page] = _align_to_full_lines(found[min(same, key=lambda p: abs(p - page))], boxes, scale)
-        else:
-            frames[page] = _extreme_frame(boxes, scale) or default
+        frames[page] = _borrowed_frame(page, boxes, found, page_scale, settings) or _extreme_frame(boxes, scale) or default
     return BodyGeometry(scale=scale, frames=frames, default=default, char_widths=own)
+
+
+def _borrowed_frame(page: int, boxes: Sequence[Box], found: Mapping[int, PageFrame],
+                    page_scale: Callable[[int], Scale], settings: LayoutSettings) -> PageFrame | None:
+    """The edges a sparse page borrows: from a page at its scale (a page captured at another scale has
+    other edges), the nearest of the same parity first (odd and even pages may have their own offsets),
+    then the nearest other; shifted to this page's full lines, and only if this page's long lines then lie
+    inside it (a lender whose own edges came from a few indented lines, a short last page's 抄送 rows,
+    would push this page's flush-left lines out of the text block)."""
+    scale = page_scale(page)
+    alike = [p for p in found if abs(page_scale(p).char_width / scale.char_width - 1.0) <= PAGE_SCALE_TOL]
+    order = sorted(alike, key=lambda p: (p % 2 != page % 2, abs(p - page)))
+    for lender in order:
+        frame = _align_to_full_lines(found[lender], boxes, scale)
+        if _contains_long_lines(frame, boxes, scale, settings):
+            return frame
+    return None

@@ -113,3 +113,23 @@ def test_a_sparse_page_borrows_only_from_a_page_at_its_scale() -> None:
     geometry = measure_frames({p: boxes for p, (boxes, _) in pages.items()}, scale, char_widths=widths)
     first = pages[3][0][0]
     assert geometry.indent_ch(first, 3) == pytest.approx(2.0, abs=0.1)
+
+
+def test_a_sparse_page_does_not_borrow_edges_that_would_push_its_flush_lines_out() -> None:
+    """Page 1 (the header page: a title, an addressee, three body lines) borrows edges. Its same-parity
+    lender, a short last page, found its edges on two indented 抄送 rows (its one flush line could not make
+    an edge): 0.75 characters in on the left, 0.5 short on the right. Borrowed and shifted to page 1's full
+    lines, they start 1.25 characters right of the text block, and page 1's flush addressee line would read
+    as an outdent. Page 2's edges hold page 1's lines: those are taken."""
+    scale = Scale(LINE_H, CH)
+    full = [Box(LEFT, TOP + i * PITCH, RIGHT, TOP + i * PITCH + LINE_H) for i in range(14)]
+    last = [Box(LEFT, TOP, RIGHT, TOP + LINE_H)]  # the last paragraph's one full line
+    last += [Box(LEFT + 0.75 * CH, TOP + i * PITCH, RIGHT - 0.5 * CH, TOP + i * PITCH + LINE_H) for i in (6, 7)]
+    # page 1's body-sized rows (the title is larger): the doc number, the addressee, the first body line
+    header = [Box(LEFT + 9 * CH, TOP, RIGHT - 9 * CH, TOP + LINE_H),
+              Box(LEFT, TOP + 5 * PITCH, RIGHT, TOP + 5 * PITCH + LINE_H),
+              Box(LEFT + 2 * CH, TOP + 7 * PITCH, RIGHT, TOP + 7 * PITCH + LINE_H)]
+    geometry = measure_frames({1: header, 2: full, 3: last}, scale)
+    assert geometry.frame(3).left.at(0) == pytest.approx(LEFT + 0.75 * CH)  # the lender's own (wrong) edge
+    assert geometry.indent_ch(header[1], 1) == pytest.approx(0.0, abs=0.05)
+    assert geometry.indent_ch(header[2], 1) == pytest.approx(2.0, abs=0.05)
