@@ -5,6 +5,8 @@ well short of the right edge, or when it starts with a heading marker right afte
 sentence. Otherwise it continues the line before it, also across a page break: a paragraph goes on
 onto the next page when its last line reaches the right edge and the next page's first body line
 starts flush left. The indent decides, not the punctuation: a sentence may end exactly at the line end.
+A line may also end one character short by line-breaking rule (`patterns.carried_down_ch`: the next line
+starts with an opening bracket, or with a character carried down with the closing mark after it).
 
 `LineFacts` and `starts_block` are the decision on their own, so the plain-text repair
 (`layout.repair`) can reuse it with the facts it can estimate.
@@ -48,7 +50,7 @@ def starts_block(previous: LineFacts | None, line: LineFacts, settings: LayoutSe
         return True
     if line.indent_ch >= settings.indent_min_ch:  # left of the edge is a box spilling over a speck, not an outdent
         return True
-    if previous.right_gap_ch >= settings.short_line_ch:
+    if previous.right_gap_ch >= settings.short_line_ch + patterns.carried_down_ch(line.text):
         return True
     if previous.indent_ch > settings.indent_max_ch and previous.right_gap_ch > settings.indent_min_ch:
         return True  # centred or right-aligned lines stand alone

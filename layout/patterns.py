@@ -24,6 +24,21 @@ TERMINAL_PUNCT = "。！？；：…”’」』）)!?;:"
 SENTENCE_END = "。！？!?"
 """Strict sentence-final punctuation."""
 
+LINE_START_FORBIDDEN = "、，。：；！？）》」』”’〕】…,.:;!?)"
+"""Chinese line breaking (禁则, GB/T 15834 and every CJK typesetter): these never begin a line; when one
+falls there, the character before it goes down with it and the line above ends one character short."""
+
+LINE_END_FORBIDDEN = "（《「『“‘〔【("
+"""…and these never end one: an opening bracket that would is moved to the next line, leaving the line
+above one character short."""
+
+
+def carried_down_ch(text: str) -> float:
+    """Characters the line before `text` may end short by line-breaking rule, not by ending a paragraph:
+    1 when `text` starts with an opening bracket or its second character may not begin a line."""
+    start = text.lstrip()
+    return 1.0 if start[:1] in LINE_END_FORBIDDEN or start[1:2] in LINE_START_FORBIDDEN else 0.0
+
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "Ｏ": 0, "0": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = "〇○零OoＯ0０一二三四五六七八九十"  # 〇 is also read as ○, O or a digit 0

@@ -61,6 +61,12 @@ def _texts(doc: Document) -> list[str]:
         (LineFacts("重庆市渝北区卫生健康委员会", 12, 4), LineFacts("2024年5月15日", 0, 0), True),  # right-aligned
         (LineFacts("全区", 0, 0.6), LineFacts("继续", 0.4, 0), False),  # OCR jitter: still flush
         (LineFacts("全区", 0, 0), LineFacts("构、美容培训机构", -1.8, 0), False),  # box spilling left over a speck
+        # line-breaking rule (禁则): a character carried down with the closing mark after it, or an opening
+        # bracket moved down, leaves the line above one character short; a second character short is not that
+        (LineFacts("资源不足的建", 2, 1.6), LineFacts("议》（第333号提案）收悉", 0, 0), False),
+        (LineFacts("经与区住房城乡建委", 0, 1.6), LineFacts("《关于加快解决", 0, 0), False),
+        (LineFacts("资源不足的建", 2, 1.6), LineFacts("议案收悉，经与", 0, 0), True),
+        (LineFacts("资源不足的建", 2, 2.6), LineFacts("议》（第333号提案）收悉", 0, 0), True),
     ],
 )
 def test_starts_block(previous: LineFacts | None, line: LineFacts, expected: bool) -> None:
