@@ -5,8 +5,8 @@ well short of the right edge, or when it starts with a heading marker right afte
 sentence. Otherwise it continues the line before it, also across a page break: a paragraph goes on
 onto the next page when its last line reaches the right edge and the next page's first body line
 starts flush left. The indent decides, not the punctuation: a sentence may end exactly at the line end.
-A line may also end one character short by line-breaking rule (`patterns.carried_down_ch`: the next line
-starts with an opening bracket, or with a character carried down with the closing mark after it).
+A line may also end short by line-breaking rule (`carried_down_ch`: the next line starts with a Latin or
+digit run set whole, an opening bracket, or a character carried down with the closing mark after it).
 
 `LineFacts` and `starts_block` are the decision on their own, so the plain-text repair
 (`layout.repair`) can reuse it with the facts it can estimate.
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from layout import patterns
-from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings
+from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, text_units
 from layout.lines import Row, clean_text
 from layout.model import Block, BlockType
 
@@ -44,13 +44,26 @@ def row_facts(row: Row, geometry: BodyGeometry) -> LineFacts:
     return LineFacts(row.text, geometry.indent_ch(box, row.page), geometry.right_gap_ch(box, row.page))
 
 
+def carried_down_ch(text: str) -> float:
+    """Characters the line before `text` may end short by line-breaking rule, not by ending a paragraph:
+    the width of what could not stay at its end: a Latin or digit run set whole (`patterns.UNBROKEN_RUN_RE`),
+    an opening bracket, or a character carried down with the closing mark after it (禁则)."""
+    start = text.lstrip()
+    run = patterns.UNBROKEN_RUN_RE.match(start)
+    if run:
+        return text_units(run.group())
+    if start[:1] in patterns.LINE_END_FORBIDDEN or start[1:2] in patterns.LINE_START_FORBIDDEN:
+        return 1.0
+    return 0.0
+
+
 def starts_block(previous: LineFacts | None, line: LineFacts, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
     """True when `line` starts a new block instead of continuing `previous` (same page or the next)."""
     if previous is None:
         return True
     if line.indent_ch >= settings.indent_min_ch:  # left of the edge is a box spilling over a speck, not an outdent
         return True
-    if previous.right_gap_ch >= settings.short_line_ch + patterns.carried_down_ch(line.text):
+    if previous.right_gap_ch >= settings.short_line_ch + carried_down_ch(line.text):
         return True
     if previous.indent_ch > settings.indent_max_ch and previous.right_gap_ch > settings.indent_min_ch:
         return True  # centred or right-aligned lines stand alone

@@ -71,7 +71,8 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
     }
     own_widths = page_char_widths({page.number: [ln for ln in page.lines if ln.text.strip()] for page in pages},
                                   scale, settings)
-    geometry = measure_frames(body_boxes, scale, settings, own_widths)
+    all_boxes = {number: [row.box for row in rows] for number, rows in rows_by_page.items()}
+    geometry = measure_frames(body_boxes, scale, settings, own_widths, all_boxes)
     header = read_header(rows_by_page[pages[0].number], issuer, geometry, settings)
     rest = list(header.rest) + [row for page in pages[1:] for row in rows_by_page[page.number]]
     years = document_years([block.text for block in header.blocks])

@@ -314,9 +314,12 @@ def _align_to_full_lines(frame: PageFrame, boxes: Sequence[Box], scale: Scale) -
 
 def measure_frames(boxes_by_page: Mapping[int, Sequence[Box]], scale: Scale,
                    settings: LayoutSettings = DEFAULT_SETTINGS,
-                   char_widths: Mapping[int, float] | None = None) -> BodyGeometry:
+                   char_widths: Mapping[int, float] | None = None,
+                   all_boxes_by_page: Mapping[int, Sequence[Box]] | None = None) -> BodyGeometry:
     """Per-page edges from line boxes; `char_widths`: pages captured at another scale (`page_char_widths`),
-    measured in their own characters (the text block is as many characters wide on every page).
+    measured in their own characters (the text block is as many characters wide on every page);
+    `all_boxes_by_page`: every row of each page, larger ones too (a title, an addressee a little taller
+    than the body), which a borrowed frame must also hold (edges are found on body-sized rows only).
 
     A page too sparse to show shared edges borrows them from the nearest page at its scale of the same
     parity (odd and even pages have their own offsets; else from the nearest page at its scale), shifted
@@ -350,22 +353,24 @@ def measure_frames(boxes_by_page: Mapping[int, Sequence[Box]], scale: Scale,
     for page, boxes in boxes_by_page.items():
         if page in frames:
             continue
-        frames[page] = _borrowed_frame(page, boxes, found, page_scale, settings) or _extreme_frame(boxes, scale) or default
+        held = list((all_boxes_by_page or {}).get(page, boxes))
+        frames[page] = (_borrowed_frame(page, boxes, held, found, page_scale, settings)
+                        or _extreme_frame(boxes, scale) or default)
     return BodyGeometry(scale=scale, frames=frames, default=default, char_widths=own)
 
 
-def _borrowed_frame(page: int, boxes: Sequence[Box], found: Mapping[int, PageFrame],
+def _borrowed_frame(page: int, boxes: Sequence[Box], held: Sequence[Box], found: Mapping[int, PageFrame],
                     page_scale: Callable[[int], Scale], settings: LayoutSettings) -> PageFrame | None:
     """The edges a sparse page borrows: from a page at its scale (a page captured at another scale has
     other edges), the nearest of the same parity first (odd and even pages may have their own offsets),
     then the nearest other; shifted to this page's full lines, and only if this page's long lines then lie
-    inside it (a lender whose own edges came from a few indented lines, a short last page's 抄送 rows,
-    would push this page's flush-left lines out of the text block)."""
+    inside it, every row of `held` (a lender whose own edges came from a few indented lines, a short last
+    page's 抄送 rows, would push this page's flush-left lines out of the text block)."""
     scale = page_scale(page)
     alike = [p for p in found if abs(page_scale(p).char_width / scale.char_width - 1.0) <= PAGE_SCALE_TOL]
     order = sorted(alike, key=lambda p: (p % 2 != page % 2, abs(p - page)))
     for lender in order:
         frame = _align_to_full_lines(found[lender], boxes, scale)
-        if _contains_long_lines(frame, boxes, scale, settings):
+        if _contains_long_lines(frame, held, scale, settings):
             return frame
     return None

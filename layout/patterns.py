@@ -33,11 +33,9 @@ LINE_END_FORBIDDEN = "（《「『“‘〔【("
 above one character short."""
 
 
-def carried_down_ch(text: str) -> float:
-    """Characters the line before `text` may end short by line-breaking rule, not by ending a paragraph:
-    1 when `text` starts with an opening bracket or its second character may not begin a line."""
-    start = text.lstrip()
-    return 1.0 if start[:1] in LINE_END_FORBIDDEN or start[1:2] in LINE_START_FORBIDDEN else 0.0
+UNBROKEN_RUN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-/:_%]*")
+"""A run of Latin letters and digits (a code, a number, a plot id `E4-2-3/03`) is set whole on one line:
+one that does not fit moves down, leaving the line above short by its width."""
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "Ｏ": 0, "0": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -67,6 +67,10 @@ def _texts(doc: Document) -> list[str]:
         (LineFacts("经与区住房城乡建委", 0, 1.6), LineFacts("《关于加快解决", 0, 0), False),
         (LineFacts("资源不足的建", 2, 1.6), LineFacts("议案收悉，经与", 0, 0), True),
         (LineFacts("资源不足的建", 2, 2.6), LineFacts("议》（第333号提案）收悉", 0, 0), True),
+        # a Latin or digit run is set whole: one that did not fit leaves the line above short by its width
+        (LineFacts("则由城市更新公司负责在", 0, 3.4), LineFacts("E4-2-3/03地块中选出", 0, 0), False),
+        (LineFacts("则由城市更新公司负责在", 0, 3.4), LineFacts("地块中选出2100平方米", 0, 0), True),
+        (LineFacts("则由城市更新公司负责在", 0, 6.5), LineFacts("E4-2-3/03地块中选出", 0, 0), True),
     ],
 )
 def test_starts_block(previous: LineFacts | None, line: LineFacts, expected: bool) -> None:

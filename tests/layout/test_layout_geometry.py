@@ -133,3 +133,21 @@ def test_a_sparse_page_does_not_borrow_edges_that_would_push_its_flush_lines_out
     assert geometry.frame(3).left.at(0) == pytest.approx(LEFT + 0.75 * CH)  # the lender's own (wrong) edge
     assert geometry.indent_ch(header[1], 1) == pytest.approx(0.0, abs=0.05)
     assert geometry.indent_ch(header[2], 1) == pytest.approx(2.0, abs=0.05)
+
+
+def test_a_borrowed_frame_must_also_hold_the_pages_taller_rows() -> None:
+    """The header page's body-sized rows are only its doc number and the indented first body line; its
+    addressee, read a little taller than the body, is not used to find edges but is a row of the page:
+    the lender whose edges would put it left of the text block is passed over."""
+    scale = Scale(LINE_H, CH)
+    full = [Box(LEFT, TOP + i * PITCH, RIGHT, TOP + i * PITCH + LINE_H) for i in range(14)]
+    last = [Box(LEFT, TOP, RIGHT, TOP + LINE_H)]
+    last += [Box(LEFT + 0.75 * CH, TOP + i * PITCH, RIGHT - 0.5 * CH, TOP + i * PITCH + LINE_H) for i in (6, 7)]
+    body = [Box(LEFT + 9 * CH, TOP, RIGHT - 9 * CH, TOP + LINE_H),
+            Box(LEFT + 2 * CH, TOP + 7 * PITCH, RIGHT, TOP + 7 * PITCH + LINE_H)]
+    addressee = Box(LEFT, TOP + 5 * PITCH, RIGHT, TOP + 5 * PITCH + 1.2 * LINE_H)
+    geometry = measure_frames({1: body, 2: full, 3: last}, scale, all_boxes_by_page={1: [*body, addressee]})
+    assert geometry.indent_ch(addressee, 1) == pytest.approx(0.0, abs=0.05)
+    assert geometry.indent_ch(body[1], 1) == pytest.approx(2.0, abs=0.05)
+    without = measure_frames({1: body, 2: full, 3: last}, scale)  # the body rows alone cannot tell
+    assert without.indent_ch(addressee, 1) == pytest.approx(-1.25, abs=0.05)
