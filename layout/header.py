@@ -104,10 +104,12 @@ and the rule, two body lines and more below the mark (GB/T 9704-2012 7.2, 7.3.1)
 
 
 def keep_mark_sized(found: Sequence[OcrLine]) -> list[OcrLine]:
-    """The candidates of a colour-free mark in the mark's own size: at least FULL_MARK_HEIGHT of their
-    median height (a joint mark's 文件, taller than each body, is kept; a marker set large is not)."""
+    """The candidates of a colour-free mark without a marker set large (`公开`, `特急` above the mark): a
+    candidate that reads as a marker goes unless it is in the mark's own size, at least FULL_MARK_HEIGHT of
+    the median height. A line of the mark itself stays whatever its size: a joint mark's long body is set
+    smaller than the short ones, and a 文件 read into a line makes that line taller than the rest."""
     median = statistics.median(ln.box.height for ln in found)
-    return [ln for ln in found if ln.box.height >= FULL_MARK_HEIGHT * median]
+    return [ln for ln in found if ln.box.height >= FULL_MARK_HEIGHT * median or not patterns.is_marker(ln.text)]
 
 
 def continues_mark(last: OcrLine, line: OcrLine, page: Page, has_red: bool) -> bool:
@@ -150,8 +152,14 @@ def mark_lines(parts: Sequence[OcrLine]) -> list[str]:
         else:
             rows.append([part])
     for part in (ln for ln in parts if ln.box.height < FULL_MARK_HEIGHT * tallest):
-        home = min(rows, key=lambda row: abs(part.box.cy - sum(p.box.cy for p in row) / len(row)))
-        home.append(part)
+        # stacked small characters stand inside a line's height; a smaller line below the rest (a joint
+        # mark's long body set smaller, under a line that a 文件 read into it made taller) is a line of its own
+        inside = [row for row in rows if min(p.box.y0 for p in row) <= part.box.cy <= max(p.box.y1 for p in row)]
+        if inside:
+            min(inside, key=lambda row: abs(part.box.cy - sum(p.box.cy for p in row) / len(row))).append(part)
+        else:
+            rows.append([part])
+    rows.sort(key=lambda row: min(p.box.cy for p in row))
     return [_mark_line_text(row) for row in rows]
 
 

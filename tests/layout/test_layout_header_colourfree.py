@@ -72,6 +72,26 @@ def test_a_black_joint_mark_stacks_its_bodies_and_keeps_its_tall_file() -> None:
     assert doc.fields.title == "关于实施教师数字素养提升行动的通知"
 
 
+@pytest.mark.parametrize("long_body", [0.72, 0.78, 0.9])
+def test_a_black_joint_mark_whose_long_body_is_set_smaller_under_a_line_that_read_its_file(long_body: float) -> None:
+    """OCR read the 文件 into the middle body's line (its box spans the stack's middle, 1.4 mark heights),
+    and the long third body is set smaller: it is still the mark's last line, not a fragment of the second."""
+    ts = Typesetter()
+    top, mark_h = 300.0, 2.4 * LINE_H
+    ts.put("浙江省教育厅", LEFT + 20, y=top, ch=0.8 * mark_h, h=mark_h)
+    ts.put("浙江省财政厅文件", LEFT + 20, y=top + 1.0 * mark_h, ch=0.8 * mark_h, h=1.4 * mark_h)
+    ts.put("浙江省人力资源和社会保障厅", LEFT + 20, y=top + 2.4 * mark_h, ch=0.5 * mark_h, h=long_body * mark_h)
+    ts.row = 9
+    ts.centred("浙教师〔2024〕42号", advance=2)
+    ts.centred("关于实施教师数字素养提升行动的通知", ch=1.4 * LINE_H, h=1.5 * LINE_H, advance=2)
+    ts.paragraph("各设区市教育局：", 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.issuer_mark == "浙江省教育厅浙江省财政厅浙江省人力资源和社会保障厅文件"
+    assert doc.fields.issuers == ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
+    assert doc.fields.doc_number == "浙教师〔2024〕42号"
+
+
 @pytest.mark.parametrize("read", ["渝北卫健函2024）53号", "渝北卫健函〔2024 53号", "渝北卫健函[2024 53号",
                                   "渝北卫健函 2024 〕 53 号"])
 def test_a_doc_number_that_lost_one_bracket_is_still_the_doc_number(read: str) -> None:
