@@ -106,13 +106,20 @@ brackets) is a doc number: the year is the first four digits. Inside other text 
 `到2024年底完成53号`) it is not."""
 
 
+_NUMBER_SPECK_RE = re.compile(
+    rf"(?<=[{CJK}{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])\s*[·•・.。'`‘’]\s*(?=[{CJK}{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])")
+"""A dot between the characters of a doc number is a speck read as punctuation (`浙交·建〔2018〕101号`,
+`曲政办函〔2021].45号`): no doc number has one."""
+
+
 def find_doc_number(text: str) -> str | None:
     """The doc number in `text`, normalised to `机关代字〔年份〕序号号`, or None.
 
-    Tolerates 〔〕 read as 【】 [] () ﹝﹞ and stray spaces. Whether a number is the document's own is
-    decided by position (header zone only), not here.
+    Tolerates 〔〕 read as 【】 [] () ﹝﹞, stray spaces and specks read as dots. Whether a number is the
+    document's own is decided by position (header zone only), not here.
     """
-    found = DOC_NUMBER_RE.search(unicodedata.normalize("NFC", text))
+    text = _NUMBER_SPECK_RE.sub("", unicodedata.normalize("NFC", text))
+    found = DOC_NUMBER_RE.search(text)
     if not found:
         bare = _BARE_DOC_NUMBER_RE.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFC", text)))
         return f"{bare.group('org')}〔{bare.group('year')}〕{int(bare.group('num'))}号" if bare else None
@@ -490,6 +497,15 @@ def strip_stray_dots(line: str) -> str:
 
 
 _DIGIT_DASH_RE = re.compile(r"(?<=\d)\s*一\s*(?=\d)")
+
+
+_MISREAD_PEOPLE_RE = re.compile(r"(?<=[国省市县区州旗盟镇乡])入民(?=政府|法院|检察院|代表大会|银行|武装|团体)")
+
+
+def restore_people(text: str) -> str:
+    """人 read as 入 in an institution's name: `温州市入民政府` → `温州市人民政府`. After a place (省市县区…)
+    and before 政府, 法院, 检察院, 代表大会, … only 人民 is written (`纳入民生` has neither)."""
+    return _MISREAD_PEOPLE_RE.sub("人民", text)
 
 
 def restore_digit_dashes(text: str) -> str:

@@ -1,0 +1,43 @@
+"""Misreadings the recogniser makes that the text itself corrects: 人 read as 入 in an institution's name,
+and specks read as dots inside a doc number."""
+
+from __future__ import annotations
+
+import pytest
+
+from layout.lines import clean_text
+from layout.patterns import find_doc_number, restore_people
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("温州市入民政府", "温州市人民政府"),
+        ("抄送：省人大常委会，温州市入民政府。", "抄送：省人大常委会，温州市人民政府。"),
+        ("渝北区入民法院、区入民检察院", "渝北区人民法院、区人民检察院"),
+        ("县入民代表大会常务委员会", "县人民代表大会常务委员会"),
+        ("纳入民生实事项目", "纳入民生实事项目"),  # 纳入 + 民生: no place before, no institution after
+        ("列入民政救助范围", "列入民政救助范围"),
+        ("市入民心工程", "市入民心工程"),  # not an institution's name
+    ],
+)
+def test_restore_people(text: str, expected: str) -> None:
+    assert restore_people(text) == expected
+    assert clean_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("read", "number"),
+    [
+        ("浙交·建〔2018〕101号", "浙交建〔2018〕101号"),
+        ("曲政办函〔2021].45号", "曲政办函〔2021〕45号"),
+        ("浙交建 〔2018〕。101号", "浙交建〔2018〕101号"),
+        ("渝北卫健函〔2024〕53号", "渝北卫健函〔2024〕53号"),
+    ],
+)
+def test_a_speck_read_as_a_dot_inside_a_doc_number_is_dropped(read: str, number: str) -> None:
+    assert find_doc_number(read) == number
+
+
+def test_a_dotted_number_in_the_body_is_still_no_doc_number() -> None:
+    assert find_doc_number("按第1.5号标准执行") is None
