@@ -304,12 +304,21 @@ def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
     for used, row in enumerate(rows[:ADDRESSEE_MAX_ROWS], start=1):
         if geometry.indent_ch(row.box, row.page) >= settings.indent_min_ch:
             return None, 0
-        text = clean_text(text + row.text)
+        text = clean_text(text + _separated(text, rows[used - 2], geometry, settings) + row.text)
         if text.endswith(("：", ":")):
             if patterns.is_addressee(text):
                 return _block(BlockType.ADDRESSEE, text, rows[:used]), used
             return None, 0
     return None, 0
+
+
+def _separated(text: str, previous: Row, geometry: BodyGeometry, settings: LayoutSettings) -> str:
+    """What joins an addressee row to the one before: nothing, or `，` where the row before was broken on
+    purpose (it ends well short of the right edge) and its separator was lost (a small comma at a line's
+    end is what the recogniser drops first): addressees are broken between names, after a separator."""
+    if not text or text[-1] in "，,、；;：:" or not re.match(f"[{patterns.CJK}]", text[-1]):
+        return ""
+    return "，" if geometry.right_gap_ch(previous.box, previous.page) >= settings.short_line_ch else ""
 
 
 def _title_zone(rows: Sequence[Row]) -> float:

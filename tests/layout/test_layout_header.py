@@ -269,3 +269,32 @@ def test_black_mark_on_a_scan_with_a_trace_of_red_noise() -> None:
     noisy = [ln if i != 2 else type(ln)(ln.text, ln.box, ln.score, ln.page, 0.05) for i, ln in enumerate(pages[0].lines)]
     doc = build_document([type(pages[0])(1, pages[0].width, pages[0].height, tuple(noisy))])
     assert doc.fields.issuer_mark == "某某市人民政府文件"
+
+
+@pytest.mark.parametrize(("first", "expected"), [
+    ("各县（市、区）防汛抗旱指挥部", "各县（市、区）防汛抗旱指挥部，市防汛抗旱指挥部各成员单位"),  # its comma lost
+    ("各县（市、区）防汛抗旱指挥部，", "各县（市、区）防汛抗旱指挥部，市防汛抗旱指挥部各成员单位"),
+    ("各县（市、区）防汛抗旱指挥部、", "各县（市、区）防汛抗旱指挥部、市防汛抗旱指挥部各成员单位"),
+])
+def test_an_addressee_broken_between_names_keeps_a_separator(first: str, expected: str) -> None:
+    """An addressee set on two lines, broken on purpose after the first names: a comma the recogniser
+    dropped at that short line's end comes back (a name is never broken by a line that ends short)."""
+    ts = Typesetter()
+    ts.centred("九江市防汛抗旱指挥部文件", ch=2 * CH, h=2.4 * LINE_H, red=0.9, advance=2)
+    ts.centred("九汛〔2024〕12号", advance=2)
+    ts.centred("关于切实做好主汛期防汛抢险工作的紧急通知", ch=1.3 * CH, h=1.4 * LINE_H, advance=2)
+    ts.put(first, LEFT)
+    ts.put("市防汛抗旱指挥部各成员单位：", LEFT)
+    ts.paragraph("据市气象台预报，6月下旬至7月上旬，我市将出现持续性强降雨过程，累计雨量可达200至350毫米。")
+    assert build_document(ts.finish()).fields.addressee == expected
+
+
+def test_an_addressee_that_fills_its_first_line_is_joined_as_read() -> None:
+    ts = Typesetter()
+    ts.centred("九江市防汛抗旱指挥部文件", ch=2 * CH, h=2.4 * LINE_H, red=0.9, advance=2)
+    ts.centred("九汛〔2024〕12号", advance=2)
+    ts.centred("关于切实做好主汛期防汛抢险工作的紧急通知", ch=1.3 * CH, h=1.4 * LINE_H, advance=2)
+    ts.paragraph("各县（市、区）防汛抗旱指挥部、市防汛抗旱指挥部各成员单位、市直有关部门、驻浔部队和中央驻浔单位：", 0)
+    ts.paragraph("据市气象台预报，6月下旬至7月上旬，我市将出现持续性强降雨过程，累计雨量可达200至350毫米。")
+    assert build_document(ts.finish()).fields.addressee == (
+        "各县（市、区）防汛抗旱指挥部、市防汛抗旱指挥部各成员单位、市直有关部门、驻浔部队和中央驻浔单位")
