@@ -105,11 +105,11 @@ and the rule, two body lines and more below the mark (GB/T 9704-2012 7.2, 7.3.1)
 
 def keep_mark_sized(found: Sequence[OcrLine]) -> list[OcrLine]:
     """The candidates of a colour-free mark without a marker set large (`公开`, `特急` above the mark): a
-    candidate that reads as a marker goes unless it is in the mark's own size, at least FULL_MARK_HEIGHT of
-    the median height. A line of the mark itself stays whatever its size: a joint mark's long body is set
-    smaller than the short ones, and a 文件 read into a line makes that line taller than the rest."""
-    median = statistics.median(ln.box.height for ln in found)
-    return [ln for ln in found if ln.box.height >= FULL_MARK_HEIGHT * median or not patterns.is_marker(ln.text)]
+    candidate that reads as a marker is never a line of the mark while other candidates are (a marker set
+    as large as the mark, on a 300 dpi scan, is still a marker). A line of the mark itself stays whatever
+    its size: a joint mark's long body is set smaller than the short ones, and a 文件 read into a line makes
+    that line taller than the rest."""
+    return [ln for ln in found if not patterns.is_marker(ln.text)] or list(found)
 
 
 def continues_mark(last: OcrLine, line: OcrLine, page: Page, has_red: bool) -> bool:

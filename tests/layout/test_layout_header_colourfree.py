@@ -54,6 +54,28 @@ def test_a_marker_set_large_above_a_black_mark_stays_a_marker(marker: str) -> No
     assert doc.fields.markers == (marker,)
 
 
+@pytest.mark.parametrize("marker_mh", [0.85, 1.0])
+def test_a_marker_as_large_as_the_black_mark_is_still_a_marker(marker_mh: float) -> None:
+    """公开 set (or scanned) nearly as tall as the mark lines below it: what it says, not its size, keeps it
+    out of the mark."""
+    ts = Typesetter()
+    mark_h = 2.0 * LINE_H
+    ts.put("公开", LEFT, y=120.0, ch=marker_mh * mark_h, h=marker_mh * mark_h)
+    ts.row = 3
+    ts.centred("国务院办公厅文件", ch=0.9 * mark_h, h=mark_h, advance=3)
+    ts.centred("国办发〔2005〕31号", advance=2)
+    for piece in TITLE:
+        ts.centred(piece, ch=1.3 * LINE_H, h=1.4 * LINE_H)
+    ts._next_row()
+    ts.paragraph("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.markers == ("公开",)
+    assert doc.fields.issuer_mark == "国务院办公厅文件"
+    assert doc.fields.doc_number == "国办发〔2005〕31号"
+    assert doc.fields.title == "".join(TITLE)
+
+
 def test_a_black_joint_mark_stacks_its_bodies_and_keeps_its_tall_file() -> None:
     ts = Typesetter()
     top = 300.0
