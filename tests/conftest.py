@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from leaks import sweep_unclosed  # tests/leaks.py (this folder is on sys.path)
+from leaks import connections_to, sweep_unclosed  # tests/leaks.py (this folder is on sys.path)
 from servers import PrivateRedis, PrivateS3, pick_port  # tests/servers.py (this folder is on sys.path)
 
 QUEUE_TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -58,7 +58,8 @@ def queue_settings(tmp_path: Path) -> Iterator[object]:
     settings = load_settings().with_(redis_url=QUEUE_TEST_REDIS_URL, queue_name=f"t{secrets.token_hex(5)}",
                                      storage_dir=tmp_path / "storage")
     yield settings
-    _purge(connect(settings), settings.queue_name)
+    with connect(settings) as redis:
+        _purge(redis, settings.queue_name)
 
 
 @pytest.fixture
@@ -67,8 +68,10 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     redis = PrivateRedis(tmp_path / "redis")
     redis.start()
     yield redis
+    left = connections_to(redis.port)  # the fixtures that made clients have closed them by now
     if redis.proc is not None:
         redis.kill()
+    assert not left, f"clients of the test's Redis left open (local port, TCP state): {left}"
 
 
 @pytest.fixture
@@ -175,13 +178,14 @@ class WorkerProcs:
 
         from workers.queue.queue import connect, make_queue
 
-        queue = make_queue(self.settings, connect(self.settings))  # type: ignore[arg-type]
-        deadline = time.monotonic() + timeout_s
-        while Worker.count(queue=queue) < count:
-            dead = [p for p in self.procs if p.poll() is not None]
-            assert not dead, f"worker exited early: {self.logs()}"
-            assert time.monotonic() < deadline, f"workers not ready in {timeout_s} s: {self.logs()}"
-            time.sleep(0.3)
+        with connect(self.settings) as redis:  # type: ignore[arg-type]
+            queue = make_queue(self.settings, redis)  # type: ignore[arg-type]
+            deadline = time.monotonic() + timeout_s
+            while Worker.count(queue=queue) < count:
+                dead = [p for p in self.procs if p.poll() is not None]
+                assert not dead, f"worker exited early: {self.logs()}"
+                assert time.monotonic() < deadline, f"workers not ready in {timeout_s} s: {self.logs()}"
+                time.sleep(0.3)
 
     def logs(self, tail: int | None = 3000) -> str:
         """The workers' logs, the last `tail` characters of each (None: whole)."""

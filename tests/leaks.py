@@ -12,8 +12,13 @@ their model load miss WORKER_READY_TIMEOUT_S).
 from __future__ import annotations
 
 import gc
+import os
 import tracemalloc
 import warnings
+from pathlib import Path
+
+LOOPBACK_HEX = "0100007F"
+"""127.0.0.1 as /proc/net/tcp writes it."""
 
 
 def sweep_unclosed() -> list[str]:
@@ -32,3 +37,26 @@ def sweep_unclosed() -> list[str]:
             report += "\nallocated at:\n" + "\n".join(where.format())
         reports.append(report)
     return reports
+
+
+def connections_to(port: int) -> list[str]:
+    """This process's TCP sockets whose peer is 127.0.0.1:`port`, in any state (one to a killed server stays
+    open, half-closed, until closed), as "local port, state" strings: read from /proc/net/tcp and this
+    process's file descriptors. A client that was dropped without `close()` still holds its socket until the
+    cyclic collector frees it, so a test's own servers can check at teardown that their clients were closed."""
+    ours = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # a descriptor closed while listing (the listing's own)
+            continue
+        if target.startswith("socket:["):
+            ours.add(target[len("socket:["):-1])
+    found = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()  # sl local_address rem_address st … inode (addresses hex ip:port, ip little-endian)
+        remote_ip, remote_port = fields[2].split(":")
+        if remote_ip == LOOPBACK_HEX and int(remote_port, 16) == port and fields[9] in ours:
+            found.append(f"{int(fields[1].split(':')[1], 16)}, state {fields[3]}")
+    return found
+

@@ -6,7 +6,7 @@ import inspect
 import socket
 import tracemalloc
 
-from leaks import sweep_unclosed  # tests/leaks.py (tests/ is on sys.path)
+from leaks import connections_to, sweep_unclosed  # tests/leaks.py (tests/ is on sys.path)
 
 
 class _Cycle:
@@ -38,3 +38,17 @@ def test_a_closed_socket_is_not_reported() -> None:
     cycle.sock.close()
     del cycle
     assert not [r for r in sweep_unclosed() if "unclosed <socket" in r]
+
+
+def test_connections_to_lists_this_process_s_open_sockets_to_a_port() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = server.accept()
+        assert connections_to(port) == [f"{client.getsockname()[1]}, state 01"]  # established; not the server's
+        accepted.close()
+        assert len(connections_to(port)) == 1  # the peer has gone: half-closed, still open here
+        client.close()
+        assert connections_to(port) == []
