@@ -17,6 +17,9 @@ run on a machine without the models.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.exceptions import RedisError
@@ -30,8 +33,14 @@ from workers.errors import GongwenError
 from workers.settings import Settings, load_settings
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.gongwen.close()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    app = FastAPI(title="gongwen-ocr", version="0.1.0",
+    app = FastAPI(title="gongwen-ocr", version="0.1.0", lifespan=_lifespan,
                   description="OCR for scanned Chinese official documents (公文): clean text, Markdown, JSON.")
     app.state.gongwen = AppState.build(settings or load_settings())
     origins = app.state.gongwen.settings.cors_origins

@@ -158,6 +158,22 @@ def test_health_readiness_and_metrics_without_workers(client: TestClient, make_s
         assert line.startswith("#") or float(line.rsplit(" ", 1)[1]) >= 0
 
 
+def _connected(redis: Any) -> list[Any]:
+    """The client's pooled connections with a socket open (redis-py keeps no public list of them)."""
+    pool = redis.connection_pool
+    return [c for c in (*pool._available_connections, *pool._in_use_connections) if c.is_connected]
+
+
+def test_the_app_closes_its_redis_connections_at_shutdown(queue_settings: Any, make_scan: Callable[..., Path]) -> None:
+    app = create_app(queue_settings)
+    with TestClient(app) as client:
+        _post(client, make_scan("shutdown.png", variant=32))
+        assert client.get("/metrics").status_code == 200
+        assert _connected(app.state.gongwen.redis)
+    # left open, they were freed only by the cyclic GC: a ResourceWarning in whatever test ran then
+    assert _connected(app.state.gongwen.redis) == []
+
+
 def test_the_api_process_never_imports_the_ocr_stack(queue_settings: Any, make_scan: Callable[..., Path]) -> None:
     code = f"""
 import sys

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,14 @@ def queue_settings(private_queue_settings: Any) -> Any:
     return private_queue_settings
 
 
-def _wait_started(settings: Any, job_id: str, timeout_s: float = 300) -> None:
-    redis = connect(settings)
+@pytest.fixture
+def redis(queue_settings: Any) -> Iterator[Any]:
+    """A client of the test's Redis, closed after the test (`private_redis` checks that none is left open)."""
+    with connect(queue_settings) as client:
+        yield client
+
+
+def _wait_started(redis: Any, job_id: str, timeout_s: float = 300) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         job = fetch_job(redis, job_id)
@@ -54,15 +61,15 @@ def _wait_gone(proc: Any, workers: Any, bound_s: float) -> float:
 
 @pytest.mark.slow
 def test_sigterm_mid_job_then_redis_gone_the_worker_exits_and_its_job_goes_back(
-        private_redis: PrivateRedis, queue_settings: Any, workers: Any) -> None:
+        private_redis: PrivateRedis, queue_settings: Any, redis: Any, workers: Any) -> None:
     storage = Storage(queue_settings.storage_dir)
     storage.ensure()
     stored = storage.save_file(SAMPLE, max_bytes=1 << 24)
-    job_id = submit(connect(queue_settings), queue_settings, storage, stored, filename=SAMPLE.name,
+    job_id = submit(redis, queue_settings, storage, stored, filename=SAMPLE.name,
                     options=conversion_options(None), pages=3).job_id
     worker = workers.start()
     workers.wait_ready(1)
-    _wait_started(queue_settings, job_id)
+    _wait_started(redis, job_id)
 
     worker.send_signal(signal.SIGTERM)
     time.sleep(0.2)  # rq's handler has run: the worker means to finish this job, then stop
@@ -74,8 +81,7 @@ def test_sigterm_mid_job_then_redis_gone_the_worker_exits_and_its_job_goes_back(
     assert "stopping as asked" in workers.logs()
 
     # The job was handed back, not lost: once Redis is back and the lease has run out it is queued again.
-    private_redis.start()
-    redis = connect(queue_settings)
+    private_redis.start()  # the client connects again on its next command
     deadline = time.monotonic() + defaults.JOB_LEASE_S + 60
     while True:
         reap_abandoned(make_queue(queue_settings, redis))
@@ -139,7 +145,7 @@ def _session_pids(session_id: int) -> set[int]:
 
 @pytest.mark.slow
 def test_sigterm_to_a_worker_pool_lets_the_job_finish_and_ends_every_process(
-        queue_settings: Any, workers: Any) -> None:
+        queue_settings: Any, redis: Any, workers: Any) -> None:
     storage = Storage(queue_settings.storage_dir)
     storage.ensure()
     stored = storage.save_file(SAMPLE, max_bytes=1 << 24)
@@ -147,15 +153,15 @@ def test_sigterm_to_a_worker_pool_lets_the_job_finish_and_ends_every_process(
     workers.wait_ready(2)
     children = _session_pids(pool.pid) - {pool.pid}
     assert len(children) >= 2, children
-    job_id = submit(connect(queue_settings), queue_settings, storage, stored, filename=SAMPLE.name,
+    job_id = submit(redis, queue_settings, storage, stored, filename=SAMPLE.name,
                     options=conversion_options(None), pages=3).job_id
-    _wait_started(queue_settings, job_id)
+    _wait_started(redis, job_id)
 
     pool.send_signal(signal.SIGTERM)  # as `docker stop` does: to the pool (PID 1 of its container) only
     took = _wait_gone(pool, workers, 300)
     print(f"\npool of 2 gone {took:.1f} s after SIGTERM (its job finished first), exit status {pool.returncode}")
     assert pool.returncode == 0, workers.logs()
     assert _session_pids(pool.pid) == set(), "a worker process outlived its pool"
-    job = fetch_job(connect(queue_settings), job_id)
+    job = fetch_job(redis, job_id)
     assert job is not None and job_state(job) is JobState.FINISHED, workers.logs()
     assert job.meta["attempts"] == 1
