@@ -162,3 +162,37 @@ def test_short_stray_readings_inside_a_seal_are_seal_ink(text: str, score: float
     assert is_seal_text(line, page) is expected
     outside = ocr_line(text, 200, 1230, score=score)  # the same reading away from any seal is text
     assert not is_seal_text(outside, Page(1, W, H, (outside,), seals=(Seal(1, seal, found_by="shape"),)))
+
+
+def _in_seal_page(line: OcrLine, seal: Box) -> Page:
+    body = [ocr_line("正文内容正文内容正文内容", LEFT, TOP + i * PITCH) for i in range(5)]
+    return Page(1, W, H, (*body, line), seals=(Seal(1, seal, found_by="shape"),))
+
+
+@pytest.mark.parametrize(
+    ("height_lines", "expected"),
+    [
+        (2.2, True),  # real OCR, 1-bit scan: `公司` read across the ring, 2.2 line heights high, score 0.51
+        (1.0, False),  # a short reading one line high (the end of a signature the seal cut) stays
+    ],
+)
+def test_a_short_reading_taller_than_a_printed_line_inside_a_seal_is_seal_ink(height_lines: float,
+                                                                              expected: bool) -> None:
+    seal = Box(650, 1050, 1000, 1400)
+    line = ocr_line("公司", 800, 1150, score=0.9, h=height_lines * LINE_H)
+    assert is_seal_text(line, _in_seal_page(line, seal)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30690:148", True),  # real OCR, 1-bit scan: the code with a digit broken into `:`
+        ("3311878366463", True),
+        ("2024年5月", False),  # a date keeps its 年月日
+        ("(1)", False),
+    ],
+)
+def test_the_seal_code_on_the_lower_ring_is_seal_text_even_with_broken_digits(text: str, expected: bool) -> None:
+    seal = Box(650, 1050, 1000, 1400)  # centre (825, 1225), radius 175
+    line = ocr_line(text, 760, 1330, width=130, h=LINE_H)  # below the centre, 0.6–0.95 of the radius out
+    assert is_seal_text(line, _in_seal_page(line, seal)) is expected
