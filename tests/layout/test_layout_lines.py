@@ -170,16 +170,18 @@ def _in_seal_page(line: OcrLine, seal: Box) -> Page:
 
 
 @pytest.mark.parametrize(
-    ("height_lines", "expected"),
+    ("text", "x0", "y0", "height_lines", "expected"),
     [
-        (2.2, True),  # real OCR, 1-bit scan: `公司` read across the ring, 2.2 line heights high, score 0.51
-        (1.0, False),  # a short reading one line high (the end of a signature the seal cut) stays
+        ("公司", 890, 1080, 2.2, True),  # real OCR, 1-bit scan: read across the ring, 2.2 line heights high
+        ("公司", 890, 1080, 1.0, False),  # a short reading one line high (a piece of the signature) stays
+        ("郑州", 760, 1190, 1.7, False),  # real OCR, 1-bit scan: a piece of the signature in the seal's middle,
+                                          # its box made tall by the seal's ink, stays
     ],
 )
-def test_a_short_reading_taller_than_a_printed_line_inside_a_seal_is_seal_ink(height_lines: float,
-                                                                              expected: bool) -> None:
-    seal = Box(650, 1050, 1000, 1400)
-    line = ocr_line("公司", 800, 1150, score=0.9, h=height_lines * LINE_H)
+def test_a_short_reading_taller_than_a_printed_line_out_on_a_seals_ring_is_seal_ink(
+        text: str, x0: float, y0: float, height_lines: float, expected: bool) -> None:
+    seal = Box(650, 1050, 1000, 1400)  # centre (825, 1225), radius 175
+    line = ocr_line(text, x0, y0, score=0.99, h=height_lines * LINE_H)
     assert is_seal_text(line, _in_seal_page(line, seal)) is expected
 
 
