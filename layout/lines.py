@@ -240,7 +240,9 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     """
     red_enough = line.red >= settings.seal_red_min
     in_seal = any(_inside(line.box, seal.box) for seal in page.seals)
-    line_height = page_line_height(page) if in_seal else None
+    # joint issue: overlapping seals; a line in one seal's middle lies on its neighbour's ring, and stays
+    in_a_middle = any(_inside(line.box, seal.box) and not _on_ring_zone(line.box, seal.box) for seal in page.seals)
+    line_height = page_line_height(page) if in_seal and not in_a_middle else None
     if any(on_seal_ring(line, seal.box) or is_seal_speck(line, seal.box, line_height) for seal in page.seals):
         return True
     tilted = tilt_degrees(line) >= settings.seal_tilt_deg

@@ -198,3 +198,15 @@ def test_the_seal_code_on_the_lower_ring_is_seal_text_even_with_broken_digits(te
     seal = Box(650, 1050, 1000, 1400)  # centre (825, 1225), radius 175
     line = ocr_line(text, 760, 1330, width=130, h=LINE_H)  # below the centre, 0.6–0.95 of the radius out
     assert is_seal_text(line, _in_seal_page(line, seal)) is expected
+
+
+def test_a_tall_short_reading_in_one_seals_middle_stays_though_it_lies_on_the_next_seals_ring() -> None:
+    # real OCR, gray scan of a joint issue: `省财`, a piece of the middle body's signature, in a box the
+    # seal's ink made tall, lies in its own seal's middle and on the ring of the seal to its left
+    left, middle = Box(650, 1050, 1000, 1400), Box(842, 1050, 1192, 1400)  # centres 1.1 radii apart
+    line = ocr_line("省财", 930, 1200, score=0.99, h=2.0 * LINE_H)
+    body = [ocr_line("正文内容正文内容正文内容", LEFT, TOP + i * PITCH) for i in range(5)]
+    page = Page(1, W, H, (*body, line), seals=(Seal(1, left, found_by="shape"), Seal(1, middle, found_by="shape")))
+    assert not is_seal_text(line, page)
+    alone = Page(1, W, H, (*body, line), seals=(Seal(1, left, found_by="shape"),))
+    assert is_seal_text(line, alone)
