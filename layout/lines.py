@@ -157,8 +157,16 @@ def on_seal_ring(line: OcrLine, seal: Box) -> bool:
         return False
     if line.box.cy < seal.cy:
         return True
-    compact = line.text.strip()
-    return len(compact) >= SEAL_CODE_MIN_DIGITS and compact.isdigit()
+    return is_seal_code(line.text)
+
+
+def is_seal_code(text: str) -> bool:
+    """The text reads as the seal's code number: at least SEAL_CODE_MIN_DIGITS digits and no Chinese
+    character (a 1-bit scan breaks a digit into `:` or `.`: `30690:148` is still the code; a date under
+    the seal always has its 年月日 or lies in the seal's middle, off the ring)."""
+    compact = "".join(text.split())
+    digits = sum(ch.isdigit() for ch in compact)
+    return digits >= SEAL_CODE_MIN_DIGITS and not any(patterns.is_cjk(ch) for ch in compact)
 
 
 SEAL_SPECK_MAX_UNITS = 2.0
@@ -168,8 +176,19 @@ SEAL_SPECK_MAX_SCORE = 0.5
 star, a stroke of its ring text) read as text: the signature and date under a seal are whole lines."""
 
 
-def is_seal_speck(line: OcrLine, seal: Box) -> bool:
-    """A short stray reading inside the round seal in `seal` (see SEAL_SPECK_MAX_UNITS): colour-free."""
+SEAL_SPECK_MIN_HEIGHT_LINES = 1.5
+"""...or whose box is at least this many of the page's line heights (the median box height of its lines)
+high and whose middle lies out on the ring (SEAL_SPECK_RING_R): a printed line is one line high, while the
+ring's characters, rotated and read across the ring's curve, give tall boxes (a 1-bit scan: `公司`, two
+characters 2.2 line heights high at 0.79 of the radius)..."""
+SEAL_SPECK_RING_R = 0.55
+"""...at least this share of the seal's radius from its centre, where the ring's characters begin (a piece
+of the signature in the seal's middle, `郑州` at 0.38 of the radius in a box the seal's ink made tall, stays)."""
+
+
+def is_seal_speck(line: OcrLine, seal: Box, line_height: float | None = None) -> bool:
+    """A short stray reading inside the round seal in `seal` (see SEAL_SPECK_MAX_UNITS and
+    SEAL_SPECK_MIN_HEIGHT_LINES; `line_height`: the page's median line box height, px): colour-free."""
     compact = "".join(line.text.split())
     if not compact or not _inside(line.box, seal):
         return False
@@ -177,7 +196,21 @@ def is_seal_speck(line: OcrLine, seal: Box) -> bool:
     if any(ch.isdigit() for ch in compact):
         return False  # a date under the seal may come in pieces (`2024` + `年5月17日`)
     letters_only = not any(patterns.is_cjk(ch) for ch in compact)
-    return units <= SEAL_SPECK_MAX_UNITS and (letters_only or line.score < SEAL_SPECK_MAX_SCORE)
+    tall = (line_height is not None and line.box.height >= SEAL_SPECK_MIN_HEIGHT_LINES * line_height
+            and _on_ring_zone(line.box, seal))
+    return units <= SEAL_SPECK_MAX_UNITS and (letters_only or tall or line.score < SEAL_SPECK_MAX_SCORE)
+
+
+def _on_ring_zone(box: Box, seal: Box) -> bool:
+    """The box's middle lies at least SEAL_SPECK_RING_R of the seal's radius from the seal's centre."""
+    radius = min(seal.width, seal.height) / 2
+    return radius > 0 and math.hypot(box.cx - seal.cx, box.cy - seal.cy) >= SEAL_SPECK_RING_R * radius
+
+
+def page_line_height(page: Page) -> float | None:
+    """The median box height (px) of the page's lines: its body line height on a page of text."""
+    heights = sorted(line.box.height for line in page.lines)
+    return heights[len(heights) // 2] if heights else None
 
 
 ARC_MIN_HEIGHT_CH = 2.0
@@ -206,9 +239,12 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     level, and it stands in the seal's middle.
     """
     red_enough = line.red >= settings.seal_red_min
-    if any(on_seal_ring(line, seal.box) or is_seal_speck(line, seal.box) for seal in page.seals):
-        return True
     in_seal = any(_inside(line.box, seal.box) for seal in page.seals)
+    # joint issue: overlapping seals; a line in one seal's middle lies on its neighbour's ring, and stays
+    in_a_middle = any(_inside(line.box, seal.box) and not _on_ring_zone(line.box, seal.box) for seal in page.seals)
+    line_height = page_line_height(page) if in_seal and not in_a_middle else None
+    if any(on_seal_ring(line, seal.box) or is_seal_speck(line, seal.box, line_height) for seal in page.seals):
+        return True
     tilted = tilt_degrees(line) >= settings.seal_tilt_deg
     star = line.text.strip() in {"★", "☆", "*"}
     # Without red information (a grey scan), a line bent far off the level is the ring text too.

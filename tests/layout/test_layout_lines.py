@@ -162,3 +162,51 @@ def test_short_stray_readings_inside_a_seal_are_seal_ink(text: str, score: float
     assert is_seal_text(line, page) is expected
     outside = ocr_line(text, 200, 1230, score=score)  # the same reading away from any seal is text
     assert not is_seal_text(outside, Page(1, W, H, (outside,), seals=(Seal(1, seal, found_by="shape"),)))
+
+
+def _in_seal_page(line: OcrLine, seal: Box) -> Page:
+    body = [ocr_line("正文内容正文内容正文内容", LEFT, TOP + i * PITCH) for i in range(5)]
+    return Page(1, W, H, (*body, line), seals=(Seal(1, seal, found_by="shape"),))
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "y0", "height_lines", "expected"),
+    [
+        ("公司", 890, 1080, 2.2, True),  # real OCR, 1-bit scan: read across the ring, 2.2 line heights high
+        ("公司", 890, 1080, 1.0, False),  # a short reading one line high (a piece of the signature) stays
+        ("郑州", 760, 1190, 1.7, False),  # real OCR, 1-bit scan: a piece of the signature in the seal's middle,
+                                          # its box made tall by the seal's ink, stays
+    ],
+)
+def test_a_short_reading_taller_than_a_printed_line_out_on_a_seals_ring_is_seal_ink(
+        text: str, x0: float, y0: float, height_lines: float, expected: bool) -> None:
+    seal = Box(650, 1050, 1000, 1400)  # centre (825, 1225), radius 175
+    line = ocr_line(text, x0, y0, score=0.99, h=height_lines * LINE_H)
+    assert is_seal_text(line, _in_seal_page(line, seal)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30690:148", True),  # real OCR, 1-bit scan: the code with a digit broken into `:`
+        ("3311878366463", True),
+        ("2024年5月", False),  # a date keeps its 年月日
+        ("(1)", False),
+    ],
+)
+def test_the_seal_code_on_the_lower_ring_is_seal_text_even_with_broken_digits(text: str, expected: bool) -> None:
+    seal = Box(650, 1050, 1000, 1400)  # centre (825, 1225), radius 175
+    line = ocr_line(text, 760, 1330, width=130, h=LINE_H)  # below the centre, 0.6–0.95 of the radius out
+    assert is_seal_text(line, _in_seal_page(line, seal)) is expected
+
+
+def test_a_tall_short_reading_in_one_seals_middle_stays_though_it_lies_on_the_next_seals_ring() -> None:
+    # real OCR, gray scan of a joint issue: `省财`, a piece of the middle body's signature, in a box the
+    # seal's ink made tall, lies in its own seal's middle and on the ring of the seal to its left
+    left, middle = Box(650, 1050, 1000, 1400), Box(842, 1050, 1192, 1400)  # centres 1.1 radii apart
+    line = ocr_line("省财", 930, 1200, score=0.99, h=2.0 * LINE_H)
+    body = [ocr_line("正文内容正文内容正文内容", LEFT, TOP + i * PITCH) for i in range(5)]
+    page = Page(1, W, H, (*body, line), seals=(Seal(1, left, found_by="shape"), Seal(1, middle, found_by="shape")))
+    assert not is_seal_text(line, page)
+    alone = Page(1, W, H, (*body, line), seals=(Seal(1, left, found_by="shape"),))
+    assert is_seal_text(line, alone)

@@ -16,6 +16,15 @@ body characters ≈ 24 px high) — whatever the scan's resolution, instead of t
                                  with the factors that map its pixels back to the page
 
 Measured effects are in `bench/SPEED.md`.
+
+Tried for 1-bit (G4) scans and not kept (issue 14; bw dev folders of corpus-varied and its variant 1, CER
+of the product): each recognition crop shrunk to the recogniser's 48 px height by area averaging instead
+of its own bilinear resize (2 worst documents: 4.1% → 4.1%); smoothed to gray first, Gaussian σ = half
+the crop's measured stroke width (24 documents: 1.4% → 1.6%); small white gaps closed along rows and
+columns (a kernel of one stroke width), then smoothed (7 documents: 2.9% → 5.5%); the ink
+thickened by half a stroke width (2 documents: 4.1% → 4.8%). The characters a 1-bit scan gets wrong have
+lost their strokes at the scanner's threshold (the thin stroke of a `4`, the tail of a `，`, 仿宋's
+horizontals): no filter brings them back, and each one blurs the strokes the recogniser still reads.
 """
 
 from __future__ import annotations
