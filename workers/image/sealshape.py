@@ -96,6 +96,8 @@ FADE_SHARE = 0.3
 """Lifting fades the seal's grey to this share of its contrast rather than wiping it to paper: a thin text
 stroke as light as the seal (anti-aliased, JPEG-blurred) stays readable, and faint ink is no line for the
 detector."""
+RING_BAND_PAD_PX = 1.0
+"""The ring's stroke is taken off this far beyond its measured width (its half-maximum): its anti-aliased rim."""
 MARGIN_MM = 1.0
 """The lifted disc reaches this far beyond the ring."""
 
@@ -247,12 +249,36 @@ def _text_level(image: np.ndarray, cx: float, cy: float, radius: float) -> float
     return float(np.percentile(ink, TEXT_PERCENTILE)) if ink.size else 0.0
 
 
+def unstamp_rings(image: np.ndarray, seals: list[RingSeal]) -> np.ndarray:
+    """A copy of the page (BGR or grey uint8) with each grey seal's ring stroke taken off by its transmission.
+
+    The ring is solid ink along a circle the page measured (radius, stroke), so where it lies its ink is
+    known to be there: dividing the grey level by the seal's transmission (its ink level over the paper's)
+    leaves what is under it — paper under the ring alone, a text stroke under a ring crossing it, one
+    seal's ink where two rings cross (which the level lifting then fades). Levels alone cannot do this
+    where two seals overlap: their inks multiply to the black of the text.
+    """
+    out = image.copy()
+    for seal in seals:
+        transmission = max(seal.seal_level, 1.0) / max(seal.paper_level, 1.0)
+        reach = seal.radius + seal.stroke / 2 + RING_BAND_PAD_PX
+        x0, y0 = max(0, int(seal.cx - reach)), max(0, int(seal.cy - reach))
+        x1, y1 = min(image.shape[1], int(seal.cx + reach) + 1), min(image.shape[0], int(seal.cy + reach) + 1)
+        ys, xs = np.mgrid[y0:y1, x0:x1]
+        band = np.abs(np.hypot(xs - seal.cx, ys - seal.cy) - seal.radius) <= seal.stroke / 2 + RING_BAND_PAD_PX
+        crop = out[y0:y1, x0:x1]
+        lifted = np.minimum(crop.astype(np.float32) / transmission, seal.paper_level)
+        value = np.where(band[:, :, None] if crop.ndim == 3 else band, lifted, crop)
+        crop[:] = np.clip(value, 0, 255).astype(np.uint8)
+    return out
+
+
 def remove_ring_ink(image: np.ndarray, seals: list[RingSeal]) -> np.ndarray:
     """A copy of the page (BGR uint8) without the seals' ink where it can be told from the text (see the
     module doc); the page itself is not modified (with no seals it is returned as it is)."""
     if not seals:
         return image
-    out = image.copy()
+    out = unstamp_rings(image, [seal for seal in seals if seal.liftable])
     ppm = px_per_mm(image.shape)
     for seal in seals:
         reach = seal.radius + seal.stroke / 2 + MARGIN_MM * ppm
