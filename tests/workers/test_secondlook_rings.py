@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from layout.model import Box, OcrLine
+from workers.image.seals import SealRegion
 from workers.image.sealshape import find_ring_seals
 from workers.ocr.engine import get_engine
 from workers.ocr.secondlook import drop_fragments, missed_under_rings
@@ -45,3 +46,44 @@ def test_pieces_of_a_line_read_whole_again_are_dropped() -> None:
     piece = OcrLine("重庆", Box(905, 1575, 1000, 1635), 0.6, 2)
     other = OcrLine("二〇二四年五月七日", Box(940, 1650, 1330, 1730), 0.99, 2)
     assert drop_fragments([piece, other], [whole]) == [other]
+
+
+class _CropEngine:
+    """Reads, on a crop cut from the view marked LIFTED at its top-left pixel, the lines given in page
+    pixels (moved into the crop's frame); on any other view nothing."""
+
+    def __init__(self, lines: list[OcrLine], origin: tuple[int, int]) -> None:
+        self.lines, self.origin = lines, origin
+
+    def recognise(self, image: np.ndarray, page: int) -> list[OcrLine]:
+        if int(image[0, 0, 0]) != LIFTED:
+            return []
+        x0, y0 = self.origin
+        return [OcrLine(ln.text, Box(ln.box.x0 - x0, ln.box.y0 - y0, ln.box.x1 - x0, ln.box.y1 - y0), ln.score, page,
+                        polygon=((ln.box.x0 - x0, ln.box.y0 - y0), (ln.box.x1 - x0, ln.box.y0 - y0),
+                                 (ln.box.x1 - x0, ln.box.y1 - y0), (ln.box.x0 - x0, ln.box.y1 - y0)))
+                for ln in self.lines]
+
+    def recognise_crops(self, crops: Any) -> list[tuple[str, float]]:
+        return [("", 0.0) for _ in crops]
+
+
+LIFTED = 7
+
+
+def test_a_joint_issues_first_signature_line_high_in_the_seal_is_read_from_the_lifted_crop() -> None:
+    """The first signature of a joint issue stands high in the seals (above half the radius), where the ring's
+    name runs too; it reaches out past the ring, the name's pieces do not. The whole page's detector missed
+    it; the lifted page's crop under the seal shows it."""
+    seal = SealRegion(Box(400, 400, 720, 720), np.zeros((0, 1, 2), np.int32), found_by="shape")  # r = 160
+    printed = np.full((1200, 1200, 3), 230, np.uint8)
+    lifted = printed.copy()
+    lifted[:, :] = LIFTED
+    high = OcrLine("郑州市市场监督管理局", Box(420, 440, 870, 490), 0.99, 1)  # centre 0.6 r above, past the ring
+    arc = OcrLine("场监督", Box(500, 420, 620, 470), 0.9, 1)  # a piece of the ring's name, inside the ring
+    origin = (int(seal.box.x0 - 160), int(seal.box.cy - (1 - 0.15) * 160))
+    engine = _CropEngine([high, arc], origin)
+    found = missed_under_rings([], printed, [seal], engine, 1, 50.0, ocr_image=lifted)
+    assert [ln.text for ln in found] == ["郑州市市场监督管理局"]
+    assert found[0].box == high.box
+    assert missed_under_rings([], printed, [seal], engine, 1, 50.0) == []  # the printed page alone: not seen
