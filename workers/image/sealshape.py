@@ -256,20 +256,36 @@ def unstamp_rings(image: np.ndarray, seals: list[RingSeal]) -> np.ndarray:
     known to be there: dividing the grey level by the seal's transmission (its ink level over the paper's)
     leaves what is under it — paper under the ring alone, a text stroke under a ring crossing it, one
     seal's ink where two rings cross (which the level lifting then fades). Levels alone cannot do this
-    where two seals overlap: their inks multiply to the black of the text.
+    where two seals overlap: their inks multiply to the black of the text. Inside one ring's band a pixel as
+    dark as the text and no darker is text beside the ring's edge, not under it, and stays as it is.
     """
+    if not seals:
+        return image.copy()
     out = image.copy()
+    reach = [seal.radius + seal.stroke / 2 + RING_BAND_PAD_PX for seal in seals]
+    x0 = max(0, int(min(seal.cx - r for seal, r in zip(seals, reach, strict=True))))
+    y0 = max(0, int(min(seal.cy - r for seal, r in zip(seals, reach, strict=True))))
+    x1 = min(image.shape[1], int(max(seal.cx + r for seal, r in zip(seals, reach, strict=True))) + 1)
+    y1 = min(image.shape[0], int(max(seal.cy + r for seal, r in zip(seals, reach, strict=True))) + 1)
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    transmission = np.ones((y1 - y0, x1 - x0), np.float32)
+    layers = np.zeros((y1 - y0, x1 - x0), np.int32)
     for seal in seals:
-        transmission = max(seal.seal_level, 1.0) / max(seal.paper_level, 1.0)
-        reach = seal.radius + seal.stroke / 2 + RING_BAND_PAD_PX
-        x0, y0 = max(0, int(seal.cx - reach)), max(0, int(seal.cy - reach))
-        x1, y1 = min(image.shape[1], int(seal.cx + reach) + 1), min(image.shape[0], int(seal.cy + reach) + 1)
-        ys, xs = np.mgrid[y0:y1, x0:x1]
         band = np.abs(np.hypot(xs - seal.cx, ys - seal.cy) - seal.radius) <= seal.stroke / 2 + RING_BAND_PAD_PX
-        crop = out[y0:y1, x0:x1]
-        lifted = np.minimum(crop.astype(np.float32) / transmission, seal.paper_level)
-        value = np.where(band[:, :, None] if crop.ndim == 3 else band, lifted, crop)
-        crop[:] = np.clip(value, 0, 255).astype(np.uint8)
+        transmission[band] *= max(seal.seal_level, 1.0) / max(seal.paper_level, 1.0)
+        layers[band] += 1
+    text = min(seal.text_level for seal in seals)
+    seal_level = float(np.median([seal.seal_level for seal in seals]))
+    paper = float(np.median([seal.paper_level for seal in seals]))
+    crop = out[y0:y1, x0:x1]
+    gray = _gray(crop).astype(np.float32)
+    # one ring: text beside it (between text + ring and the ring alone, on a log scale) is not under it
+    beside = ((layers == 1) & (gray >= text * np.sqrt(transmission))
+              & (gray < np.sqrt(max(text, 1.0) * seal_level)))
+    divide = (layers > 0) & ~beside
+    weight = transmission[:, :, None] if crop.ndim == 3 else transmission
+    lifted = np.minimum(crop.astype(np.float32) / weight, paper)
+    crop[:] = np.where(divide[:, :, None] if crop.ndim == 3 else divide, lifted, crop).clip(0, 255).astype(np.uint8)
     return out
 
 
