@@ -87,31 +87,3 @@ def test_a_joint_issues_first_signature_line_high_in_the_seal_is_read_from_the_l
     assert [ln.text for ln in found] == ["郑州市市场监督管理局"]
     assert found[0].box == high.box
     assert missed_under_rings([], printed, [seal], engine, 1, 50.0) == []  # the printed page alone: not seen
-
-
-class _PiecesEngine(_CropEngine):
-    """As `_CropEngine`, and reads any cut line as `whole` (the recogniser seeing a row in one crop)."""
-
-    def __init__(self, lines: list[OcrLine], origin: tuple[int, int], whole: str) -> None:
-        super().__init__(lines, origin)
-        self.whole = whole
-
-    def recognise_crops(self, crops: Any) -> list[tuple[str, float]]:
-        return [(self.whole, 0.9) for _ in crops]
-
-
-def test_a_row_a_black_seal_cut_into_pieces_is_read_whole_and_replaces_them() -> None:
-    """1-bit: the star and the ring's text cut the signature into two-character pieces, too short to be
-    added; read as one crop across them, the row gives a line the layout can spell as the issuer's name."""
-    seal = SealRegion(Box(400, 400, 720, 720), np.zeros((0, 1, 2), np.int32), found_by="shape")
-    page = np.full((1200, 1200, 3), LIFTED, np.uint8)
-    left = OcrLine("郑州", Box(425, 505, 580, 585), 0.97, 1)
-    right = OcrLine("员会", Box(740, 518, 870, 582), 1.0, 1)
-    origin = (int(seal.box.x0 - 160), int(seal.box.cy - (1 - 0.15) * 160))
-    engine = _PiecesEngine([left, right], origin, "郑州市卫生健康委员")
-    found = missed_under_rings([left], page, [seal], engine, 1, 50.0)  # the first look had read `郑州`
-    assert [ln.text for ln in found] == ["郑州市卫生健康委员"]
-    assert found[0].box.x0 == left.box.x0 and found[0].box.x1 == right.box.x1
-    assert drop_fragments([left], found) == []  # the piece gives way to the whole row
-    engine.whole = "郑州"  # a row read no better than its pieces is not added
-    assert missed_under_rings([left], page, [seal], engine, 1, 50.0) == []

@@ -241,93 +241,21 @@ def missed_under_rings(lines: Sequence[OcrLine], image: np.ndarray, seals: Seque
         y0, y1 = max(0, int(box.cy - (1 - PAD_LH) * radius)), min(height, int(box.y1 + PAD_LH * radius))
         if x1 <= x0 or y1 <= y0:
             continue
-        pieces = [_moved(found, x0, y0, page) for found in engine.recognise(np.ascontiguousarray(view[y0:y1, x0:x1]), page)]
-        rows = _rows_read_whole(pieces, view, engine, body_height)
-        for found in [*rows, *pieces]:
-            moved, polygon = found.box, found.polygon
+        for found in engine.recognise(np.ascontiguousarray(view[y0:y1, x0:x1]), page):
+            moved = Box(found.box.x0 + x0, found.box.y0 + y0, found.box.x1 + x0, found.box.y1 + y0)
+            polygon = tuple((x + x0, y + y0) for x, y in found.polygon)
             text = found.text.strip()
             units = sum(1.0 if "\u4e00" <= ch <= "\u9fff" else 0.5 for ch in text)
             if (units < UNDER_RING_MIN_UNITS or not any("\u4e00" <= ch <= "\u9fff" for ch in text)
                     or _tilt(polygon) > UNDER_RING_TILT_DEG
                     or moved.height > UNDER_RING_MAX_LH * body_height
-                    or (moved.cy < box.cy - UNDER_RING_TOP_R * radius and on_seal_ring(found, box))
+                    or (moved.cy < box.cy - UNDER_RING_TOP_R * radius
+                        and on_seal_ring(replace(found, box=moved), box))
                     or not box.x0 <= moved.cx <= box.x1
-                    or (_covered(moved, [*lines, *added]) and not (found in rows and _reads_more(found, [*lines, *added])))):
+                    or sum(_inter(moved, other.box) for other in [*lines, *added]) >= UNDER_RING_COVERED * _area(moved)):
                 continue
-            added.append(replace(found, text=text))
+            added.append(replace(found, text=text, box=moved, polygon=polygon, page=page, red=0.0))
     return added
-
-
-def _moved(line: OcrLine, dx: int, dy: int, page: int) -> OcrLine:
-    """`line`, read on a crop whose top-left corner is (dx, dy) on the page, in page pixels."""
-    box = Box(line.box.x0 + dx, line.box.y0 + dy, line.box.x1 + dx, line.box.y1 + dy)
-    return replace(line, box=box, polygon=tuple((x + dx, y + dy) for x, y in line.polygon), page=page, red=0.0)
-
-
-ROW_PIECE_TILT_DEG = 2 * UNDER_RING_TILT_DEG
-"""Colour-free, under a seal: pieces of one printed line the detector cut apart (where a black seal's star and
-ring text cross it) may be tilted this far, the ring's text joined to them bending their boxes..."""
-ROW_OVERLAP = 0.5
-"""...and stand on one row when their boxes overlap this share of the lower one vertically."""
-ROW_MIN_SCORE = 0.8
-"""A row read whole in one crop replaces its pieces only this confident (the layout then spells a signature
-as the issuer mark does, `layout.tail.repair_signature`, and a date's year as the document does)."""
-
-
-def _rows_read_whole(pieces: Sequence[OcrLine], view: np.ndarray, engine: OcrEngine,
-                     body_height: float) -> list[OcrLine]:
-    """Each row of two or more level pieces, read again as one line from the crop spanning them all (page px).
-
-    On a 1-bit scan the seal's ink is as black as the text: the detector cuts the signature and date into
-    pieces at its star and ring text, and a piece of two characters says little (`郑州` + `员会`); the
-    recogniser reading the whole row sees most of its characters in order (`郑州市市货监督管理局`). The
-    row's box spans the pieces across and is as high as its flattest piece, at their mean height.
-    """
-    level = sorted((p for p in pieces if p.text.strip() and _tilt(p.polygon) <= ROW_PIECE_TILT_DEG),
-                   key=lambda p: p.box.cy)
-    rows: list[list[OcrLine]] = []
-    for piece in level:
-        row = rows[-1] if rows else None
-        if row is not None and any(_vertical_share(piece.box, other.box) >= ROW_OVERLAP for other in row):
-            row.append(piece)
-        else:
-            rows.append([piece])
-    boxes = []
-    for row in rows:
-        if len(row) < 2:
-            continue
-        half = min(p.box.height for p in row) / 2
-        cy = sum(p.box.cy for p in row) / len(row)
-        boxes.append(Box(min(p.box.x0 for p in row), cy - half, max(p.box.x1 for p in row), cy + half))
-    if not boxes:
-        return []
-    readings = engine.recognise_crops([_scaled(_cut(view, box, body_height)) for box in boxes])
-    return [OcrLine(text.strip(), box, score, pieces[0].page, 0.0, polygon=_rect(box))
-            for box, (text, score) in zip(boxes, readings, strict=True) if text.strip() and score >= ROW_MIN_SCORE]
-
-
-def _covered(box: Box, lines: Sequence[OcrLine]) -> bool:
-    return sum(_inter(box, other.box) for other in lines) >= UNDER_RING_COVERED * _area(box)
-
-
-def _units(text: str) -> float:
-    return sum(1.0 if "\u4e00" <= ch <= "\u9fff" else 0.5 for ch in text.strip())
-
-
-def _reads_more(row: OcrLine, lines: Sequence[OcrLine]) -> bool:
-    """The row read whole has more characters than the pieces of it already read (`drop_fragments` then drops
-    them: they lie mostly inside it)."""
-    inside = [ln for ln in lines if _inter(ln.box, row.box) >= UNDER_RING_PART * _area(ln.box)]
-    return _units(row.text) > sum(_units(ln.text) for ln in inside)
-
-
-def _vertical_share(a: Box, b: Box) -> float:
-    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return overlap / max(min(a.height, b.height), 1.0)
-
-
-def _rect(box: Box) -> tuple[tuple[float, float], ...]:
-    return ((box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1))
 
 
 def _inter(a: Box, b: Box) -> float:
