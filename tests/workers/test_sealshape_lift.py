@@ -65,3 +65,17 @@ def test_where_two_grey_rings_cross_their_ink_goes_and_the_text_under_a_ring_sta
     under = int(np.flatnonzero(np.abs(np.hypot(np.arange(500) - 180, row - 200) - 100) <= 1)[0])
     assert page[row, under] < TEXT - 15  # the stroke under the ring is darker than text ...
     assert abs(int(out[row, under]) - TEXT) <= 3  # ... and is the text's black again, not paper
+
+
+def test_a_text_stroke_beside_a_grey_ring_inside_its_band_is_not_lightened() -> None:
+    """The ring's band reaches a pixel past its measured stroke (its rim): a text stroke there, as dark as the
+    text and no darker, has no ring ink on it; dividing it by the ring's transmission would fade it."""
+    page = np.full((400, 300), PAPER, np.uint8)
+    ys, xs = np.mgrid[0:400, 0:300]
+    distance = np.hypot(xs - 150, ys - 200)
+    page[np.abs(distance - 100) <= 3] = SEAL
+    page[(np.abs(distance - 100) > 3) & (np.abs(distance - 100) <= 4) & (xs < 60)] = TEXT  # a 呼 beside the ring
+    out = remove_ring_ink(page, [_seal(TEXT)])
+    beside = np.argwhere(page == TEXT)
+    assert len(beside) > 0
+    assert all(out[y, x] <= TEXT + 2 for y, x in beside)
