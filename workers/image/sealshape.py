@@ -98,6 +98,8 @@ stroke as light as the seal (anti-aliased, JPEG-blurred) stays readable, and fai
 detector."""
 RING_BAND_PAD_PX = 1.0
 """The ring's stroke is taken off this far beyond its measured width (its half-maximum): its anti-aliased rim."""
+RING_RIM_PX = 1.5
+"""The rim of the ring's band: this far inside the measured stroke's edge and out to RING_BAND_PAD_PX beyond."""
 MARGIN_MM = 1.0
 """The lifted disc reaches this far beyond the ring."""
 
@@ -257,7 +259,8 @@ def unstamp_rings(image: np.ndarray, seals: list[RingSeal]) -> np.ndarray:
     leaves what is under it — paper under the ring alone, a text stroke under a ring crossing it, one
     seal's ink where two rings cross (which the level lifting then fades). Levels alone cannot do this
     where two seals overlap: their inks multiply to the black of the text. Inside one ring's band a pixel as
-    dark as the text and no darker is text beside the ring's edge, not under it, and stays as it is.
+    dark as the text and no darker, on the band's rim (RING_RIM_PX), is text beside the ring's edge, not
+    under it, and stays as it is (in the band's middle such a level is the ring's own darker ink).
     """
     if not seals:
         return image.copy()
@@ -270,17 +273,20 @@ def unstamp_rings(image: np.ndarray, seals: list[RingSeal]) -> np.ndarray:
     ys, xs = np.mgrid[y0:y1, x0:x1]
     transmission = np.ones((y1 - y0, x1 - x0), np.float32)
     layers = np.zeros((y1 - y0, x1 - x0), np.int32)
+    rim = np.zeros((y1 - y0, x1 - x0), bool)
     for seal in seals:
-        band = np.abs(np.hypot(xs - seal.cx, ys - seal.cy) - seal.radius) <= seal.stroke / 2 + RING_BAND_PAD_PX
+        off = np.abs(np.hypot(xs - seal.cx, ys - seal.cy) - seal.radius)
+        band = off <= seal.stroke / 2 + RING_BAND_PAD_PX
         transmission[band] *= max(seal.seal_level, 1.0) / max(seal.paper_level, 1.0)
         layers[band] += 1
+        rim |= band & (off > seal.stroke / 2 - RING_RIM_PX)
     text = min(seal.text_level for seal in seals)
     seal_level = float(np.median([seal.seal_level for seal in seals]))
     paper = float(np.median([seal.paper_level for seal in seals]))
     crop = out[y0:y1, x0:x1]
     gray = _gray(crop).astype(np.float32)
     # one ring: text beside it (between text + ring and the ring alone, on a log scale) is not under it
-    beside = ((layers == 1) & (gray >= text * np.sqrt(transmission))
+    beside = ((layers == 1) & rim & (gray >= text * np.sqrt(transmission))
               & (gray < np.sqrt(max(text, 1.0) * seal_level)))
     divide = (layers > 0) & ~beside
     weight = transmission[:, :, None] if crop.ndim == 3 else transmission
