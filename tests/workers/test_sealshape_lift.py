@@ -79,3 +79,14 @@ def test_a_text_stroke_beside_a_grey_ring_inside_its_band_is_not_lightened() -> 
     beside = np.argwhere(page == TEXT)
     assert len(beside) > 0
     assert all(out[y, x] <= TEXT + 2 for y, x in beside)
+
+
+def test_a_ring_as_dark_as_light_text_is_wiped_in_the_middle_of_its_band() -> None:
+    """A light body font (text at 90) and a heavy seal (ring core at 100): in the middle of the ring's band a
+    pixel that dark is the ring's own ink, taken off; only on the band's rim would it count as text beside it."""
+    page = np.full((400, 300), PAPER, np.uint8)
+    ys, xs = np.mgrid[0:400, 0:300]
+    page[np.abs(np.hypot(xs - 150, ys - 200) - 100) <= 3] = 100
+    seal = RingSeal(cx=150, cy=200, radius=100, stroke=6, seal_level=120, text_level=90, paper_level=PAPER)
+    out = remove_ring_ink(page, [seal])
+    assert out[100, 150] >= PAPER - FADE_SHARE * (PAPER - 120) - 2
