@@ -72,8 +72,8 @@ UNDER_RING_TOP_R = 0.5
 crop, for lines the OCR of the whole lifted page missed (its detector reads the page shrunk, where what is
 left of the seal's ink still joins the lines; lifting by grey level thins the strokes it spares). GB/T 9704
 puts the signature and date in the seal's middle and lower part; a line centred higher than this share of
-the radius above the centre is the ring's text when it also lies on the ring (`layout.lines.on_seal_ring`:
-the first signature line of a joint issue stands this high, but reaches out past the ring)..."""
+the radius above the centre is the ring's text unless it runs out past the ring and is not arranged on it
+(`layout.lines.on_seal_ring`): the first signature line of a joint issue stands this high..."""
 UNDER_RING_MIN_UNITS = 3.0
 """...and a line shorter than this many characters, or without a Chinese character (the seal's code number
 along the lower arc), is no signature or date."""
@@ -111,7 +111,7 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
         return lines
     height = body_line_height or _body_height(lines)
     missed = missed_under_rings(lines, image, seals, engine, page, height, ocr_image=ocr_image)
-    lines = drop_fragments(lines, missed) + missed
+    lines = [line for line in drop_fragments(lines, missed) if not is_ring_arc(line, seals, height)] + missed
     looks = _seal_looks(lines, ocr_image, image, seals)
     if has_red:
         mark = _mark_indices(lines, image.shape[0], height)
@@ -250,12 +250,30 @@ def missed_under_rings(lines: Sequence[OcrLine], image: np.ndarray, seals: Seque
                     or _tilt(polygon) > UNDER_RING_TILT_DEG
                     or moved.height > UNDER_RING_MAX_LH * body_height
                     or (moved.cy < box.cy - UNDER_RING_TOP_R * radius
-                        and on_seal_ring(replace(found, box=moved), box))
+                        and (on_seal_ring(replace(found, box=moved), box) or not _reaches_past(moved, box)))
                     or not box.x0 <= moved.cx <= box.x1
                     or sum(_inter(moved, other.box) for other in [*lines, *added]) >= UNDER_RING_COVERED * _area(moved)):
                 continue
             added.append(replace(found, text=text, box=moved, polygon=polygon, page=page, red=0.0))
-    return added
+    # a piece one view read lying inside the whole line another view read gives way to it
+    return [line for line in added if not any(other is not line and _area(other.box) > _area(line.box)
+                                              and _inter(line.box, other.box) >= UNDER_RING_PART * _area(line.box)
+                                              for other in added)]
+
+
+def is_ring_arc(line: OcrLine, seals: Sequence[SealRegion], body_height: float) -> bool:
+    """Colour-free: a line centred inside a seal found by shape whose box is taller than UNDER_RING_MAX_LH body
+    lines is the ring's text read as one box along its arc (the ring taken off, the detector sees its name
+    alone), never a printed line: it is the seal's text, not the document's."""
+    return line.box.height > UNDER_RING_MAX_LH * body_height and any(
+        seal.found_by == "shape" and seal.box.x0 <= line.box.cx <= seal.box.x1 and seal.box.y0 <= line.box.cy <= seal.box.y1
+        for seal in seals)
+
+
+def _reaches_past(line: Box, seal: Box) -> bool:
+    """The line runs out past the seal's ring on the left or the right (a printed line under it; the ring's
+    own text stays inside it)."""
+    return line.x0 < seal.x0 or line.x1 > seal.x1
 
 
 def _inter(a: Box, b: Box) -> float:
