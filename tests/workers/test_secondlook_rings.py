@@ -118,6 +118,8 @@ def test_a_box_inside_a_shape_seal_taller_than_the_text_is_the_rings_arc() -> No
     signature = OcrLine("江苏省教师培训中心", Box(892, 745, 1294, 806), 1.0, 2)
     assert is_ring_arc(arc, [seal], 60.0)
     assert not is_ring_arc(signature, [seal], 60.0)
+    date = OcrLine("2024年9月24日", Box(938, 760, 1263, 900), 0.6, 2)  # a date read as one box with the star
+    assert not is_ring_arc(date, [seal], 60.0)
     assert not is_ring_arc(arc, [replace(seal, found_by="colour")], 60.0)  # the colour path keeps its own rules
 
 

@@ -110,8 +110,9 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
     if not lines or (not seals and not has_red and page != 1):
         return lines
     height = body_line_height or _body_height(lines)
+    lines = [line for line in lines if not is_ring_arc(line, seals, height)]
     missed = missed_under_rings(lines, image, seals, engine, page, height, ocr_image=ocr_image)
-    lines = [line for line in drop_fragments(lines, missed) if not is_ring_arc(line, seals, height)] + missed
+    lines = drop_fragments(lines, missed) + missed
     looks = _seal_looks(lines, ocr_image, image, seals)
     if has_red:
         mark = _mark_indices(lines, image.shape[0], height)
@@ -264,7 +265,10 @@ def missed_under_rings(lines: Sequence[OcrLine], image: np.ndarray, seals: Seque
 def is_ring_arc(line: OcrLine, seals: Sequence[SealRegion], body_height: float) -> bool:
     """Colour-free: a line centred inside a seal found by shape whose box is taller than UNDER_RING_MAX_LH body
     lines is the ring's text read as one box along its arc (the ring taken off, the detector sees its name
-    alone), never a printed line: it is the seal's text, not the document's."""
+    alone), never a printed line: it is the seal's text, not the document's. The ring's name has no digit
+    and no 年, 月 or 日."""
+    if any(ch.isdigit() or ch in "年月日" for ch in line.text):
+        return False  # a date under a black seal, read as one box with the star or the code: kept for the layout
     return line.box.height > UNDER_RING_MAX_LH * body_height and any(
         seal.found_by == "shape" and seal.box.x0 <= line.box.cx <= seal.box.x1 and seal.box.y0 <= line.box.cy <= seal.box.y1
         for seal in seals)
