@@ -61,7 +61,7 @@ def repair_date_year(text: str, known_years: Sequence[int]) -> str:
     """A date line whose year OCR misread (`8024年5月15日` under a seal) takes the one year of the
     document (doc number, 印发 date) that differs from it in a single digit; otherwise it stays as read."""
     lost = patterns.lost_zero_date_line(text)
-    if lost is not None:
+    if lost is not None and _restore_zero(text, lost, known_years) != text:
         return _restore_zero(text, lost, known_years)
     misread = patterns.misread_date_line(text)
     if misread is None:

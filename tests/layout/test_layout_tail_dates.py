@@ -57,6 +57,7 @@ def test_without_a_year_to_match_the_reading_is_left_as_it_is(read: str, year: i
         ("二四年三月十八日", 2024, "二〇二四年三月十八日", "2024-03-18"),  # the star hid 〇 and 二
         ("二〇つ五年七月十四日", 2005, "二〇〇五年七月十四日", "2005-07-14"),  # one numeral misread
         ("二二四年六月五", 2024, "二〇二四年六月五日", "2024-06-05"),  # the ring took the 日 as well
+        ("二〇八年六月二十日", 2018, "二〇一八年六月二十日", "2018-06-20"),  # a thin 一 lost, not a 〇
     ],
 )
 def test_a_year_the_seal_damaged_takes_the_year_the_document_states(read: str, year: int, printed: str,
