@@ -388,6 +388,28 @@ def lost_zero_date_line(text: str) -> tuple[str, str] | None:
     return (found.group("y"), found.group("rest")) if found else None
 
 
+_DAMAGED_CN_YEAR_DATE_RE = re.compile(
+    rf"^(?P<y>[^年月日]{{0,5}})年(?P<m>[{_CN_NUM}]{{1,2}})月(?P<d>[{_CN_NUM}]{{1,3}})日?$"
+)
+
+
+def damaged_year_date_line(text: str) -> tuple[str, str] | None:
+    """(year as read, `月…日` rest) of a whole-line Chinese-numeral date whose month and day read whole but
+    whose year does not (numerals lost or misread under a seal: `二四年三月十八日`, `二〇つ五年七月十四日`,
+    `二二四年六月五` with its 日 lost too); the caller decides the year from other evidence. None for a
+    whole date or anything else."""
+    compact = re.sub(r"\s+", "", text)
+    found = _DAMAGED_CN_YEAR_DATE_RE.match(compact)
+    if not found or is_date_line(compact):
+        return None
+    try:
+        month, day = _chinese_number(found.group("m")), _chinese_number(found.group("d"))
+    except KeyError:
+        return None
+    rest = f"{found.group('m')}月{found.group('d')}日"
+    return (found.group("y"), rest) if _iso(2000, month, day) else None
+
+
 _DAMAGED_DATE_MAX_CH = 12
 """A 成文日期 is at most 11 characters (二〇二四年十二月三十一日); a damaged reading is no longer."""
 

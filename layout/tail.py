@@ -61,14 +61,56 @@ def repair_date_year(text: str, known_years: Sequence[int]) -> str:
     """A date line whose year OCR misread (`8024年5月15日` under a seal) takes the one year of the
     document (doc number, 印发 date) that differs from it in a single digit; otherwise it stays as read."""
     lost = patterns.lost_zero_date_line(text)
-    if lost is not None:
+    if lost is not None and _restore_zero(text, lost, known_years) != text:
         return _restore_zero(text, lost, known_years)
     misread = patterns.misread_date_line(text)
     if misread is None:
-        return text
+        return _restore_chinese_year(text, known_years)
     digits, month, day = misread
     close = {y for y in known_years if sum(a != b for a, b in zip(str(y), digits, strict=True)) == 1}
     return f"{close.pop()}年{month}月{day}日" if len(close) == 1 else text
+
+
+YEAR_MAX_EDITS = 2
+"""A Chinese-numeral year read with at most this many numerals lost or misread (of its four) is restored from
+the document's own years: the seal's star and ring hide one or two (`二四年` for 二〇二四年); with more
+lost, too little of it is left to tell one year from another..."""
+YEAR_MAX_MISREAD = 1
+"""...or, read at full length, at most this many misread (`二〇つ五`). Lost and misread together (`二二五` for
+二〇〇五, or for 二〇二一 `二二四`) leave too little to tell the year from another."""
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance between `a` and `b` (characters inserted, deleted or replaced)."""
+    previous = list(range(len(b) + 1))
+    for i, ch in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch != other)))
+        previous = current
+    return previous[-1]
+
+
+def _year_fits(read: str, year: str) -> bool:
+    """`read` is `year` with at most YEAR_MAX_EDITS numerals lost, or at full length YEAR_MAX_MISREAD misread."""
+    edits, lost = _edits(read, year), max(0, len(year) - len(read))
+    return edits <= YEAR_MAX_EDITS and (edits == lost or (lost == 0 and edits <= YEAR_MAX_MISREAD))
+
+
+def _restore_chinese_year(text: str, known_years: Sequence[int]) -> str:
+    """A Chinese-numeral date whose year the seal damaged (`patterns.damaged_year_date_line`) takes the one
+    year of the document (doc number, 印发 date) whose spelling is within YEAR_MAX_EDITS of the reading;
+    month and day stay as read. Otherwise the line stays as read."""
+    found = patterns.damaged_year_date_line(text)
+    if found is None:
+        return text
+    read, rest = found
+    read = read.replace("○", "〇").replace("O", "〇").replace("o", "〇").replace("0", "〇")
+    close = {year for year in known_years if _year_fits(read, patterns.chinese_year(year))}
+    if len(close) != 1:
+        return text
+    repaired = f"{patterns.chinese_year(close.pop())}年{rest}"
+    return repaired if patterns.is_date_line(repaired) else text
 
 
 def _common_in_order(a: str, b: str) -> int:

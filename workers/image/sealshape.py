@@ -96,6 +96,10 @@ FADE_SHARE = 0.3
 """Lifting fades the seal's grey to this share of its contrast rather than wiping it to paper: a thin text
 stroke as light as the seal (anti-aliased, JPEG-blurred) stays readable, and faint ink is no line for the
 detector."""
+RING_BAND_PAD_PX = 1.0
+"""The ring's stroke is taken off this far beyond its measured width (its half-maximum): its anti-aliased rim."""
+RING_RIM_PX = 1.5
+"""The rim of the ring's band: this far inside the measured stroke's edge and out to RING_BAND_PAD_PX beyond."""
 MARGIN_MM = 1.0
 """The lifted disc reaches this far beyond the ring."""
 
@@ -247,12 +251,56 @@ def _text_level(image: np.ndarray, cx: float, cy: float, radius: float) -> float
     return float(np.percentile(ink, TEXT_PERCENTILE)) if ink.size else 0.0
 
 
+def unstamp_rings(image: np.ndarray, seals: list[RingSeal]) -> np.ndarray:
+    """A copy of the page (BGR or grey uint8) with each grey seal's ring stroke taken off by its transmission.
+
+    The ring is solid ink along a circle the page measured (radius, stroke), so where it lies its ink is
+    known to be there: dividing the grey level by the seal's transmission (its ink level over the paper's)
+    leaves what is under it — paper under the ring alone, a text stroke under a ring crossing it, one
+    seal's ink where two rings cross (which the level lifting then fades). Levels alone cannot do this
+    where two seals overlap: their inks multiply to the black of the text. Inside one ring's band a pixel as
+    dark as the text and no darker, on the band's rim (RING_RIM_PX), is text beside the ring's edge, not
+    under it, and stays as it is (in the band's middle such a level is the ring's own darker ink).
+    """
+    if not seals:
+        return image.copy()
+    out = image.copy()
+    reach = [seal.radius + seal.stroke / 2 + RING_BAND_PAD_PX for seal in seals]
+    x0 = max(0, int(min(seal.cx - r for seal, r in zip(seals, reach, strict=True))))
+    y0 = max(0, int(min(seal.cy - r for seal, r in zip(seals, reach, strict=True))))
+    x1 = min(image.shape[1], int(max(seal.cx + r for seal, r in zip(seals, reach, strict=True))) + 1)
+    y1 = min(image.shape[0], int(max(seal.cy + r for seal, r in zip(seals, reach, strict=True))) + 1)
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    transmission = np.ones((y1 - y0, x1 - x0), np.float32)
+    layers = np.zeros((y1 - y0, x1 - x0), np.int32)
+    rim = np.zeros((y1 - y0, x1 - x0), bool)
+    for seal in seals:
+        off = np.abs(np.hypot(xs - seal.cx, ys - seal.cy) - seal.radius)
+        band = off <= seal.stroke / 2 + RING_BAND_PAD_PX
+        transmission[band] *= max(seal.seal_level, 1.0) / max(seal.paper_level, 1.0)
+        layers[band] += 1
+        rim |= band & (off > seal.stroke / 2 - RING_RIM_PX)
+    text = min(seal.text_level for seal in seals)
+    seal_level = float(np.median([seal.seal_level for seal in seals]))
+    paper = float(np.median([seal.paper_level for seal in seals]))
+    crop = out[y0:y1, x0:x1]
+    gray = _gray(crop).astype(np.float32)
+    # one ring: text beside it (between text + ring and the ring alone, on a log scale) is not under it
+    beside = ((layers == 1) & rim & (gray >= text * np.sqrt(transmission))
+              & (gray < np.sqrt(max(text, 1.0) * seal_level)))
+    divide = (layers > 0) & ~beside
+    weight = transmission[:, :, None] if crop.ndim == 3 else transmission
+    lifted = np.minimum(crop.astype(np.float32) / weight, paper)
+    crop[:] = np.where(divide[:, :, None] if crop.ndim == 3 else divide, lifted, crop).clip(0, 255).astype(np.uint8)
+    return out
+
+
 def remove_ring_ink(image: np.ndarray, seals: list[RingSeal]) -> np.ndarray:
     """A copy of the page (BGR uint8) without the seals' ink where it can be told from the text (see the
     module doc); the page itself is not modified (with no seals it is returned as it is)."""
     if not seals:
         return image
-    out = image.copy()
+    out = unstamp_rings(image, [seal for seal in seals if seal.liftable])
     ppm = px_per_mm(image.shape)
     for seal in seals:
         reach = seal.radius + seal.stroke / 2 + MARGIN_MM * ppm

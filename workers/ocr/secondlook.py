@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from layout.geometry import HEADER_ZONE, HUGE_LINE_LH, LARGE_LINE_LH, RED_MIN
+from layout.lines import on_seal_ring
 from layout.model import Box, OcrLine
 from workers.image.redink import red_fraction
 from workers.image.seals import SealRegion, ring_strip, seal_circles
@@ -67,10 +68,12 @@ SEAL_TEXT_MIN_SCORE = 0.5
 SEAL_OVERLAP_MIN = 0.3
 """A line whose box lies at least this share inside a seal region is read again."""
 UNDER_RING_TOP_R = 0.5
-"""Colour-free: under a seal found by shape, the printed page is read again for lines the OCR of the lifted
-page missed (lifting by grey level thins the strokes it spares). GB/T 9704 puts the signature and date in
-the seal's middle and lower part; a line centred higher than this share of the radius above the centre is
-the ring's text..."""
+"""Colour-free: under a seal found by shape, the lifted page and the printed page are read again, crop by
+crop, for lines the OCR of the whole lifted page missed (its detector reads the page shrunk, where what is
+left of the seal's ink still joins the lines; lifting by grey level thins the strokes it spares). GB/T 9704
+puts the signature and date in the seal's middle and lower part; a line centred higher than this share of
+the radius above the centre is the ring's text unless it runs out past the ring and is not arranged on it
+(`layout.lines.on_seal_ring`): the first signature line of a joint issue stands this high..."""
 UNDER_RING_MIN_UNITS = 3.0
 """...and a line shorter than this many characters, or without a Chinese character (the seal's code number
 along the lower arc), is no signature or date."""
@@ -107,7 +110,8 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
     if not lines or (not seals and not has_red and page != 1):
         return lines
     height = body_line_height or _body_height(lines)
-    missed = missed_under_rings(lines, image, seals, engine, page, height)
+    lines = [line for line in lines if not is_ring_arc(line, seals, height)]
+    missed = missed_under_rings(lines, image, seals, engine, page, height, ocr_image=ocr_image)
     lines = drop_fragments(lines, missed) + missed
     looks = _seal_looks(lines, ocr_image, image, seals)
     if has_red:
@@ -221,13 +225,16 @@ def _tilt(polygon: Sequence[tuple[float, float]]) -> float:
 
 
 def missed_under_rings(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequence[SealRegion],
-                       engine: OcrEngine, page: int, body_height: float) -> list[OcrLine]:
-    """Lines under each seal found by shape that the first look (of the lifted page) missed: the printed
-    page around the seal's middle and lower part is read (detection and recognition), and the level, long
-    readings there that no first-look line covers are new lines (see UNDER_RING_TOP_R)."""
+                       engine: OcrEngine, page: int, body_height: float,
+                       ocr_image: np.ndarray | None = None) -> list[OcrLine]:
+    """Lines under each seal found by shape that the first look (of the whole lifted page) missed: the lifted
+    page (`ocr_image`, when given) and then the printed page around the seal's middle and lower part are
+    read (detection and recognition), and the level, long readings there that no first-look line (nor an
+    earlier view's) covers are new lines (see UNDER_RING_TOP_R)."""
     added: list[OcrLine] = []
     height, width = image.shape[:2]
-    for seal in seals:
+    views = [image] if ocr_image is None or ocr_image is image else [ocr_image, image]
+    for seal, view in ((seal, view) for seal in seals for view in views):
         if seal.found_by != "shape":
             continue
         box, radius = seal.box, seal.box.width / 2
@@ -235,7 +242,7 @@ def missed_under_rings(lines: Sequence[OcrLine], image: np.ndarray, seals: Seque
         y0, y1 = max(0, int(box.cy - (1 - PAD_LH) * radius)), min(height, int(box.y1 + PAD_LH * radius))
         if x1 <= x0 or y1 <= y0:
             continue
-        for found in engine.recognise(np.ascontiguousarray(image[y0:y1, x0:x1]), page):
+        for found in engine.recognise(np.ascontiguousarray(view[y0:y1, x0:x1]), page):
             moved = Box(found.box.x0 + x0, found.box.y0 + y0, found.box.x1 + x0, found.box.y1 + y0)
             polygon = tuple((x + x0, y + y0) for x, y in found.polygon)
             text = found.text.strip()
@@ -243,11 +250,34 @@ def missed_under_rings(lines: Sequence[OcrLine], image: np.ndarray, seals: Seque
             if (units < UNDER_RING_MIN_UNITS or not any("\u4e00" <= ch <= "\u9fff" for ch in text)
                     or _tilt(polygon) > UNDER_RING_TILT_DEG
                     or moved.height > UNDER_RING_MAX_LH * body_height
-                    or moved.cy < box.cy - UNDER_RING_TOP_R * radius or not box.x0 <= moved.cx <= box.x1
+                    or (moved.cy < box.cy - UNDER_RING_TOP_R * radius
+                        and (on_seal_ring(replace(found, box=moved), box) or not _reaches_past(moved, box)))
+                    or not box.x0 <= moved.cx <= box.x1
                     or sum(_inter(moved, other.box) for other in [*lines, *added]) >= UNDER_RING_COVERED * _area(moved)):
                 continue
             added.append(replace(found, text=text, box=moved, polygon=polygon, page=page, red=0.0))
-    return added
+    # a piece one view read lying inside the whole line another view read gives way to it
+    return [line for line in added if not any(other is not line and _area(other.box) > _area(line.box)
+                                              and _inter(line.box, other.box) >= UNDER_RING_PART * _area(line.box)
+                                              for other in added)]
+
+
+def is_ring_arc(line: OcrLine, seals: Sequence[SealRegion], body_height: float) -> bool:
+    """Colour-free: a line centred inside a seal found by shape whose box is taller than UNDER_RING_MAX_LH body
+    lines is the ring's text read as one box along its arc (the ring taken off, the detector sees its name
+    alone), never a printed line: it is the seal's text, not the document's. The ring's name has no digit
+    and no 年, 月 or 日."""
+    if any(ch.isdigit() or ch in "年月日" for ch in line.text):
+        return False  # a date under a black seal, read as one box with the star or the code: kept for the layout
+    return line.box.height > UNDER_RING_MAX_LH * body_height and any(
+        seal.found_by == "shape" and seal.box.x0 <= line.box.cx <= seal.box.x1 and seal.box.y0 <= line.box.cy <= seal.box.y1
+        for seal in seals)
+
+
+def _reaches_past(line: Box, seal: Box) -> bool:
+    """The line runs out past the seal's ring on the left or the right (a printed line under it; the ring's
+    own text stays inside it)."""
+    return line.x0 < seal.x0 or line.x1 > seal.x1
 
 
 def _inter(a: Box, b: Box) -> float:
