@@ -299,7 +299,9 @@ def read_title(rows: Sequence[Row], geometry: BodyGeometry,
 
 def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
                    settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[Block | None, int]:
-    """The addressee: flush-left rows (at most ADDRESSEE_MAX_ROWS) whose text ends in `：`."""
+    """The addressee: flush-left rows (at most ADDRESSEE_MAX_ROWS) whose text ends in `：`; or, its colon
+    lost (a 1-bit scan drops small marks at a line's end), rows ending on a name with the
+    indented first body line right under them (`_lost_its_colon`)."""
     text = ""
     for used, row in enumerate(rows[:ADDRESSEE_MAX_ROWS], start=1):
         if geometry.indent_ch(row.box, row.page) >= settings.indent_min_ch:
@@ -309,7 +311,21 @@ def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
             if patterns.is_addressee(text):
                 return _block(BlockType.ADDRESSEE, text, rows[:used]), used
             return None, 0
+        if _lost_its_colon(text, rows[used:used + 1], geometry, settings):
+            return _block(BlockType.ADDRESSEE, text + "：", rows[:used]), used
     return None, 0
+
+
+def _lost_its_colon(text: str, after: Sequence[Row], geometry: BodyGeometry,
+                    settings: LayoutSettings) -> bool:
+    """Whether `text` (flush-left rows right after the title) is an addressee whose `：` was
+    lost: it ends on a character of a name, with no sentence punctuation inside (`patterns.is_addressee`),
+    and the next row starts a paragraph by its indent. A body paragraph does not end there: its last
+    sentence would end in punctuation before the next paragraph began."""
+    if not after or not re.match(f"[{patterns.CJK}]", text[-1:]) or not patterns.is_addressee(text + "："):
+        return False
+    indent = geometry.indent_ch(after[0].box, after[0].page)
+    return settings.indent_min_ch <= indent <= settings.indent_max_ch
 
 
 def _separated(text: str, previous: Row, geometry: BodyGeometry, settings: LayoutSettings) -> str:

@@ -298,3 +298,28 @@ def test_an_addressee_that_fills_its_first_line_is_joined_as_read() -> None:
     ts.paragraph("据市气象台预报，6月下旬至7月上旬，我市将出现持续性强降雨过程，累计雨量可达200至350毫米。")
     assert build_document(ts.finish()).fields.addressee == (
         "各县（市、区）防汛抗旱指挥部、市防汛抗旱指挥部各成员单位、市直有关部门、驻浔部队和中央驻浔单位")
+
+
+@pytest.mark.parametrize("last", ["市防汛抗旱指挥部各成员单位", "市防汛抗旱指挥部各成员单位、市直有关部门、驻浔部队"])
+def test_an_addressee_whose_colon_was_lost_is_still_the_addressee(last: str) -> None:
+    """A 1-bit scan dropped the `：` at the addressee's end; it ends on a name and the indented body follows."""
+    ts = Typesetter()
+    ts.centred("九江市防汛抗旱指挥部文件", ch=2 * CH, h=2.4 * LINE_H, red=0.9, advance=2)
+    ts.centred("九汛〔2024〕12号", advance=2)
+    ts.centred("关于切实做好主汛期防汛抢险工作的紧急通知", ch=1.3 * CH, h=1.4 * LINE_H, advance=2)
+    ts.put("各县（市、区）防汛抗旱指挥部，", LEFT)
+    ts.put(last, LEFT)
+    ts.paragraph("据市气象台预报，6月下旬至7月上旬，我市将出现持续性强降雨过程，累计雨量可达200至350毫米。")
+    doc = build_document(ts.finish())
+    assert doc.fields.addressee == f"各县（市、区）防汛抗旱指挥部，{last}"
+    assert render_text(doc).count("据市气象台预报") == 1
+
+
+def test_a_flush_first_paragraph_ending_its_sentence_is_no_addressee() -> None:
+    ts = Typesetter()
+    ts.centred("九江市防汛抗旱指挥部文件", ch=2 * CH, h=2.4 * LINE_H, red=0.9, advance=2)
+    ts.centred("九汛〔2024〕12号", advance=2)
+    ts.centred("关于切实做好主汛期防汛抢险工作的紧急通知", ch=1.3 * CH, h=1.4 * LINE_H, advance=2)
+    ts.put("据市气象台预报，我市将出现持续性强降雨过程。", LEFT)
+    ts.paragraph("各地要立即行动，全力做好防汛抢险各项工作，确保人民群众生命财产安全。")
+    assert build_document(ts.finish()).fields.addressee is None
