@@ -322,7 +322,7 @@ def _lost_its_colon(text: str, after: Sequence[Row], geometry: BodyGeometry,
     lost: it ends on a character of a name, with no sentence punctuation inside (`patterns.is_addressee`),
     and the next row starts a paragraph by its indent. A body paragraph does not end there: its last
     sentence would end in punctuation before the next paragraph began."""
-    if not after or not re.match(f"[{patterns.CJK}]", text[-1:]) or not patterns.is_addressee(text + "："):
+    if not after or not patterns.is_cjk(text[-1:]) or not patterns.is_addressee(text + "："):
         return False
     indent = geometry.indent_ch(after[0].box, after[0].page)
     return settings.indent_min_ch <= indent <= settings.indent_max_ch
@@ -332,7 +332,7 @@ def _separated(text: str, previous: Row, geometry: BodyGeometry, settings: Layou
     """What joins an addressee row to the one before: nothing, or `，` where the row before was broken on
     purpose (it ends well short of the right edge) and its separator was lost (a small comma at a line's
     end is what the recogniser drops first): addressees are broken between names, after a separator."""
-    if not text or text[-1] in "，,、；;：:" or not re.match(f"[{patterns.CJK}]", text[-1]):
+    if not text or text[-1] in "，,、；;：:" or not patterns.is_cjk(text[-1]):
         return ""
     return "，" if geometry.right_gap_ch(previous.box, previous.page) >= settings.short_line_ch else ""
 

@@ -271,6 +271,15 @@ def test_black_mark_on_a_scan_with_a_trace_of_red_noise() -> None:
     assert doc.fields.issuer_mark == "某某市人民政府文件"
 
 
+def _flood_notice_header() -> Typesetter:
+    """A notice's mark, doc number and title; the test sets its addressee and body under them."""
+    ts = Typesetter()
+    ts.centred("九江市防汛抗旱指挥部文件", ch=2 * CH, h=2.4 * LINE_H, red=0.9, advance=2)
+    ts.centred("九汛〔2024〕12号", advance=2)
+    ts.centred("关于切实做好主汛期防汛抢险工作的紧急通知", ch=1.3 * CH, h=1.4 * LINE_H, advance=2)
+    return ts
+
+
 @pytest.mark.parametrize(("first", "expected"), [
     ("各县（市、区）防汛抗旱指挥部", "各县（市、区）防汛抗旱指挥部，市防汛抗旱指挥部各成员单位"),  # its comma lost
     ("各县（市、区）防汛抗旱指挥部，", "各县（市、区）防汛抗旱指挥部，市防汛抗旱指挥部各成员单位"),
@@ -279,10 +288,7 @@ def test_black_mark_on_a_scan_with_a_trace_of_red_noise() -> None:
 def test_an_addressee_broken_between_names_keeps_a_separator(first: str, expected: str) -> None:
     """An addressee set on two lines, broken on purpose after the first names: a comma the recogniser
     dropped at that short line's end comes back (a name is never broken by a line that ends short)."""
-    ts = Typesetter()
-    ts.centred("九江市防汛抗旱指挥部文件", ch=2 * CH, h=2.4 * LINE_H, red=0.9, advance=2)
-    ts.centred("九汛〔2024〕12号", advance=2)
-    ts.centred("关于切实做好主汛期防汛抢险工作的紧急通知", ch=1.3 * CH, h=1.4 * LINE_H, advance=2)
+    ts = _flood_notice_header()
     ts.put(first, LEFT)
     ts.put("市防汛抗旱指挥部各成员单位：", LEFT)
     ts.paragraph("据市气象台预报，6月下旬至7月上旬，我市将出现持续性强降雨过程，累计雨量可达200至350毫米。")
@@ -290,10 +296,7 @@ def test_an_addressee_broken_between_names_keeps_a_separator(first: str, expecte
 
 
 def test_an_addressee_that_fills_its_first_line_is_joined_as_read() -> None:
-    ts = Typesetter()
-    ts.centred("九江市防汛抗旱指挥部文件", ch=2 * CH, h=2.4 * LINE_H, red=0.9, advance=2)
-    ts.centred("九汛〔2024〕12号", advance=2)
-    ts.centred("关于切实做好主汛期防汛抢险工作的紧急通知", ch=1.3 * CH, h=1.4 * LINE_H, advance=2)
+    ts = _flood_notice_header()
     ts.paragraph("各县（市、区）防汛抗旱指挥部、市防汛抗旱指挥部各成员单位、市直有关部门、驻浔部队和中央驻浔单位：", 0)
     ts.paragraph("据市气象台预报，6月下旬至7月上旬，我市将出现持续性强降雨过程，累计雨量可达200至350毫米。")
     assert build_document(ts.finish()).fields.addressee == (
@@ -303,10 +306,7 @@ def test_an_addressee_that_fills_its_first_line_is_joined_as_read() -> None:
 @pytest.mark.parametrize("last", ["市防汛抗旱指挥部各成员单位", "市防汛抗旱指挥部各成员单位、市直有关部门、驻浔部队"])
 def test_an_addressee_whose_colon_was_lost_is_still_the_addressee(last: str) -> None:
     """A 1-bit scan dropped the `：` at the addressee's end; it ends on a name and the indented body follows."""
-    ts = Typesetter()
-    ts.centred("九江市防汛抗旱指挥部文件", ch=2 * CH, h=2.4 * LINE_H, red=0.9, advance=2)
-    ts.centred("九汛〔2024〕12号", advance=2)
-    ts.centred("关于切实做好主汛期防汛抢险工作的紧急通知", ch=1.3 * CH, h=1.4 * LINE_H, advance=2)
+    ts = _flood_notice_header()
     ts.put("各县（市、区）防汛抗旱指挥部，", LEFT)
     ts.put(last, LEFT)
     ts.paragraph("据市气象台预报，6月下旬至7月上旬，我市将出现持续性强降雨过程，累计雨量可达200至350毫米。")
@@ -316,10 +316,7 @@ def test_an_addressee_whose_colon_was_lost_is_still_the_addressee(last: str) -> 
 
 
 def test_a_flush_first_paragraph_ending_its_sentence_is_no_addressee() -> None:
-    ts = Typesetter()
-    ts.centred("九江市防汛抗旱指挥部文件", ch=2 * CH, h=2.4 * LINE_H, red=0.9, advance=2)
-    ts.centred("九汛〔2024〕12号", advance=2)
-    ts.centred("关于切实做好主汛期防汛抢险工作的紧急通知", ch=1.3 * CH, h=1.4 * LINE_H, advance=2)
+    ts = _flood_notice_header()
     ts.put("据市气象台预报，我市将出现持续性强降雨过程。", LEFT)
     ts.paragraph("各地要立即行动，全力做好防汛抢险各项工作，确保人民群众生命财产安全。")
     assert build_document(ts.finish()).fields.addressee is None

@@ -8,6 +8,7 @@ import pytest
 from layout_typeset import LEFT, LINE_H, Typesetter
 
 from layout import build_document
+from layout.model import Document
 
 BODY = "您提出的关于进一步加强我区基层医疗机构服务能力建设的建议已收悉，现将办理情况答复如下。"
 TITLE = ("国务院办公厅关于加强城市", "供水设施安全管理工作的通知")
@@ -76,6 +77,16 @@ def test_a_marker_as_large_as_the_black_mark_is_still_a_marker(marker_mh: float)
     assert doc.fields.title == "".join(TITLE)
 
 
+def _under_the_joint_mark(ts: Typesetter, *, row: int) -> Document:
+    """The doc number, title, addressee and body set from `row` under a joint mark the test has put."""
+    ts.row = row
+    ts.centred("浙教师〔2024〕42号", advance=2)
+    ts.centred("关于实施教师数字素养提升行动的通知", ch=1.4 * LINE_H, h=1.5 * LINE_H, advance=2)
+    ts.paragraph("各设区市教育局：", 0)
+    ts.paragraph(BODY)
+    return build_document(ts.finish())
+
+
 def test_a_black_joint_mark_stacks_its_bodies_and_keeps_its_tall_file() -> None:
     ts = Typesetter()
     top = 300.0
@@ -83,12 +94,7 @@ def test_a_black_joint_mark_stacks_its_bodies_and_keeps_its_tall_file() -> None:
     for n, body in enumerate(("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")):
         ts.put(body, LEFT + 20, y=top + n * 1.05 * mark_h, ch=0.8 * mark_h, h=mark_h)
     ts.put("文件", LEFT + 20 + 13 * 0.8 * mark_h * 0.75, y=top + 0.6 * mark_h, ch=1.6 * mark_h, h=1.8 * mark_h)
-    ts.row = 8
-    ts.centred("浙教师〔2024〕42号", advance=2)
-    ts.centred("关于实施教师数字素养提升行动的通知", ch=1.4 * LINE_H, h=1.5 * LINE_H, advance=2)
-    ts.paragraph("各设区市教育局：", 0)
-    ts.paragraph(BODY)
-    doc = build_document(ts.finish())
+    doc = _under_the_joint_mark(ts, row=8)
     assert doc.fields.issuers == ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
     assert doc.fields.doc_number == "浙教师〔2024〕42号"
     assert doc.fields.title == "关于实施教师数字素养提升行动的通知"
@@ -103,12 +109,7 @@ def test_a_black_joint_mark_whose_long_body_is_set_smaller_under_a_line_that_rea
     ts.put("浙江省教育厅", LEFT + 20, y=top, ch=0.8 * mark_h, h=mark_h)
     ts.put("浙江省财政厅文件", LEFT + 20, y=top + 1.0 * mark_h, ch=0.8 * mark_h, h=1.4 * mark_h)
     ts.put("浙江省人力资源和社会保障厅", LEFT + 20, y=top + 2.4 * mark_h, ch=0.5 * mark_h, h=long_body * mark_h)
-    ts.row = 9
-    ts.centred("浙教师〔2024〕42号", advance=2)
-    ts.centred("关于实施教师数字素养提升行动的通知", ch=1.4 * LINE_H, h=1.5 * LINE_H, advance=2)
-    ts.paragraph("各设区市教育局：", 0)
-    ts.paragraph(BODY)
-    doc = build_document(ts.finish())
+    doc = _under_the_joint_mark(ts, row=9)
     assert doc.fields.issuer_mark == "浙江省教育厅浙江省财政厅浙江省人力资源和社会保障厅文件"
     assert doc.fields.issuers == ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
     assert doc.fields.doc_number == "浙教师〔2024〕42号"
