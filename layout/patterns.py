@@ -410,6 +410,21 @@ def damaged_year_date_line(text: str) -> tuple[str, str] | None:
     return (found.group("y"), rest) if _iso(2000, month, day) else None
 
 
+_DAMAGED_ARABIC_DATE_RE = re.compile(r"^(?P<y>\d{0,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})(?P<ri>日?)$")
+
+
+def damaged_arabic_date_line(text: str) -> tuple[str, int, int] | None:
+    """(year digits as read, month, day) of a whole-line Arabic date that lost characters at its ends, where
+    the seal's ring crosses it: a year digit (`024年8月26日`) or the closing 日 (`2024年5月17`). The month and
+    day read whole; the caller decides the year from other evidence. None for a whole date or anything else."""
+    compact = re.sub(r"\s+", "", text)
+    found = _DAMAGED_ARABIC_DATE_RE.match(compact)
+    if not found or is_date_line(compact):
+        return None
+    month, day = int(found.group("m")), int(found.group("d"))
+    return (found.group("y"), month, day) if _iso(2000, month, day) else None
+
+
 _DAMAGED_DATE_MAX_CH = 12
 """A 成文日期 is at most 11 characters (二〇二四年十二月三十一日); a damaged reading is no longer."""
 

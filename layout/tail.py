@@ -65,7 +65,8 @@ def repair_date_year(text: str, known_years: Sequence[int]) -> str:
         return _restore_zero(text, lost, known_years)
     misread = patterns.misread_date_line(text)
     if misread is None:
-        return _restore_chinese_year(text, known_years)
+        return _restore_arabic_ends(text, known_years) if patterns.damaged_arabic_date_line(text) \
+            else _restore_chinese_year(text, known_years)
     digits, month, day = misread
     close = {y for y in known_years if sum(a != b for a, b in zip(str(y), digits, strict=True)) == 1}
     return f"{close.pop()}年{month}月{day}日" if len(close) == 1 else text
@@ -113,6 +114,26 @@ def _restore_chinese_year(text: str, known_years: Sequence[int]) -> str:
     return repaired if patterns.is_date_line(repaired) else text
 
 
+def _restore_arabic_ends(text: str, known_years: Sequence[int]) -> str:
+    """An Arabic date that lost characters at its ends (`patterns.damaged_arabic_date_line`) is whole again:
+    a year read short takes the one year of the document that it is a part of (digits lost, none misread:
+    `024` of 2024), a lost 日 comes back; month and day stay as read. Otherwise the line stays as read."""
+    found = patterns.damaged_arabic_date_line(text)
+    if found is None:
+        return text
+    read, month, day = found
+    if len(read) == 4:
+        year = int(read)
+    else:
+        close = {y for y in known_years if len(str(y)) - len(read) <= YEAR_MAX_EDITS
+                 and _common_in_order(read, str(y)) == len(read) and _year_fits(read, str(y))}
+        if len(read) < 2 or len(close) != 1:
+            return text
+        year = close.pop()
+    repaired = f"{year}年{month}月{day}日"
+    return repaired if patterns.is_date_line(repaired) else text
+
+
 def _common_in_order(a: str, b: str) -> int:
     """Length of the longest sequence of characters standing in the same order in `a` and `b`."""
     previous = [0] * (len(b) + 1)
@@ -145,10 +166,84 @@ def repair_signature(text: str, issuers: Sequence[str]) -> str:
     return close.pop() if len(close) == 1 else text
 
 
+SLOT_ROOM_MIN_CH = 2.0
+"""A signature row whose box spans this many characters more than its reading holds has lost characters under
+the seal (`重庆北` … `委员会` across the width of 重庆市渝北区卫生健康委员会)..."""
+SLOT_FIT_CH = 1.0
+"""...and an issuer fills that row when its length is within this many characters of the row's (the detector's
+boxes overhang the ink by a fraction of a character)."""
+DATE_ALIGN_CH = 0.75
+"""GB/T 9704 7.3.5: the 署名 is set against the 成文日期 (centred over it; some typesetters align it on the date's
+right or left end). A line within this many characters of one of those alignments is set so..."""
+DATE_MISALIGN_CH = 1.5
+"""...and a reading this far off every one of them is not the whole line that was set (`九江市防汛抗` of
+九江市防汛抗旱指挥部, set to end where the date ends)."""
+GARBLED_READ_MIN = 0.5
+"""A reading of the name's own length that the recogniser doubted (GARBLED_SCORE) keeps at least this share of
+its characters in place (`浙江省文过运输户` for 浙江省交通运输厅, `郑州杨带斯督健期理局` for 郑州市市场监督管理局);
+a reading that lost characters keeps SIGNATURE_READ_MIN of them, as `repair_signature` asks."""
+GARBLED_SCORE = 0.9
+"""A line read below this confidence under a seal has characters the seal's ink garbled."""
+
+
+def _aligned_ch(x0: float, x1: float, date: Box, char_width: float) -> float:
+    """How far (in characters) the span [x0, x1] is from being centred over, right- or left-aligned with `date`."""
+    return min(abs((x0 + x1) / 2 - date.cx), abs(x1 - date.x1), abs(x0 - date.x0)) / char_width
+
+
+def _first_matches(a: str, b: str) -> tuple[int, int]:
+    """Indices in `a` and `b` of the first character of their longest common in-order sequence."""
+    for i, ch in enumerate(a):
+        j = b.find(ch)
+        if j >= 0 and _common_in_order(a[i:], b[j:]) == _common_in_order(a, b):
+            return i, j
+    return 0, 0
+
+
+def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issuers: Sequence[str]) -> str:
+    """A signature row under a seal whose own measure shows characters lost or garbled takes the one issuer that
+    fills it; otherwise it stays as read (`repair_signature` takes the readings that need no measure).
+
+    The measure is the page's: the row's width in body characters, and where the row stands against the date
+    it was set over. An issuer fits when most of the reading stands in it in order and either
+    - the row spans room for lost characters and the issuer's length fills it;
+    - the reading is off every alignment with the date while the issuer, laid out from the reading's first
+      matching character, lines up with it;
+    - the reading has the issuer's length and the recogniser doubted it (garbled, not lost).
+    """
+    if not text or text in issuers or char_width <= 0:
+        return text
+    box, n = row.box, text_units(text)
+    span_ch = box.width / char_width
+    doubted = min(part.score for part in row.parts) < GARBLED_SCORE
+    fits = set()
+    for issuer in issuers:
+        m, common = text_units(issuer), _common_in_order(text, issuer)
+        if _one_doubled(text, issuer):
+            continue
+        lost = common >= SIGNATURE_READ_MIN * n
+        fills_room = lost and span_ch - n >= SLOT_ROOM_MIN_CH and abs(span_ch - m) <= SLOT_FIT_CH
+        i, j = _first_matches(text, issuer)
+        x0 = box.x0 - (j - i) * char_width
+        lines_up = (lost and date is not None and _aligned_ch(box.x0, box.x1, date, char_width) > DATE_MISALIGN_CH
+                    and _aligned_ch(x0, x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
+        garbled = doubted and abs(n - m) <= SLOT_FIT_CH and common >= GARBLED_READ_MIN * n
+        if fills_room or lines_up or garbled:
+            fits.add(issuer)
+    return fits.pop() if len(fits) == 1 else text
+
+
 def _one_doubled(text: str, issuer: str) -> bool:
     """`issuer` is `text` with one character doubled (`机关关事务` for `机关事务`): either reading may be the
     misread one (a mark's letter-spaced character read twice at a seam), so neither wins."""
     return any(issuer == text[:i] + text[i] + text[i:] for i in range(len(text)))
+
+
+def _date_box(groups: Sequence[list[Row]], date_index: int | None, page: int) -> Box | None:
+    """The 成文日期's box when it stands on `page` in one row."""
+    if date_index is None or len(groups[date_index]) != 1 or groups[date_index][0].page != page:
+        return None
+    return groups[date_index][0].box
 
 
 def _under_seal(group: Sequence[Row], seals: Sequence[Seal]) -> bool:
@@ -461,6 +556,9 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             name = re.sub(r"\s+", "", text)
             if _under_seal(group, seals):
                 name = repair_signature(name, issuers)
+                if len(group) == 1:
+                    date = _date_box(groups, date_index, group[0].page)
+                    name = fit_signature(name, group[0], date, geometry.char_width(group[0].page), issuers)
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
             signed = repair_date_year(re.sub(r"\s+", "", text), known_years)

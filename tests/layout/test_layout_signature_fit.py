@@ -1,0 +1,122 @@
+"""A signature under a seal whose own measure shows what the seal did to it (`layout.tail.fit_signature`).
+
+The row's width in body characters and where it stands against the date it was set over (centred over it,
+or aligned on one of its ends) tell a reading that lost characters from a name that is short; a reading of
+the name's length that the recogniser doubted was garbled. Only then does the issuer's spelling replace it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from layout_typeset import CH, PITCH, RIGHT, Typesetter, ocr_line
+
+from layout import build_document
+from layout.geometry import text_units
+from layout.lines import Row
+from layout.model import Box, Document, Seal
+from layout.tail import fit_signature, repair_date_year
+
+FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
+DATE = "2024年5月17日"
+DATE_X1 = RIGHT - 4 * CH
+DATE_X0 = DATE_X1 - text_units(DATE) * CH
+DATE_CX = (DATE_X0 + DATE_X1) / 2
+
+
+def _signed(issuer: str, parts: list[tuple[str, float, float]], *, sealed: bool = True) -> Document:
+    """A one-page document by `issuer` whose signature row is read as `parts` (text, left x, score), over the
+    date set 4 characters from the right edge, with a seal over both."""
+    ts = Typesetter()
+    ts.centred(issuer + "文件", ch=80, h=90, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    top = ts._y()
+    for text, x0, score in parts:
+        ts.pages[-1].append(ocr_line(text, x0, top, page=ts.number, score=score))
+    ts._next_row()
+    ts.right(DATE, 4.0)
+    ts.paragraph("（此件公开发布）")
+    pages = ts.finish()
+    if not sealed:
+        return build_document(pages)
+    side = 3 * PITCH
+    seal = Seal(1, Box(DATE_CX - side / 2, top - PITCH / 2, DATE_CX + side / 2, top - PITCH / 2 + side), "", "shape")
+    return build_document([replace(pages[0], seals=(seal,))])
+
+
+def _centred_at(name: str) -> float:
+    """Left x of `name` set centred over the date."""
+    return DATE_CX - text_units(name) * CH / 2
+
+
+def test_a_row_with_room_for_its_lost_middle_takes_the_issuer() -> None:
+    issuer = "重庆市渝北区卫生健康委员会"
+    x0 = _centred_at(issuer)
+    doc = _signed(issuer, [("重庆北", x0, 1.0), ("委员会", x0 + 9 * CH, 1.0)])
+    assert doc.fields.signature == (issuer,)
+
+
+def test_a_reading_cut_short_where_the_seal_is_takes_the_issuer_that_ends_with_the_date() -> None:
+    issuer = "九江市防汛抗旱指挥部"  # set to end where the date ends; its last four characters lost
+    x0 = DATE_X1 - text_units(issuer) * CH
+    doc = _signed(issuer, [("九江市防汛抗", x0, 0.99)])
+    assert doc.fields.signature == (issuer,)
+
+
+@pytest.mark.parametrize(("read", "issuer"), [("浙江省文过运输户", "浙江省交通运输厅"),
+                                              ("郑州杨带斯督健期理局", "郑州市市场监督管理局")])
+def test_a_doubted_reading_of_the_names_length_takes_the_issuer(read: str, issuer: str) -> None:
+    doc = _signed(issuer, [(read, _centred_at(read), 0.7)])
+    assert doc.fields.signature == (issuer,)
+
+
+def test_a_confident_reading_of_another_name_stays() -> None:
+    doc = _signed("浙江省教育厅", [("浙江省财政厅", _centred_at("浙江省财政厅"), 0.99)])
+    assert doc.fields.signature == ("浙江省财政厅",)
+
+
+@pytest.mark.parametrize(("read", "issuer"), [("国务院", "国务院办公厅"), ("曲靖市人民政府", "曲靖市人民政府办公室")])
+def test_a_short_name_set_whole_over_the_date_stays(read: str, issuer: str) -> None:
+    doc = _signed(issuer, [(read, _centred_at(read), 0.99)])
+    assert doc.fields.signature == (read,)
+
+
+def test_without_a_seal_nothing_is_fitted() -> None:
+    issuer = "九江市防汛抗旱指挥部"
+    doc = _signed(issuer, [("九江市防汛抗", DATE_X1 - text_units(issuer) * CH, 0.99)], sealed=False)
+    assert doc.fields.signature == ("九江市防汛抗",)
+
+
+def test_a_few_characters_in_common_are_no_fit() -> None:
+    # 3 of 6 characters of a garbled reading stand in a 13-character name: neither its length nor its place fits
+    row_issuers = ["浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅"]
+    line = ocr_line("省财有以源和", DATE_X0 + 2 * CH, 600, score=0.69, width=8.7 * CH)
+    row = Row(1, (line,), line.text)
+    date = Box(DATE_X0, 700, DATE_X1, 736)
+    assert fit_signature("省财有以源和", row, date, CH, row_issuers) == "省财有以源和"
+
+
+def test_two_issuers_that_fit_equally_leave_the_reading() -> None:
+    line = ocr_line("某某市教育", DATE_X1 - 7 * CH, 600, score=0.7)
+    row = Row(1, (line,), line.text)
+    date = Box(DATE_X0, 700, DATE_X1, 736)
+    assert fit_signature("某某市教育", row, date, CH, ["某某市教育局办", "某某市教育局厅"]) == "某某市教育"
+
+
+@pytest.mark.parametrize(
+    ("read", "years", "expected"),
+    [("024年8月26日", [2024], "2024年8月26日"),  # the ring took the year's first digit
+     ("24年8月26日", [2024], "2024年8月26日"),
+     ("2024年5月17", [2024], "2024年5月17日"),  # ... or the closing 日
+     ("2024年5月17", [], "2024年5月17日"),
+     ("021年5月1日", [2021, 2024], "2021年5月1日"),
+     ("024年8月26日", [2023], "024年8月26日"),  # no year of the document it is part of: as read
+     ("4年8月26日", [2024], "4年8月26日"),  # one digit tells no year
+     ("24年8月26日", [2024, 2014], "24年8月26日"),  # two years it could be part of
+     ("2024年13月17", [2024], "2024年13月17")],  # no month 13
+)
+def test_a_date_that_lost_its_ends_is_whole_again(read: str, years: list[int], expected: str) -> None:
+    assert repair_date_year(read, years) == expected
