@@ -4,9 +4,10 @@
 
 The photo corpus is generated when its folder is missing (`python -m fixtures.corpus photo --out DIR`).
 Its two halves (by text, `fixtures.corpus.varied.split_of`) are run and reported apart: `photos dev` is
-where the photo step was tuned, `photos held` is never looked at to tune it. Each row carries the SPEC
-metrics of both systems and the cost of the photo step (finding, squaring, flattening the sheet:
-`timings.photo_s`) as a share of the product's time on those pages.
+where the photo step was tuned, `photos held` is never looked at to tune it. The rows are those of
+`bench.groups` (a record marked `corpus` "photo" belongs to `photos <split>`): the SPEC metrics of both
+systems, and the cost of the photo step (finding, squaring, flattening the sheet: `timings.photo_s`) as a
+share of the product's time on those pages.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import groups
 from bench.corpus import Case, load_case
 
 HALVES = ("dev", "held")
@@ -41,26 +43,15 @@ def photo_cases(corpus: Path, half: str, limit: int | None) -> list[Case]:
     return [load_case(folder) for folder in folders[:limit]]
 
 
-def photo_share(records: list[dict[str, Any]]) -> float | None:
-    """Seconds in the photo step over the product's seconds, over all documents of a row."""
-    total = sum(r["product"]["seconds"] for r in records)
-    photo = sum(r["product"]["timings"].get("photo_s", 0.0) for r in records)
-    return photo / total if total else None
-
-
-def run_photo_rows(corpus: Path, limit: int | None, bench_case: Callable[[Case, int], dict[str, Any]],
-                   summarise: Callable[[list[dict[str, Any]]], dict[str, Any]],
-                   progress: Callable[[dict[str, Any], int, int], None]) -> list[dict[str, Any]]:
-    """One row per half: {"name", "documents", "records", "summary", "photo_share"}."""
+def run_photos(corpus: Path, limit: int | None, bench_case: Callable[[Case, int], dict[str, Any]],
+               progress: Callable[[dict[str, Any], int, int], None]) -> list[dict[str, Any]]:
+    """Both systems over the first `limit` documents of each half, dev first: the records of `bench_case`,
+    marked as photos of their half (`corpus` "photo", `split`) for the rows of `bench.groups`."""
     ensure_photos(corpus)
-    rows = []
+    records = []
     for half in HALVES:
         cases = photo_cases(corpus, half, limit)
-        records = []
         for index, case in enumerate(cases):
-            records.append(bench_case(case, index))
+            records.append({**bench_case(case, index), "corpus": groups.PHOTO, "split": half})
             progress(records[-1], index + 1, len(cases))
-        if records:
-            rows.append({"name": f"photos {half}", "documents": [r["id"] for r in records], "records": records,
-                         "summary": summarise(records), "photo_share": photo_share(records)})
-    return rows
+    return records

@@ -1,10 +1,11 @@
 """The benchmark's summary and its three renderings: a text table, Markdown, JSON and a chart.
 
-`build(header, records)` takes the per-document records of `bench.run` (one dict per document with the
-scores of "product" and "baseline") and adds per-document seconds per page and speed ratio, the mean row
-and the product's per-stage time profile. Means are means of the per-document metrics; page-break joins
-are summed (k of n); seconds per page is total time over total pages, and the ratio is product / baseline.
-"""
+`build(header, records, varied=…, photos=…)` takes the per-document records of `bench.run` (one dict per
+document with the scores of "product" and, where it ran, "baseline") and adds per-document seconds per page
+and speed ratio, the mean row, the rows of every group (`bench.groups`: the one summariser and the cells of
+every row, the mean's and the photo halves' included) and the product's per-stage time profile. Means are
+means of the per-document metrics; page-break joins are summed (k of n); seconds per page is total time
+over total pages, and the ratio is product / baseline."""
 
 from __future__ import annotations
 
@@ -37,41 +38,8 @@ TURNED_NOTE = (
 )
 
 
-def _mean(values: Sequence[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
 def _per_page(seconds: float, pages: int) -> float | None:
     return seconds / pages if pages else None
-
-
-def _summarise_system(records: Sequence[dict[str, Any]], name: str) -> dict[str, Any]:
-    scores = [r[name] for r in records]
-    pages = sum(r["pages"] for r in records)
-    seconds = sum(s["seconds"] for s in scores)
-    cpu_seconds = sum(s.get("cpu_seconds", 0.0) for s in scores)
-    summary: dict[str, Any] = {
-        "cer": _mean([s["cer"] for s in scores]),
-        "char_cer": _mean([s["char_cer"] for s in scores]),
-        "boundary_precision": _mean([s["boundary"]["precision"] for s in scores]),
-        "boundary_recall": _mean([s["boundary"]["recall"] for s in scores]),
-        "boundary_f1": _mean([s["boundary"]["f1"] for s in scores]),
-        "joins": [sum(s["joins"][0] for s in scores), sum(s["joins"][1] for s in scores)],
-        "seconds": seconds,
-        "pages": pages,
-        "s_per_page": _per_page(seconds, pages),
-        "cpu_seconds": cpu_seconds,
-        "cpu_s_per_page": _per_page(cpu_seconds, pages),
-        "errors": sum(s["error"] is not None for s in scores),
-    }
-    with_fields = [s["fields"] for s in scores if "fields" in s]
-    if with_fields:
-        summary["field_accuracy"] = _mean([f["accuracy"] for f in with_fields])
-        names = sorted({n for f in with_fields for n in f["matches"]})
-        summary["per_field"] = {
-            n: _mean([float(f["matches"][n]) for f in with_fields if n in f["matches"]]) for n in names
-        }
-    return summary
 
 
 ARCHIVE_FORMATS = ("pdf", "alto", "hocr")
@@ -164,58 +132,41 @@ def _profile(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def build(header: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole benchmark document (what bench.json holds)."""
+def build(header: dict[str, Any], records: list[dict[str, Any]], varied: Sequence[dict[str, Any]] = (),
+          photos: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The whole benchmark document (what bench.json holds): `records` the standard corpus's documents (the
+    per-document table, its mean and profile), `varied` and `photos` the other corpora's; the rows of every
+    group (`bench.groups`) over all of them."""
     for record in records:
         for name in SYSTEMS:
             record[name]["s_per_page"] = _per_page(record[name]["seconds"], record["pages"])
         p, b = record["product"]["s_per_page"], record["baseline"]["s_per_page"]
         record["ratio"] = p / b if p is not None and b else None
-    summary: dict[str, Any] = {name: _summarise_system(records, name) for name in SYSTEMS}
-    p, b = summary["product"]["s_per_page"], summary["baseline"]["s_per_page"]
-    summary["ratio"] = p / b if p is not None and b else None
-    p, b = summary["product"]["cpu_s_per_page"], summary["baseline"]["cpu_s_per_page"]
-    summary["cpu_ratio"] = p / b if p is not None and b else None
     header = dict(header, timing=TIMING_NOTE)
-    return {"header": header, "summary": summary, "profile": _profile(records), "documents": records}
+    return {"header": header, "summary": row_groups.summarise_group(records, SYSTEMS), "profile": _profile(records),
+            "documents": records, "groups": row_groups.summarise([*records, *varied, *photos]),
+            "varied_documents": list(varied), "photo_documents": list(photos)}
 
 
 # ------------------------------------------------------------------------------------------- text
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.2f}%"
+    return row_groups.percent(value, 2)
 
 
 def _num(value: float | None, digits: int = 3) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    return row_groups.number(value, digits)
 
 
-def _joins(value: Sequence[int]) -> str:
-    return f"{value[0]}/{value[1]}"
-
-
-def _row(name: str, pages: int, p: dict[str, Any], b: dict[str, Any], ratio: float | None) -> list[str]:
-    f1p = p["boundary"]["f1"] if "boundary" in p else p["boundary_f1"]
-    f1b = b["boundary"]["f1"] if "boundary" in b else b["boundary_f1"]
-    fields = p["fields"]["accuracy"] if "fields" in p else p.get("field_accuracy")
-    return [
-        name, str(pages),
-        _pct(p["cer"]), _pct(b["cer"]), _pct(p["char_cer"]), _pct(b["char_cer"]),
-        _num(f1p), _num(f1b), _joins(p["joins"]), _joins(b["joins"]), _pct(fields),
-        _num(p["s_per_page"], 2), _num(b["s_per_page"], 2), _num(ratio, 2) + ("×" if ratio else ""),
-    ]  # fmt: skip
-
-
-COLUMNS = [
-    "document", "pages", "CER", "CER base", "char CER", "char CER base", "F1", "F1 base",
-    "joins", "joins base", "fields", "s/page", "s/page base", "ratio",
-]  # fmt: skip
+COLUMNS = row_groups.COMPARE_COLUMNS
 
 
 def table_rows(bench: dict[str, Any]) -> list[list[str]]:
-    rows = [_row(r["id"], r["pages"], r["product"], r["baseline"], r["ratio"]) for r in bench["documents"]]
-    s = bench["summary"]
-    rows.append(_row("mean", s["product"]["pages"], s["product"], s["baseline"], s["ratio"]))
-    return rows
+    """The per-document table's rows: each document (a group of one), the mean (the standard corpus), then
+    the other groups that ran both systems (`bench.groups.compared`: the photo halves)."""
+    rows = [row_groups.compare_cells(r["id"], row_groups.summarise_group([r], SYSTEMS)) for r in bench["documents"]]
+    rows.append(row_groups.compare_cells("mean", bench["summary"]))
+    return rows + [row_groups.compare_cells(key, row)
+                   for key, row in row_groups.compared(bench.get("groups", {})).items()]
 
 
 def format_table(bench: dict[str, Any]) -> str:
@@ -229,41 +180,13 @@ def format_table(bench: dict[str, Any]) -> str:
 
 
 def _document_table(bench: dict[str, Any]) -> str:
-    rows = [COLUMNS, *table_rows(bench)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = [
-        "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-        for row in rows
-    ]
-    lines.insert(1, "-" * len(lines[0]))
-    lines.insert(-1, "-" * len(lines[0]))
+    lines = row_groups.align([COLUMNS, *table_rows(bench)])
+    rule = "-" * len(lines[0])
+    mean = 1 + len(bench["documents"])
+    lines = [lines[0], rule, *lines[1:mean], rule, *lines[mean:]]
     archive = archive_line(bench)
-    return "\n".join([*lines, *group_lines(bench, widths), "", cpu_line(bench), profile_line(bench),
-                      *([archive] if archive else [])])
-
-
-def group_rows(bench: dict[str, Any]) -> list[list[str]]:
-    """One row per extra group of documents (bench.photos: `photos dev`, `photos held`), as the mean row."""
-    rows = []
-    for group in bench.get("rows", ()):
-        s = group["summary"]
-        rows.append(_row(group["name"], s["product"]["pages"], s["product"], s["baseline"], s["ratio"]))
-    return rows
-
-
-def group_notes(bench: dict[str, Any]) -> list[str]:
-    return [f"{g['name']}: {len(g['documents'])} documents; photo step (find, square, flatten) "
-            f"{_pct(g.get('photo_share'))} of the product's time" for g in bench.get("rows", ())]
-
-
-def group_lines(bench: dict[str, Any], widths: list[int]) -> list[str]:
-    rows = group_rows(bench)
-    if not rows:
-        return []
-    widths = [max(w, *(len(row[i]) for row in rows)) for i, w in enumerate(widths)]
-    body = ["  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-            for row in rows]
-    return [*body, *group_notes(bench)]
+    return "\n".join([*lines, *row_groups.compare_notes(bench.get("groups", {})), "", cpu_line(bench),
+                      profile_line(bench), *([archive] if archive else [])])
 
 
 def cpu_line(bench: dict[str, Any]) -> str:
@@ -334,16 +257,14 @@ def _documents_markdown(bench: dict[str, Any]) -> str:
         "",
         METRICS_NOTE,
         "",
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "|".join(["---"] + ["---:"] * (len(COLUMNS) - 1)) + "|",
     ]
     rows = table_rows(bench)
-    for row in rows[:-1]:
-        out.append("| " + " | ".join(row) + " |")
-    out.append("| " + " | ".join(f"**{cell}**" for cell in rows[-1]) + " |")
-    out += ["| " + " | ".join(f"*{cell}*" for cell in row) + " |" for row in group_rows(bench)]
-    if group_notes(bench):
-        out += ["", *(f"- {note}" for note in group_notes(bench))]
+    mean = len(bench["documents"])
+    emphasis = ["{}"] * mean + ["**{}**"] + ["*{}*"] * (len(rows) - mean - 1)  # the mean bold, other groups italic
+    out += row_groups.markdown_rows([COLUMNS, *([mark.format(c) for c in row] for mark, row in zip(emphasis, rows))])
+    notes = row_groups.compare_notes(bench.get("groups", {}))
+    if notes:
+        out += ["", *(f"- {note}" for note in notes)]
     out += ["", cpu_line(bench) + f" · load average {h.get('load_average_1min', '?')} (start, end)"]
     turned = [
         f"{r['id']} ({r['turned_pages']} of {r['pages']})"
@@ -363,9 +284,9 @@ def _documents_markdown(bench: dict[str, Any]) -> str:
     if archive_line(bench):
         out += ["", archive_line(bench) + "."]
     out += _cpu_table(bench)
-    if "per_field" in s["product"]:
+    if s["product"]["field_accuracy"] is not None:  # some document's fields were scored
         out += ["", "## Fields (product, share of documents exact)", "", "| field | exact |", "|---|---:|"]
-        out += [f"| {n} | {_pct(v)} |" for n, v in s["product"]["per_field"].items()]
+        out += [f"| {n} | {_pct(v)} |" for n, v in sorted(s["product"]["per_field"].items())]
     failures = [(r["id"], n, r[n]["error"]) for r in bench["documents"] for n in SYSTEMS if r[n]["error"]]
     if failures:
         out += ["", "## Failures", ""] + [f"- {i} ({LABELS[n]}): {e}" for i, n, e in failures]

@@ -20,7 +20,8 @@ With `--varied DIR` the second typesetter's corpus (`fixtures.corpus.varied`, ge
 too, product only (plain PaddleOCR has no fields; the speed ratio is the standard corpus's): one half
 (`--split`) or both, some colour modes (`--mode`, repeatable) or all, `--limit` documents each in every
 mode. Every run ends with the rows of `bench.groups`: the standard corpus, and per half × colour mode
-(and 100 dpi) the CER, F1 and exact rate of each field. `--skip-standard` runs the varied corpus alone.
+(and 100 dpi), and with `--photos DIR` per photo half, the CER, F1 and exact rate of each field (the photo
+halves also under the mean row, beside plain PaddleOCR). `--skip-standard` runs the varied corpus alone.
 """
 
 from __future__ import annotations
@@ -283,17 +284,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "wall_s": time.perf_counter() - wall,
     }
-    bench = report.build(header, records)
-    bench["groups"] = groups.summarise([*records, *varied_records])
-    bench["varied_documents"] = varied_records
+    photo_records = []
     if args.photos is not None:
-        from bench.photos import run_photo_rows
+        from bench.photos import run_photos
 
-        bench["rows"] = run_photo_rows(
+        photo_records = run_photos(
             args.photos, args.photo_limit, lambda case, i: bench_case(case, systems, i),
-            lambda recs: report.build(header, recs)["summary"],
             lambda record, done, total: print(report.progress_line(record, done, total), file=sys.stderr, flush=True))
         header["wall_s"] = time.perf_counter() - wall
+    bench = report.build(header, records, varied=varied_records, photos=photo_records)
     paths = report.write_all(bench, args.out)
     print(report.format_table(bench))
     print(f"\nwrote {', '.join(str(p) for p in paths)}; wall time {header['wall_s']:.1f} s")

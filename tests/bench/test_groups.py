@@ -48,14 +48,14 @@ def test_field_rates_are_pooled_over_field_instances_per_group() -> None:
     assert list(rows) == ["standard", "dev colour", "dev gray", "held bw"]
     gray = rows["dev gray"]
     assert gray["documents"] == 2 and gray["pages"] == 4
-    assert gray["per_field"]["signature"] == 0.5
-    assert gray["per_field"]["title"] == 0.5
-    assert gray["per_field"]["date"] == 1.0
-    assert gray["per_field"]["cc"] == 1.0  # both say "no cc", as the truth does
-    assert gray["fields"] == pytest.approx(8 / 10)
-    assert gray["core"] == pytest.approx(6 / 8)  # cc is not a core field
-    assert rows["dev colour"]["core"] == 1.0 and rows["standard"]["core"] == pytest.approx(3 / 4)
-    assert list(gray["per_field"])[:4] == ["title", "addressee", "signature", "date"]  # core fields first
+    assert gray["product"]["per_field"]["signature"] == 0.5
+    assert gray["product"]["per_field"]["title"] == 0.5
+    assert gray["product"]["per_field"]["date"] == 1.0
+    assert gray["product"]["per_field"]["cc"] == 1.0  # both say "no cc", as the truth does
+    assert gray["product"]["fields"] == pytest.approx(8 / 10)
+    assert gray["product"]["core"] == pytest.approx(6 / 8)  # cc is not a core field
+    assert rows["dev colour"]["product"]["core"] == 1.0 and rows["standard"]["product"]["core"] == pytest.approx(3 / 4)
+    assert list(gray["product"]["per_field"])[:4] == ["title", "addressee", "signature", "date"]  # core fields first
 
 
 def test_text_metrics_are_means_of_the_documents_and_the_100dpi_row_repeats_its_members() -> None:
@@ -65,10 +65,10 @@ def test_text_metrics_are_means_of_the_documents_and_the_100dpi_row_repeats_its_
     assert rows["dev colour"]["documents"] == 3 and rows["dev 100dpi"]["documents"] == 2
     low = rows["dev 100dpi"]
     lost = score_run(Run(glued, 2, 4.0), Case("b", Path("b"), TRUTH, FIELDS, ()))
-    assert low["cer"] == pytest.approx(lost["cer"] / 2)
-    assert low["boundary_f1"] == pytest.approx((1.0 + lost["boundary"]["f1"]) / 2)
-    assert low["boundary_f1"] < 1.0
-    assert low["stage_share"] == {"preprocess_s": 0.25, "ocr_s": 0.5}  # models are inside the OCR stage
+    assert low["product"]["cer"] == pytest.approx(lost["cer"] / 2)
+    assert low["product"]["boundary_f1"] == pytest.approx((1.0 + lost["boundary"]["f1"]) / 2)
+    assert low["product"]["boundary_f1"] < 1.0
+    assert low["product"]["stage_share"] == {"preprocess_s": 0.25, "ocr_s": 0.5}  # models are inside the OCR stage
 
 
 def test_the_rows_table_has_a_column_per_field_and_a_row_per_group() -> None:
