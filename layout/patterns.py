@@ -545,6 +545,18 @@ def restore_people(text: str) -> str:
     return _MISREAD_PEOPLE_RE.sub("人民", text)
 
 
+_FULL_STOP_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])．(?=[{CJK}])")
+
+
+def restore_commas(text: str) -> str:
+    """A full-width `．` between two CJK characters is a `，` whose tail the scan lost (a 1-bit threshold
+    keeps only its head, a dot on the baseline of its own full-width cell): `财政局．各县` → `财政局，各县`.
+
+    Chinese prose ends sentences with `。`; `．` stands only after a list number (`1．`), never between
+    two characters."""
+    return _FULL_STOP_BETWEEN_CJK_RE.sub("，", text)
+
+
 def restore_digit_dashes(text: str) -> str:
     """A 一 between two Arabic digits is a dash the recogniser misread: `2024一2026年` → `2024—2026年`.
 

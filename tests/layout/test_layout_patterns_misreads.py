@@ -1,12 +1,12 @@
 """Misreadings the recogniser makes that the text itself corrects: 人 read as 入 in an institution's name,
-and specks read as dots inside a doc number."""
+a 1-bit comma read as `．`, and specks read as dots inside a doc number."""
 
 from __future__ import annotations
 
 import pytest
 
 from layout.lines import clean_text
-from layout.patterns import find_doc_number, restore_people
+from layout.patterns import find_doc_number, restore_commas, restore_people
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,21 @@ from layout.patterns import find_doc_number, restore_people
 )
 def test_restore_people(text: str, expected: str) -> None:
     assert restore_people(text) == expected
+    assert clean_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("财政局、人力资源和社会保障局．各县（市、区）教育局", "财政局、人力资源和社会保障局，各县（市、区）教育局"),
+        ("抄送：省委教育工委．省委机构编制委员会办公室。", "抄送：省委教育工委，省委机构编制委员会办公室。"),
+        ("1．总体要求", "1．总体要求"),  # after a list number it is the number's stop
+        ("（2）．加强", "（2）．加强"),
+        ("占比3．5%", "占比3．5%"),
+    ],
+)
+def test_a_full_stop_between_two_characters_is_a_comma(text: str, expected: str) -> None:
+    assert restore_commas(text) == expected
     assert clean_text(text) == expected
 
 
