@@ -43,13 +43,38 @@ def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+SEAM_REPEAT_MIN = 2
+"""Two readings of one printed line that overlap (the page's look and a second look under the seal each read
+part of it) repeat, where their boxes overlap, at least this many characters: `重庆市渝北区卫` and
+`渝北区卫生健康委员`. One character in common at a seam is as likely chance."""
+
+
+def seam_repeat(left: str, right: str) -> int:
+    """Length of the longest end of `left` that `right` starts with (SEAM_REPEAT_MIN or more; else 0)."""
+    for size in range(min(len(left), len(right)) - 1, SEAM_REPEAT_MIN - 1, -1):
+        if left.endswith(right[:size]):
+            return size
+    return 0
+
+
+def _overlapping_reading(left: OcrLine, right: OcrLine, char_width: float) -> bool:
+    """`right` reads on from inside `left` on the same printed line: they overlap by about the characters
+    their texts repeat at the seam (not more than one character beyond)."""
+    repeat = seam_repeat(left.text.strip(), right.text.strip())
+    overlap = left.box.x1 - right.box.x0
+    return repeat > 0 and left.box.x0 < right.box.x0 and 0 < overlap <= (repeat + 1) * char_width
+
+
 def join_parts(parts: Sequence[OcrLine], scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> str:
     """Join fragments of one line left to right: a space only at a gap between two Latin/digit runs; dots
-    a speck added around or inside the CJK text are dropped (`patterns.strip_stray_dots`)."""
+    a speck added around or inside the CJK text are dropped (`patterns.strip_stray_dots`); characters two
+    overlapping readings both read are kept once (`seam_repeat`)."""
     text = ""
     previous: OcrLine | None = None
     for part in parts:
         piece = part.text.strip()
+        if previous is not None and _overlapping_reading(previous, part, scale.char_width):
+            piece = piece[seam_repeat(previous.text.strip(), piece):]
         if previous is not None and text and piece:
             gap = (part.box.x0 - previous.box.x1) / scale.char_width
             if gap >= settings.word_gap_ch and _is_latin(text[-1]) and _is_latin(piece[0]):
@@ -76,11 +101,13 @@ def _vertical_overlap(a: Box, b: Box) -> float:
 
 
 def _fits_row(row: list[OcrLine], line: OcrLine, scale: Scale, settings: LayoutSettings) -> float:
-    """Vertical overlap of `line` with the row, or 0 when it overlaps a fragment horizontally."""
+    """Vertical overlap of `line` with the row, or 0 when it overlaps a fragment horizontally (unless it is
+    the same line's reading on from it, `_overlapping_reading`)."""
     best = 0.0
     for part in row:
         x_overlap = min(part.box.x1, line.box.x1) - max(part.box.x0, line.box.x0)
-        if x_overlap > settings.row_x_overlap_max_ch * scale.char_width:
+        if x_overlap > settings.row_x_overlap_max_ch * scale.char_width and not (
+                _overlapping_reading(part, line, scale.char_width) or _overlapping_reading(line, part, scale.char_width)):
             return 0.0
         best = max(best, _vertical_overlap(part.box, line.box))
     return best

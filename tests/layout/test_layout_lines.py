@@ -44,6 +44,23 @@ def test_gap_inside_a_line_is_a_space_only_between_latin_runs(left: str, right: 
     assert merge_rows([a, b], SCALE)[0].text == expected
 
 
+def test_two_overlapping_readings_of_one_line_join_with_their_repeat_kept_once() -> None:
+    """The page's look read `重庆市渝北区卫`, a second look under the seal `渝北区卫生健康委员` a little higher,
+    overlapping it by the four characters both read (v3 seed_002 gray)."""
+    first = ocr_line("重庆市渝北区卫", LEFT + 10 * CH, TOP + 4)
+    second = ocr_line("渝北区卫生健康委员", LEFT + 13 * CH, TOP - 3, h=LINE_H + 10)
+    rows = merge_rows([second, first], SCALE)
+    assert [row.text for row in rows] == ["重庆市渝北区卫生健康委员"]
+
+
+def test_overlapping_lines_that_repeat_nothing_stay_apart() -> None:
+    first = ocr_line("重庆市渝北区卫", LEFT + 10 * CH, TOP)
+    other = ocr_line("卫生健康委员会", LEFT + 12 * CH, TOP + 8)  # one character in common: chance, not a repeat
+    assert len(merge_rows([first, other], SCALE)) == 2
+    wide = ocr_line("渝北区卫生健康委员", LEFT + 10.5 * CH, TOP)  # overlaps far more than its repeat
+    assert len(merge_rows([first, wide], SCALE)) == 2
+
+
 def test_letter_spaced_characters_merge_into_one_row() -> None:
     chars = [ocr_line(c, 200 + i * 110, 80, ch=80, h=90, red=0.9) for i, c in enumerate("某某市人民政府文件")]
     rows = merge_rows(chars, Scale(90, 80))

@@ -136,3 +136,19 @@ class _TwoViewEngine(_CropEngine):
     def recognise(self, image: np.ndarray, page: int) -> list[OcrLine]:
         self.lines = self.by_view.get(int(image[0, 0, 0]), [])
         return super().recognise(np.full_like(image, LIFTED), page) if self.lines else []
+
+
+def test_the_seals_name_read_again_above_the_signature_it_repeats_is_no_missed_line() -> None:
+    """v4 gov_01 gray: under the seal of 国务院办公厅 the crop read `国务院办公厅` a line above the signature the
+    first look had read: the seal's own name, which is the signature's. A new text there is still taken."""
+    seal = SealRegion(Box(915, 1604, 1249, 1938), np.zeros((0, 1, 2), np.int32), found_by="shape")  # r = 167
+    page = np.full((2339, 1655, 3), LIFTED, np.uint8)
+    signature = OcrLine("国务院办公厅", Box(940, 1728, 1191, 1785), 1.0, 1)
+    again = OcrLine("国务院办公厅", Box(973, 1655, 1216, 1724), 0.98, 1)  # 0.49 r above the centre
+    origin = (int(seal.box.x0 - 167), int(seal.box.cy - (1 - 0.15) * 167))
+    assert missed_under_rings([signature], page, [seal], _CropEngine([again], origin), 1, 50.0) == []
+    piece = replace(again, text="务院办公")
+    assert missed_under_rings([signature], page, [seal], _CropEngine([piece], origin), 1, 50.0) == []
+    other = replace(again, text="国务院办公室秘书局")
+    found = missed_under_rings([signature], page, [seal], _CropEngine([other], origin), 1, 50.0)
+    assert [ln.text for ln in found] == ["国务院办公室秘书局"]

@@ -5,8 +5,8 @@ signature and date under the seal, the issuer mark). They are few, so reading th
 (recognition only, `OcrEngine.recognise_crops`, one batch per page):
 
 - lines under a seal: three views — the page the OCR read (seal ink lifted), the page as printed, and its
-  red channel (red ink light, black ink dark) — scaled to the recogniser's line height; the text most of
-  the four readings (with the first look) agree on is kept, the more confident on a tie;
+  red channel (red ink light, black ink dark; on a colour page only) — scaled to the recogniser's line
+  height; the text most of the readings (with the first look) agree on is kept, the more confident on a tie;
 - the red issuer mark: each red fragment of the header, cut as dark-on-paper (the darkest channel: red ink
   turns black) and read again, better score kept;
 - what the detector missed in the mark: red ink in the mark's band that no detected box covers (the first
@@ -205,15 +205,24 @@ def _inside_share(box: Box, region: Box) -> float:
 
 def _seal_looks(lines: Sequence[OcrLine], ocr_image: np.ndarray, image: np.ndarray,
                 seals: Sequence[SealRegion]) -> list[Look]:
-    """Three views of each line under a seal: lifted, as printed, and its red channel (red ink light)."""
+    """The views of each line under a seal: lifted, as printed, and, on a colour page, its red channel (red ink
+    light). A grey or 1-bit page's red channel is the printed page again: read twice, it would vote twice."""
     looks = []
     for index, line in enumerate(lines):
         if any(_inside_share(line.box, seal.box) >= SEAL_OVERLAP_MIN for seal in seals):
             lifted = _cut(ocr_image, line.box, line.box.height)
             printed = _cut(image, line.box, line.box.height)
-            red = cv2.cvtColor(np.ascontiguousarray(printed[:, :, 2]), cv2.COLOR_GRAY2BGR)
-            looks += [Look(_scaled(view), line.box, index) for view in (lifted, printed, red)]
+            views = [lifted, printed]
+            if not _colourless(printed):
+                views.append(cv2.cvtColor(np.ascontiguousarray(printed[:, :, 2]), cv2.COLOR_GRAY2BGR))
+            looks += [Look(_scaled(view), line.box, index) for view in views]
     return looks
+
+
+def _colourless(crop: np.ndarray) -> bool:
+    """The crop's three channels are one (a grey or 1-bit scan)."""
+    return crop.ndim < 3 or crop.shape[2] < 3 or (
+        np.array_equal(crop[:, :, 0], crop[:, :, 1]) and np.array_equal(crop[:, :, 1], crop[:, :, 2]))
 
 
 def _tilt(polygon: Sequence[tuple[float, float]]) -> float:
@@ -253,13 +262,23 @@ def missed_under_rings(lines: Sequence[OcrLine], image: np.ndarray, seals: Seque
                     or (moved.cy < box.cy - UNDER_RING_TOP_R * radius
                         and (on_seal_ring(replace(found, box=moved), box) or not _reaches_past(moved, box)))
                     or not box.x0 <= moved.cx <= box.x1
-                    or sum(_inter(moved, other.box) for other in [*lines, *added]) >= UNDER_RING_COVERED * _area(moved)):
+                    or sum(_inter(moved, other.box) for other in [*lines, *added]) >= UNDER_RING_COVERED * _area(moved)
+                    or _repeats_a_line(text, [*lines, *added], Box(x0, y0, x1, y1))):
                 continue
             added.append(replace(found, text=text, box=moved, polygon=polygon, page=page, red=0.0))
     # a piece one view read lying inside the whole line another view read gives way to it
     return [line for line in added if not any(other is not line and _area(other.box) > _area(line.box)
                                               and _inter(line.box, other.box) >= UNDER_RING_PART * _area(line.box)
                                               for other in added)]
+
+
+def _repeats_a_line(text: str, lines: Sequence[OcrLine], region: Box) -> bool:
+    """`text` is already read, whole or as its part, in a line in `region` (around one seal): read again a
+    little higher or lower it is no missed line but the seal's own name, or a piece of it, which is the
+    signature's (v4 gov_01 gray read 国务院办公厅 twice, v3 seed_002 gray 渝北区卫生健康委员 beside
+    重庆市渝北区卫生健康委员会)."""
+    return any(text in line.text.strip() and region.x0 <= line.box.cx <= region.x1
+               and region.y0 <= line.box.cy <= region.y1 for line in lines)
 
 
 def is_ring_arc(line: OcrLine, seals: Sequence[SealRegion], body_height: float) -> bool:
