@@ -5,8 +5,8 @@ signature and date under the seal, the issuer mark). They are few, so reading th
 (recognition only, `OcrEngine.recognise_crops`, one batch per page):
 
 - lines under a seal: three views — the page the OCR read (seal ink lifted), the page as printed, and its
-  red channel (red ink light, black ink dark; on a colour page only) — scaled to the recogniser's line
-  height; the text most of the readings (with the first look) agree on is kept, the more confident on a tie;
+  red channel (red ink light, black ink dark) — scaled to the recogniser's line height; the text most of
+  the four readings (with the first look) agree on is kept, the more confident on a tie;
 - the red issuer mark: each red fragment of the header, cut as dark-on-paper (the darkest channel: red ink
   turns black) and read again, better score kept;
 - what the detector missed in the mark: red ink in the mark's band that no detected box covers (the first
@@ -205,24 +205,20 @@ def _inside_share(box: Box, region: Box) -> float:
 
 def _seal_looks(lines: Sequence[OcrLine], ocr_image: np.ndarray, image: np.ndarray,
                 seals: Sequence[SealRegion]) -> list[Look]:
-    """The views of each line under a seal: lifted, as printed, and, on a colour page, its red channel (red ink
-    light). A grey or 1-bit page's red channel is the printed page again: read twice, it would vote twice."""
+    """Three views of each line under a seal: lifted, as printed, and its red channel (red ink light).
+
+    On a grey or 1-bit page the red channel is the printed page again, so the printed view votes twice. That
+    is kept on purpose: on v4/v5 1-bit scans, reading it once let the first look and the lifted crop (both
+    from the page with the ring removed, which on 1-bit takes strokes with it) outvote it, and four signatures
+    of 24 documents were lost (dev loop, layout rebuilt from the re-read pages)."""
     looks = []
     for index, line in enumerate(lines):
         if any(_inside_share(line.box, seal.box) >= SEAL_OVERLAP_MIN for seal in seals):
             lifted = _cut(ocr_image, line.box, line.box.height)
             printed = _cut(image, line.box, line.box.height)
-            views = [lifted, printed]
-            if not _colourless(printed):
-                views.append(cv2.cvtColor(np.ascontiguousarray(printed[:, :, 2]), cv2.COLOR_GRAY2BGR))
-            looks += [Look(_scaled(view), line.box, index) for view in views]
+            red = cv2.cvtColor(np.ascontiguousarray(printed[:, :, 2]), cv2.COLOR_GRAY2BGR)
+            looks += [Look(_scaled(view), line.box, index) for view in (lifted, printed, red)]
     return looks
-
-
-def _colourless(crop: np.ndarray) -> bool:
-    """The crop's three channels are one (a grey or 1-bit scan)."""
-    return crop.ndim < 3 or crop.shape[2] < 3 or (
-        np.array_equal(crop[:, :, 0], crop[:, :, 1]) and np.array_equal(crop[:, :, 1], crop[:, :, 2]))
 
 
 def _tilt(polygon: Sequence[tuple[float, float]]) -> float:
