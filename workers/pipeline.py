@@ -8,6 +8,7 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
     preprocess   workers.image.seals                    seals found in the mask; the OCR reads a copy without their ink
     colour_free  workers.image.sealshape                no seal in the mask: seal rings found by shape in the grey page
     ocr          OcrEngine.recognise              text lines in the upright page's pixels
+    second_look  workers.ocr.missedlines.missed_lines  ink no detected box covers, detected again on its own crop
     preprocess   _mark_red                        each line's red-ink share (workers.image.preprocess.red_fraction)
     second_look  workers.ocr.secondlook.second_look   lines under a seal and the red mark read again from clean crops
     second_look  workers.ocr.secondlook.read_seals    each seal's own name, from its unrolled ring (Page.seals)
@@ -43,6 +44,7 @@ from workers.image.seals import find_seals, remove_seal_ink
 from workers.image.sealshape import find_ring_seals, remove_ring_ink
 from workers.image.typography import measure_strokes
 from workers.ocr.engine import OcrEngine
+from workers.ocr.missedlines import missed_lines
 from workers.ocr.secondlook import read_seals, second_look
 from workers.output.split import split_documents
 from workers.settings import Settings
@@ -210,6 +212,9 @@ def _convert_page(
         seals += [ring.region() for ring in rings]
     with timer("ocr"):
         lines = engine.recognise(ocr_image, number)
+    with timer("second_look"):
+        # ink no detected box covers, in line-sized clusters outside the seals, is read again from its crop
+        lines += missed_lines(lines, ocr_image, seals, engine, number)
     with timer("preprocess"):
         lines = _mark_red(lines, prepared, ocr_image)
     with timer("second_look"):

@@ -111,6 +111,10 @@ class PaddleEngine:
     the recognition of `recognise_crops` (second looks, a stage of their own in the pipeline).
     """
 
+    reads_any_image = True
+    """It detects and reads whatever image it is given (a crop as well as a page); a replay of recorded pages
+    (`RecordedEngine`) does not, so what needs a fresh detection on a crop (`workers.ocr.missedlines`) asks."""
+
     def __init__(self, settings: Settings, *, det_px_per_mm: float = DET_PX_PER_MM, rec_batch: int = REC_BATCH,
                  spinning: bool = False) -> None:
         self.settings = settings

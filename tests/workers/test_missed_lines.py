@@ -1,0 +1,94 @@
+"""Lines the page's detector missed are found again from the ink no detected box covers
+(`workers.ocr.missedlines`), on a rendered page read by the real models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from layout.model import Box, OcrLine, Page
+from workers.image.seals import SealRegion
+from workers.ocr.engine import RecordedEngine, get_engine
+from workers.ocr.missedlines import is_new_reading, missed_lines, reach_into_seals, uncovered_clusters
+from workers.settings import load_settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def read_page(make_page: Any) -> tuple[np.ndarray, Any, list[OcrLine]]:
+    page, layout = make_page(dpi=200, body_rows=6, title=None, max_chars=14, seal=None)
+    lines = get_engine(load_settings()).recognise(np.ascontiguousarray(page), 1)
+    return page, layout, lines
+
+
+def _on(line: OcrLine, box: tuple[int, int, int, int]) -> bool:
+    return box[1] <= line.box.cy <= box[3]
+
+
+def test_a_line_the_detector_missed_is_read_again_from_its_ink(read_page: Any) -> None:
+    page, layout, lines = read_page
+    target = layout.body_lines[2]
+    seen = [line for line in lines if _on(line, target)]
+    assert len(seen) == 1
+    without = [line for line in lines if line is not seen[0]]  # as if the detector had not found it
+    found = missed_lines(without, page, [], get_engine(load_settings()), 1)
+    assert [line.text for line in found] == [seen[0].text]
+    assert abs(found[0].box.cy - seen[0].box.cy) < seen[0].box.height / 2
+
+
+def test_a_page_whose_lines_were_all_found_reads_nothing_again(read_page: Any) -> None:
+    page, _, lines = read_page
+    height = float(np.median([line.box.height for line in lines]))
+    assert uncovered_clusters(page, lines, [], height) == []
+    assert missed_lines(lines, page, [], get_engine(load_settings()), 1) == []
+
+
+def test_ink_inside_a_seal_is_left_to_the_seals_own_second_look(read_page: Any) -> None:
+    page, layout, lines = read_page
+    target = layout.body_lines[2]
+    without = [line for line in lines if not _on(line, target)]
+    x0, y0, x1, y1 = target
+    seal = SealRegion(Box(x0 - 10.0, y0 - 10.0, x1 + 10.0, y1 + 10.0), np.zeros((0, 1, 2), np.int32), "shape")
+    height = float(np.median([line.box.height for line in lines]))
+    assert uncovered_clusters(page, without, [seal], height) == []
+
+
+def test_specks_and_rules_are_no_lines() -> None:
+    page = np.full((800, 600, 3), 245, np.uint8)
+    page[100:103, 50:550] = 20  # a rule: a line of ink one stroke high
+    rng = np.random.default_rng(1)
+    for x, y in rng.integers(50, 550, size=(40, 2)):
+        page[y:y + 2, x:x + 2] = 30  # dust
+    line = OcrLine("某某", Box(50, 600, 150, 640), 0.99, 1)
+    assert uncovered_clusters(page, [line], [], 40.0) == []
+
+
+def test_a_cluster_running_into_a_seal_is_widened_across_it() -> None:
+    seal = SealRegion(Box(900, 600, 1200, 900), np.zeros((0, 1, 2), np.int32), "shape")
+    left = Box(300, 840, 895, 880)
+    assert reach_into_seals(left, [seal], 20.0, 40.0) == Box(300, 840, 1200, 880)
+    above = Box(300, 400, 895, 440)  # another row
+    assert reach_into_seals(above, [seal], 20.0, 40.0) == above
+    stub = Box(1205, 700, 1290, 740)  # a signature's end out past the ring: the seal's second look reads it
+    assert reach_into_seals(stub, [seal], 20.0, 40.0) is None
+
+
+def test_only_a_confident_reading_of_characters_not_yet_read_is_new() -> None:
+    box = Box(100, 100, 500, 140)
+    assert is_new_reading(OcrLine("联系人：王海涛", box, 0.95, 1), [])
+    assert not is_new_reading(OcrLine("联系人：王海涛", box, 0.6, 1), [])  # unsure: a speck misread
+    assert not is_new_reading(OcrLine("一", box, 0.99, 1), [])  # one character: a stroke end
+    assert not is_new_reading(OcrLine("--·", box, 0.99, 1), [])  # no character
+    assert not is_new_reading(OcrLine("联系人：王海涛", box, 0.95, 1), [OcrLine("联系人", Box(90, 95, 480, 145), 1.0, 1)])
+
+
+def test_a_replay_of_recorded_pages_detects_nothing_on_a_crop(read_page: Any) -> None:
+    """`RecordedEngine` returns the page's recorded lines whatever image it gets: read as a crop's, they would
+    come back moved, as new lines. Only an engine that reads the image it is given is asked."""
+    page, layout, lines = read_page
+    without = [line for line in lines if not _on(line, layout.body_lines[2])]
+    replay = RecordedEngine([Page(1, page.shape[1], page.shape[0], tuple(lines))])
+    assert missed_lines(without, page, [], replay, 1) == []

@@ -1,0 +1,170 @@
+"""Lines the page's detector missed: ink that no detected box covers, read again from its own crop.
+
+The detector reads the whole page shrunk (`workers.ocr.ocrinput`), and what it sees depends on the page
+around a line: a clear condensed issuer mark of 14 huge characters (v4 doc_10, grey), a letter-spaced
+contact line beside a seal (v5 reply_01, grey) score under its box threshold there, and are found at once,
+confidently, on a crop of their own. So after the first look the page's ink is compared with the detected
+boxes: what is left, in line-sized clusters outside the seals, is cut out with a margin and detected and
+recognised again; a confident reading of characters becomes a line of the page.
+
+Seals are left to `secondlook.missed_under_rings`, which knows the ring's text from the signature under it.
+Sizes are in units of the page's median detected line height (`lh`), measured on the page.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from layout.model import Box, OcrLine
+from workers.image.seals import SealRegion
+from workers.ocr.engine import OcrEngine
+
+COVER_PAD = 0.25
+"""A detected box covers the ink this far around it, in its own height (its strokes' ends, anti-aliasing, a
+character of a huge mark its box edge clips): that ink has been read."""
+SPECK_AREA_LH2 = 0.02
+"""An uncovered ink blob smaller than this share of lh² is a speck of dust or noise, not a stroke."""
+LINK_X_LH = 0.8
+"""Uncovered strokes closer than this horizontally are one cluster (the gaps inside a character and between
+letter-spaced characters)..."""
+LINK_Y_LH = 0.15
+"""...and this vertically."""
+MIN_HEIGHT_LH = 0.5
+"""A cluster lower than this is a rule, an underline or a stroke end, not a line of type..."""
+MAX_HEIGHT_LH = 4.0
+"""...and one taller than this is a picture, a stamp or a table's frame (the issuer mark is 2–3.5 lh)."""
+MIN_WIDTH_LH = 1.5
+"""A cluster narrower than this holds less than two characters (a page number's dash, a lone mark)."""
+MIN_INK_SHARE = 0.04
+"""A cluster whose box holds less ink than this is scattered specks linked by chance."""
+MAX_CLUSTERS = 6
+"""At most this many clusters are read again per page (the largest first): a page with more uncovered ink
+than that is a picture or a damaged scan, and reading it all would cost more than the page."""
+CROP_PAD_LH = 0.6
+"""The crop reaches this far around the cluster: the detector needs paper around a line to see it."""
+MIN_SCORE = 0.8
+"""A reading this confident is a line of the page; a misread speck or stroke end reads less surely..."""
+MIN_UNITS = 2.0
+"""...and has fewer than this many characters (CJK 1, Latin and digits ½), or no CJK character or digit."""
+ROW_OVERLAP = 0.5
+"""A reading that shares this much of its height with a line the page has, on the same row, and overlaps it
+sideways, reads on from that line (the rest of a letter-spaced mark whose box cut a character): the line's
+own second look and the layout rules place such pieces; here it would only read a character twice."""
+
+
+def _line_height(lines: Sequence[OcrLine]) -> float | None:
+    heights = [ln.box.height for ln in lines if ln.box.height > 0]
+    return float(statistics.median(heights)) if heights else None
+
+
+def _ink(image: np.ndarray) -> np.ndarray:
+    """Ink pixels (uint8 0/255): darker than Otsu's cut between paper and print."""
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink
+
+
+def _blank(mask: np.ndarray, box: Box, pad: float) -> None:
+    height, width = mask.shape[:2]
+    x0, y0 = max(0, int(box.x0 - pad)), max(0, int(box.y0 - pad))
+    x1, y1 = min(width, int(box.x1 + pad) + 1), min(height, int(box.y1 + pad) + 1)
+    if x1 > x0 and y1 > y0:
+        mask[y0:y1, x0:x1] = 0
+
+
+def uncovered_clusters(image: np.ndarray, lines: Sequence[OcrLine], seals: Sequence[SealRegion],
+                       line_height: float) -> list[Box]:
+    """Line-sized clusters of ink on `image` that no line's box (grown by COVER_PAD) covers, outside the
+    seals, the largest first (at most MAX_CLUSTERS)."""
+    ink = _ink(image)
+    for line in lines:
+        _blank(ink, line.box, COVER_PAD * line.box.height)
+    for seal in seals:
+        _blank(ink, seal.box, 0.0)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(count, bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= SPECK_AREA_LH2 * line_height ** 2
+    strokes = np.where(keep[labels], 255, 0).astype(np.uint8)
+    if not strokes.any():
+        return []
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, int(LINK_X_LH * line_height)),
+                                                        max(1, int(LINK_Y_LH * line_height))))
+    linked = cv2.dilate(strokes, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(linked, connectivity=8)
+    found = []
+    for index in range(1, count):
+        x, y, w, h, _ = stats[index]
+        inked = int(np.count_nonzero(strokes[y:y + h, x:x + w]))
+        if (MIN_HEIGHT_LH * line_height <= h <= MAX_HEIGHT_LH * line_height and w >= MIN_WIDTH_LH * line_height
+                and inked >= MIN_INK_SHARE * w * h):
+            found.append((inked, Box(float(x), float(y), float(x + w), float(y + h))))
+    found.sort(key=lambda item: -item[0])
+    return [box for _, box in found[:MAX_CLUSTERS]]
+
+
+REACH_MIN_LH = 4.0
+"""A cluster running into a seal is a line of its own going on under it only when this much of it (in lh)
+lies outside; a shorter stub is the end of a line under the seal (a signature overhanging the ring), which
+the seal's own second look reads."""
+
+
+def reach_into_seals(cluster: Box, seals: Sequence[SealRegion], pad: float, line_height: float) -> Box | None:
+    """`cluster` widened across a seal it runs into on its own row: the seal's box was left out of the ink
+    compared, but the line goes on under it (`联系人：…，联系电话：057` on the left of a seal, `1-83512674`
+    under its lower ring). None for a stub shorter than REACH_MIN_LH: the seal's second look reads it."""
+    for seal in seals:
+        same_row = min(cluster.y1, seal.box.y1) > max(cluster.y0, seal.box.y0)
+        touches = seal.box.x0 - pad <= cluster.x1 and cluster.x0 <= seal.box.x1 + pad
+        if same_row and touches:
+            if cluster.width < REACH_MIN_LH * line_height:
+                return None
+            cluster = Box(min(cluster.x0, seal.box.x0), cluster.y0, max(cluster.x1, seal.box.x1), cluster.y1)
+    return cluster
+
+
+def _units(text: str) -> float:
+    return sum(1.0 if "\u4e00" <= ch <= "\u9fff" else 0.5 for ch in text if not ch.isspace())
+
+
+def _touches(line: Box, other: Box) -> bool:
+    """`line` overlaps `other` sideways on the same row (ROW_OVERLAP of the lower one's height)."""
+    shared = min(line.y1, other.y1) - max(line.y0, other.y0)
+    return shared >= ROW_OVERLAP * min(line.height, other.height) and min(line.x1, other.x1) > max(line.x0, other.x0)
+
+
+def is_new_reading(line: OcrLine, lines: Sequence[OcrLine]) -> bool:
+    """A confident reading of characters that overlaps no line of the page on its row."""
+    text = line.text.strip()
+    return (line.score >= MIN_SCORE and _units(text) >= MIN_UNITS
+            and any("\u4e00" <= ch <= "\u9fff" or ch.isdigit() for ch in text)
+            and not any(_touches(line.box, other.box) for other in lines))
+
+
+def missed_lines(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequence[SealRegion], engine: OcrEngine,
+                 page: int) -> list[OcrLine]:
+    """The lines the page's detector missed (see the module doc), in page pixels; [] when none."""
+    line_height = _line_height(lines)
+    if line_height is None or not getattr(engine, "reads_any_image", False):
+        return []  # a replay of recorded pages has nothing to detect on a crop
+    height, width = image.shape[:2]
+    pad = CROP_PAD_LH * line_height
+    added: list[OcrLine] = []
+    for cluster in uncovered_clusters(image, lines, seals, line_height):
+        widened = reach_into_seals(cluster, seals, pad, line_height)
+        if widened is None:
+            continue
+        cluster = widened
+        x0, y0 = max(0, int(cluster.x0 - pad)), max(0, int(cluster.y0 - pad))
+        x1, y1 = min(width, int(cluster.x1 + pad) + 1), min(height, int(cluster.y1 + pad) + 1)
+        for found in engine.recognise(np.ascontiguousarray(image[y0:y1, x0:x1]), page):
+            moved = Box(found.box.x0 + x0, found.box.y0 + y0, found.box.x1 + x0, found.box.y1 + y0)
+            polygon = tuple((x + x0, y + y0) for x, y in found.polygon)
+            line = replace(found, text=found.text.strip(), box=moved, polygon=polygon, page=page)
+            if is_new_reading(line, [*lines, *added]):
+                added.append(line)
+    return added
