@@ -11,7 +11,7 @@ import pytest
 from layout.model import Box, OcrLine, Page
 from workers.image.seals import SealRegion
 from workers.ocr.engine import RecordedEngine, get_engine
-from workers.ocr.missedlines import is_new_reading, missed_lines, reach_into_seals, uncovered_clusters
+from workers.ocr.missedlines import continues, is_new_reading, missed_lines, reach_into_seals, uncovered_clusters
 from workers.settings import load_settings
 
 pytestmark = pytest.mark.slow
@@ -92,3 +92,10 @@ def test_a_replay_of_recorded_pages_detects_nothing_on_a_crop(read_page: Any) ->
     without = [line for line in lines if not _on(line, layout.body_lines[2])]
     replay = RecordedEngine([Page(1, page.shape[1], page.shape[0], tuple(lines))])
     assert missed_lines(without, page, [], replay, 1) == []
+
+
+def test_ink_beside_a_detected_line_on_its_row_is_that_line_going_on() -> None:
+    mark = Box(200, 370, 900, 510)  # 呼和浩特市机关: the box cut the next character
+    assert continues(Box(905, 380, 1420, 515), mark, 44.0)  # 关事务管理局文件: read with it, not again
+    assert not continues(Box(1000, 380, 1420, 515), mark, 44.0)  # more than a line height away
+    assert not continues(Box(300, 640, 1030, 690), mark, 44.0)  # another row

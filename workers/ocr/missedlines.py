@@ -113,6 +113,21 @@ lies outside; a shorter stub is the end of a line under the seal (a signature ov
 the seal's own second look reads."""
 
 
+CONTINUES_LH = 1.0
+"""Uncovered ink on a detected line's row within this many lh of its box's ends is that line going on (a
+letter-spaced mark's character its box cut, `呼和浩特市机关` | `关事务…`): the line's own second look reads
+it with the line beside it, and here it would be read twice."""
+
+
+def continues(cluster: Box, line: Box, line_height: float) -> bool:
+    """`cluster` lies on `line`'s row (half the lower one's height shared) and reaches within CONTINUES_LH of
+    its box sideways: a piece of that line, not a line of its own."""
+    shared = min(cluster.y1, line.y1) - max(cluster.y0, line.y0)
+    reach = CONTINUES_LH * line_height
+    return (shared >= ROW_OVERLAP * min(cluster.height, line.height)
+            and cluster.x0 <= line.x1 + reach and line.x0 - reach <= cluster.x1)
+
+
 def reach_into_seals(cluster: Box, seals: Sequence[SealRegion], pad: float, line_height: float) -> Box | None:
     """`cluster` widened across a seal it runs into on its own row: the seal's box was left out of the ink
     compared, but the line goes on under it (`联系人：…，联系电话：057` on the left of a seal, `1-83512674`
@@ -155,6 +170,8 @@ def missed_lines(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequence[Se
     pad = CROP_PAD_LH * line_height
     added: list[OcrLine] = []
     for cluster in uncovered_clusters(image, lines, seals, line_height):
+        if any(continues(cluster, line.box, line_height) for line in lines):
+            continue
         widened = reach_into_seals(cluster, seals, pad, line_height)
         if widened is None:
             continue
