@@ -213,8 +213,10 @@ def _convert_page(
     with timer("ocr"):
         lines = engine.recognise(ocr_image, number)
     with timer("second_look"):
-        # ink no detected box covers, in line-sized clusters outside the seals, is read again from its crop
-        lines += missed_lines(lines, ocr_image, seals, engine, number)
+        # colour-free: ink no detected box covers, in line-sized clusters clear of the seals, read again from
+        # its crop (on pages with red, measured on the held half, it cost a signature and is not run)
+        if not prepared.red_mask.any():
+            lines += missed_lines(lines, ocr_image, seals, engine, number)
     with timer("preprocess"):
         lines = _mark_red(lines, prepared, ocr_image)
     with timer("second_look"):

@@ -11,7 +11,7 @@ import pytest
 from layout.model import Box, OcrLine, Page
 from workers.image.seals import SealRegion
 from workers.ocr.engine import RecordedEngine, get_engine
-from workers.ocr.missedlines import continues, is_new_reading, missed_lines, reach_into_seals, uncovered_clusters
+from workers.ocr.missedlines import continues, is_new_reading, missed_lines, near_a_seal, uncovered_clusters
 from workers.settings import load_settings
 
 pytestmark = pytest.mark.slow
@@ -66,14 +66,11 @@ def test_specks_and_rules_are_no_lines() -> None:
     assert uncovered_clusters(page, [line], [], 40.0) == []
 
 
-def test_a_cluster_running_into_a_seal_is_widened_across_it() -> None:
+def test_ink_near_a_seal_is_left_to_the_seals_second_look() -> None:
     seal = SealRegion(Box(900, 600, 1200, 900), np.zeros((0, 1, 2), np.int32), "shape")
-    left = Box(300, 840, 895, 880)
-    assert reach_into_seals(left, [seal], 20.0, 40.0) == Box(300, 840, 1200, 880)
-    above = Box(300, 400, 895, 440)  # another row
-    assert reach_into_seals(above, [seal], 20.0, 40.0) == above
-    stub = Box(1205, 700, 1290, 740)  # a signature's end out past the ring: the seal's second look reads it
-    assert reach_into_seals(stub, [seal], 20.0, 40.0) is None
+    assert near_a_seal(Box(300, 840, 895, 880), [seal], 40.0)  # runs into it: the signature block
+    assert near_a_seal(Box(1205, 700, 1290, 740), [seal], 40.0)  # a signature's end out past the ring
+    assert not near_a_seal(Box(300, 400, 850, 440), [seal], 40.0)  # rows above, clear of it
 
 
 def test_only_a_confident_reading_of_characters_not_yet_read_is_new() -> None:
