@@ -65,8 +65,7 @@ def repair_date_year(text: str, known_years: Sequence[int]) -> str:
         return _restore_zero(text, lost, known_years)
     misread = patterns.misread_date_line(text)
     if misread is None:
-        return _restore_arabic_ends(text, known_years) if patterns.damaged_arabic_date_line(text) \
-            else _restore_chinese_year(text, known_years)
+        return _restore_chinese_year(_restore_arabic_ends(text, known_years), known_years)
     digits, month, day = misread
     close = {y for y in known_years if sum(a != b for a, b in zip(str(y), digits, strict=True)) == 1}
     return f"{close.pop()}年{month}月{day}日" if len(close) == 1 else text
@@ -125,8 +124,7 @@ def _restore_arabic_ends(text: str, known_years: Sequence[int]) -> str:
     if len(read) == 4:
         year = int(read)
     else:
-        close = {y for y in known_years if len(str(y)) - len(read) <= YEAR_MAX_EDITS
-                 and _common_in_order(read, str(y)) == len(read) and _year_fits(read, str(y))}
+        close = {y for y in known_years if _year_fits(read, str(y))}  # read short: digits lost, none misread
         if len(read) < 2 or len(close) != 1:
             return text
         year = close.pop()
@@ -205,11 +203,12 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
     fills it; otherwise it stays as read (`repair_signature` takes the readings that need no measure).
 
     The measure is the page's: the row's width in body characters, and where the row stands against the date
-    it was set over. An issuer fits when most of the reading stands in it in order and either
-    - the row spans room for lost characters and the issuer's length fills it;
-    - the reading is off every alignment with the date while the issuer, laid out from the reading's first
-      matching character, lines up with it;
-    - the reading has the issuer's length and the recogniser doubted it (garbled, not lost).
+    it was set over. An issuer fits when
+    - characters were lost (SIGNATURE_READ_MIN of the reading stands in it in order) and the row spans room
+      for them that the issuer's length fills, or the reading is off every alignment with the date while the
+      issuer, laid out from the reading's first matching character, lines up with it;
+    - or characters were garbled: the reading has the issuer's length, the recogniser doubted it, and
+      GARBLED_READ_MIN of it stands in the issuer in order.
     """
     if not text or text in issuers or char_width <= 0:
         return text

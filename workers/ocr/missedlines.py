@@ -2,14 +2,16 @@
 
 The detector reads the whole page shrunk (`workers.ocr.ocrinput`), and what it sees depends on the page
 around a line: a clear condensed issuer mark of 14 huge characters (v4 doc_10, grey) scores under its box
-threshold there, and is found at once, confidently, on a crop of its own. So after the first look the page's ink is compared with the detected
-boxes: what is left, in line-sized clusters outside the seals, is cut out with a margin and detected and
-recognised again; a confident reading of characters becomes a line of the page.
+threshold there, and is found at once, confidently, on a crop of its own. So after the first look the
+page's ink is compared with the detected boxes: what is left, in line-sized clusters away from the seals
+and from the detected lines' rows, is cut out with a margin and detected and recognised again; a confident
+reading of characters becomes a line of the page.
 
 Seals and the ink near them are left to the seals' own second look (`secondlook.missed_under_rings`), which
 knows the ring's text from the signature under it. So a letter-spaced contact line running under a seal's
 lower ring (v5 reply_01 grey) is not recovered here: read here, a signature's piece beside its seal came back
-as a line of its own on a held document.
+as a line of its own.
+
 The pipeline runs it on pages without red only (grey and 1-bit scans, where colour gives no second path):
 on the colour rows of the held half it recovered a line (CER 0.3 → 0.2%, F1 0.997 → 1.000) but one
 document lost its signature, for a reason not looked into (the held documents are not opened).
@@ -26,6 +28,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from layout.geometry import text_units
 from layout.model import Box, OcrLine
 from workers.image.seals import SealRegion
 from workers.ocr.engine import OcrEngine
@@ -56,7 +59,7 @@ CROP_PAD_LH = 0.6
 MIN_SCORE = 0.8
 """A reading this confident is a line of the page; a misread speck or stroke end reads less surely..."""
 MIN_UNITS = 2.0
-"""...and has fewer than this many characters (CJK 1, Latin and digits ½), or no CJK character or digit."""
+"""...and has fewer than this many characters (`layout.geometry.text_units`), or no CJK character or digit."""
 ROW_OVERLAP = 0.5
 """A reading that shares this much of its height with a line the page has, on the same row, and overlaps it
 sideways, reads on from that line (the rest of a letter-spaced mark whose box cut a character): the line's
@@ -141,10 +144,6 @@ def continues(cluster: Box, line: Box, line_height: float) -> bool:
             and cluster.x0 <= line.x1 + reach and line.x0 - reach <= cluster.x1)
 
 
-def _units(text: str) -> float:
-    return sum(1.0 if "\u4e00" <= ch <= "\u9fff" else 0.5 for ch in text if not ch.isspace())
-
-
 def _touches(line: Box, other: Box) -> bool:
     """`line` overlaps `other` sideways on the same row (ROW_OVERLAP of the lower one's height)."""
     shared = min(line.y1, other.y1) - max(line.y0, other.y0)
@@ -154,7 +153,7 @@ def _touches(line: Box, other: Box) -> bool:
 def is_new_reading(line: OcrLine, lines: Sequence[OcrLine]) -> bool:
     """A confident reading of characters that overlaps no line of the page on its row."""
     text = line.text.strip()
-    return (line.score >= MIN_SCORE and _units(text) >= MIN_UNITS
+    return (line.score >= MIN_SCORE and text_units(text) >= MIN_UNITS
             and any("\u4e00" <= ch <= "\u9fff" or ch.isdigit() for ch in text)
             and not any(_touches(line.box, other.box) for other in lines))
 
