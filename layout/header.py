@@ -17,16 +17,13 @@ from layout import patterns
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, split_wide_gaps, tilt_degrees
 from layout.model import Block, BlockType, OcrLine, Page
-from layout.typography import is_heavy, is_larger, is_regular, is_set_apart
+from layout.typography import is_heavy, is_larger, is_regular, is_set_apart, is_smaller
 
 DOC_NUMBER_MAX_ROWS = 4
 """The doc number, 签发人 and (letter format) marks follow the issuer mark within this many rows."""
 
 MARKER_MAX_CH = 10
 """The marks above the issuer mark are short (份号 six digits, 机密★1年, 特急, A类); body text is longer."""
-
-TITLE_SAME_SIZE = 0.85
-"""Title lines share one size: a line this much smaller than the first is no longer the title."""
 
 TITLE_MIN_MARGIN_CH = 0.3
 """A large title line leaves at least this much on both sides (2号 lines hold at most 20 characters)."""
@@ -274,9 +271,9 @@ def is_rule_row(row: Row, scale: Scale) -> bool:
 def _same_title_type(first: Row, row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
     """A title is set in one size and type: a line smaller than its first, or in regular weight under a
     bold first line the body's size, is no longer the title."""
-    if row.box.height < TITLE_SAME_SIZE * first.box.height:
-        return False
     scale = geometry.scale
+    if is_smaller(row, first, scale):
+        return False
     bold_only = is_heavy(first, scale) and not is_larger(first, scale, settings)
     return not (bold_only and is_regular(row, scale) and not is_larger(row, scale, settings))
 

@@ -167,3 +167,38 @@ def test_stroke_survives_the_recording_format_and_old_recordings_have_none() -> 
 
 def test_typesetter_block_is_28_characters() -> None:
     assert (RIGHT - LEFT) / CH == COLS
+
+
+@pytest.mark.parametrize("measured", [True, False], ids=["stroke", "no-stroke"])
+def test_wrapped_title_line_whose_box_came_out_shorter_is_still_the_title(measured: bool) -> None:
+    """Two lines of one 小二 title, boxes 55 and 44 px, both advancing 50 px a character (v6 seed_001): the
+    advance says one size, and the title and the addressee after it are found whole."""
+    first, second = TITLE[:17], TITLE[17:]
+    ts = Typesetter()
+    ts.centred("国务院文件", ch=80, h=90, red=0.92, advance=2)
+    ts.centred("国发〔2017〕13号", advance=2)
+    ts.centred(first, ch=CH * 18 / 16, h=LINE_H * 1.25)
+    ts.centred(second, ch=CH * 18 / 16, h=LINE_H)
+    ts._next_row()
+    ts.paragraph(ADDRESSEE, 0)
+    for _ in range(4):
+        ts.paragraph(BODY)
+    pages = ts.finish()
+    doc = build_document(_with_strokes(pages, {first, second}) if measured else pages)
+    assert doc.fields.title == TITLE
+    assert doc.fields.addressee == ADDRESSEE.rstrip("：")
+
+
+def test_centred_line_in_smaller_type_under_a_title_is_not_the_title() -> None:
+    """A shorter box whose characters also advance less (三号 under 二号) is another type."""
+    ts = Typesetter()
+    ts.centred("国务院文件", ch=80, h=90, red=0.92, advance=2)
+    ts.centred("国发〔2017〕13号", advance=2)
+    for piece in _title_lines(22, False):
+        ts.centred(piece, ch=CH * 22 / 16, h=_box_height(22))
+    ts.centred("（2017年2月28日国务院第33次常务会议通过）")
+    ts._next_row()
+    ts.paragraph(ADDRESSEE, 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.title == TITLE
