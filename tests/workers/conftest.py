@@ -149,6 +149,27 @@ def render_page(
     return cv2.cvtColor(np.asarray(page), cv2.COLOR_RGB2BGR), layout
 
 
+def render_signature_page(*, dpi: int = 200, seal: str | None = "ring", body_rows: int = 0) -> np.ndarray:
+    """A last page as GB/T 9704 sets it: `body_rows` body lines, the issuer centred over the date at the
+    right, a seal over both, and the note `（此件公开发布）` a line below the date, indented two characters."""
+    page, _ = render_page(dpi=dpi, title=None, seal=None, body_rows=body_rows, max_chars=20)
+    image = Image.fromarray(cv2.cvtColor(page, cv2.COLOR_BGR2RGB))
+    draw = ImageDraw.Draw(image)
+    font = _font(BODY_PT, dpi)
+    pitch_y = _px(TEXT_HEIGHT_MM, dpi) / 22
+    right, top = _px(TEXT_LEFT_MM + TEXT_WIDTH_MM, dpi) - 2 * font.size, _px(TEXT_TOP_MM, dpi) + 5 * pitch_y
+    date, issuer, note = "二〇二四年五月十七日", "国务院办公厅", "（此件公开发布）"
+    date_x = right - draw.textlength(date, font=font)
+    issuer_x = date_x + (draw.textlength(date, font=font) - draw.textlength(issuer, font=font)) / 2
+    draw.text((issuer_x, top), issuer, font=font, fill=(20, 20, 20))
+    draw.text((date_x, top + pitch_y), date, font=font, fill=(20, 20, 20))
+    draw.text((_px(TEXT_LEFT_MM, dpi) + 2 * font.size, top + 2 * pitch_y), note, font=font, fill=(20, 20, 20))
+    if seal:
+        centre = (int(issuer_x + draw.textlength(issuer, font=font) / 2), int(top + pitch_y))
+        image = _draw_seal(image, centre, _px(21, dpi), dpi, filled=seal == "disc", ink=0.55)
+    return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
+
+
 def rotate_by(image: np.ndarray, degrees: float) -> np.ndarray:
     """Rotate counter-clockwise by `degrees` about the centre, same size, white fill (a crooked scan)."""
     h, w = image.shape[:2]

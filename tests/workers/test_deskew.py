@@ -139,3 +139,33 @@ def test_page_without_text_lines_is_left_alone(classifier: Any) -> None:
 def test_a_few_words_are_still_levelled(make_page: Any, turn: Turn) -> None:
     page, _ = make_page(body_rows=2, max_chars=6, title=None, seal=None)
     assert abs(_residual(turn(page, 3.0), 3.0)) <= MAX_RESIDUAL_DEG
+
+
+SIGNATURE_PAGE_RESIDUAL_DEG = 0.5
+"""Three lines of 6–10 characters (at 100 dpi the view is the page: no finer refit) level to within this."""
+
+
+@pytest.mark.parametrize("body_rows", [0, 2])
+@pytest.mark.parametrize("dpi", [100, 200])
+@pytest.mark.parametrize("angle", [-3.0, -1.5, 1.5, 3.0, 8.0])
+def test_last_page_with_a_note_below_the_date_comes_back_level(
+    turn: Turn, age: Any, dpi: int, angle: float, body_rows: int
+) -> None:
+    """Issuer, date and the note a line below the date to its left, alone on the page: the date and the note
+    line up at a tilt as sharply as level (the profile alone levelled such a page 6° off); the lines' own
+    shape picks the level peak."""
+    from conftest import render_signature_page
+
+    page = render_signature_page(dpi=dpi, body_rows=body_rows)
+    assert abs(_residual(age(turn(page, angle), seed=2), angle)) <= SIGNATURE_PAGE_RESIDUAL_DEG
+
+
+@pytest.mark.parametrize("angle", [-1.5, 2.0])
+def test_line_shapes_give_the_angle_of_a_sparse_page(turn: Turn, angle: float) -> None:
+    from conftest import render_signature_page
+
+    from workers.image.deskew import line_shape_angle
+
+    view = measuring_view(turn(render_signature_page(seal=None), angle))
+    measured = line_shape_angle(view.ink)
+    assert measured is not None and abs(measured + angle) <= 1.0
