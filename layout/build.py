@@ -26,6 +26,7 @@ from layout.lines import Row, is_seal_text, merge_rows, remove_furniture
 from layout.model import BlockType, Box, Document, OcrLine, Page, Seal
 from layout.script import unify_page_script
 from layout.tail import classify_groups, document_years, split_dated_rows
+from layout.years import reconcile_years
 
 
 def _seals(page: Page, seal_lines: Sequence[OcrLine], settings: LayoutSettings) -> tuple[Seal, ...]:
@@ -78,7 +79,7 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
     years = document_years([block.text for block in header.blocks])
     groups = group_rows(split_dated_rows(rest, scale, settings), geometry, settings)
     issuers = issuers_from_marks([block.text for block in header.blocks if block.type is BlockType.ISSUER_MARK])
-    blocks = header.blocks + tuple(classify_groups(groups, geometry, settings, years, issuers, seals))
+    blocks = reconcile_years(header.blocks + tuple(classify_groups(groups, geometry, settings, years, issuers, seals)))
     return Document(
         blocks=blocks,
         fields=extract_fields(blocks),

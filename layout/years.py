@@ -1,0 +1,71 @@
+"""The document's own year, read three times: in the doc number (〔2024〕), the date and the 印发 date.
+
+A document is numbered and dated in the year it is issued, so the three readings name one year. Where they
+differ, OCR misread one of them, and a 1-bit scan says which: its threshold erases thin strokes and never
+adds ink. A Song or 仿宋 `4` keeps its upright and its bar but loses its thin diagonal, and reads `1` (2021 for
+2024 in the doc number, the date or the 印发 line of 1-bit scans of every dev variant); a `1` never gains a
+diagonal. So a reading that is another's with some 4s read as 1s takes the other's year.
+
+    eroded_reading(read, other)  `read` is `other` with 4s read as 1s (nothing else differs)
+    reconcile_years(blocks)      the doc number, date and 印发 blocks with such a year repaired in their text
+
+Years cited elsewhere (a title's 2024年, a body's 2021年以前) are not the document's year and are not read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from layout import patterns
+from layout.model import Block, BlockType
+
+ERODED_READINGS = frozenset({("1", "4")})
+"""(read, printed) digit pairs a 1-bit threshold makes: the thin diagonal of `4` erased leaves a `1`."""
+
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+
+
+def eroded_reading(read: str, other: str) -> bool:
+    """`read` is `other` with at least one digit eroded into another (ERODED_READINGS), nothing else."""
+    return (len(read) == len(other) and read != other
+            and all(a == b or (a, b) in ERODED_READINGS for a, b in zip(read, other, strict=True)))
+
+
+def _year_of(block: Block) -> str | None:
+    """The year a doc number, date or 印发 block states (four digits), or None."""
+    if block.type is BlockType.DOC_NUMBER:
+        number = patterns.find_doc_number(block.text)
+        return number[number.find("〔") + 1:number.find("〔") + 5] if number else None
+    if block.type is BlockType.DATE:
+        found = patterns.arabic_date_line(block.text)
+        return str(found[0]) if found else None
+    if block.type is BlockType.PRINTED:
+        printed = patterns.split_printed(block.text)
+        return printed[1][:4] if printed and printed[1] else None
+    return None
+
+
+def _with_year(text: str, read: str, year: str, last: bool) -> str:
+    """`text` with its (first, or with `last` its last) four-digit year `read` spelled `year`."""
+    found = [m for m in _YEAR_RE.finditer(text) if m.group() == read]
+    if not found:
+        return text
+    match = found[-1] if last else found[0]
+    return text[:match.start()] + year + text[match.end():]
+
+
+def reconcile_years(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """The blocks, with a doc number, date or 印发 line whose year is an eroded reading of exactly one other
+    such year of the document taking that year (see the module doc); every other block as it was."""
+    years = {year for year in map(_year_of, blocks) if year and year.isdigit()}
+    result = []
+    for block in blocks:
+        read = _year_of(block)
+        fixes = {year for year in years if read and eroded_reading(read, year)}
+        if read and len(fixes) == 1:
+            block = replace(block, text=_with_year(block.text, read, fixes.pop(),
+                                                  last=block.type is BlockType.PRINTED))
+        result.append(block)
+    return tuple(result)

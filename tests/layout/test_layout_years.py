@@ -1,0 +1,70 @@
+"""The doc number, the date and the 印发 date state one year: a 1-bit scan's `1` for a `4` is repaired from
+the others (`layout.years`)."""
+
+from __future__ import annotations
+
+import pytest
+from layout_typeset import CH, LEFT, RIGHT, Typesetter
+
+from layout import build_document, render_text
+from layout.geometry import text_units
+from layout.years import eroded_reading
+
+FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
+CITED = "2021年以前，我区医共体建设主要形式为分别组建两个区域医共体，现已全部完成整合工作。"
+
+
+def _doc(number_year: str, date_year: str, printed_year: str | None):
+    ts = Typesetter()
+    ts.centred("呼和浩特市机关事务管理局文件", ch=80, h=90, red=0.92, advance=2)
+    ts.centred(f"呼机管发〔{number_year}〕19号", advance=2)
+    ts.centred("关于做好国庆节期间市级机关办公区安全工作的通知", ch=46, h=69)
+    ts._next_row()
+    ts.paragraph("各有关单位：", 0)
+    ts.paragraph(CITED)
+    for _ in range(2):
+        ts.paragraph(FILLER)
+    ts.right("呼和浩特市机关事务管理局", 4.0)
+    ts.right(f"{date_year}年9月24日", 4.0)
+    if printed_year is not None:
+        top = ts._y()
+        ts.put("呼和浩特市机关事务管理局办公室", LEFT + CH, y=top)
+        printed = f"{printed_year}年9月24日印发"
+        ts.put(printed, RIGHT - CH - text_units(printed) * CH, y=top)
+        ts._next_row()
+    return build_document(ts.finish())
+
+
+@pytest.mark.parametrize(("number", "date", "printed"), [
+    ("2024", "2021", "2021"),  # the date and the 印发 line eroded, the number not
+    ("2021", "2024", "2024"),  # the number eroded
+    ("2024", "2024", "2021"),  # the 印发 line eroded
+    ("2024", "2021", None),
+    ("2021", "2024", None),
+])
+def test_a_year_read_with_a_1_for_a_4_takes_the_document_year(number: str, date: str, printed: str | None) -> None:
+    doc = _doc(number, date, printed)
+    assert doc.fields.doc_number == "呼机管发〔2024〕19号"
+    assert doc.fields.date == "2024-09-24"
+    if printed is not None:
+        assert doc.fields.printed_date == "2024-09-24"
+    text = render_text(doc)
+    assert "2021年以前" in text  # a year the body cites is not the document's year
+    assert "〔2021〕" not in text and "2021年9月24日" not in text
+
+
+@pytest.mark.parametrize(("number", "date"), [("2023", "2024"), ("2021", "2017"), ("2021", "2034")])
+def test_years_that_differ_otherwise_stay_as_read(number: str, date: str) -> None:
+    """Only 1s for 4s are an erosion: another difference (a 3, a 7, a 1 and a 3 for a 3 and a 4) leaves every
+    reading as it is."""
+    doc = _doc(number, date, None)
+    assert doc.fields.doc_number == f"呼机管发〔{number}〕19号"
+    assert doc.fields.date == f"{date}-09-24"
+
+
+@pytest.mark.parametrize(("read", "other", "eroded"), [
+    ("2021", "2024", True), ("2011", "2044", True), ("2011", "2014", True),
+    ("2024", "2021", False), ("2021", "2021", False), ("2023", "2024", False), ("202", "2024", False),
+])
+def test_eroded_reading(read: str, other: str, eroded: bool) -> None:
+    assert eroded_reading(read, other) is eroded
