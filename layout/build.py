@@ -1,6 +1,7 @@
 """The order of the layout rules, in one place: OCR lines of all pages → Document.
 
-0. script: stray traditional readings of a simplified document made simplified (`script.unify_page_script`)
+0. script: stray traditional readings of a simplified document made simplified (`script.unify_page_script`);
+   on a 1-bit page, commas the threshold eroded to dots are commas again (`bilevel_readings`)
 1. scale: median body line height and character width (`geometry.measure_scale`)
 2. issuer mark: large red text at the top of page 1 (`header.find_issuer_lines`)
 3. seal: the stamp's own red text leaves the page text (`lines.is_seal_text`)
@@ -17,7 +18,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from layout import patterns
 from layout.body import group_rows
 from layout.fields import extract_fields, issuers_from_marks
 from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale, page_char_widths
@@ -42,9 +45,18 @@ def _seals(page: Page, seal_lines: Sequence[OcrLine], settings: LayoutSettings) 
     return (Seal(page.number, box, "".join(ln.text.strip() for ln in ordered), "colour" if red else "shape"),)
 
 
+def bilevel_readings(page: Page) -> Page:
+    """A 1-bit page (`Page.bilevel`) with the readings its threshold's erosion explains repaired
+    (`patterns.restore_eroded_commas`); any other page as it is."""
+    if not page.bilevel:
+        return page
+    return replace(page, lines=tuple(replace(line, text=patterns.restore_eroded_commas(line.text))
+                                     for line in page.lines))
+
+
 def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SETTINGS) -> Document:
     """The document of SPEC.md from the OCR lines of all its pages (any order; sorted by number)."""
-    pages = list(unify_page_script(sorted(pages, key=lambda page: page.number)))
+    pages = [bilevel_readings(page) for page in unify_page_script(sorted(pages, key=lambda page: page.number))]
     if not pages:
         return Document()
     scale = measure_scale([ln for page in pages for ln in page.lines if ln.text.strip()], settings)

@@ -77,7 +77,8 @@ class Page:
     upright; `skew` is the small correction in degrees (counter-clockwise positive) applied after it.
     `dpi` is the resolution the page was rendered or scanned at, when known. `page_quad`: when the page
     was a photo of a sheet, squared before anything else, the sheet's corners (top-left, top-right,
-    bottom-right, bottom-left) in the source image's pixels; None for a page read as it came.
+    bottom-right, bottom-left) in the source image's pixels; None for a page read as it came. `bilevel`: the
+    page was stored as a 1-bit image (a black-and-white scan), whose threshold erases thin strokes.
     """
 
     number: int
@@ -90,6 +91,7 @@ class Page:
     seals: tuple[Seal, ...] = ()
     warnings: tuple[str, ...] = ()
     page_quad: tuple[tuple[float, float], ...] | None = None
+    bilevel: bool = False
 
 
 SEAL_FOUND_BY = ("colour", "shape")

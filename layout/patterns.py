@@ -557,6 +557,17 @@ def restore_commas(text: str) -> str:
     return _FULL_STOP_BETWEEN_CJK_RE.sub("，", text)
 
 
+_MIDDLE_DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])[·・•](?=[{CJK}])")
+
+
+def restore_eroded_commas(text: str) -> str:
+    """On a 1-bit scan, a middle dot between two CJK characters is a `，` whose tail the threshold erased
+    (its head left alone in the cell, read `·`: 48 times in the 1-bit folders of 7 dev corpora, once in
+    their grey and once in their colour ones): `监测数据·北部片区` → `监测数据，北部片区`. Only for 1-bit pages: elsewhere a `·` between
+    characters is the 间隔号 of a transcribed name (`阿沛·阿旺晋美`) and stays."""
+    return _MIDDLE_DOT_BETWEEN_CJK_RE.sub("，", text)
+
+
 def restore_digit_dashes(text: str) -> str:
     """A 一 between two Arabic digits is a dash the recogniser misread: `2024一2026年` → `2024—2026年`.
 

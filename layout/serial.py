@@ -55,6 +55,7 @@ def pages_to_dict(pages: Sequence[Page]) -> dict[str, Any]:
                            "found_by": s.found_by} for s in page.seals],
                 "lines": [_line_to_dict(line) for line in page.lines],
                 **({"page_quad": [list(p) for p in page.page_quad]} if page.page_quad else {}),
+                **({"bilevel": True} if page.bilevel else {}),
             }
             for page in pages
         ],
@@ -81,6 +82,7 @@ def pages_from_dict(data: dict[str, Any]) -> tuple[Page, ...]:
                             for s in raw.get("seals", ())),
                 warnings=tuple(raw.get("warnings", ())),
                 page_quad=tuple((float(x), float(y)) for x, y in raw["page_quad"]) if raw.get("page_quad") else None,
+                bilevel=bool(raw.get("bilevel", False)),
             )
         )
     return tuple(pages)

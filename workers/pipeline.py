@@ -176,7 +176,7 @@ def convert_file(
         for index, image in enumerate(timer.timed("ingest", source.iter_pages())):
             number = index + 1
             page, transform = _convert_page(image, number, source.dpi_of(index), engine, orientation, timer,
-                                            page_image)
+                                            page_image, bilevel=source.bilevel_of(index))
             pages.append(page)
             transforms.append(transform)
             del image
@@ -196,6 +196,7 @@ def _convert_page(
     image: np.ndarray, number: int, dpi: float | None, engine: OcrEngine,
     orientation: OrientationClassifier, timer: _StageTimer,
     page_image: Callable[[int, np.ndarray], None] | None = None,
+    *, bilevel: bool = False,
 ) -> tuple[Page, PageTransform]:
     with timer("preprocess"):
         prepared = prepare_page(image, page=number, orientation=orientation)
@@ -231,7 +232,7 @@ def _convert_page(
     transform = prepared.transform or PageTransform.identity(width, height)
     return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
                 skew=prepared.skew, dpi=_page_dpi(dpi, prepared), seals=tuple(Seal(number, box, text, found_by) for box, text, found_by in seal_texts),
-                warnings=prepared.warnings, page_quad=prepared.page_quad), transform
+                warnings=prepared.warnings, page_quad=prepared.page_quad, bilevel=bilevel), transform
 
 
 def _page_dpi(dpi: float | None, prepared: PreparedPage) -> float | None:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from layout_typeset import CH, typeset
+from layout_typeset import CH, Typesetter, typeset
 
 from bench import metrics
 from fixtures.gw import load_gw
@@ -124,3 +124,16 @@ def test_import_layout_loads_no_heavy_dependency() -> None:
 
 def test_char_width_unit_of_the_typesetter() -> None:
     assert CH == 33.0
+
+
+@pytest.mark.parametrize("bilevel", [True, False])
+def test_on_a_1_bit_page_eroded_commas_are_commas_again_and_only_there(bilevel: bool) -> None:
+    """`·` between characters: a comma whose tail a 1-bit threshold erased; on any other scan it is the 间隔号
+    of a transcribed name and stays."""
+    ts = Typesetter()
+    for _ in range(2):
+        ts.paragraph("根据客流监测数据·北部片区夜间客流明显下降，请阿沛·阿旺晋美同志会同有关部门研究落实。")
+    pages = [dataclasses.replace(page, bilevel=bilevel) for page in ts.finish()]
+    text = render_text(build_document(pages))
+    assert ("数据，北部" in text and "阿沛，阿旺" in text) is bilevel
+    assert ("数据·北部" in text) is not bilevel

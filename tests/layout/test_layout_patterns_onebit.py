@@ -36,3 +36,10 @@ def test_a_doc_number_that_lost_both_brackets_is_a_line_of_its_own(text: str, nu
                                   "曲政办函20210号"])
 def test_bare_numbers_inside_other_text_are_no_doc_number(text: str) -> None:
     assert patterns.find_doc_number(text) is None
+
+
+@pytest.mark.parametrize(("read", "fixed"), [("根据客流监测数据·北部片区", "根据客流监测数据，北部片区"),
+                                             ("江西省防汛抗旱总指挥部办公室・市委办公室", "江西省防汛抗旱总指挥部办公室，市委办公室"),
+                                             ("第1·2条", "第1·2条"), ("A·B", "A·B")])
+def test_a_dot_a_threshold_left_of_a_comma_between_characters_is_a_comma(read: str, fixed: str) -> None:
+    assert patterns.restore_eroded_commas(read) == fixed

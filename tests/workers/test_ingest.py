@@ -211,6 +211,38 @@ def test_multi_page_tiff_yields_every_frame_with_its_dpi(tmp_path: Path, setting
     assert [tuple(int(v) for v in p[5, 5]) for p in pages] == [(255, 255, 255), (0, 0, 0), (255, 0, 0)]
 
 
+def _scan_pages() -> list[Image.Image]:
+    """A 1-bit page (a black-and-white scan), an 8-bit grey and a colour one, with some print on each."""
+    grey = Image.new("L", (200, 280), 255)
+    grey.paste(0, (40, 40, 160, 60))
+    return [grey.convert("1"), grey, grey.convert("RGB")]
+
+
+@pytest.mark.parametrize("name", ["scan.tif", "scan.pdf"])
+def test_a_page_stored_as_1_bit_is_known_as_bilevel(tmp_path: Path, settings: Settings, name: str) -> None:
+    """G4 TIFF frames and PDF pages whose scan image has one bit per pixel are bilevel; grey and colour not,
+    whatever their pixels look like once decoded (the PDF is rendered at another dpi than it was scanned)."""
+    path = tmp_path / name
+    pages = _scan_pages()
+    if name.endswith(".tif"):
+        pages[0].save(path, save_all=True, append_images=pages[1:], dpi=(100, 100))
+    else:
+        pages[0].save(path, save_all=True, append_images=pages[1:], resolution=100.0)
+    with open_document(path, settings=settings, dpi=150) as document:
+        flags = []
+        for index, _ in enumerate(document.iter_pages()):
+            flags.append(document.bilevel_of(index))
+    assert flags == [True, False, False]
+
+
+def test_a_g4_tiff_is_bilevel(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "g4.tif"
+    page = _scan_pages()[0]
+    page.save(path, save_all=True, append_images=[page], compression="group4", dpi=(300, 300))
+    with open_document(path, settings=settings) as document:
+        assert [document.bilevel_of(index) for index, _ in enumerate(document.iter_pages())] == [True, True]
+
+
 def test_tiff_with_more_frames_than_allowed_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "long.tif"
     Image.new("L", (10, 10)).save(path, save_all=True, append_images=[Image.new("L", (10, 10))] * 3)

@@ -139,6 +139,17 @@ def test_blank_page_is_reported(tmp_path: Path, settings: Settings) -> None:
     assert any("page 1" in w and "blank" in w for w in result.warnings)
 
 
+def test_a_black_and_white_scan_gives_bilevel_pages(tmp_path: Path, settings: Settings) -> None:
+    """A G4 TIFF's pages reach the layout as bilevel (its 1-bit rules apply), a grey scan's do not."""
+    page = Image.new("L", (300, 400), 255)
+    page.paste(0, (50, 50, 250, 80))
+    page.convert("1").save(tmp_path / "bw.tif", compression="group4", dpi=(100, 100))
+    page.save(tmp_path / "grey.tif", dpi=(100, 100))
+    bw = convert_file(tmp_path / "bw.tif", settings=settings, engine=SpyEngine({}))
+    grey = convert_file(tmp_path / "grey.tif", settings=settings, engine=SpyEngine({}))
+    assert [p.bilevel for p in bw.pages] == [True] and [p.bilevel for p in grey.pages] == [False]
+
+
 def test_pdf_dpi_option_reaches_the_renderer(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "scan.pdf"
     Image.new("RGB", (720, 720), "white").save(path, resolution=72)  # 10 × 10 inches

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -111,6 +111,11 @@ class SourceDocument(Protocol):
 
     def dpi_of(self, page_index: int) -> float | None: ...
 
+    def bilevel_of(self, page_index: int) -> bool:
+        """The page is stored as a 1-bit image (a black-and-white scan, CCITT G4 or JBIG2): known once
+        `iter_pages` has yielded it."""
+        ...
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Self: ...
@@ -182,6 +187,7 @@ class PdfSource(_Closing):
         import pypdfium2.raw as pdfium_c
 
         self.sha256, self.dpi = sha256, dpi
+        self._bilevel: dict[int, bool] = {}
         with _PDFIUM_LOCK:
             try:
                 self._pdf: pdfium.PdfDocument | None = pdfium.PdfDocument(str(path))
@@ -211,6 +217,9 @@ class PdfSource(_Closing):
     def dpi_of(self, page_index: int) -> float | None:
         return float(self.dpi)
 
+    def bilevel_of(self, page_index: int) -> bool:
+        return self._bilevel.get(page_index, False)
+
     def iter_pages(self) -> Iterator[np.ndarray]:
         import pypdfium2 as pdfium
 
@@ -219,6 +228,7 @@ class PdfSource(_Closing):
                 try:
                     page = self._pdf[index]
                     try:
+                        self._bilevel[index] = _scanned_bilevel(page)
                         bitmap = page.render(scale=self.dpi / POINTS_PER_INCH)
                         image = np.array(bitmap.to_numpy(), dtype=np.uint8, copy=True)
                     finally:
@@ -233,6 +243,24 @@ class PdfSource(_Closing):
                 self._pdf.close()
 
 
+SCAN_IMAGE_SHARE = 0.5
+"""A PDF page is a scan of its largest image when that image covers at least this share of the page."""
+
+
+def _scanned_bilevel(page: Any) -> bool:
+    """The PDF page's largest image covers most of it (SCAN_IMAGE_SHARE) and has one bit per pixel."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    largest, bits = 0.0, 0
+    for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=1):
+        x0, y0, x1, y1 = image.get_bounds()
+        area = max(0.0, x1 - x0) * max(0.0, y1 - y0)
+        if area > largest:
+            largest, bits = area, image.get_metadata().bits_per_pixel
+    return bits == 1 and largest >= SCAN_IMAGE_SHARE * width * height
+
+
 def _bgr_from_pdfium(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
         return np.ascontiguousarray(np.repeat(image[:, :, None], 3, axis=2))
@@ -244,6 +272,7 @@ class ImageSource(_Closing):
 
     def __init__(self, path: Path, sha256: str, media_type: str, settings: Settings) -> None:
         self.sha256, self.media_type = sha256, media_type
+        self._bilevel: dict[int, bool] = {}
         self._image = _pil_open(path, media_type)
         try:
             count = _frame_count(self._image, settings.max_pages) if media_type == TIFF else 1
@@ -267,9 +296,13 @@ class ImageSource(_Closing):
     def dpi_of(self, page_index: int) -> float | None:
         return self._dpis[page_index]
 
+    def bilevel_of(self, page_index: int) -> bool:
+        return self._bilevel.get(page_index, False)
+
     def iter_pages(self) -> Iterator[np.ndarray]:
         for index in range(self.page_count):
             _seek(self._image, index)
+            self._bilevel[index] = self._image.mode == "1"
             yield _decode_frame(self._image, index + 1)
 
     def close(self) -> None:
