@@ -12,7 +12,9 @@
 8. blocks: a date sharing a baseline with a note stands apart (`tail.split_dated_rows`); paragraphs and
    headings across page breaks (`body.group_rows`)
 9. tail: attachments, signature, date, note, contact, 版记 (`tail.classify_groups`)
-10. fields from the typed blocks (`fields.extract_fields`)
+10. one year: the doc number's, date's and 印发 date's readings reconciled (`years.reconcile_years`); on
+    1-bit pages, paragraphs get back the final `。` the threshold erased (`restore_final_stops`)
+11. fields from the typed blocks (`fields.extract_fields`)
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from layout.fields import extract_fields, issuers_from_marks
 from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale, page_char_widths
 from layout.header import find_issuer_lines, read_header
 from layout.lines import Row, is_seal_text, merge_rows, remove_furniture
-from layout.model import BlockType, Box, Document, OcrLine, Page, Seal
+from layout.model import Block, BlockType, Box, Document, OcrLine, Page, Seal
 from layout.script import unify_page_script
 from layout.tail import classify_groups, document_years, split_dated_rows
 from layout.years import reconcile_years
@@ -52,6 +54,24 @@ def bilevel_readings(page: Page) -> Page:
         return page
     return replace(page, lines=tuple(replace(line, text=patterns.restore_eroded_commas(line.text))
                                      for line in page.lines))
+
+
+def restore_final_stops(blocks: Sequence[Block], bilevel: set[int]) -> tuple[Block, ...]:
+    """Paragraphs of two lines or more that end on a 1-bit page (page numbers in `bilevel`) and end in a
+    character get back the `。` the threshold erased (a small ring of thin strokes: 31 of the 51 lost in the
+    1-bit dev folders closed a paragraph). A paragraph of an official document ends a sentence. One line
+    is left as read: there a signature, a date or a heading that lost its number, read as a paragraph,
+    would end in a `。` it never had."""
+    return tuple(replace(block, text=block.text + "。")
+                 if block.type is BlockType.PARAGRAPH and block.lines and block.lines[-1].page in bilevel
+                 and _spans_rows(block) and patterns.ends_in_cjk(block.text) else block
+                 for block in blocks)
+
+
+def _spans_rows(block: Block) -> bool:
+    """The block's lines lie on more than one row (its first line ends above its last one's top)."""
+    first, last = block.lines[0], block.lines[-1]
+    return first.page != last.page or first.box.y1 <= last.box.y0
 
 
 def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SETTINGS) -> Document:
@@ -92,6 +112,7 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
     groups = group_rows(split_dated_rows(rest, scale, settings), geometry, settings)
     issuers = issuers_from_marks([block.text for block in header.blocks if block.type is BlockType.ISSUER_MARK])
     blocks = reconcile_years(header.blocks + tuple(classify_groups(groups, geometry, settings, years, issuers, seals)))
+    blocks = restore_final_stops(blocks, {page.number for page in pages if page.bilevel})
     return Document(
         blocks=blocks,
         fields=extract_fields(blocks),

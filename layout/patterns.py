@@ -568,6 +568,12 @@ def restore_eroded_commas(text: str) -> str:
     return _MIDDLE_DOT_BETWEEN_CJK_RE.sub("，", text)
 
 
+def ends_in_cjk(text: str) -> bool:
+    """`text`'s last character (spaces aside) is a CJK character: no punctuation closes it."""
+    stripped = text.rstrip()
+    return bool(stripped) and bool(re.match(rf"[{CJK}]", stripped[-1]))
+
+
 def restore_digit_dashes(text: str) -> str:
     """A 一 between two Arabic digits is a dash the recogniser misread: `2024一2026年` → `2024—2026年`.
 

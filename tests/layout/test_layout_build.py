@@ -137,3 +137,19 @@ def test_on_a_1_bit_page_eroded_commas_are_commas_again_and_only_there(bilevel: 
     text = render_text(build_document(pages))
     assert ("数据，北部" in text and "阿沛，阿旺" in text) is bilevel
     assert ("数据·北部" in text) is not bilevel
+
+
+@pytest.mark.parametrize("bilevel", [True, False])
+def test_on_a_1_bit_page_a_paragraph_gets_back_its_final_stop(bilevel: bool) -> None:
+    """A paragraph of two lines or more ending in a character lost its `。` to the threshold; a one-line
+    paragraph (a heading without its number, a signature read as body) and other scans keep what they read."""
+    ts = Typesetter()
+    lost = "我局将选取客流较大的2条线路先行试点，末班车时间由22时延长至23时，视运营情况再研究推广"
+    ts.paragraph(lost)
+    ts.paragraph("感谢你区对全市公共交通工作的支持。")
+    ts.paragraph("整治范围和重点")
+    ts.paragraph("各地区要修订完善城市供水突发事件应急预案，储备必要的应急物资，定期组织演练。")
+    pages = [dataclasses.replace(page, bilevel=bilevel) for page in ts.finish()]
+    texts = [block.text for block in build_document(pages).blocks]
+    assert (lost + "。" in texts) is bilevel and (lost in texts) is not bilevel
+    assert "整治范围和重点" in texts and "感谢你区对全市公共交通工作的支持。" in texts
