@@ -238,6 +238,29 @@ def _one_doubled(text: str, issuer: str) -> bool:
     return any(issuer == text[:i] + text[i] + text[i:] for i in range(len(text)))
 
 
+RING_TEXT_SCORE = 0.75
+"""A reading under a seal that the recogniser trusts less than this and that reads as no issuer is the ring's
+arc text, not a signature (`上公司` at 0.22 from the arc of 九江市防汛抗旱指挥部, `敦师` at 0.69)."""
+
+def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str]) -> bool:
+    """A signature-place reading under a seal that is the seal's own text: fewer than two characters (no body's
+    name is one: a ring character read on its own, `呼`), no CJK character at all (`<`, the code's digits), or
+    read unsurely (RING_TEXT_SCORE) while less than half its characters stand in any issuer's name in order
+    (a garbled signature keeps half: `郑州杨带斯督健期理局` at 0.63 is 郑州市市场监督管理局, `fit_signature`)."""
+    if text_units(name) < 2 or not re.search(rf"[{patterns.CJK}]", name):
+        return True
+    score = min(part.score for row in group for part in row.parts)
+    return bool(issuers) and score < RING_TEXT_SCORE and all(
+        _common_in_order(name, issuer) < GARBLED_READ_MIN * len(name) for issuer in issuers)
+
+
+def is_stray_sign(part: OcrLine) -> bool:
+    """A fragment on a signature's row that reads no CJK character and reads it unsurely (RING_TEXT_SCORE):
+    a seal's code digits along its lower arc, a speck (`35` at 0.20 and `<` at 0.19 beside 曲靖市人民政府办公室
+    on a 1-bit scan). A body's name is written in characters."""
+    return part.score < RING_TEXT_SCORE and not re.search(rf"[{patterns.CJK}]", part.text)
+
+
 def _date_box(groups: Sequence[list[Row]], date_index: int | None, page: int) -> Box | None:
     """The 成文日期's box when it stands on `page` in one row."""
     if date_index is None or len(groups[date_index]) != 1 or groups[date_index][0].page != page:
@@ -552,7 +575,12 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         text = join_rows(group)
         kind = _tail_kind(text)
         if sig_end is not None and signature_start <= index < sig_end:
-            name = re.sub(r"\s+", "", text)
+            kept = [part for row in group for part in row.parts if not is_stray_sign(part)]
+            name = re.sub(r"\s+", "", text if len(kept) == sum(len(row.parts) for row in group)
+                          else "".join(part.text for part in kept))
+            if not kept or _under_seal(group, seals) and is_ring_text(name, group, issuers):
+                index += 1
+                continue  # the seal's text or specks, not the document's
             if _under_seal(group, seals):
                 name = repair_signature(name, issuers)
                 if len(group) == 1:

@@ -120,3 +120,50 @@ def test_two_issuers_that_fit_equally_leave_the_reading() -> None:
 )
 def test_a_date_that_lost_its_ends_is_whole_again(read: str, years: list[int], expected: str) -> None:
     assert repair_date_year(read, years) == expected
+
+
+def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]]) -> Document:
+    """As `_signed`, with several rows read in the signature's place (each a list of (text, left x, score))."""
+    ts = Typesetter()
+    ts.centred(issuer + "文件", ch=80, h=90, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    top = ts._y()
+    for parts in rows:
+        y = ts._y()
+        for text, x0, score in parts:
+            ts.pages[-1].append(ocr_line(text, x0, y, page=ts.number, score=score))
+        ts._next_row()
+    ts.right(DATE, 4.0)
+    ts.paragraph("（此件公开发布）")
+    pages = ts.finish()
+    side = 3 * PITCH
+    seal = Seal(1, Box(DATE_CX - side / 2, top - PITCH / 2, DATE_CX + side / 2, top - PITCH / 2 + side), "", "shape")
+    return build_document([replace(pages[0], seals=(seal,))])
+
+
+@pytest.mark.parametrize(("ring", "score"), [("上公司", 0.22), ("呼", 1.0), ("<", 1.0)])
+def test_the_seals_own_text_over_the_signature_is_no_signature(ring: str, score: float) -> None:
+    """Read in the signature's place under a seal: an unsure reading that is no issuer's name, one character
+    on its own, or no character at all is the ring's text, in no field and not in the text."""
+    issuer = "九江市防汛抗旱指挥部"
+    doc = _signed_under(issuer, [[(ring, _centred_at(ring), score)], [(issuer, _centred_at(issuer), 1.0)]])
+    assert doc.fields.signature == (issuer,)
+    assert ring not in [block.text for block in doc.blocks]
+
+
+def test_an_unsure_garbled_signature_that_keeps_half_the_name_is_still_the_signature() -> None:
+    issuer = "郑州市市场监督管理局"
+    doc = _signed_under(issuer, [[("郑州杨带斯督健期理局", _centred_at(issuer), 0.63)]])
+    assert doc.fields.signature == (issuer,)
+
+
+def test_unsure_signs_beside_a_signature_are_dropped() -> None:
+    """`35` and `<` read at 0.2 beside the name (a seal's code, specks): a body's name is written in characters."""
+    issuer = "曲靖市人民政府办公室"
+    x0 = _centred_at(issuer)
+    doc = _signed_under(issuer, [[(issuer, x0, 0.99), ("35", x0 + 10.5 * CH, 0.20)], [("<", x0 + 8 * CH, 0.19)]])
+    assert doc.fields.signature == (issuer,)
+    text = "".join(block.text for block in doc.blocks)
+    assert "35" not in text and "<" not in text
