@@ -111,8 +111,9 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
     years = document_years([block.text for block in header.blocks])
     groups = group_rows(split_dated_rows(rest, scale, settings), geometry, settings)
     issuers = issuers_from_marks([block.text for block in header.blocks if block.type is BlockType.ISSUER_MARK])
-    blocks = reconcile_years(header.blocks + tuple(classify_groups(groups, geometry, settings, years, issuers, seals)))
-    blocks = restore_final_stops(blocks, {page.number for page in pages if page.bilevel})
+    bilevel = {page.number for page in pages if page.bilevel}
+    tail = classify_groups(groups, geometry, settings, years, issuers, seals, bilevel=bool(bilevel))
+    blocks = restore_final_stops(reconcile_years(header.blocks + tuple(tail)), bilevel)
     return Document(
         blocks=blocks,
         fields=extract_fields(blocks),

@@ -19,6 +19,7 @@ from layout.body import body_block, join_rows
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, join_parts, split_wide_gaps
 from layout.model import Block, BlockType, Box, OcrLine, Seal
+from layout.years import printed_years
 
 SIGNATURE_MAX_ROWS = 4
 """Joint issue stacks one signature line per body; more than this is not a signature."""
@@ -554,14 +555,17 @@ def _undated_signature_end(groups: Sequence[list[Row]], geometry: BodyGeometry,
 
 def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                     settings: LayoutSettings = DEFAULT_SETTINGS, known_years: Sequence[int] = (),
-                    issuers: Sequence[str] = (), seals: Sequence[Seal] = ()) -> list[Block]:
+                    issuers: Sequence[str] = (), seals: Sequence[Seal] = (), bilevel: bool = False) -> list[Block]:
     """Typed blocks for the body and tail groups, in reading order.
 
-    `known_years`: years stated in the header (doc number); the 印发 date among the groups adds its own.
+    `known_years`: years stated in the header (doc number); the 印发 date among the groups adds its own. With
+    `bilevel` (a 1-bit scan), each also as the years it could have been printed (`years.printed_years`).
     `issuers`: the bodies the issuer mark names; `seals`: the document's seals (a signature line under one
     that reads as an issuer takes its spelling, `repair_signature`).
     """
     known_years = [*known_years, *document_years([join_rows(group) for group in groups])]
+    if bilevel:
+        known_years = printed_years(known_years)
     date_index = _find_date(groups, geometry, known_years)
     if date_index is None:
         date_index = _find_damaged_date(groups, geometry, settings, seals)

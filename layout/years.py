@@ -7,6 +7,7 @@ adds ink. A Song or 仿宋 `4` keeps its upright and its bar but loses its thin 
 diagonal. So a reading that is another's with some 4s read as 1s takes the other's year.
 
     eroded_reading(read, other)  `read` is `other` with 4s read as 1s (nothing else differs)
+    printed_years(years)         on a 1-bit scan, the years each reading could have been printed as
     reconcile_years(blocks)      the doc number, date and 印发 blocks with such a year repaired in their text
 
 Years cited elsewhere (a title's 2024年, a body's 2021年以前) are not the document's year and are not read.
@@ -33,14 +34,28 @@ def eroded_reading(read: str, other: str) -> bool:
             and all(a == b or (a, b) in ERODED_READINGS for a, b in zip(read, other, strict=True)))
 
 
+def printed_years(years: Sequence[int]) -> list[int]:
+    """The years a 1-bit scan's readings of the document's year could have been printed as: each one, and
+    each one with some of its 1s printed 4s (`2021` → 2021, 2024). A damaged date is matched against these
+    (`二二四年九月十二日` is 二〇二四年 of a document whose doc number read 〔2021〕)."""
+    found: list[int] = []
+    for year in years:
+        spellings = [""]
+        for digit in str(year):
+            spellings = [s + other for s in spellings
+                         for other in {digit} | {printed for read, printed in ERODED_READINGS if read == digit}]
+        found += [int(spelling) for spelling in sorted(spellings) if int(spelling) not in found]
+    return found
+
+
 def _year_of(block: Block) -> str | None:
     """The year a doc number, date or 印发 block states (four digits), or None."""
     if block.type is BlockType.DOC_NUMBER:
         number = patterns.find_doc_number(block.text)
         return number[number.find("〔") + 1:number.find("〔") + 5] if number else None
-    if block.type is BlockType.DATE:
-        found = patterns.arabic_date_line(block.text)
-        return str(found[0]) if found else None
+    if block.type is BlockType.DATE:  # Arabic or Chinese numerals (whose 一 and 四 no threshold confuses)
+        iso = patterns.find_date(block.text)
+        return iso[:4] if iso else None
     if block.type is BlockType.PRINTED:
         printed = patterns.split_printed(block.text)
         return printed[1][:4] if printed and printed[1] else None

@@ -3,12 +3,14 @@ the others (`layout.years`)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from layout_typeset import CH, LEFT, RIGHT, Typesetter
 
 from layout import build_document, render_text
 from layout.geometry import text_units
-from layout.years import eroded_reading
+from layout.years import eroded_reading, printed_years
 
 FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
 CITED = "2021年以前，我区医共体建设主要形式为分别组建两个区域医共体，现已全部完成整合工作。"
@@ -68,3 +70,29 @@ def test_years_that_differ_otherwise_stay_as_read(number: str, date: str) -> Non
 ])
 def test_eroded_reading(read: str, other: str, eroded: bool) -> None:
     assert eroded_reading(read, other) is eroded
+
+
+@pytest.mark.parametrize("bilevel", [True, False])
+def test_a_damaged_date_matches_the_year_an_eroded_doc_number_was_printed_as(bilevel: bool) -> None:
+    """1-bit: the number read 〔2021〕 (its 4 eroded) and the date under the seal lost its 〇 (`二二四年`): the
+    date is 二〇二四年, and then the number is 2024 too. On other scans a 1 is a 1 and nothing fits."""
+    ts = Typesetter()
+    ts.centred("广州市交通运输局文件", ch=80, h=90, red=0.92, advance=2)
+    ts.centred("穗交运函〔2021〕213号", advance=2)
+    ts.centred("关于市政协提案的答复", ch=46, h=69)
+    ts._next_row()
+    ts.paragraph("白云区人民政府：", 0)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts.right("广州市交通运输局", 4.0)
+    ts.right("二二四年九月十二日", 4.0)
+    pages = ts.finish()
+    doc = build_document([dataclasses.replace(page, bilevel=bilevel) for page in pages])
+    assert (doc.fields.date == "2024-09-12") is bilevel
+    assert doc.fields.doc_number == ("穗交运函〔2024〕213号" if bilevel else "穗交运函〔2021〕213号")
+
+
+def test_printed_years() -> None:
+    assert printed_years([2021]) == [2021, 2024]
+    assert printed_years([2024, 2021]) == [2024, 2021]
+    assert printed_years([2011]) == [2011, 2014, 2041, 2044]
