@@ -618,4 +618,23 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         else:
             blocks.append(body_block(group))
         index += 1
-    return blocks
+    return joint_signatures(blocks, issuers, seals)
+
+
+def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Sequence[Seal]) -> list[Block]:
+    """A joint document signs with every issuer, in the mark's order (GB/T 9704 7.3.5.2). When its sealed
+    signature has a line for each issuer and all but one read as their issuer in that order, the one left
+    is the seals' damage to the issuer in its place (`浙江省财资源`, or the first name read again under the
+    middle seal), and takes its spelling. A signature of another length, or two lines off, stay as read."""
+    places = [i for i, block in enumerate(blocks) if block.type is BlockType.SIGNATURE]
+    if len(issuers) < 2 or len(places) != len(issuers):
+        return list(blocks)
+    names = [blocks[i].text for i in places]
+    wrong = [k for k, (name, issuer) in enumerate(zip(names, issuers, strict=True)) if name != issuer]
+    if len(wrong) != 1:
+        return list(blocks)
+    place = places[wrong[0]]
+    block = blocks[place]
+    if not _under_seal([Row(line.page, (line,), line.text) for line in block.lines], seals):
+        return list(blocks)
+    return [replace(block, text=issuers[wrong[0]]) if i == place else b for i, b in enumerate(blocks)]

@@ -167,3 +167,47 @@ def test_unsure_signs_beside_a_signature_are_dropped() -> None:
     assert doc.fields.signature == (issuer,)
     text = "".join(block.text for block in doc.blocks)
     assert "35" not in text and "<" not in text
+
+
+JOINT = ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
+
+
+def _joint(read: list[str], *, sealed: bool = True) -> Document:
+    """A joint document of JOINT (the mark stacks the three, 文件 after the last) signed with rows read as
+    `read`, each centred over the date, three seals over them."""
+    ts = Typesetter()
+    for name in JOINT[:-1]:
+        ts.centred(name, ch=70, h=80, red=0.92)
+    ts.centred(JOINT[-1] + "文件", ch=70, h=80, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    top = ts._y()
+    for text in read:
+        ts.pages[-1].append(ocr_line(text, _centred_at(text), ts._y(), page=ts.number, score=0.9))
+        ts._next_row()
+    ts.right(DATE, 4.0)
+    pages = ts.finish()
+    if not sealed:
+        return build_document(pages)
+    side = 3 * PITCH
+    seals = tuple(Seal(1, Box(DATE_CX - side + k * side / 2, top, DATE_CX + k * side / 2, top + side), "", "shape")
+                  for k in range(3))
+    return build_document([replace(pages[0], seals=seals)])
+
+
+@pytest.mark.parametrize("middle", ["浙江省财资源", "浙江省教育厅", "省财有以源和"])
+def test_a_joint_signature_with_one_line_damaged_takes_that_issuer(middle: str) -> None:
+    doc = _joint([JOINT[0], middle, JOINT[2]])
+    assert doc.fields.issuers == JOINT
+    assert doc.fields.signature == JOINT
+
+
+@pytest.mark.parametrize(("read", "sealed"), [
+    ([JOINT[0], "浙江省财资源"], True),                   # another length: not every issuer signs
+    (["省教有", "浙江省财资源", JOINT[2]], True),         # two lines off
+    ([JOINT[0], "浙江省财资源", JOINT[2]], False),        # no seal damaged it
+])
+def test_a_joint_signature_otherwise_stays_as_read(read: list[str], sealed: bool) -> None:
+    doc = _joint(read, sealed=sealed)
+    assert "浙江省财资源" in doc.fields.signature
