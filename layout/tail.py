@@ -621,20 +621,49 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
     return joint_signatures(blocks, issuers, seals)
 
 
+JOINT_GAP_PITCHES = 1.6
+"""Two signature lines this many line pitches apart (top to top; the pitch is the last line's to the date's
+top) leave a line's room between them: the seals hid a line there."""
+
+
 def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Sequence[Seal]) -> list[Block]:
-    """A joint document signs with every issuer, in the mark's order (GB/T 9704 7.3.5.2). When its sealed
-    signature has a line for each issuer and all but one read as their issuer in that order, the one left
-    is the seals' damage to the issuer in its place (`浙江省财资源`, or the first name read again under the
-    middle seal), and takes its spelling. A signature of another length, or two lines off, stay as read."""
+    """A joint document signs with every issuer, in the mark's order (GB/T 9704 7.3.5.2). Under its seals:
+
+    - a signature with a line for each issuer, all but one read as their issuer in that order: the one left
+      is the seals' damage to the issuer of its place (`浙江省财资源`, or the first name read again under the
+      middle seal) and takes its spelling;
+    - a signature that reads every issuer but one in order, with a line's room (JOINT_GAP_PITCHES) where the
+      missing one stands: the seals hid that line (three overlapping rings on a 1-bit scan), and the issuer
+      is put back there, a signature line without OCR lines.
+
+    A signature of another length, two lines off, or one without the room, stays as read."""
     places = [i for i, block in enumerate(blocks) if block.type is BlockType.SIGNATURE]
-    if len(issuers) < 2 or len(places) != len(issuers):
+    if len(issuers) < 2 or not places:
         return list(blocks)
     names = [blocks[i].text for i in places]
-    wrong = [k for k, (name, issuer) in enumerate(zip(names, issuers, strict=True)) if name != issuer]
-    if len(wrong) != 1:
+    if len(places) == len(issuers):
+        wrong = [k for k, (name, issuer) in enumerate(zip(names, issuers, strict=True)) if name != issuer]
+        if len(wrong) != 1 or not _block_under_seal(blocks[places[wrong[0]]], seals):
+            return list(blocks)
+        place = places[wrong[0]]
+        return [replace(b, text=issuers[wrong[0]]) if i == place else b for i, b in enumerate(blocks)]
+    missing = [k for k in range(len(issuers)) if names == [*issuers[:k], *issuers[k + 1:]]]
+    if len(places) != len(issuers) - 1 or len(missing) != 1 or missing[0] == 0 or places[-1] + 1 >= len(blocks):
         return list(blocks)
-    place = places[wrong[0]]
-    block = blocks[place]
-    if not _under_seal([Row(line.page, (line,), line.text) for line in block.lines], seals):
+    k = missing[0]
+    above, date = blocks[places[k - 1]], blocks[places[-1] + 1]
+    below = blocks[places[k]] if k < len(places) else date
+    pitch = _top(date) - _top(blocks[places[-1]])
+    if (date.type is not BlockType.DATE or pitch <= 0 or _top(below) - _top(above) < JOINT_GAP_PITCHES * pitch
+            or not (_block_under_seal(above, seals) or _block_under_seal(below, seals))):
         return list(blocks)
-    return [replace(block, text=issuers[wrong[0]]) if i == place else b for i, b in enumerate(blocks)]
+    at = places[k - 1] + 1
+    return [*blocks[:at], Block(BlockType.SIGNATURE, issuers[k]), *blocks[at:]]
+
+
+def _top(block: Block) -> float:
+    return min((line.box.y0 for line in block.lines), default=0.0)
+
+
+def _block_under_seal(block: Block, seals: Sequence[Seal]) -> bool:
+    return any(seal.page == line.page and _overlaps(seal.box, line.box) for line in block.lines for seal in seals)

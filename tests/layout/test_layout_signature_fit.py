@@ -172,9 +172,9 @@ def test_unsure_signs_beside_a_signature_are_dropped() -> None:
 JOINT = ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
 
 
-def _joint(read: list[str], *, sealed: bool = True) -> Document:
+def _joint(read: list[str | None], *, sealed: bool = True) -> Document:
     """A joint document of JOINT (the mark stacks the three, 文件 after the last) signed with rows read as
-    `read`, each centred over the date, three seals over them."""
+    `read` (None: a row nothing was read on), each centred over the date, three seals over them."""
     ts = Typesetter()
     for name in JOINT[:-1]:
         ts.centred(name, ch=70, h=80, red=0.92)
@@ -184,7 +184,8 @@ def _joint(read: list[str], *, sealed: bool = True) -> Document:
     ts._next_row(2)
     top = ts._y()
     for text in read:
-        ts.pages[-1].append(ocr_line(text, _centred_at(text), ts._y(), page=ts.number, score=0.9))
+        if text is not None:
+            ts.pages[-1].append(ocr_line(text, _centred_at(text), ts._y(), page=ts.number, score=0.9))
         ts._next_row()
     ts.right(DATE, 4.0)
     pages = ts.finish()
@@ -211,3 +212,16 @@ def test_a_joint_signature_with_one_line_damaged_takes_that_issuer(middle: str) 
 def test_a_joint_signature_otherwise_stays_as_read(read: list[str], sealed: bool) -> None:
     doc = _joint(read, sealed=sealed)
     assert "浙江省财资源" in doc.fields.signature
+
+
+def test_a_joint_signature_line_the_seals_hid_is_put_back_in_its_room() -> None:
+    """Three rings over three names on a 1-bit scan: the middle line is not read at all, but the lines above
+    and below stand two pitches apart, with the room for it."""
+    doc = _joint([JOINT[0], None, JOINT[2]])
+    assert doc.fields.signature == JOINT
+    assert [b.text for b in doc.blocks if b.type.value == "signature"] == list(JOINT)
+
+
+def test_without_the_room_no_joint_signature_line_is_put_back() -> None:
+    doc = _joint([JOINT[0], JOINT[2]])
+    assert doc.fields.signature == (JOINT[0], JOINT[2])
