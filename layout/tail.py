@@ -149,15 +149,16 @@ def repair_signature(text: str, issuers: Sequence[str]) -> str:
     stays as read.
 
     GB/T 9704: the 署名 is the issuing body's name, which the 发文机关标志 at the top (clear of any seal)
-    also states. A reading that is a whole part of a name (`国务院` of `国务院办公厅`) is a name of its own
-    and stays, as does one the name has only a doubled character more than; characters lost or misread
-    inside it (`郑州市卫生委员会`, `重庆前北卫生健康委员会`) are the seal's.
+    also states. A reading that is a whole part of a name and itself reads as a body's name (`国务院` of
+    `国务院办公厅`) is a name of its own and stays, as does one the name has only a doubled character more
+    than; characters lost or misread inside it (`郑州市卫生委员会`, `重庆前北卫生健康委员会`, and a part that
+    is no body's name, `重庆市渝北区卫生健康委员`) are the seal's.
     """
     if not text or text in issuers:
         return text
     close = set()
     for issuer in issuers:
-        if text in issuer or _one_doubled(text, issuer):
+        if (text in issuer and patterns.looks_like_body(text)) or _one_doubled(text, issuer):
             continue
         common = _common_in_order(text, issuer)
         if common >= SIGNATURE_READ_MIN * len(text) and common >= SIGNATURE_COVER_MIN * len(issuer):
@@ -618,7 +619,16 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         else:
             blocks.append(body_block(group))
         index += 1
-    return joint_signatures(blocks, issuers, seals)
+    return joint_signatures(without_repeated_parts(blocks), issuers, seals)
+
+
+def without_repeated_parts(blocks: Sequence[Block]) -> list[Block]:
+    """The blocks without a signature line that is a part of another signature line and no body's name on
+    its own: a piece of that line a second look read again, higher (`资源和` over 浙江省人力资源和社会保障厅)."""
+    names = [block.text for block in blocks if block.type is BlockType.SIGNATURE]
+    return [block for block in blocks
+            if not (block.type is BlockType.SIGNATURE and not patterns.looks_like_body(block.text)
+                    and any(block.text != name and block.text in name for name in names))]
 
 
 JOINT_GAP_PITCHES = 1.6

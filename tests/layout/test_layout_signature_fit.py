@@ -225,3 +225,18 @@ def test_a_joint_signature_line_the_seals_hid_is_put_back_in_its_room() -> None:
 def test_without_the_room_no_joint_signature_line_is_put_back() -> None:
     doc = _joint([JOINT[0], JOINT[2]])
     assert doc.fields.signature == (JOINT[0], JOINT[2])
+
+
+def test_a_piece_of_a_signature_line_read_again_higher_is_dropped() -> None:
+    doc = _joint([JOINT[0], "资源和", JOINT[1], JOINT[2]])
+    assert doc.fields.signature == JOINT
+    assert "资源和" not in [block.text for block in doc.blocks]
+
+
+@pytest.mark.parametrize(("read", "signed"), [("重庆市渝北区卫生健康委员", "重庆市渝北区卫生健康委员会"),
+                                              ("重庆市渝北区卫生健康委员会", "重庆市渝北区卫生健康委员会")])
+def test_a_part_of_the_issuer_that_is_no_body_name_takes_the_issuer(read: str, signed: str) -> None:
+    """The seal hid the last 会: `…委员` names no body, unlike a short name of its own (`国务院`)."""
+    issuer = "重庆市渝北区卫生健康委员会"
+    doc = _signed_under(issuer, [[(read, _centred_at(issuer), 0.99)]])
+    assert doc.fields.signature == (signed,)
