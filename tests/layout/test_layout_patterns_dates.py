@@ -46,6 +46,10 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("3.推广", "3.推广"),
         (".15万人，同比增长", ".15万人，同比增长"),  # a number broken over two lines
         ("·2024年4月26日", "2024年4月26日"),
+        ("请贵院于6.月20日前将推荐表", "请贵院于6月20日前将推荐表"),
+        ("于2024.年5月15.日", "于2024年5月15日"),
+        ("1.年度目标", "1.年度目标"),  # an item number
+        ("第3.1.月", "第3.1.月"),  # not a date's number: as read
     ],
 )
 def test_strip_stray_dots(line: str, expected: str) -> None:
