@@ -522,18 +522,23 @@ def normalise_punctuation(text: str) -> str:
 _STRAY_DOTS = ".·•・"
 _DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])\.(?=[{CJK}])")
 _DOT_IN_DATE_RE = re.compile(rf"(?<=[{CJK}])(\d{{1,2}})\.(?=[月日])|(?<![\d.])(\d{{4}})\.(?=年)")
+_SENTENCE_PUNCT = "，。、；：！？"
+_DOT_BY_PUNCT_RE = re.compile(rf"(?<=[{_SENTENCE_PUNCT}])[{_STRAY_DOTS}]+|[{_STRAY_DOTS}]+(?=[{_SENTENCE_PUNCT}])")
 _LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)))")
-_TRAILING_DOTS_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[{_STRAY_DOTS}]+$")
+_TRAILING_DOTS_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[{_STRAY_DOTS}]+$|^(\d{{4,}})[{_STRAY_DOTS}]+$")
 
 
 def strip_stray_dots(line: str) -> str:
     """Drop dots a speck on the scan adds to one printed line: `.3.推广` → `3.推广`, `规划·` → `规划`,
     `项目.亩` → `项目亩`, `于6.月20日` → `于6月20日` (a day or month after a character, a year, never
-    takes a dot before its 月, 日 or 年; `1.年度目标` at a line's start is an item). Chinese text never has an ASCII `.` between two CJK characters, nor a dot
+    takes a dot before its 月, 日 or 年; `1.年度目标` at a line's start is an item), `到来，.为确保` →
+    `到来，为确保` and `联系电话.：` → `联系电话：` (no dot stands next to a sentence's own punctuation), and
+    `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`). Chinese text never has an ASCII `.` between two CJK characters, nor a dot
     before a line's first character or heading number (a middle dot before anything), nor after its last
     CJK one (`·` between names, `3.5`, and `.15万` continuing a number broken over two lines stay)."""
-    line = _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), _DOT_BETWEEN_CJK_RE.sub("", line.strip()))
-    return _TRAILING_DOTS_RE.sub("", _LEADING_DOTS_RE.sub("", line))
+    line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", line.strip()))
+    line = _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), line)
+    return _TRAILING_DOTS_RE.sub(lambda found: found.group(1) or "", _LEADING_DOTS_RE.sub("", line))
 
 
 _DIGIT_DASH_RE = re.compile(r"(?<=\d)\s*一\s*(?=\d)")
