@@ -576,6 +576,15 @@ def restore_eroded_commas(text: str) -> str:
     return _MIDDLE_DOT_BETWEEN_CJK_RE.sub("，", text)
 
 
+_HALF_PAIRED_YEAR_RE = re.compile(r"〔\s*((?:19|20)\d{2})\s*[\]］】]|[\[［【]\s*((?:19|20)\d{2})\s*〕")
+
+
+def restore_year_brackets(text: str) -> str:
+    """A doc number's year between a 〔 and a `]` (or a `[` and a 〕) is in 〔〕: one bracket of the pair was
+    misread, as no printer sets them mixed (`云府函〔2024]77号` cited in the body → `云府函〔2024〕77号`)."""
+    return _HALF_PAIRED_YEAR_RE.sub(lambda found: f"〔{found.group(1) or found.group(2)}〕", text)
+
+
 def ends_in_cjk(text: str) -> bool:
     """`text`'s last character (spaces aside) is a CJK character: no punctuation closes it."""
     stripped = text.rstrip()

@@ -43,3 +43,11 @@ def test_bare_numbers_inside_other_text_are_no_doc_number(text: str) -> None:
                                              ("第1·2条", "第1·2条"), ("A·B", "A·B")])
 def test_a_dot_a_threshold_left_of_a_comma_between_characters_is_a_comma(read: str, fixed: str) -> None:
     assert patterns.restore_eroded_commas(read) == fixed
+
+
+@pytest.mark.parametrize(("read", "fixed"), [("（云府函〔2024]77号）收悉", "（云府函〔2024〕77号）收悉"),
+                                             ("云府函[2024〕77号", "云府函〔2024〕77号"),
+                                             ("云府函【2024〕77号", "云府函〔2024〕77号"),
+                                             ("见附表[2024]", "见附表[2024]"), ("（2024）", "（2024）")])
+def test_a_year_between_mixed_brackets_is_in_the_doc_numbers_brackets(read: str, fixed: str) -> None:
+    assert patterns.restore_year_brackets(read) == fixed
