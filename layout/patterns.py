@@ -585,6 +585,14 @@ def restore_year_brackets(text: str) -> str:
     return _HALF_PAIRED_YEAR_RE.sub(lambda found: f"〔{found.group(1) or found.group(2)}〕", text)
 
 
+_NUMERAL_YEAR_RE = re.compile(r"(?<![\u4e00-\u9fff])[〇○OoＯ一二三四五六七八九]{4}(?=年)")
+
+
+def restore_numeral_zero(text: str) -> str:
+    """In a year written in Chinese numerals, a zero read as ○, O or o is 〇 (`二〇○五年` → `二〇〇五年`)."""
+    return _NUMERAL_YEAR_RE.sub(lambda found: re.sub("[○OoＯ]", "〇", found.group()), text)
+
+
 def ends_in_cjk(text: str) -> bool:
     """`text`'s last character (spaces aside) is a CJK character: no punctuation closes it."""
     stripped = text.rstrip()

@@ -51,3 +51,10 @@ def test_a_dot_a_threshold_left_of_a_comma_between_characters_is_a_comma(read: s
                                              ("见附表[2024]", "见附表[2024]"), ("（2024）", "（2024）")])
 def test_a_year_between_mixed_brackets_is_in_the_doc_numbers_brackets(read: str, fixed: str) -> None:
     assert patterns.restore_year_brackets(read) == fixed
+
+
+@pytest.mark.parametrize(("read", "fixed"), [("二〇○五年七月十四日", "二〇〇五年七月十四日"),
+                                             ("二○二四年八月二十六日", "二〇二四年八月二十六日"),
+                                             ("二OO五年", "二〇〇五年"), ("○○市人民政府", "○○市人民政府")])
+def test_a_chinese_numeral_years_zero_read_as_a_circle_is_a_zero(read: str, fixed: str) -> None:
+    assert patterns.restore_numeral_zero(read) == fixed
