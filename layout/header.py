@@ -278,13 +278,26 @@ def _same_title_type(first: Row, row: Row, geometry: BodyGeometry, settings: Lay
     return not (bold_only and is_regular(row, scale) and not is_larger(row, scale, settings))
 
 
+TITLE_FLUSH_CH = 0.5
+"""A line starting within this of the text block's left edge is set flush left, not centred on its own."""
+
+
+def _title_complete(title: Sequence[Row], row: Row, geometry: BodyGeometry) -> bool:
+    """The title so far ends with its kind of document (`…的通知`: GB/T 9704 7.3.1, issuer, matter, kind),
+    and `row` starts flush at the left edge: the full first line of a two-line addressee (`各设区市教育局、…，
+    各县` over `（市、区）…：`), which a 1-bit scan's heavy strokes made look set apart, not a title line."""
+    return (patterns.ends_like_title(clean_text("".join(r.text for r in title)))
+            and geometry.indent_ch(row.box, row.page) < TITLE_FLUSH_CH)
+
+
 def read_title(rows: Sequence[Row], geometry: BodyGeometry,
                settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[Block | None, int]:
     """The title block (centred rows merged with no spaces) and how many rows it used."""
     used = 0
     while used < min(len(rows), TITLE_MAX_ROWS) and _is_centred(rows[used], geometry, settings):
         if used and (patterns.is_addressee(clean_text(rows[used].text))
-                     or not _same_title_type(rows[0], rows[used], geometry, settings)):
+                     or not _same_title_type(rows[0], rows[used], geometry, settings)
+                     or _title_complete(rows[:used], rows[used], geometry)):
             break  # the addressee follows, or a line in another type: the title is set in one
         used += 1
     if not used:

@@ -93,12 +93,13 @@ def is_page_number(text: str) -> bool:
 _OPEN_BRACKETS = "〔【\\[［(（﹝{｛<〈《"
 _CLOSE_BRACKETS = "〕】\\]］)）﹞}｝>〉》"
 DOC_NUMBER_RE = re.compile(
-    rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*(?:[{_OPEN_BRACKETS}]\s*(?P<year>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]?"
-    rf"|(?P<year2>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}])"
+    rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*(?:[{_OPEN_BRACKETS}]+\s*(?P<year>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]*"
+    rf"|(?P<year2>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]+)"
     r"\s*(?P<num>\d{1,5})\s*号"
 )
-"""One of the two brackets may be lost (a thin 〔 in a 1-bit scan): a year with a bracket on either side
-followed by a number and 号 is still a doc number; with neither, `2024年53号`-like text is not."""
+"""One of the two brackets may be lost (a thin 〔 in a 1-bit scan), or read twice (`国办发【〔2005〕31号`: the
+bracket's thick and thin strokes as two): a year with brackets on either side followed by a number and 号 is
+still a doc number; with none, `2024年53号`-like text is not."""
 
 
 _BARE_DOC_NUMBER_RE = re.compile(rf"(?P<org>[{CJK}]{{2,10}})(?P<year>(?:19|20)\d{{2}})(?P<num>[1-9]\d{{0,3}})号")

@@ -58,3 +58,9 @@ def test_a_year_between_mixed_brackets_is_in_the_doc_numbers_brackets(read: str,
                                              ("二OO五年", "二〇〇五年"), ("○○市人民政府", "○○市人民政府")])
 def test_a_chinese_numeral_years_zero_read_as_a_circle_is_a_zero(read: str, fixed: str) -> None:
     assert patterns.restore_numeral_zero(read) == fixed
+
+
+@pytest.mark.parametrize(("text", "number"), [("国办发【〔2005〕31号", "国办发〔2005〕31号"),
+                                              ("浙交〔2018〕〕101号", "浙交〔2018〕101号")])
+def test_a_doc_number_whose_bracket_was_read_twice(text: str, number: str) -> None:
+    assert patterns.find_doc_number(text) == number

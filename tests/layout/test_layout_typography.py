@@ -202,3 +202,24 @@ def test_centred_line_in_smaller_type_under_a_title_is_not_the_title() -> None:
     ts.paragraph(BODY)
     doc = build_document(ts.finish())
     assert doc.fields.title == TITLE
+
+
+def test_a_heavy_full_width_addressee_line_after_a_complete_title_is_the_addressee() -> None:
+    """1-bit: the first line of a two-line addressee measures as heavy as the title and fills the block; the
+    title already ended with its kind (`…的通知`), and the line starts flush left: it is the addressee's."""
+    first = "各设区市教育局、财政局、人力资源和社会保障局，各县（市、"
+    second = "区）教育局、财政局、人力资源和社会保障局："
+    ts = Typesetter()
+    ts.centred("浙江省教育厅文件", ch=80, h=90, red=0.92, advance=2)
+    ts.centred("浙教师〔2024〕18号", advance=2)
+    ts.centred("关于实施2024—2026年全省中小学教师数字素养", ch=CH * 1.1, h=LINE_H * 1.1)
+    ts.centred("提升三年行动计划的通知", ch=CH * 1.1, h=LINE_H * 1.1)
+    ts._next_row()
+    ts.paragraph(first + second, 0)
+    for _ in range(3):
+        ts.paragraph(BODY)
+    pages = ts.finish()
+    heavy = {line.text for page in pages for line in page.lines if line.text.startswith(("关于", "提升", "各设区"))}
+    doc = build_document(_with_strokes(pages, heavy))
+    assert doc.fields.title == "关于实施2024—2026年全省中小学教师数字素养提升三年行动计划的通知"
+    assert doc.fields.addressee == (first + second).rstrip("：")
