@@ -209,6 +209,16 @@ def is_note(text: str) -> bool:
     return bool(_NOTE_RE.match(text.strip()))
 
 
+_BARE_NOTE_RE = re.compile(r"^[（(]?\s*((?:此件|本件|此页|本页)[^（()）。，,；;：:]{2,8}|本文有删减)\s*[）):：]?$")
+
+
+def restore_note_brackets(text: str) -> str:
+    """A 附注 line whose brackets the scan lost or misread (`此件公开发布`, `本文有删减：`, thin parentheses on
+    a 1-bit scan) is in （） again; a line that is not a whole 附注 phrase is returned as it is."""
+    found = _BARE_NOTE_RE.match(text.strip())
+    return f"（{found.group(1)}）" if found else text
+
+
 _BRACKETED_RE = re.compile(r"^[（(][^（()）。；;，,]{1,20}[）)]$")
 
 

@@ -64,3 +64,10 @@ def test_a_chinese_numeral_years_zero_read_as_a_circle_is_a_zero(read: str, fixe
                                               ("浙交〔2018〕〕101号", "浙交〔2018〕101号")])
 def test_a_doc_number_whose_bracket_was_read_twice(text: str, number: str) -> None:
     assert patterns.find_doc_number(text) == number
+
+
+@pytest.mark.parametrize(("read", "fixed"), [("此件公开发布", "（此件公开发布）"), ("本文有删减：", "（本文有删减）"),
+                                             ("（此件主动公开", "（此件主动公开）"), ("（此件公开发布）", "（此件公开发布）"),
+                                             ("此件已按规定程序报批，现予公开。", "此件已按规定程序报批，现予公开。")])
+def test_a_note_that_lost_its_brackets(read: str, fixed: str) -> None:
+    assert patterns.restore_note_brackets(read) == fixed
