@@ -72,10 +72,13 @@ def heading_marker(text: str) -> str | None:
 
 # --- page furniture -----------------------------------------------------------------------------------
 
+_PAGE_DASHES = "—–\\-－‒―一_~～·•・.。÷"
 _PAGE_NUMBER_RE = re.compile(
-    r"^\s*(?:[—–\-－‒―一_~～·•・.。÷]+\s*)?(?:第\s*)?(\d{1,4})(?:\s*页)?(?:\s*[—–\-－‒―一_~～·•・.。÷]+)?\s*$"
+    rf"^\s*(?:[{_PAGE_DASHES}](?:\s*[{_PAGE_DASHES}])*\s*)?(?:第\s*)?(\d{{1,4}})(?:\s*页)?"
+    rf"(?:\s*[{_PAGE_DASHES}](?:\s*[{_PAGE_DASHES}])*)?\s*$"
 )
-"""The dashes around a page number, as OCR reads them: a speck over or under a dash makes it `÷` (`-2÷`)."""
+"""The dashes around a page number, as OCR reads them: a speck over or under a dash makes it `÷` (`-2÷`), a
+speck beside it a dot of its own (`- 2 - .`)."""
 
 
 def page_number_value(text: str) -> int | None:
