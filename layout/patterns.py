@@ -212,14 +212,26 @@ def is_note(text: str) -> bool:
     return bool(_NOTE_RE.match(text.strip()))
 
 
-_BARE_NOTE_RE = re.compile(r"^[（(]?\s*((?:此件|本件|此页|本页)[^（()）。，,；;：:]{2,8}|本文有删减)\s*[）):：]?$")
+_BARE_NOTE_RE = re.compile(
+    r"^[（(]?\s*((?:此件|本件|此页|本页)[^（()）。，,；;：:]{2,8}|本文有删减)\s*[）):：]?\s*[0-9A-Za-z<>.\-]*$"
+)
 
 
 def restore_note_brackets(text: str) -> str:
     """A 附注 line whose brackets the scan lost or misread (`此件公开发布`, `本文有删减：`, thin parentheses on
-    a 1-bit scan) is in （） again; a line that is not a whole 附注 phrase is returned as it is."""
+    a 1-bit scan) is in （） again, without a seal's code digits read onto its end (`（此件公开发布）015`); a
+    line that is not a whole 附注 phrase is returned as it is."""
     found = _BARE_NOTE_RE.match(text.strip())
     return f"（{found.group(1)}）" if found else text
+
+
+_HALF_CLOSED_RE = re.compile(r"^(（[^()（）]*)\)$")
+
+
+def restore_closing_bracket(text: str) -> str:
+    """A line opened with a full-width （ and closed with a half-width `)` is closed with （'s own ）: the pair
+    is one bracket's two halves (`（联系人：…，联系电话：0931-8763215)`, the `)` after a digit)."""
+    return _HALF_CLOSED_RE.sub(r"\1）", text.strip()) if _HALF_CLOSED_RE.match(text.strip()) else text
 
 
 _BRACKETED_RE = re.compile(r"^[（(][^（()）。；;，,]{1,20}[）)]$")
@@ -478,7 +490,8 @@ _PRINTED_DAMAGED_RE = re.compile(
     r"\s*[\dlI|]{0,2}\s*印\s*发\s*$"
 )
 """A 印发 line whose date a 1-bit scan broke: a stray stroke read between 日 and 印发 (`7日1印发`), or 日
-itself read as a digit (`271印发`): still the 印发 line, its date only when it reads whole."""
+itself read as a digit (`271印发`): still the 印发 line, its date when it reads whole or when a day of three
+digits ending in 1 can only be two and its 日 (`121`: 12日)."""
 
 
 def split_printed(text: str) -> tuple[str, str | None] | None:
@@ -490,7 +503,11 @@ def split_printed(text: str) -> tuple[str, str | None] | None:
     found = _PRINTED_RE.match(text) or _PRINTED_DAMAGED_RE.match(text)
     if not found:
         return None
-    return re.sub(r"\s+", "", found.group("by")), find_date(found.group("date"))
+    date = re.sub(r"\s+", "", found.group("date"))
+    day_read = re.search(r"月(\d{3})$", date)
+    if day_read and int(day_read.group(1)) > 31 and day_read.group(1).endswith("1"):
+        date = date[:-1] + "日"  # `3月121`: no day is 121, the last 1 is its 日 (a day of 12 stays 12)
+    return re.sub(r"\s+", "", found.group("by")), find_date(date)
 
 
 def is_printed(text: str) -> bool:

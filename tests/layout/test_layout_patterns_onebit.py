@@ -11,7 +11,9 @@ from layout import patterns
     ("text", "by", "iso"),
     [("重庆市渝北区卫生健康委员会办公室 2024年5月7日印发", "重庆市渝北区卫生健康委员会办公室", "2024-05-07"),
      ("重庆市渝北区卫生健康委员会办公室 2024年5月7日1印发", "重庆市渝北区卫生健康委员会办公室", "2024-05-07"),
-     ("成都市人民政府办公厅 2024年8月271印发", "成都市人民政府办公厅", None),
+     ("成都市人民政府办公厅 2024年8月271印发", "成都市人民政府办公厅", "2024-08-27"),  # no day 271: 27日
+     ("芜湖市水利局办公室 2024年3月121印发", "芜湖市水利局办公室", "2024-03-12"),
+     ("芜湖市水利局办公室 2024年3月11日印发", "芜湖市水利局办公室", "2024-03-11"),
      ("浙江省教育厅办公室 二〇二四年三月十九日l印发", "浙江省教育厅办公室", "2024-03-19"),
      ("成都市人民政府办公厅　2024年 8月 27日 印发", "成都市人民政府办公厅", "2024-08-27")],
 )
@@ -68,6 +70,13 @@ def test_a_doc_number_whose_bracket_was_read_twice(text: str, number: str) -> No
 
 @pytest.mark.parametrize(("read", "fixed"), [("此件公开发布", "（此件公开发布）"), ("本文有删减：", "（本文有删减）"),
                                              ("（此件主动公开", "（此件主动公开）"), ("（此件公开发布）", "（此件公开发布）"),
+                                             ("（此件公开发布）015", "（此件公开发布）"),
                                              ("此件已按规定程序报批，现予公开。", "此件已按规定程序报批，现予公开。")])
 def test_a_note_that_lost_its_brackets(read: str, fixed: str) -> None:
     assert patterns.restore_note_brackets(read) == fixed
+
+
+@pytest.mark.parametrize(("read", "fixed"), [("（联系人：李文斌，联系电话：0931-8763215)", "（联系人：李文斌，联系电话：0931-8763215）"),
+                                             ("（一）加强领导(试行)", "（一）加强领导(试行)"), ("电话(0931)", "电话(0931)")])
+def test_a_full_width_bracket_closed_half_width_is_closed_full_width(read: str, fixed: str) -> None:
+    assert patterns.restore_closing_bracket(read) == fixed
