@@ -136,7 +136,34 @@ def _mark_line_text(parts: Sequence[OcrLine]) -> str:
             last.append(part)
         else:
             columns.append([part])
-    return "".join(_SPACE_RE.sub("", p.text) for col in columns for p in sorted(col, key=lambda ln: ln.box.y0))
+    text = ""
+    previous: OcrLine | None = None
+    for col in columns:
+        for part in sorted(col, key=lambda ln: ln.box.y0):
+            piece = _SPACE_RE.sub("", part.text)
+            if previous is not None and len(col) == 1 and _seam_character(previous, part, text, piece):
+                piece = piece[1:]
+            text += piece
+            previous = part
+    return text
+
+
+MARK_SEAM_OVERLAP = 0.4
+"""Two boxes of one mark line overlapping by this share of a character's advance both hold the character
+there, each whole enough to be read: measured, seams with a character read twice overlap 0.5–0.75 of the
+advance (`和社会保` | `保障厅文件`), seams between two characters 0.05–0.3 (the detector's padding)."""
+
+
+def _seam_character(left: OcrLine, right: OcrLine, text: str, piece: str) -> bool:
+    """`right` starts with the character `left` (whose reading `text` ends) ends with, and their boxes overlap
+    by MARK_SEAM_OVERLAP of the left box's character advance: one printed character read by both boxes.
+    An issuing body's name never doubles a character there, so it is kept once."""
+    if not text or not piece or text[-1] != piece[0]:
+        return False
+    units = text_units(left.text.strip())
+    if units <= 0:
+        return False
+    return left.box.x1 - right.box.x0 >= MARK_SEAM_OVERLAP * left.box.width / units
 
 
 def mark_lines(parts: Sequence[OcrLine]) -> list[str]:

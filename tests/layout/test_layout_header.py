@@ -320,3 +320,16 @@ def test_a_flush_first_paragraph_ending_its_sentence_is_no_addressee() -> None:
     ts.put("据市气象台预报，我市将出现持续性强降雨过程。", LEFT)
     ts.paragraph("各地要立即行动，全力做好防汛抢险各项工作，确保人民群众生命财产安全。")
     assert build_document(ts.finish()).fields.addressee is None
+
+
+@pytest.mark.parametrize(("overlap_ch", "mark"), [(0.75, "山东省人力资源和社会保障厅文件"), (0.5, "山东省人力资源和社会保障厅文件"),
+                                                  (0.2, "山东省人力资源和社会保保障厅文件")])
+def test_a_mark_character_two_boxes_both_read_is_kept_once(overlap_ch: float, mark: str) -> None:
+    """The detector cut a mark line in two boxes overlapping over one character, each reading it: overlapping
+    by half its advance or more it is one character; a near touch (the boxes' padding) is two readings."""
+    ch = 82.0
+    left, right = "山东省人力资源和社会保", "保障厅文件"
+    x1 = 228 + len(left) * ch
+    lines = [ocr_line(left, 228, 580, ch=ch, h=130, red=1.0),
+             ocr_line(right, x1 - overlap_ch * ch, 582, ch=ch, h=128, red=1.0)]
+    assert issuer_rows(lines, Scale(LINE_H, CH)) == [mark]
