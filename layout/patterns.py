@@ -114,7 +114,9 @@ brackets) is a doc number: the year is the first four digits. Inside other text 
 _NUMBER_SPECK_RE = re.compile(
     rf"(?<=[{CJK}{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])\s*[·•・.。'`‘’]\s*(?=[{CJK}{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])")
 """A dot between the characters of a doc number is a speck read as punctuation (`浙交·建〔2018〕101号`,
-`曲政办函〔2021].45号`): no doc number has one."""
+`曲政办函〔2021].45号`): no doc number has one..."""
+_BRACKET_SPECK_RE = re.compile(rf"(?<=[{_OPEN_BRACKETS}])\s*[:：;；,，]\s*(?=\d)")
+"""...nor a colon or comma right inside its bracket (`鲁人社发[:2023〕21号`: a speck by the thin bracket)."""
 
 
 def find_doc_number(text: str) -> str | None:
@@ -123,7 +125,7 @@ def find_doc_number(text: str) -> str | None:
     Tolerates 〔〕 read as 【】 [] () ﹝﹞, stray spaces and specks read as dots. Whether a number is the
     document's own is decided by position (header zone only), not here.
     """
-    text = _NUMBER_SPECK_RE.sub("", unicodedata.normalize("NFC", text))
+    text = _BRACKET_SPECK_RE.sub("", _NUMBER_SPECK_RE.sub("", unicodedata.normalize("NFC", text)))
     found = DOC_NUMBER_RE.search(text)
     if not found:
         bare = _BARE_DOC_NUMBER_RE.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFC", text)))

@@ -63,7 +63,8 @@ def test_a_chinese_numeral_years_zero_read_as_a_circle_is_a_zero(read: str, fixe
 
 
 @pytest.mark.parametrize(("text", "number"), [("国办发【〔2005〕31号", "国办发〔2005〕31号"),
-                                              ("浙交〔2018〕〕101号", "浙交〔2018〕101号")])
+                                              ("浙交〔2018〕〕101号", "浙交〔2018〕101号"),
+                                              ("鲁人社发[:2023〕21号", "鲁人社发〔2023〕21号")])
 def test_a_doc_number_whose_bracket_was_read_twice(text: str, number: str) -> None:
     assert patterns.find_doc_number(text) == number
 
