@@ -28,23 +28,7 @@ DATE_CX = (DATE_X0 + DATE_X1) / 2
 def _signed(issuer: str, parts: list[tuple[str, float, float]], *, sealed: bool = True) -> Document:
     """A one-page document by `issuer` whose signature row is read as `parts` (text, left x, score), over the
     date set 4 characters from the right edge, with a seal over both."""
-    ts = Typesetter()
-    ts.centred(issuer + "文件", ch=80, h=90, red=0.92, advance=2)
-    for _ in range(3):
-        ts.paragraph(FILLER)
-    ts._next_row(2)
-    top = ts._y()
-    for text, x0, score in parts:
-        ts.pages[-1].append(ocr_line(text, x0, top, page=ts.number, score=score))
-    ts._next_row()
-    ts.right(DATE, 4.0)
-    ts.paragraph("（此件公开发布）")
-    pages = ts.finish()
-    if not sealed:
-        return build_document(pages)
-    side = 3 * PITCH
-    seal = Seal(1, Box(DATE_CX - side / 2, top - PITCH / 2, DATE_CX + side / 2, top - PITCH / 2 + side), "", "shape")
-    return build_document([replace(pages[0], seals=(seal,))])
+    return _signed_under(issuer, [parts], sealed=sealed)
 
 
 def _centred_at(name: str) -> float:
@@ -122,7 +106,7 @@ def test_a_date_that_lost_its_ends_is_whole_again(read: str, years: list[int], e
     assert repair_date_year(read, years) == expected
 
 
-def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]]) -> Document:
+def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]], *, sealed: bool = True) -> Document:
     """As `_signed`, with several rows read in the signature's place (each a list of (text, left x, score))."""
     ts = Typesetter()
     ts.centred(issuer + "文件", ch=80, h=90, red=0.92, advance=2)
@@ -138,6 +122,8 @@ def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]]) -> Do
     ts.right(DATE, 4.0)
     ts.paragraph("（此件公开发布）")
     pages = ts.finish()
+    if not sealed:
+        return build_document(pages)
     side = 3 * PITCH
     seal = Seal(1, Box(DATE_CX - side / 2, top - PITCH / 2, DATE_CX + side / 2, top - PITCH / 2 + side), "", "shape")
     return build_document([replace(pages[0], seals=(seal,))])
