@@ -226,3 +226,11 @@ def test_a_part_of_the_issuer_that_is_no_body_name_takes_the_issuer(read: str, s
     issuer = "重庆市渝北区卫生健康委员会"
     doc = _signed_under(issuer, [[(read, _centred_at(issuer), 0.99)]])
     assert doc.fields.signature == (signed,)
+
+
+def test_an_unsure_reading_low_in_the_seal_is_kept_whatever_the_issuers_read() -> None:
+    """Over the date, where GB/T 9704 sets the signature under the seal's middle, an unsure reading unlike the
+    issuer mark's (a mark misread on a 1-bit scan) is the signature, not the ring's text."""
+    name = "郑州市市场监督管理局"
+    doc = _signed_under("某某县人民政府", [[("上公司", _centred_at("上公司"), 0.22)], [(name, _centred_at(name), 0.6)]])
+    assert doc.fields.signature == (name,)
