@@ -19,7 +19,7 @@ from layout.body import body_block, join_rows
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, join_parts, split_wide_gaps
 from layout.model import Block, BlockType, Box, OcrLine, Seal
-from layout.years import printed_years
+from layout.years import date_before_printing, printed_years
 
 SIGNATURE_MAX_ROWS = 4
 """Joint issue stacks one signature line per body; more than this is not a signature."""
@@ -602,7 +602,10 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
             signed = repair_date_year(re.sub(r"\s+", "", text), known_years)
-            blocks.append(_typed(BlockType.DATE, group, repair_date_by_printing(signed, _printed_date(groups))))
+            signed = repair_date_by_printing(signed, _printed_date(groups))
+            if bilevel:
+                signed = date_before_printing(signed, _printed_date(groups))
+            blocks.append(_typed(BlockType.DATE, group, signed))
         elif patterns.is_attachment(text):
             end = signature_start if index < signature_start else len(groups)
             found, index = _attachment_blocks(groups, index, end, geometry)

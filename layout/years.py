@@ -9,12 +9,15 @@ diagonal. So a reading that is another's with some 4s read as 1s takes the other
     eroded_reading(read, other)  `read` is `other` with 4s read as 1s (nothing else differs)
     printed_years(years)         on a 1-bit scan, the years each reading could have been printed as
     reconcile_years(blocks)      the doc number, date and 印发 blocks with such a year repaired in their text
+    date_before_printing(text, printed_iso)  on a 1-bit scan, a date whose eroded month or day puts it days
+                                 before its 印发 date
 
 Years cited elsewhere (a title's 2024年, a body's 2021年以前) are not the document's year and are not read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -26,6 +29,14 @@ ERODED_READINGS = frozenset({("1", "4")})
 """(read, printed) digit pairs a 1-bit threshold makes: the thin diagonal of `4` erased leaves a `1`."""
 
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+
+ERODED_NUMERALS = frozenset({("二", "三")})
+"""(read, printed) Chinese numerals a 1-bit threshold makes: 三's short middle stroke erased leaves 二
+(`二〇二四年二月十八日` for 三月十八日, printed the next day)."""
+PRINTED_WITHIN_DAYS = 7
+"""A document goes to print (印发) within days of its 成文日期: a date this close before its 印发 date is one
+the printing confirms."""
+_MONTH_DAY_RE = re.compile(r"年(?P<rest>.+)$")
 
 
 def eroded_reading(read: str, other: str) -> bool:
@@ -46,6 +57,34 @@ def printed_years(years: Sequence[int]) -> list[int]:
                          for other in {digit} | {printed for read, printed in ERODED_READINGS if read == digit}]
         found += [int(spelling) for spelling in sorted(spellings) if int(spelling) not in found]
     return found
+
+
+def _spellings(text: str) -> list[str]:
+    """`text` with any of its eroded characters (ERODED_READINGS digits, ERODED_NUMERALS) as printed."""
+    pairs = ERODED_READINGS | ERODED_NUMERALS
+    spellings = [""]
+    for ch in text:
+        spellings = [s + other for s in spellings for other in {ch} | {p for r, p in pairs if r == ch}]
+    return spellings
+
+
+def date_before_printing(text: str, printed_iso: str | None) -> str:
+    """A 1-bit scan's date (year already the document's) that is not within PRINTED_WITHIN_DAYS before the
+    印发 date, but is with its month or day read eroded (`二月` for 三月, `21日` for 24日), takes that one
+    spelling; otherwise it stays as read."""
+    read, found = patterns.find_date(text), _MONTH_DAY_RE.search(text)
+    if read is None or printed_iso is None or found is None:
+        return text
+    printed = dt.date.fromisoformat(printed_iso)
+
+    def before(iso: str | None) -> bool:
+        return iso is not None and 0 <= (printed - dt.date.fromisoformat(iso)).days <= PRINTED_WITHIN_DAYS
+
+    if before(read):
+        return text
+    head = text[:found.start("rest")]
+    fits = {head + rest for rest in _spellings(found.group("rest")) if before(patterns.find_date(head + rest))}
+    return fits.pop() if len(fits) == 1 else text
 
 
 def _year_of(block: Block) -> str | None:

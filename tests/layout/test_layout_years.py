@@ -10,7 +10,7 @@ from layout_typeset import CH, LEFT, RIGHT, Typesetter
 
 from layout import build_document, render_text
 from layout.geometry import text_units
-from layout.years import eroded_reading, printed_years
+from layout.years import date_before_printing, eroded_reading, printed_years
 
 FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
 CITED = "2021年以前，我区医共体建设主要形式为分别组建两个区域医共体，现已全部完成整合工作。"
@@ -96,3 +96,32 @@ def test_printed_years() -> None:
     assert printed_years([2021]) == [2021, 2024]
     assert printed_years([2024, 2021]) == [2024, 2021]
     assert printed_years([2011]) == [2011, 2014, 2041, 2044]
+
+
+@pytest.mark.parametrize(("read", "printed", "signed"), [
+    ("二〇二四年二月十八日", "2024-03-19", "二〇二四年三月十八日"),  # 三's middle stroke eroded: a day before printing
+    ("2024年1月22日", "2024-04-23", "2024年4月22日"),              # the month's 4 eroded
+    ("2024年9月21日", "2024-09-24", "2024年9月21日"),              # days before printing as read: stays
+    ("二〇二四年二月二十二日", "2024-03-23", "二〇二四年二月二十二日"),  # two spellings fit: stays
+    ("2024年5月12日", "2024-05-17", "2024年5月12日"),
+    ("2024年1月8日", None, "2024年1月8日"),                        # nothing printed to check against
+])
+def test_a_1_bit_date_whose_eroded_month_or_day_puts_it_before_printing(read: str, printed: str | None,
+                                                                         signed: str) -> None:
+    assert date_before_printing(read, printed) == signed
+
+
+@pytest.mark.parametrize("bilevel", [True, False])
+def test_only_a_1_bit_date_is_read_as_eroded(bilevel: bool) -> None:
+    ts = Typesetter()
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts.right("浙江省教育厅", 4.0)
+    ts.right("二〇二四年二月十八日", 4.0)
+    top = ts._y()
+    ts.put("浙江省教育厅办公室", LEFT + CH, y=top)
+    printed = "2024年3月19日印发"
+    ts.put(printed, RIGHT - CH - text_units(printed) * CH, y=top)
+    ts._next_row()
+    doc = build_document([dataclasses.replace(page, bilevel=bilevel) for page in ts.finish()])
+    assert doc.fields.date == ("2024-03-18" if bilevel else "2024-02-18")
