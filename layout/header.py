@@ -345,12 +345,27 @@ def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
             return None, 0
         text = clean_text(text + _separated(text, rows[used - 2], geometry, settings) + row.text)
         if text.endswith(("：", ":")):
+            text = _without_stray_close(text)
             if patterns.is_addressee(text):
                 return _block(BlockType.ADDRESSEE, text, rows[:used]), used
             return None, 0
-        if _lost_its_colon(text, rows[used:used + 1], geometry, settings):
-            return _block(BlockType.ADDRESSEE, text + "：", rows[:used]), used
+        name = text[:-1] if text.endswith(COLON_MISREADS) else text
+        if _lost_its_colon(name, rows[used:used + 1], geometry, settings):
+            return _block(BlockType.ADDRESSEE, name + "：", rows[:used]), used
     return None, 0
+
+
+def _without_stray_close(text: str) -> str:
+    """An addressee without a closing bracket right before its colon that nothing opened (`…部门]：`: a speck
+    by the colon read as `]`)."""
+    if any(ch in text for ch in "[［【"):
+        return text
+    return re.sub(r"[\]］】|]+(?=[：:]$)", "", text)
+
+
+COLON_MISREADS = ("]", "］", "|", "l")
+"""What a 1-bit scan's broken `：` at an addressee's end is read as (`…卫生健康部门]`): the colon's two dots
+run together into a stroke."""
 
 
 def _lost_its_colon(text: str, after: Sequence[Row], geometry: BodyGeometry,

@@ -632,6 +632,14 @@ def ends_in_cjk(text: str) -> bool:
     return bool(stripped) and bool(re.match(rf"[{CJK}]", stripped[-1]))
 
 
+_YEAR_RANGE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-－–‐]\s*((?:19|20)\d{2})(?=\s*年)")
+
+
+def restore_year_ranges(text: str) -> str:
+    """A range of years is written with a dash, `—`: `2024-2026年` (a hyphen read for it) → `2024—2026年`."""
+    return _YEAR_RANGE_RE.sub(r"\1—\2", text)
+
+
 def restore_digit_dashes(text: str) -> str:
     """A 一 between two Arabic digits is a dash the recogniser misread: `2024一2026年` → `2024—2026年`.
 

@@ -333,3 +333,16 @@ def test_a_mark_character_two_boxes_both_read_is_kept_once(overlap_ch: float, ma
     lines = [ocr_line(left, 228, 580, ch=ch, h=130, red=1.0),
              ocr_line(right, x1 - overlap_ch * ch, 582, ch=ch, h=128, red=1.0)]
     assert issuer_rows(lines, Scale(LINE_H, CH)) == [mark]
+
+
+@pytest.mark.parametrize("end", ["]：", "]", "："])
+def test_an_addressee_whose_colon_a_speck_or_a_misread_marks(end: str) -> None:
+    ts = Typesetter()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
+    ts.centred("关于开展2024年全市医疗美容行业突出问题专项整治行动的通知", ch=46, h=69)
+    ts._next_row()
+    ts.paragraph("各区县（市）市场监督管理局、卫生健康委，郑东新区" + end, 0)
+    ts.paragraph("为进一步规范医疗美容服务行为，保障人民群众身体健康和生命安全，现就有关事项通知如下。")
+    ts.paragraph("各地要高度重视，加强组织领导，认真抓好落实。")
+    doc = build_document(ts.finish())
+    assert doc.fields.addressee == "各区县（市）市场监督管理局、卫生健康委，郑东新区"

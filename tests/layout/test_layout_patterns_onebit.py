@@ -81,3 +81,10 @@ def test_a_note_that_lost_its_brackets(read: str, fixed: str) -> None:
                                              ("（一）加强领导(试行)", "（一）加强领导(试行)"), ("电话(0931)", "电话(0931)")])
 def test_a_full_width_bracket_closed_half_width_is_closed_full_width(read: str, fixed: str) -> None:
     assert patterns.restore_closing_bracket(read) == fixed
+
+
+@pytest.mark.parametrize(("read", "fixed"), [("关于实施2024-2026年全省", "关于实施2024—2026年全省"),
+                                             ("2024－2026年", "2024—2026年"), ("0371-2026年", "0371-2026年"),
+                                             ("电话：0371-67186523", "电话：0371-67186523"), ("2024-2026", "2024-2026")])
+def test_a_range_of_years_has_its_dash(read: str, fixed: str) -> None:
+    assert patterns.restore_year_ranges(read) == fixed
