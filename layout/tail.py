@@ -654,8 +654,9 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
       is the seals' damage to the issuer of its place (`浙江省财资源`, or the first name read again under the
       middle seal) and takes its spelling;
     - a signature that reads every issuer but one in order, with a line's room (JOINT_GAP_PITCHES) where the
-      missing one stands: the seals hid that line (three overlapping rings on a 1-bit scan), and the issuer
-      is put back there, a signature line without OCR lines.
+      missing one stands, or for the first one, the seals pressing on the free line above the first read
+      (JOINT_SEAL_REACH): the seals hid that line (overlapping rings on a 1-bit scan), and the issuer is put
+      back there, a signature line without OCR lines.
 
     A signature of another length, two lines off, or one without the room, stays as read."""
     places = [i for i, block in enumerate(blocks) if block.type is BlockType.SIGNATURE]
@@ -669,17 +670,35 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
         place = places[wrong[0]]
         return [replace(b, text=issuers[wrong[0]]) if i == place else b for i, b in enumerate(blocks)]
     missing = [k for k in range(len(issuers)) if names == [*issuers[:k], *issuers[k + 1:]]]
-    if len(places) != len(issuers) - 1 or len(missing) != 1 or missing[0] == 0 or places[-1] + 1 >= len(blocks):
+    if len(places) != len(issuers) - 1 or len(missing) != 1 or places[-1] + 1 >= len(blocks):
         return list(blocks)
     k = missing[0]
-    above, date = blocks[places[k - 1]], blocks[places[-1] + 1]
-    below = blocks[places[k]] if k < len(places) else date
+    date = blocks[places[-1] + 1]
     pitch = _top(date) - _top(blocks[places[-1]])
-    if (date.type is not BlockType.DATE or pitch <= 0 or _top(below) - _top(above) < JOINT_GAP_PITCHES * pitch
-            or not (_block_under_seal(above, seals) or _block_under_seal(below, seals))):
+    if date.type is not BlockType.DATE or pitch <= 0:
         return list(blocks)
-    at = places[k - 1] + 1
+    below = blocks[places[k]] if k < len(places) else date
+    if k == 0:  # the first line: its room is under the seals, above the first line read, below the body
+        first = blocks[places[0]]
+        room = _top(first) - pitch
+        seal_top = min((seal.box.y0 for seal in seals if _block_under_seal(first, [seal])), default=room + pitch)
+        body_end = max((line.box.y1 for line in blocks[places[0] - 1].lines if line.page == first.lines[0].page),
+                       default=0.0) if places[0] > 0 and first.lines else 0.0
+        if seal_top > room + JOINT_SEAL_REACH * pitch or body_end > room:
+            return list(blocks)
+        at = places[0]
+    else:
+        above = blocks[places[k - 1]]
+        if (_top(below) - _top(above) < JOINT_GAP_PITCHES * pitch
+                or not (_block_under_seal(above, seals) or _block_under_seal(below, seals))):
+            return list(blocks)
+        at = places[k - 1] + 1
     return [*blocks[:at], Block(BlockType.SIGNATURE, issuers[k]), *blocks[at:]]
+
+
+JOINT_SEAL_REACH = 0.5
+"""The first line of a joint signature, missing, stood a pitch above the first one read: the seals reach at
+least this many pitches over its top there (they press on it), and the body ends above it."""
 
 
 def _top(block: Block) -> float:

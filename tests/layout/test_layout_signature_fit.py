@@ -234,3 +234,11 @@ def test_an_unsure_reading_low_in_the_seal_is_kept_whatever_the_issuers_read() -
     name = "郑州市市场监督管理局"
     doc = _signed_under("某某县人民政府", [[("上公司", _centred_at("上公司"), 0.22)], [(name, _centred_at(name), 0.6)]])
     assert doc.fields.signature == (name,)
+
+
+@pytest.mark.parametrize("sealed", [True, False])
+def test_a_joint_signatures_first_line_the_seals_hid_is_put_back_over_the_first_read(sealed: bool) -> None:
+    """The first of two stacked names lost under the seals (a 1-bit scan): the seals press on the free line
+    above the first name read. Without seals reaching there the signature stays as read."""
+    doc = _joint([None, JOINT[1], JOINT[2]], sealed=sealed)
+    assert doc.fields.signature == (JOINT if sealed else JOINT[1:])
