@@ -460,10 +460,15 @@ def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, sett
     return None
 
 
+SPECK_LEAD = "：:，,、。.·"
+"""Punctuation read before a signature's first character is a speck (`：成都市人民政府办公厅` on a grey scan):
+a body's name starts with a character."""
+
+
 def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: LayoutSettings) -> bool:
     if len(group) != 1:
         return False
-    text = join_rows(group)
+    text = join_rows(group).lstrip(SPECK_LEAD)
     row = group[0]
     if not text or len(text) > SIGNATURE_MAX_CH or any(ch in SIGNATURE_FORBIDDEN for ch in text):
         return False
@@ -590,7 +595,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         if sig_end is not None and signature_start <= index < sig_end:
             kept = [part for row in group for part in row.parts if not is_stray_sign(part)]
             name = re.sub(r"\s+", "", text if len(kept) == sum(len(row.parts) for row in group)
-                          else "".join(part.text for part in kept))
+                          else "".join(part.text for part in kept)).lstrip(SPECK_LEAD)
             if not kept or _under_seal(group, seals) and is_ring_text(name, group, issuers, seals):
                 index += 1
                 continue  # the seal's text or specks, not the document's

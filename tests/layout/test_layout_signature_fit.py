@@ -242,3 +242,10 @@ def test_a_joint_signatures_first_line_the_seals_hid_is_put_back_over_the_first_
     above the first name read. Without seals reaching there the signature stays as read."""
     doc = _joint([None, JOINT[1], JOINT[2]], sealed=sealed)
     assert doc.fields.signature == (JOINT if sealed else JOINT[1:])
+
+
+@pytest.mark.parametrize("lead", ["：", ".", "，"])
+def test_a_speck_read_before_a_signature_is_no_part_of_it(lead: str) -> None:
+    issuer = "成都市人民政府办公厅"
+    doc = _signed(issuer, [(lead + issuer, _centred_at(issuer), 1.0)])
+    assert doc.fields.signature == (issuer,)
