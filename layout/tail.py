@@ -278,9 +278,10 @@ def _date_box(groups: Sequence[list[Row]], date_index: int | None, page: int) ->
     return groups[date_index][0].box
 
 
-def _under_seal(group: Sequence[Row], seals: Sequence[Seal]) -> bool:
-    """Any row of `group` overlaps a seal on its page (GB/T 9704: the seal presses on signature and date)."""
-    return any(seal.page == row.page and _overlaps(seal.box, row.box) for row in group for seal in seals)
+def _under_seal(group: Sequence[Row] | Sequence[OcrLine], seals: Sequence[Seal]) -> bool:
+    """Any row (or line) of `group` overlaps a seal on its page (GB/T 9704: the seal presses on signature and
+    date)."""
+    return any(seal.page == item.page and _overlaps(seal.box, item.box) for item in group for seal in seals)
 
 
 def _overlaps(a: Box, b: Box) -> bool:
@@ -687,8 +688,7 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
         first = blocks[places[0]]
         room = _top(first) - pitch
         seal_top = min((seal.box.y0 for seal in seals if _block_under_seal(first, [seal])), default=room + pitch)
-        body_end = max((line.box.y1 for line in blocks[places[0] - 1].lines if line.page == first.lines[0].page),
-                       default=0.0) if places[0] > 0 and first.lines else 0.0
+        body_end = _bottom_on(blocks[places[0] - 1], first) if places[0] > 0 else 0.0
         if seal_top > room + JOINT_SEAL_REACH * pitch or body_end > room:
             return list(blocks)
         at = places[0]
@@ -706,9 +706,15 @@ JOINT_SEAL_REACH = 0.5
 least this many pitches over its top there (they press on it), and the body ends above it."""
 
 
+def _bottom_on(block: Block, other: Block) -> float:
+    """The bottom of `block`'s lines on the page `other` starts on (0 when none stands there)."""
+    page = other.lines[0].page if other.lines else None
+    return max((line.box.y1 for line in block.lines if line.page == page), default=0.0)
+
+
 def _top(block: Block) -> float:
     return min((line.box.y0 for line in block.lines), default=0.0)
 
 
 def _block_under_seal(block: Block, seals: Sequence[Seal]) -> bool:
-    return any(seal.page == line.page and _overlaps(seal.box, line.box) for line in block.lines for seal in seals)
+    return _under_seal(block.lines, seals)

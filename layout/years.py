@@ -51,17 +51,13 @@ def printed_years(years: Sequence[int]) -> list[int]:
     (`二二四年九月十二日` is 二〇二四年 of a document whose doc number read 〔2021〕)."""
     found: list[int] = []
     for year in years:
-        spellings = [""]
-        for digit in str(year):
-            spellings = [s + other for s in spellings
-                         for other in {digit} | {printed for read, printed in ERODED_READINGS if read == digit}]
-        found += [int(spelling) for spelling in sorted(spellings) if int(spelling) not in found]
+        found += [int(spelling) for spelling in sorted(_spellings(str(year), ERODED_READINGS))
+                  if int(spelling) not in found]
     return found
 
 
-def _spellings(text: str) -> list[str]:
-    """`text` with any of its eroded characters (ERODED_READINGS digits, ERODED_NUMERALS) as printed."""
-    pairs = ERODED_READINGS | ERODED_NUMERALS
+def _spellings(text: str, pairs: frozenset[tuple[str, str]]) -> list[str]:
+    """`text` with any of its characters eroded as `pairs` say (read, printed) spelled as printed."""
     spellings = [""]
     for ch in text:
         spellings = [s + other for s in spellings for other in {ch} | {p for r, p in pairs if r == ch}]
@@ -83,7 +79,8 @@ def date_before_printing(text: str, printed_iso: str | None) -> str:
     if before(read):
         return text
     head = text[:found.start("rest")]
-    fits = {head + rest for rest in _spellings(found.group("rest")) if before(patterns.find_date(head + rest))}
+    fits = {head + rest for rest in _spellings(found.group("rest"), ERODED_READINGS | ERODED_NUMERALS)
+            if before(patterns.find_date(head + rest))}
     return fits.pop() if len(fits) == 1 else text
 
 

@@ -129,7 +129,7 @@ def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]], *, se
     return build_document([replace(pages[0], seals=(seal,))])
 
 
-@pytest.mark.parametrize(("ring", "score"), [("上公司", 0.22), ("呼", 1.0), ("<", 1.0)])
+@pytest.mark.parametrize(("ring", "score"), [("上公司", 0.22), ("呼", 1.0), ("33010500", 1.0)])
 def test_the_seals_own_text_over_the_signature_is_no_signature(ring: str, score: float) -> None:
     """Read in the signature's place under a seal: an unsure reading that is no issuer's name, one character
     on its own, or no character at all is the ring's text, in no field and not in the text."""

@@ -260,13 +260,13 @@ def missed_under_rings(lines: Sequence[OcrLine], image: np.ndarray, seals: Seque
                     or (moved.cy < box.cy - UNDER_RING_TOP_R * radius
                         and (on_seal_ring(replace(found, box=moved), box) or not _reaches_past(moved, box)))
                     or not box.x0 <= moved.cx <= box.x1
-                    or sum(_inter(moved, other.box) for other in [*lines, *added]) >= UNDER_RING_COVERED * _area(moved)
+                    or sum(moved.overlap_area(other.box) for other in [*lines, *added]) >= UNDER_RING_COVERED * _area(moved)
                     or _repeats_a_line(text, [*lines, *added], Box(x0, y0, x1, y1))):
                 continue
             added.append(replace(found, text=text, box=moved, polygon=polygon, page=page, red=0.0))
     # a piece one view read lying inside the whole line another view read gives way to it
     return [line for line in added if not any(other is not line and _area(other.box) > _area(line.box)
-                                              and _inter(line.box, other.box) >= UNDER_RING_PART * _area(line.box)
+                                              and line.box.overlap_area(other.box) >= UNDER_RING_PART * _area(line.box)
                                               for other in added)]
 
 
@@ -297,12 +297,6 @@ def _reaches_past(line: Box, seal: Box) -> bool:
     return line.x0 < seal.x0 or line.x1 > seal.x1
 
 
-def _inter(a: Box, b: Box) -> float:
-    width = min(a.x1, b.x1) - max(a.x0, b.x0)
-    height = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return width * height if width > 0 and height > 0 else 0.0
-
-
 def _area(box: Box) -> float:
     return max(box.width * box.height, 1.0)
 
@@ -311,7 +305,7 @@ def drop_fragments(lines: Sequence[OcrLine], whole: Sequence[OcrLine]) -> list[O
     """`lines` without those lying mostly (UNDER_RING_PART) inside one of `whole`: pieces of the same printed
     line the first look read from the lifted page, now read whole from the printed one."""
     return [line for line in lines
-            if not any(_inter(line.box, new.box) >= UNDER_RING_PART * _area(line.box) for new in whole)]
+            if not any(line.box.overlap_area(new.box) >= UNDER_RING_PART * _area(line.box) for new in whole)]
 
 
 # --- the red mark ------------------------------------------------------------------------------------------

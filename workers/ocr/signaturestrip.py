@@ -25,7 +25,7 @@ from dataclasses import replace
 import numpy as np
 
 from layout.geometry import text_units
-from layout.lines import on_seal_ring
+from layout.lines import on_seal_ring, tilt_degrees
 from layout.model import Box, OcrLine
 from workers.image.seals import SealRegion
 from workers.ocr.engine import OcrEngine
@@ -55,22 +55,9 @@ def is_date_like(text: str) -> bool:
     return bool(_DATE_LIKE_RE.search(text))
 
 
-def _overlap(a: Box, b: Box) -> float:
-    width = min(a.x1, b.x1) - max(a.x0, b.x0)
-    height = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return max(0.0, width) * max(0.0, height)
-
-
-def _tilt(polygon: Sequence[tuple[float, float]]) -> float:
-    if len(polygon) < 2:
-        return 0.0
-    (x0, y0), (x1, y1) = polygon[0], polygon[1]
-    angle = abs(float(np.degrees(np.arctan2(y1 - y0, x1 - x0))))
-    return min(angle, abs(180 - angle))
-
-
 def signature_band(date: Box, seal: Box, body_height: float, width: int) -> Box:
-    """The strip over `date` where its signature stands, across the seal's reach (see the module doc)."""
+    """The strip over `date` where its signature stands, across the seal's reach (see the module doc) and a
+    radius more on the left, so the detector sees paper before the name's first character."""
     radius = seal.width / 2
     return Box(max(0.0, seal.x0 - REACH_R * radius - radius), max(0.0, date.y0 - STRIP_TOP_LH * body_height),
                min(float(width), seal.x1 + REACH_R * radius), date.y0 - STRIP_GAP_LH * body_height)
@@ -86,10 +73,10 @@ def is_signature_reading(line: OcrLine, band: Box, seal: Box, lines: Sequence[Oc
     text = line.text.strip()
     box = line.box
     return (text_units(text) >= MIN_UNITS and any("\u4e00" <= ch <= "\u9fff" for ch in text)
-            and not is_date_like(text) and _tilt(line.polygon) <= MAX_TILT_DEG
+            and not is_date_like(text) and tilt_degrees(line) <= MAX_TILT_DEG
             and box.height <= MAX_HEIGHT_LH * body_height and band.y0 <= box.cy <= band.y1
             and _reaches_seal(box, seal) and not on_seal_ring(line, seal)
-            and sum(_overlap(box, other.box) for other in lines) < COVERED * box.width * box.height)
+            and sum(box.overlap_area(other.box) for other in lines) < COVERED * box.width * box.height)
 
 
 def missed_over_dates(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequence[SealRegion], engine: OcrEngine,
@@ -100,7 +87,7 @@ def missed_over_dates(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequen
     width = image.shape[1]
     added: list[OcrLine] = []
     for seal in (s for s in seals if s.found_by == "shape"):
-        dates = [ln for ln in lines if is_date_like(ln.text) and _overlap(ln.box, seal.box) > 0]
+        dates = [ln for ln in lines if is_date_like(ln.text) and ln.box.overlap_area(seal.box) > 0]
         for date in dates[:1]:
             band = signature_band(date.box, seal.box, body_height, width)
             if band.y1 - band.y0 < 1 or any(band.y0 <= ln.box.cy <= band.y1 and _reaches_seal(ln.box, seal.box)
