@@ -233,7 +233,8 @@ _HALF_CLOSED_RE = re.compile(r"^(（[^()（）]*)\)$")
 def restore_closing_bracket(text: str) -> str:
     """A line opened with a full-width （ and closed with a half-width `)` is closed with （'s own ）: the pair
     is one bracket's two halves (`（联系人：…，联系电话：0931-8763215)`, the `)` after a digit)."""
-    return _HALF_CLOSED_RE.sub(r"\1）", text.strip()) if _HALF_CLOSED_RE.match(text.strip()) else text
+    found = _HALF_CLOSED_RE.match(text.strip())
+    return found.group(1) + "）" if found else text
 
 
 _BRACKETED_RE = re.compile(r"^[（(][^（()）。；;，,]{1,20}[）)]$")
@@ -566,9 +567,10 @@ def strip_stray_dots(line: str) -> str:
     `项目.亩` → `项目亩`, `于6.月20日` → `于6月20日` (a day or month after a character, a year, never
     takes a dot before its 月, 日 or 年; `1.年度目标` at a line's start is an item), `到来，.为确保` →
     `到来，为确保` and `联系电话.：` → `联系电话：` (no dot stands next to a sentence's own punctuation), and
-    `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`). Chinese text never has an ASCII `.` between two CJK characters, nor a dot
-    before a line's first character or heading number (a middle dot before anything), nor after its last
-    CJK one (`·` between names, `3.5`, and `.15万` continuing a number broken over two lines stay)."""
+    `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`).
+    Chinese text never has an ASCII `.` between two CJK characters, nor a dot before a line's first
+    character or heading number (a middle dot before anything), nor after its last CJK one (`·` between
+    names, `3.5`, and `.15万` continuing a number broken over two lines stay)."""
     line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", line.strip()))
     line = _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), line)
     return _TRAILING_DOTS_RE.sub(lambda found: found.group(1) or "", _LEADING_DOTS_RE.sub("", line))
@@ -604,8 +606,8 @@ _MIDDLE_DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])[·・•](?=[{CJK}])")
 def restore_eroded_commas(text: str) -> str:
     """On a 1-bit scan, a middle dot between two CJK characters is a `，` whose tail the threshold erased
     (its head left alone in the cell, read `·`: 48 times in the 1-bit folders of 7 dev corpora, once in
-    their grey and once in their colour ones): `监测数据·北部片区` → `监测数据，北部片区`. Only for 1-bit pages: elsewhere a `·` between
-    characters is the 间隔号 of a transcribed name (`阿沛·阿旺晋美`) and stays."""
+    their grey and once in their colour ones): `监测数据·北部片区` → `监测数据，北部片区`. Only for 1-bit
+    pages: elsewhere a `·` between characters is the 间隔号 of a transcribed name (`阿沛·阿旺晋美`) and stays."""
     return _MIDDLE_DOT_BETWEEN_CJK_RE.sub("，", text)
 
 
