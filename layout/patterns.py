@@ -440,6 +440,35 @@ def damaged_year_date_line(text: str) -> tuple[str, str] | None:
     return (found.group("y"), rest) if _iso(2000, month, day) else None
 
 
+YEAR_NUMERAL_MISREADS = (("（）", "〇"), ("()", "〇"), ("十", "〇"))
+"""What OCR makes of a year's 〇 on a 1-bit scan or under a seal: a Song 〇 is thin at its top and bottom,
+and a threshold that erases those leaves its two sides, read as brackets; a ring's stroke crossing it makes
+it `十`. A year is spelled digit by digit (二〇二四), so neither brackets nor 十 stand in one."""
+DAY_NUMERAL_MISREADS = (("人", "八"), ("入", "八"), ("半", "十"))
+"""...and of a month's or day's numerals: 八's two strokes joined at the top by a speck or the ring (人, 入);
+十 with the ring's specks beside its upright (半)."""
+_DATE_SHAPE_RE = re.compile(r"^(?P<y>[^年月日]{1,6})年(?P<rest>[^年]{1,6}月[^年月]{1,4}日?)$")
+
+
+def date_numerals(text: str) -> str:
+    """A date line with the numerals OCR misread spelled as printed (YEAR_NUMERAL_MISREADS in the year,
+    DAY_NUMERAL_MISREADS in month and day: `二（）二三年十一月六日` → 二〇二三年十一月六日, `二〇二三年八月半五日` →
+    …八月十五日), when that leaves nothing but Chinese numerals and 年月日; any other line is returned as it
+    came."""
+    compact = re.sub(r"\s+", "", text)
+    found = _DATE_SHAPE_RE.match(compact)
+    if not found or re.search(r"\d", compact):
+        return text  # an Arabic date has no such numerals
+    year, rest = found.group("y"), found.group("rest")
+    for misread, numeral in YEAR_NUMERAL_MISREADS:
+        year = year.replace(misread, numeral)
+    for misread, numeral in DAY_NUMERAL_MISREADS:
+        rest = rest.replace(misread, numeral)
+    numerals = set(_CN_NUM) | set("年月日")
+    repaired = f"{year}年{rest}"
+    return repaired if repaired != compact and set(repaired) <= numerals else text
+
+
 _DAMAGED_ARABIC_DATE_RE = re.compile(r"^(?P<y>\d{0,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})(?P<ri>日?)$")
 
 

@@ -60,7 +60,9 @@ def _typed(kind: BlockType, rows: Sequence[Row], text: str | None = None) -> Blo
 
 def repair_date_year(text: str, known_years: Sequence[int]) -> str:
     """A date line whose year OCR misread (`8024年5月15日` under a seal) takes the one year of the
-    document (doc number, 印发 date) that differs from it in a single digit; otherwise it stays as read."""
+    document (doc number, 印发 date) that differs from it in a single digit; otherwise it stays as read.
+    Numerals misread into other characters are spelled as numerals first (`patterns.date_numerals`)."""
+    text = patterns.date_numerals(text)
     lost = patterns.lost_zero_date_line(text)
     if lost is not None and _restore_zero(text, lost, known_years) != text:
         return _restore_zero(text, lost, known_years)
@@ -451,7 +453,7 @@ def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, sett
     signature line. None when there is none."""
     for index in range(len(groups) - 1, 0, -1):
         group = groups[index]
-        if len(group) != 1 or not patterns.is_damaged_date_line(join_rows(group)):
+        if len(group) != 1 or not patterns.is_damaged_date_line(patterns.date_numerals(join_rows(group))):
             continue
         row = group[0]
         if (geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH and _under_seal(group, seals)

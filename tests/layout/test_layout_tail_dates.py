@@ -76,3 +76,24 @@ def test_a_year_the_seal_damaged_takes_the_year_the_document_states(read: str, y
 def test_a_damaged_year_without_a_close_year_of_the_document_stays_as_read(read: str, year: int | None) -> None:
     doc = build_document(_doc(read, year).finish())
     assert doc.fields.date is None
+
+
+@pytest.mark.parametrize(
+    ("read", "year", "printed", "iso"),
+    [
+        ("二（）二三年十一月六日", 2023, "二〇二三年十一月六日", "2023-11-06"),  # a 1-bit 〇 kept only its sides
+        ("二〇二三年八月半五日", 2023, "二〇二三年八月十五日", "2023-08-15"),  # specks beside 十's upright
+        ("二二四年七月十人日", 2024, "二〇二四年七月十八日", "2024-07-18"),  # 八 joined at its top
+        ("二十四年九月十二日", 2024, "二〇二四年九月十二日", "2024-09-12"),  # the ring across 〇, a 二 lost
+    ],
+)
+def test_numerals_misread_into_other_characters_are_numerals_again(read: str, year: int, printed: str,
+                                                                  iso: str) -> None:
+    _assert_the_date_is_repaired(read, year, printed, iso)
+
+
+@pytest.mark.parametrize("text", ["十年来成效显著", "二〇二四年十月底", "2024年3月半日", "人民政府"])
+def test_other_lines_keep_their_characters(text: str) -> None:
+    from layout.patterns import date_numerals
+
+    assert date_numerals(text) == text
