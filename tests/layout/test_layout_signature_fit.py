@@ -43,6 +43,30 @@ def test_a_row_with_room_for_its_lost_middle_takes_the_issuer() -> None:
     assert doc.fields.signature == (issuer,)
 
 
+def test_the_room_is_measured_in_the_characters_of_the_date_under_it() -> None:
+    """Signature and date are set in one size, here a tenth wider than the body's characters measure: in body
+    characters the row of 山东省 … 保障厅 spans more than the name, in the date's it spans the name."""
+    issuer, pitch = "山东省人力资源和社会保障厅", 1.1 * CH
+    ts = Typesetter()
+    ts.centred(issuer + "文件", ch=80, h=90, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    top = ts._y()
+    date_x0 = DATE_X1 - text_units(DATE) * pitch
+    x0 = (date_x0 + DATE_X1) / 2 - text_units(issuer) * pitch / 2
+    ts.pages[-1] += [ocr_line("山东省", x0, top, ch=pitch), ocr_line("保障厅", x0 + 10 * pitch, top, ch=pitch)]
+    ts._next_row()
+    ts.pages[-1].append(ocr_line(DATE, date_x0, ts._y(), ch=pitch))
+    ts._next_row()
+    ts.paragraph("（此件公开发布）")
+    side = 3 * PITCH
+    cx = (date_x0 + DATE_X1) / 2
+    seal = Seal(1, Box(cx - side / 2, top - PITCH / 2, cx + side / 2, top - PITCH / 2 + side), "", "shape")
+    doc = build_document([replace(ts.finish()[0], seals=(seal,))])
+    assert doc.fields.signature == (issuer,)
+
+
 def test_a_reading_cut_short_where_the_seal_is_takes_the_issuer_that_ends_with_the_date() -> None:
     issuer = "九江市防汛抗旱指挥部"  # set to end where the date ends; its last four characters lost
     x0 = DATE_X1 - text_units(issuer) * CH
