@@ -444,9 +444,10 @@ YEAR_NUMERAL_MISREADS = (("（）", "〇"), ("()", "〇"), ("十", "〇"))
 """What OCR makes of a year's 〇 on a 1-bit scan or under a seal: a Song 〇 is thin at its top and bottom,
 and a threshold that erases those leaves its two sides, read as brackets; a ring's stroke crossing it makes
 it `十`. A year is spelled digit by digit (二〇二四), so neither brackets nor 十 stand in one."""
-DAY_NUMERAL_MISREADS = (("人", "八"), ("入", "八"), ("半", "十"))
-"""...and of a month's or day's numerals: 八's two strokes joined at the top by a speck or the ring (人, 入);
-十 with the ring's specks beside its upright (半)."""
+DAY_NUMERAL_MISREADS = (("人", "八"), ("入", "八"), ("（", "八"), ("(", "八"), ("半", "十"))
+"""...and of a month's or day's numerals: 八's two strokes joined at the top by a speck or the ring (人, 入),
+or its right-falling stroke, thin where it starts, broken off, leaving a bracket; 十 with the ring's specks
+beside its upright (半). No bracket stands in a month or a day."""
 _DATE_SHAPE_RE = re.compile(r"^(?P<y>[^年月日]{1,6})年(?P<rest>[^年]{1,6}月[^年月]{1,4}日?)$")
 
 

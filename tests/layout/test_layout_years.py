@@ -105,6 +105,11 @@ def test_printed_years() -> None:
     ("二〇二四年二月二十二日", "2024-03-23", "二〇二四年二月二十二日"),  # two spellings fit: stays
     ("2024年5月12日", "2024-05-17", "2024年5月12日"),
     ("2024年1月8日", None, "2024年1月8日"),                        # nothing printed to check against
+    ("二〇二三年十月六日", "2023-11-06", "二〇二三年十一月六日"),      # a thin 一 erased whole
+    ("二〇二四年十月二十日", "2024-11-22", "二〇二四年十一月二十日"),
+    ("二〇二四年九月三十日", "2024-10-06", "二〇二四年九月三十日"),      # as read, days before printing
+    ("二〇二四年九月十日", "2024-09-12", "二〇二四年九月十日"),        # 十一日 and 一十日 fit? 一十 is no day: stays
+    ("2024年9月1日", "2024-09-12", "2024年9月1日"),                # an Arabic 1 is an upright: never erased whole
 ])
 def test_a_1_bit_date_whose_eroded_month_or_day_puts_it_before_printing(read: str, printed: str | None,
                                                                          signed: str) -> None:
