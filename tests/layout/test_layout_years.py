@@ -109,7 +109,8 @@ def test_printed_years() -> None:
     ("二〇二四年十月二十日", "2024-11-22", "二〇二四年十一月二十日"),
     ("二〇二四年九月三十日", "2024-10-06", "二〇二四年九月三十日"),      # as read, days before printing
     ("二〇二四年九月十日", "2024-09-12", "二〇二四年九月十日"),        # 十一日 and 一十日 fit? 一十 is no day: stays
-    ("2024年9月1日", "2024-09-12", "2024年9月1日"),                # an Arabic 1 is an upright: never erased whole
+    ("2024年9月1日", "2024-09-12", "2024年9月1日"),
+    ("二〇二四年九月二十一日", "2024-10-05", "二〇二四年九月二十一日"),  # 三十一 would be no day: stays                # an Arabic 1 is an upright: never erased whole
 ])
 def test_a_1_bit_date_whose_eroded_month_or_day_puts_it_before_printing(read: str, printed: str | None,
                                                                          signed: str) -> None:
