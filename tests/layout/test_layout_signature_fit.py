@@ -81,6 +81,20 @@ def test_a_doubted_reading_of_the_names_length_takes_the_issuer(read: str, issue
     assert doc.fields.signature == (issuer,)
 
 
+@pytest.mark.parametrize(("read", "issuer"), [("民政府", "永泰县人民政府"), ("政府动公室", "洛阳市人民政府办公室")])
+def test_a_reading_that_lost_the_names_start_takes_the_issuer_it_ends(read: str, issuer: str) -> None:
+    """Set to end where the date ends, the name lost its start under the seal: the reading ends there too, as
+    a short name set so would (so its place alone tells nothing), but it ends as the name ends and does not
+    begin as the name begins."""
+    doc = _signed(issuer, [(read, DATE_X1 - text_units(read) * CH, 0.99)])
+    assert doc.fields.signature == (issuer,)
+
+
+def test_the_end_of_a_name_set_elsewhere_than_over_the_date_stays() -> None:
+    doc = _signed("永泰县人民政府", [("民政府", DATE_X0 - 4 * CH, 0.99)])
+    assert doc.fields.signature == ("民政府",)
+
+
 def test_a_confident_reading_of_another_name_stays() -> None:
     doc = _signed("浙江省教育厅", [("浙江省财政厅", _centred_at("浙江省财政厅"), 0.99)])
     assert doc.fields.signature == ("浙江省财政厅",)
