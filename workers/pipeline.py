@@ -43,6 +43,7 @@ from workers.image.preprocess import OrientationClassifier, PreparedPage, prepar
 from workers.image.seals import find_seals, remove_seal_ink
 from workers.image.sealshape import find_ring_seals, remove_ring_ink
 from workers.image.typography import measure_strokes
+from workers.ocr.digitshape import restore_eroded_fours
 from workers.ocr.engine import OcrEngine
 from workers.ocr.missedlines import missed_lines
 from workers.ocr.secondlook import read_seals, second_look
@@ -224,6 +225,8 @@ def _convert_page(
         lines = second_look(lines, page=number, image=prepared.image, ocr_image=ocr_image,
                             red_mask=prepared.red_mask, seals=seals, engine=engine)
         seal_texts = read_seals(prepared.image, seals, engine)
+        if bilevel:  # a 1-bit threshold erases a 4's thin diagonal: the recogniser reads 1
+            lines = restore_eroded_fours(ocr_image, lines)
     with timer("colour_free"):
         lines = measure_strokes(ocr_image, lines)
     if page_image is not None:
