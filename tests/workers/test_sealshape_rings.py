@@ -41,3 +41,28 @@ def test_a_dark_disc_and_a_text_block_are_no_seal() -> None:
         for col in range(28):
             cv2.rectangle(page, (165 + col * 33, y), (165 + col * 33 + 26, y + 30), 40, 2)
     assert find_rings(page) == []
+
+
+def _dashed_ring(page: np.ndarray, cx: int, cy: int) -> None:
+    """A ring a 1-bit threshold broke: black dashes of 30° and gaps of 30°, on white paper."""
+    radius, stroke = round(21 * PPM), round(1.2 * PPM)
+    for start in range(0, 360, 60):
+        cv2.ellipse(page, (cx, cy), (radius, radius), 0, start, start + 30, 0, stroke)
+
+
+def test_a_ring_broken_into_dashes_on_a_1_bit_page_is_a_seal() -> None:
+    page = np.full((H, W), 255, np.uint8)
+    _dashed_ring(page, 800, 1300)
+    (found,) = find_rings(page)
+    assert abs(found[0] - 800) < 2 * PPM and abs(found[1] - 1300) < 2 * PPM
+
+
+def test_dashes_along_a_circle_through_text_are_no_seal() -> None:
+    """Half a circle of dashes with text on both sides of it (a block of lines) is no thin line."""
+    page = np.full((H, W), 255, np.uint8)
+    for row in range(14):
+        y = 900 + row * 58
+        for col in range(28):
+            cv2.rectangle(page, (165 + col * 33, y), (165 + col * 33 + 26, y + 30), 0, 2)
+    _dashed_ring(page, 620, 1250)
+    assert all(abs(cx - 620) > 2 * PPM or abs(cy - 1250) > 2 * PPM for cx, cy, _ in find_rings(page))
