@@ -63,6 +63,8 @@ def starts_block(previous: LineFacts | None, line: LineFacts, settings: LayoutSe
         return True
     if line.indent_ch >= settings.indent_min_ch:  # left of the edge is a box spilling over a speck, not an outdent
         return True
+    if patterns.is_cc(line.text) or patterns.is_printed(line.text):
+        return True  # the 版记's lines each stand alone (GB/T 9704 7.4), whatever the line above ends like
     if previous.right_gap_ch >= settings.short_line_ch + carried_down_ch(line.text):
         return True
     if previous.indent_ch > settings.indent_max_ch and previous.right_gap_ch > settings.indent_min_ch:

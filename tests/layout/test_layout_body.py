@@ -71,6 +71,11 @@ def _texts(doc: Document) -> list[str]:
         (LineFacts("则由城市更新公司负责在", 0, 3.4), LineFacts("E4-2-3/03地块中选出", 0, 0), False),
         (LineFacts("则由城市更新公司负责在", 0, 3.4), LineFacts("地块中选出2100平方米", 0, 0), True),
         (LineFacts("则由城市更新公司负责在", 0, 6.5), LineFacts("E4-2-3/03地块中选出", 0, 0), True),
+        # the 版记's lines stand alone, though set a character in from the edges in smaller type (GB/T 9704 7.4)
+        (LineFacts("抄送：人力资源社会保障部办公厅，省人民政府办公厅，省司法厅。", 0, 1.2),
+         LineFacts("山东省人力资源和社会保障厅办公室 2023年8月15日印发", 0, 1.2), True),
+        (LineFacts("我局将会同有关部门认真研究，及时反馈办理结", 0, 0.2),
+         LineFacts("抄送：市委办公厅，市政府办公厅。", 0, 14), True),
     ],
 )
 def test_starts_block(previous: LineFacts | None, line: LineFacts, expected: bool) -> None:
