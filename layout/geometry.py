@@ -265,7 +265,9 @@ this share wider or narrower than the document's was captured at another scale (
 was not found and squared, a page scanned at another resolution) and is measured in its own characters."""
 
 PAGE_SCALE_MIN_LINES = 5
-"""A page's own character width needs this many body lines (a short last page keeps the document's)."""
+"""A page's own character width needs this many body lines of LONG_LINE_CH characters or more (a short last
+page keeps the document's: its signature, date and contact lines, a few characters each and the first two
+often letter-spaced over a seal, say nothing of the body's scale)."""
 
 
 def page_char_widths(lines_by_page: Mapping[int, Sequence[OcrLine]], scale: Scale,
@@ -273,7 +275,10 @@ def page_char_widths(lines_by_page: Mapping[int, Sequence[OcrLine]], scale: Scal
     """Page → its own median body character width, for the pages captured at another scale only."""
     found: dict[int, float] = {}
     for page, lines in lines_by_page.items():
-        body = [ln for ln in lines if ln.red < settings.red_min and text_units(ln.text) >= SCALE_MIN_UNITS]
+        body = [ln for ln in lines if ln.red < settings.red_min and text_units(ln.text) >= LONG_LINE_CH]
+        if body:  # no title or mark line: large against the page's own lines (the page may be at any scale)
+            height = statistics.median(ln.box.height for ln in body)
+            body = [ln for ln in body if ln.box.height < settings.large_line_lh * height]
         if len(body) < PAGE_SCALE_MIN_LINES:
             continue
         own = statistics.median(ln.box.width / text_units(ln.text) for ln in body)

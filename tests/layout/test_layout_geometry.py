@@ -151,3 +151,18 @@ def test_a_borrowed_frame_must_also_hold_the_pages_taller_rows() -> None:
     assert geometry.indent_ch(body[1], 1) == pytest.approx(2.0, abs=0.05)
     without = measure_frames({1: body, 2: full, 3: last}, scale)  # the body rows alone cannot tell
     assert without.indent_ch(addressee, 1) == pytest.approx(-1.25, abs=0.05)
+
+
+def test_a_last_page_of_signature_date_and_contacts_keeps_the_documents_width() -> None:
+    """Its few lines are short (a signature and date letter-spaced a fifth wider over a seal, three contact
+    lines of 7–12 characters): their widths say nothing of the body's scale, whatever their median."""
+    pages = {1: _body_page(1, 1.0, 0.0)}
+    wide = 1.2 * CH
+    last = [ocr_line("江苏省教师培训中心", RIGHT - 13 * CH, TOP, page=2, ch=wide),
+            ocr_line("二〇二四年六月五日", RIGHT - 14 * CH, TOP + PITCH, page=2, ch=wide),
+            ocr_line("联系人：周晓梅", LEFT, TOP + 2 * PITCH, page=2, ch=wide),
+            ocr_line("联系电话：025-83758291", LEFT, TOP + 3 * PITCH, page=2, ch=wide),
+            ocr_line("电子邮箱：pxzx_js@163.com", LEFT, TOP + 4 * PITCH, page=2, ch=wide)]
+    lines = {1: pages[1][1], 2: last}
+    scale = measure_scale([ln for group in lines.values() for ln in group])
+    assert page_char_widths(lines, scale) == {}
