@@ -94,8 +94,12 @@ def _edits(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _year_fits(read: str, year: str) -> bool:
-    """`read` is `year` with at most YEAR_MAX_EDITS numerals lost, or at full length YEAR_MAX_MISREAD misread."""
+def _year_fits(read: str, year: str, known_years: Sequence[int] = ()) -> bool:
+    """`read` is `year` with at most YEAR_MAX_EDITS numerals lost, or at full length YEAR_MAX_MISREAD misread;
+    or nothing of the year was read (the seal's ring and star over all of it) and the document states this one
+    year and no other (a document dated in one year and printed in the next states both)."""
+    if not read:
+        return len(set(known_years)) == 1
     edits, lost = _edits(read, year), max(0, len(year) - len(read))
     return edits <= YEAR_MAX_EDITS and (edits == lost or (lost == 0 and edits <= YEAR_MAX_MISREAD))
 
@@ -109,7 +113,7 @@ def _restore_chinese_year(text: str, known_years: Sequence[int]) -> str:
         return text
     read, rest = found
     read = read.replace("○", "〇").replace("O", "〇").replace("o", "〇").replace("0", "〇")
-    close = {year for year in known_years if _year_fits(read, patterns.chinese_year(year))}
+    close = {year for year in known_years if _year_fits(read, patterns.chinese_year(year), known_years)}
     if len(close) != 1:
         return text
     repaired = f"{patterns.chinese_year(close.pop())}年{rest}"
@@ -127,8 +131,8 @@ def _restore_arabic_ends(text: str, known_years: Sequence[int]) -> str:
     if len(read) == 4:
         year = int(read)
     else:
-        close = {y for y in known_years if _year_fits(read, str(y))}  # read short: digits lost, none misread
-        if len(read) < 2 or len(close) != 1:
+        close = {y for y in known_years if _year_fits(read, str(y), known_years)}  # digits lost, none misread
+        if len(read) == 1 or len(close) != 1:
             return text
         year = close.pop()
     repaired = f"{year}年{month}月{day}日"

@@ -138,7 +138,13 @@ def test_two_issuers_that_fit_equally_leave_the_reading() -> None:
      ("024年8月26日", [2023], "024年8月26日"),  # no year of the document it is part of: as read
      ("4年8月26日", [2024], "4年8月26日"),  # one digit tells no year
      ("24年8月26日", [2024, 2014], "24年8月26日"),  # two years it could be part of
-     ("2024年13月17", [2024], "2024年13月17")],  # no month 13
+     ("2024年13月17", [2024], "2024年13月17"),  # no month 13
+     ("2024年6月211", [2024], "2024年6月21日"),  # 日 read as a digit: no day has three
+     ("2018年6月204", [2018], "2018年6月20日"),
+     ("年8月15日", [2023], "2023年8月15日"),  # the whole year under the seal: the document states one year
+     ("年8月15日", [2023, 2024], "年8月15日"),  # ...or two
+     ("年八月十五日", [2023], "二〇二三年八月十五日"),
+     ("年八月十五日", [2023, 2024], "年八月十五日")],
 )
 def test_a_date_that_lost_its_ends_is_whole_again(read: str, years: list[int], expected: str) -> None:
     assert repair_date_year(read, years) == expected
