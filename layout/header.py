@@ -55,13 +55,20 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
     top = page.height * settings.header_zone
     # A grey scan's colour noise gives a few lines a trace of red: only clearly red text counts as red ink.
     has_red = any(line.red >= settings.red_min for line in page.lines)
+    # the document's own number is the first one (a number cited in the body may stand in the upper half too)
+    number_top = min((line.box.y0 for line in page.lines
+                      if line.box.y1 <= top and patterns.find_doc_number(line.text)), default=None)
     found = []
     for line in page.lines:
         if line.box.y1 > top or not line.text.strip() or tilt_degrees(line) >= settings.seal_tilt_deg:
             continue
         tall = line.box.height / scale.line_height
         red_mark = has_red and line.red >= settings.red_min and tall >= settings.large_line_lh
-        if red_mark or (not has_red and tall >= settings.huge_line_lh):
+        # without colour: type much larger than the title can be, or large type above the doc number (the
+        # title stands below it, in file and letter format alike: GB/T 9704 7.2, 10.2)
+        above_number = (number_top is not None and line.box.y1 <= number_top and tall >= settings.large_line_lh
+                        and abs(line.box.x0 - (page.width - line.box.x1)) <= MARK_CENTRED_CH * scale.char_width)
+        if red_mark or (not has_red and (tall >= settings.huge_line_lh or above_number)):
             found.append(line)
     if not found:
         return []
@@ -93,6 +100,10 @@ smaller ones are stacked small characters (`黔东[南苗族/侗族]自治州`) 
 
 MARK_BAND_GAP_MH = 3.0
 """A red mark is one band: a red line more than this many mark heights below the last is a seal's, not it."""
+
+MARK_CENTRED_CH = 3.0
+"""The mark is centred on the page (GB/T 9704 7.2.2): its margins differ by less than this many characters (a
+scan's offset is a few millimetres); the markers above it (份号, 密级, 紧急程度) stand flush left."""
 
 MARK_STACK_GAP_MH = 1.0
 """Without colour only size and place tell the mark: the bodies of a joint mark stack closer than one mark

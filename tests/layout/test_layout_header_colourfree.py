@@ -133,3 +133,46 @@ def test_a_year_without_any_bracket_is_no_doc_number() -> None:
 
     assert find_doc_number("到2024年底完成53号") is None
     assert find_doc_number("渝北卫健函2024年53号") is None
+
+
+LETTER_TITLE = ("关于商请选派专家参加2024", "年乡村教师素养提升培训授课的函")
+
+
+def _letter_format(mark_lh: float, *, marker: str | None = None) -> Typesetter:
+    """Letter format (GB/T 9704 10): the body's name centred at the top, the number right-aligned under the
+    rule, the title under it in 小二 (1.3 body lines)."""
+    ts = Typesetter()
+    if marker:
+        ts.put(marker, LEFT, y=40.0, ch=1.2 * LINE_H, h=1.3 * LINE_H)
+    ts.centred("江苏省教师培训中心", ch=0.9 * mark_lh * LINE_H, h=mark_lh * LINE_H, advance=2)
+    ts.right("苏师培函〔2024〕16号", 0.0)
+    for piece in LETTER_TITLE:
+        ts.centred(piece, ch=1.2 * LINE_H, h=1.3 * LINE_H)
+    ts._next_row()
+    ts.paragraph("南京师范大学教师教育学院：", 0)
+    ts.paragraph(BODY)
+    return ts
+
+
+@pytest.mark.parametrize("mark_lh", [1.25, 1.5])
+def test_a_letters_mark_no_larger_than_a_title_is_the_mark_above_the_number(mark_lh: float) -> None:
+    """Large type above the doc number is the mark, however small: the title stands below the number."""
+    doc = build_document(_letter_format(mark_lh).finish())
+    assert doc.fields.issuer_mark == "江苏省教师培训中心"
+    assert doc.fields.doc_number == "苏师培函〔2024〕16号"
+    assert doc.fields.title == "".join(LETTER_TITLE)
+
+
+def test_a_misread_marker_set_large_above_the_number_is_not_the_mark() -> None:
+    """`公斤` (公开 misread) is set flush left: the mark is centred."""
+    doc = build_document(_letter_format(1.5, marker="公斤").finish())
+    assert doc.fields.issuer_mark == "江苏省教师培训中心"
+
+
+def test_only_the_first_doc_number_bounds_the_mark() -> None:
+    """A number cited in the body, still in the page's upper half, does not make the title above it a mark."""
+    ts = _letter_format(1.5)
+    ts.paragraph("你区《关于商请优化白云区北部片区公交线网的函》（云府函〔2024〕77号）收悉。")
+    doc = build_document(ts.finish())
+    assert doc.fields.issuer_mark == "江苏省教师培训中心"
+    assert doc.fields.title == "".join(LETTER_TITLE)
