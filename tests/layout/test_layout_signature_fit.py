@@ -293,3 +293,29 @@ def test_a_speck_read_before_a_signature_is_no_part_of_it(lead: str) -> None:
     issuer = "成都市人民政府办公厅"
     doc = _signed(issuer, [(lead + issuer, _centred_at(issuer), 1.0)])
     assert doc.fields.signature == (issuer,)
+
+
+def test_arc_text_boxed_between_two_signature_lines_is_no_signature() -> None:
+    """`教省财` read at 1.00 overlapping the line 浙江省财政厅 under it by a third of its height: two printed lines
+    never overlap, so it is the seals' text, in no field and not in the text."""
+    ts = Typesetter()
+    for name in JOINT[:-1]:
+        ts.centred(name, ch=70, h=80, red=0.92)
+    ts.centred(JOINT[-1] + "文件", ch=70, h=80, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    top = ts._y()
+    lines = ts.pages[-1]
+    lines.append(ocr_line(JOINT[0], _centred_at(JOINT[0]), top, score=0.99))
+    lines.append(ocr_line("教省财", _centred_at("教省财"), top + PITCH - 12, score=1.0))
+    lines.append(ocr_line(JOINT[1], _centred_at(JOINT[1]), top + PITCH, score=0.99))
+    lines.append(ocr_line(JOINT[2], _centred_at(JOINT[2]), top + 2 * PITCH, score=0.99))
+    ts._next_row(3)
+    ts.right(DATE, 4.0)
+    side = 3 * PITCH
+    seals = tuple(Seal(1, Box(DATE_CX - side + k * side / 2, top, DATE_CX + k * side / 2, top + side), "", "shape")
+                  for k in range(3))
+    doc = build_document([replace(ts.finish()[0], seals=seals)])
+    assert doc.fields.signature == JOINT
+    assert "教省财" not in "".join(block.text for block in doc.blocks)
