@@ -19,7 +19,7 @@ from layout.body import body_block, join_rows
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, join_parts, split_wide_gaps
 from layout.model import Block, BlockType, Box, OcrLine, Seal
-from layout.years import date_before_printing, printed_years
+from layout.years import date_before_printing, eroded_year_of_printing, printed_years
 
 SIGNATURE_MAX_ROWS = 4
 """Joint issue stacks one signature line per body; more than this is not a signature."""
@@ -608,7 +608,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
     `issuers`: the bodies the issuer mark names; `seals`: the document's seals (a signature line under one
     that reads as an issuer takes its spelling, `repair_signature`).
     """
-    known_years = [*known_years, *document_years([join_rows(group) for group in groups])]
+    # the 印发 line's year, not the years of numbers the body cites (鲁人社发〔2012〕36号)
+    known_years = [*known_years, *document_years([text for text in map(join_rows, groups) if patterns.is_printed(text)])]
     if bilevel:
         known_years = printed_years(known_years)
     date_index = _find_date(groups, geometry, known_years)
@@ -639,7 +640,9 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
             signed = repair_date_year(re.sub(r"\s+", "", text), known_years)
-            signed = repair_date_by_printing(signed, _printed_date(groups))
+            if not (bilevel and eroded_year_of_printing(signed, _printed_date(groups))):
+                # (a 1-bit year with 1s for the 印发 year's 4s is that year: `years.reconcile_years`)
+                signed = repair_date_by_printing(signed, _printed_date(groups))
             if bilevel:
                 signed = date_before_printing(signed, _printed_date(groups))
             blocks.append(_typed(BlockType.DATE, group, signed))

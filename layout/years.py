@@ -7,6 +7,7 @@ adds ink. A Song or 仿宋 `4` keeps its upright and its bar but loses its thin 
 diagonal. So a reading that is another's with some 4s read as 1s takes the other's year.
 
     eroded_reading(read, other)  `read` is `other` with 4s read as 1s (nothing else differs)
+    eroded_year_of_printing(date, printed_iso)  a date's year is the 印发 year read so
     printed_years(years)         on a 1-bit scan, the years each reading could have been printed as
     reconcile_years(blocks)      the doc number, date and 印发 blocks with such a year repaired in their text
     date_before_printing(text, printed_iso)  on a 1-bit scan, a date whose eroded month or day puts it days
@@ -45,6 +46,13 @@ def eroded_reading(read: str, other: str) -> bool:
     """`read` is `other` with at least one digit eroded into another (ERODED_READINGS), nothing else."""
     return (len(read) == len(other) and read != other
             and all(a == b or (a, b) in ERODED_READINGS for a, b in zip(read, other, strict=True)))
+
+
+def eroded_year_of_printing(date_text: str, printed_iso: str | None) -> bool:
+    """The date's year is the 印发 date's year read eroded (`2021年9月24日` printed `2024年9月21日印发`, whose
+    own day lost a 4 too): the date is in the printing's year, whatever the two days say."""
+    signed = patterns.find_date(date_text)
+    return bool(signed and printed_iso and eroded_reading(signed[:4], printed_iso[:4]))
 
 
 def printed_years(years: Sequence[int]) -> list[int]:

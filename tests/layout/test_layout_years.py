@@ -131,3 +131,36 @@ def test_only_a_1_bit_date_is_read_as_eroded(bilevel: bool) -> None:
     ts._next_row()
     doc = build_document([dataclasses.replace(page, bilevel=bilevel) for page in ts.finish()])
     assert doc.fields.date == ("2024-03-18" if bilevel else "2024-02-18")
+
+
+def _signed_and_printed(date: str, printed: str, *, cited: str = CITED, bilevel: bool = True):
+    ts = Typesetter()
+    ts.centred("呼和浩特市机关事务管理局文件", ch=80, h=90, red=0.92, advance=2)
+    ts.centred("呼机管发〔2024〕19号", advance=2)
+    ts.centred("关于做好国庆节期间市级机关办公区安全工作的通知", ch=46, h=69)
+    ts._next_row()
+    ts.paragraph("各有关单位：", 0)
+    ts.paragraph(cited)
+    for _ in range(2):
+        ts.paragraph(FILLER)
+    ts.right("呼和浩特市机关事务管理局", 4.0)
+    ts.right(date, 4.0)
+    top = ts._y()
+    ts.put("呼和浩特市机关事务管理局办公室", LEFT + CH, y=top)
+    ts.put(printed, RIGHT - CH - text_units(printed) * CH, y=top)
+    ts._next_row()
+    return build_document([dataclasses.replace(page, bilevel=bilevel) for page in ts.finish()])
+
+
+def test_a_1_bit_date_in_the_printings_year_read_eroded_is_in_that_year() -> None:
+    """The date's 2024 read 2021 and the 印发 line's 24日 read 21日: the date is in the printing's year (not the
+    2023 that would put it days before a misread printing day)."""
+    doc = _signed_and_printed("2021年9月24日", "2024年9月21日印发")
+    assert doc.fields.date == "2024-09-24"
+
+
+def test_a_date_whose_year_the_seal_hid_takes_the_documents_year_not_a_cited_one() -> None:
+    """The body cites 〔2012〕: that is another document's year, and the date takes the one this document states."""
+    cited = "根据《关于做好企业职工基本养老保险关系转移接续工作的通知》（鲁人社发〔2012〕36号）的要求。"
+    doc = _signed_and_printed("年九月二十四日", "2024年9月24日印发", cited=cited, bilevel=False)
+    assert doc.fields.date == "2024-09-24"
