@@ -236,20 +236,23 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
         lines_up = (lost and date is not None and _aligned_ch(box.x0, box.x1, date, char_width) > DATE_MISALIGN_CH
                     and _aligned_ch(x0, x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
         garbled = doubted and abs(n - m) <= SLOT_FIT_CH and common >= GARBLED_READ_MIN * n
-        if fills_room or lines_up or garbled or _lost_its_start(text, issuer, box, date, char_width):
+        if fills_room or lines_up or garbled or _lost_its_start(text, issuer, box, date, char_width, doubted):
             fits.add(issuer)
     return fits.pop() if len(fits) == 1 else text
 
 
-def _lost_its_start(text: str, issuer: str, box: Box, date: Box | None, char_width: float) -> bool:
+def _lost_its_start(text: str, issuer: str, box: Box, date: Box | None, char_width: float,
+                    doubted: bool = False) -> bool:
     """`text` is `issuer` with its start lost under the seal: it ends as the name ends but does not begin as
     it begins (a body's name begins with its place; a short name the body signs with is the name's start,
-    国务院 of 国务院办公厅, never its end), SIGNATURE_READ_MIN of it stands in the name in order, SLOT_ROOM_MIN_CH
-    characters or more are missing, and the name, set to end where the reading ends, lines up with the date
-    (`民政府` of 永泰县人民政府 ending where the date ends)."""
+    国务院 of 国务院办公厅, never its end), SIGNATURE_READ_MIN of it stands in the name in order (GARBLED_READ_MIN
+    of a reading the recogniser `doubted`: `孔抗早指挥部` at 0.84), SLOT_ROOM_MIN_CH characters or more are
+    missing, and the name, set to end where the reading ends, lines up with the date (`民政府` of 永泰县人民政府
+    ending where the date ends)."""
     m, n = text_units(issuer), text_units(text)
+    share = GARBLED_READ_MIN if doubted else SIGNATURE_READ_MIN
     if (date is None or text[-1] != issuer[-1] or text[0] == issuer[0] or m - n < SLOT_ROOM_MIN_CH
-            or _common_in_order(text, issuer) < SIGNATURE_READ_MIN * n):
+            or _common_in_order(text, issuer) < share * n):
         return False
     return _aligned_ch(box.x1 - m * char_width, box.x1, date, char_width) <= DATE_ALIGN_CH
 

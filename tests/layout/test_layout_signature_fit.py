@@ -90,6 +90,15 @@ def test_a_reading_that_lost_the_names_start_takes_the_issuer_it_ends(read: str,
     assert doc.fields.signature == (issuer,)
 
 
+@pytest.mark.parametrize(("score", "fitted"), [(0.84, True), (0.99, False)])
+def test_a_doubted_reading_that_lost_its_start_and_garbled_more_takes_the_issuer(score: float, fitted: bool) -> None:
+    """`孔抗早指挥部`: its start lost and two characters garbled, 4 of its 6 in the name. Doubted, it is the name;
+    read confidently, as little in common is another reading."""
+    issuer, read = "九江市防汛抗旱指挥部", "孔抗早指挥部"
+    doc = _signed(issuer, [(read, DATE_X1 - text_units(read) * CH, score)])
+    assert doc.fields.signature == ((issuer,) if fitted else (read,))
+
+
 def test_the_end_of_a_name_set_elsewhere_than_over_the_date_stays() -> None:
     doc = _signed("永泰县人民政府", [("民政府", DATE_X0 - 4 * CH, 0.99)])
     assert doc.fields.signature == ("民政府",)
