@@ -481,13 +481,17 @@ def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, sett
                        seals: Sequence[Seal]) -> int | None:
     """Index of a 成文日期 the seal damaged beyond reading (`2021年8月126月`): the last single-line group
     under a seal that reads as a date with characters lost, not flush left, standing close under a
-    signature line. None when there is none."""
+    signature line; or, where no seal was found (a ring too faint to find), such a line whose month and day
+    read whole (`五年七月十四日`). None when there is none."""
     for index in range(len(groups) - 1, 0, -1):
         group = groups[index]
-        if len(group) != 1 or not patterns.is_damaged_date_line(patterns.date_numerals(join_rows(group))):
+        text = patterns.date_numerals(join_rows(group))
+        if len(group) != 1 or not patterns.is_damaged_date_line(text):
             continue
         row = group[0]
-        if (geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH and _under_seal(group, seals)
+        month_day_whole = bool(patterns.damaged_year_date_line(text) or patterns.damaged_arabic_date_line(text))
+        if (geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH
+                and (_under_seal(group, seals) or month_day_whole)
                 and _is_signature(groups[index - 1], geometry, settings)
                 and _stacked_over(groups[index - 1], group, geometry)):
             return index

@@ -98,3 +98,20 @@ def test_other_lines_keep_their_characters(text: str) -> None:
     from layout.patterns import date_numerals
 
     assert date_numerals(text) == text
+
+
+@pytest.mark.parametrize(("read", "sealed"), [("五年七月十四日", False), ("四年月", True)])
+def test_a_damaged_date_ends_the_signature_with_or_without_a_seal_found(read: str, sealed: bool) -> None:
+    """A seal too faint to find still damaged the date: a line whose month and day read whole ends the
+    signature above it without one; a line with less of a date in it (`四年月`) only under a found seal."""
+    from dataclasses import replace
+
+    from layout.model import Box, Seal
+
+    ts = _doc(read, None)
+    pages = ts.finish()
+    if sealed:
+        pages = [replace(pages[0], seals=(Seal(1, Box(RIGHT - 12 * CH, 300, RIGHT, 2000), "", "shape"),))]
+    doc = build_document(pages)
+    assert doc.fields.signature == ("重庆市渝北区卫生健康委员会",)
+    assert read in [b.text for b in doc.blocks if b.type.value == "date"]
