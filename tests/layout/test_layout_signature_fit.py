@@ -47,23 +47,8 @@ def test_the_room_is_measured_in_the_characters_of_the_date_under_it() -> None:
     """Signature and date are set in one size, here a tenth wider than the body's characters measure: in body
     characters the row of 山东省 … 保障厅 spans more than the name, in the date's it spans the name."""
     issuer, pitch = "山东省人力资源和社会保障厅", 1.1 * CH
-    ts = Typesetter()
-    ts.centred(issuer + "文件", ch=80, h=90, red=0.92, advance=2)
-    for _ in range(3):
-        ts.paragraph(FILLER)
-    ts._next_row(2)
-    top = ts._y()
-    date_x0 = DATE_X1 - text_units(DATE) * pitch
-    x0 = (date_x0 + DATE_X1) / 2 - text_units(issuer) * pitch / 2
-    ts.pages[-1] += [ocr_line("山东省", x0, top, ch=pitch), ocr_line("保障厅", x0 + 10 * pitch, top, ch=pitch)]
-    ts._next_row()
-    ts.pages[-1].append(ocr_line(DATE, date_x0, ts._y(), ch=pitch))
-    ts._next_row()
-    ts.paragraph("（此件公开发布）")
-    side = 3 * PITCH
-    cx = (date_x0 + DATE_X1) / 2
-    seal = Seal(1, Box(cx - side / 2, top - PITCH / 2, cx + side / 2, top - PITCH / 2 + side), "", "shape")
-    doc = build_document([replace(ts.finish()[0], seals=(seal,))])
+    x0 = DATE_X1 - (text_units(DATE) * pitch + text_units(issuer) * pitch) / 2
+    doc = _signed_under(issuer, [[("山东省", x0, 0.98), ("保障厅", x0 + 10 * pitch, 0.98)]], pitch=pitch)
     assert doc.fields.signature == (issuer,)
 
 
@@ -159,8 +144,10 @@ def test_a_date_that_lost_its_ends_is_whole_again(read: str, years: list[int], e
     assert repair_date_year(read, years) == expected
 
 
-def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]], *, sealed: bool = True) -> Document:
-    """As `_signed`, with several rows read in the signature's place (each a list of (text, left x, score))."""
+def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]], *, sealed: bool = True,
+                  pitch: float = CH) -> Document:
+    """As `_signed`, with several rows read in the signature's place (each a list of (text, left x, score));
+    signature and date set `pitch` px a character (the date still ending 4 body characters from the edge)."""
     ts = Typesetter()
     ts.centred(issuer + "文件", ch=80, h=90, red=0.92, advance=2)
     for _ in range(3):
@@ -170,15 +157,17 @@ def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]], *, se
     for parts in rows:
         y = ts._y()
         for text, x0, score in parts:
-            ts.pages[-1].append(ocr_line(text, x0, y, page=ts.number, score=score))
+            ts.pages[-1].append(ocr_line(text, x0, y, page=ts.number, score=score, ch=pitch))
         ts._next_row()
-    ts.right(DATE, 4.0)
+    date_x0 = DATE_X1 - text_units(DATE) * pitch
+    ts.pages[-1].append(ocr_line(DATE, date_x0, ts._y(), page=ts.number, ch=pitch))
+    ts._next_row()
     ts.paragraph("（此件公开发布）")
     pages = ts.finish()
     if not sealed:
         return build_document(pages)
-    side = 3 * PITCH
-    seal = Seal(1, Box(DATE_CX - side / 2, top - PITCH / 2, DATE_CX + side / 2, top - PITCH / 2 + side), "", "shape")
+    side, cx = 3 * PITCH, (date_x0 + DATE_X1) / 2
+    seal = Seal(1, Box(cx - side / 2, top - PITCH / 2, cx + side / 2, top - PITCH / 2 + side), "", "shape")
     return build_document([replace(pages[0], seals=(seal,))])
 
 
@@ -211,9 +200,10 @@ def test_unsure_signs_beside_a_signature_are_dropped() -> None:
 JOINT = ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
 
 
-def _joint(read: list[str | None], *, sealed: bool = True) -> Document:
+def _joint(read: list[str | None], *, sealed: bool = True, between: str | None = None) -> Document:
     """A joint document of JOINT (the mark stacks the three, 文件 after the last) signed with rows read as
-    `read` (None: a row nothing was read on), each centred over the date, three seals over them."""
+    `read` (None: a row nothing was read on), each centred over the date, three seals over them; `between`:
+    a reading boxed across the first two rows, overlapping the second by a fifth of the pitch."""
     ts = Typesetter()
     for name in JOINT[:-1]:
         ts.centred(name, ch=70, h=80, red=0.92)
@@ -222,6 +212,8 @@ def _joint(read: list[str | None], *, sealed: bool = True) -> Document:
         ts.paragraph(FILLER)
     ts._next_row(2)
     top = ts._y()
+    if between is not None:
+        ts.pages[-1].append(ocr_line(between, _centred_at(between), top + PITCH - 12, page=ts.number, score=1.0))
     for text in read:
         if text is not None:
             ts.pages[-1].append(ocr_line(text, _centred_at(text), ts._y(), page=ts.number, score=0.9))
@@ -307,24 +299,6 @@ def test_a_speck_read_before_a_signature_is_no_part_of_it(lead: str) -> None:
 def test_arc_text_boxed_between_two_signature_lines_is_no_signature() -> None:
     """`教省财` read at 1.00 overlapping the line 浙江省财政厅 under it by a third of its height: two printed lines
     never overlap, so it is the seals' text, in no field and not in the text."""
-    ts = Typesetter()
-    for name in JOINT[:-1]:
-        ts.centred(name, ch=70, h=80, red=0.92)
-    ts.centred(JOINT[-1] + "文件", ch=70, h=80, red=0.92, advance=2)
-    for _ in range(3):
-        ts.paragraph(FILLER)
-    ts._next_row(2)
-    top = ts._y()
-    lines = ts.pages[-1]
-    lines.append(ocr_line(JOINT[0], _centred_at(JOINT[0]), top, score=0.99))
-    lines.append(ocr_line("教省财", _centred_at("教省财"), top + PITCH - 12, score=1.0))
-    lines.append(ocr_line(JOINT[1], _centred_at(JOINT[1]), top + PITCH, score=0.99))
-    lines.append(ocr_line(JOINT[2], _centred_at(JOINT[2]), top + 2 * PITCH, score=0.99))
-    ts._next_row(3)
-    ts.right(DATE, 4.0)
-    side = 3 * PITCH
-    seals = tuple(Seal(1, Box(DATE_CX - side + k * side / 2, top, DATE_CX + k * side / 2, top + side), "", "shape")
-                  for k in range(3))
-    doc = build_document([replace(ts.finish()[0], seals=seals)])
+    doc = _joint(list(JOINT), between="教省财")
     assert doc.fields.signature == JOINT
     assert "教省财" not in "".join(block.text for block in doc.blocks)

@@ -16,25 +16,30 @@ FILLER = "根据工作安排，现将有关事项通知如下，请各单位结�
 CITED = "2021年以前，我区医共体建设主要形式为分别组建两个区域医共体，现已全部完成整合工作。"
 
 
-def _doc(number_year: str, date_year: str, printed_year: str | None):
+def _pages(number: str, date: str, printed: str | None, *, cited: str = CITED) -> list:
+    """A 呼和浩特 notice numbered `number`, dated `date` (as read), with a 印发 line `printed` (as read)."""
     ts = Typesetter()
     ts.centred("呼和浩特市机关事务管理局文件", ch=80, h=90, red=0.92, advance=2)
-    ts.centred(f"呼机管发〔{number_year}〕19号", advance=2)
+    ts.centred(f"呼机管发〔{number}〕19号", advance=2)
     ts.centred("关于做好国庆节期间市级机关办公区安全工作的通知", ch=46, h=69)
     ts._next_row()
     ts.paragraph("各有关单位：", 0)
-    ts.paragraph(CITED)
+    ts.paragraph(cited)
     for _ in range(2):
         ts.paragraph(FILLER)
     ts.right("呼和浩特市机关事务管理局", 4.0)
-    ts.right(f"{date_year}年9月24日", 4.0)
-    if printed_year is not None:
+    ts.right(date, 4.0)
+    if printed is not None:
         top = ts._y()
         ts.put("呼和浩特市机关事务管理局办公室", LEFT + CH, y=top)
-        printed = f"{printed_year}年9月24日印发"
         ts.put(printed, RIGHT - CH - text_units(printed) * CH, y=top)
         ts._next_row()
-    return build_document(ts.finish())
+    return ts.finish()
+
+
+def _doc(number_year: str, date_year: str, printed_year: str | None):
+    printed = f"{printed_year}年9月24日印发" if printed_year is not None else None
+    return build_document(_pages(number_year, f"{date_year}年9月24日", printed))
 
 
 @pytest.mark.parametrize(("number", "date", "printed"), [
@@ -134,22 +139,8 @@ def test_only_a_1_bit_date_is_read_as_eroded(bilevel: bool) -> None:
 
 
 def _signed_and_printed(date: str, printed: str, *, cited: str = CITED, bilevel: bool = True):
-    ts = Typesetter()
-    ts.centred("呼和浩特市机关事务管理局文件", ch=80, h=90, red=0.92, advance=2)
-    ts.centred("呼机管发〔2024〕19号", advance=2)
-    ts.centred("关于做好国庆节期间市级机关办公区安全工作的通知", ch=46, h=69)
-    ts._next_row()
-    ts.paragraph("各有关单位：", 0)
-    ts.paragraph(cited)
-    for _ in range(2):
-        ts.paragraph(FILLER)
-    ts.right("呼和浩特市机关事务管理局", 4.0)
-    ts.right(date, 4.0)
-    top = ts._y()
-    ts.put("呼和浩特市机关事务管理局办公室", LEFT + CH, y=top)
-    ts.put(printed, RIGHT - CH - text_units(printed) * CH, y=top)
-    ts._next_row()
-    return build_document([dataclasses.replace(page, bilevel=bilevel) for page in ts.finish()])
+    pages = _pages("2024", date, printed, cited=cited)
+    return build_document([dataclasses.replace(page, bilevel=bilevel) for page in pages])
 
 
 def test_a_1_bit_date_in_the_printings_year_read_eroded_is_in_that_year() -> None:
