@@ -677,7 +677,24 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         else:
             blocks.append(body_block(group))
         index += 1
-    return joint_signatures(without_overlapped_lines(without_repeated_parts(blocks), issuers), issuers, seals)
+    signed = joint_signatures(without_overlapped_lines(without_repeated_parts(blocks), issuers), issuers, seals)
+    return without_repeated_names(signed)
+
+
+def without_repeated_names(blocks: Sequence[Block]) -> list[Block]:
+    """The blocks without a signature line that repeats one before it: a joint signature names other bodies,
+    one each (GB/T 9704 7.3.5.2), so the second is a piece of the line read apart and repaired to the same
+    name (`成都常人` | `有人民政府务公厅`, both 成都市人民政府办公厅). Run after `joint_signatures`, which
+    gives a joint signature's name read twice the issuer of its place."""
+    seen: set[str] = set()
+    kept = []
+    for block in blocks:
+        if block.type is BlockType.SIGNATURE:
+            if block.text in seen:
+                continue
+            seen.add(block.text)
+        kept.append(block)
+    return kept
 
 
 def without_repeated_parts(blocks: Sequence[Block]) -> list[Block]:

@@ -302,3 +302,12 @@ def test_arc_text_boxed_between_two_signature_lines_is_no_signature() -> None:
     doc = _joint(list(JOINT), between="教省财")
     assert doc.fields.signature == JOINT
     assert "教省财" not in "".join(block.text for block in doc.blocks)
+
+
+def test_a_name_line_read_in_two_pieces_repaired_to_one_name_is_signed_once() -> None:
+    """`成都常人` and `有人民政府务公厅`, one printed line the detector read apart, both take the issuer's
+    spelling: a body signs once."""
+    issuer = "成都市人民政府办公厅"
+    x0 = _centred_at(issuer)
+    doc = _signed_under(issuer, [[("成都常人", x0, 0.81)], [("有人民政府务公厅", x0 + 2 * CH, 0.85)]])
+    assert doc.fields.signature == (issuer,)
