@@ -677,8 +677,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         else:
             blocks.append(body_block(group))
         index += 1
-    signed = joint_signatures(without_overlapped_lines(without_repeated_parts(blocks), issuers), issuers, seals)
-    return without_repeated_names(signed)
+    return without_repeated_names(joint_signatures(without_overlapped_lines(without_repeated_parts(blocks), issuers),
+                                                   issuers, seals))
 
 
 def without_repeated_names(blocks: Sequence[Block]) -> list[Block]:
