@@ -139,3 +139,11 @@ def test_a_printed_one_stays(art: str) -> None:
 def test_a_one_outside_a_number_is_not_looked_at() -> None:
     page, line = _page_with(ERODED_FOUR, "第1条", 1)
     assert restore_eroded_fours(page, [line]) == [line]
+
+
+def test_a_bar_the_deskew_left_light_grey_is_still_a_bar() -> None:
+    """A 150 dpi bar a pixel thin, turned with the page by the deskew, survives only as light grey (160)."""
+    page, line = _page_with(ERODED_FOUR, "2021年9月24日", 3)
+    bar_row = 20 + 5 + 12  # the page's row of the glyph's bar (`_page_with` sets the glyph at y 25)
+    page[bar_row] = np.where(page[bar_row] == 0, 160, page[bar_row])
+    assert [found.text for found in restore_eroded_fours(page, [line])] == ["2024年9月24日"]
