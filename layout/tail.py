@@ -666,7 +666,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                 index += 1
                 rows += groups[index]
                 text = join_rows(rows)
-            blocks.append(_typed(BlockType.CC, rows))
+            blocks.append(_typed(BlockType.CC, rows, closed_cc(text)))
         elif kind is BlockType.PRINTED:
             pieces = [piece for row in group for piece in split_wide_gaps(row, geometry.scale, settings)]
             blocks.append(_typed(kind, group, " ".join(clean_text(piece.text) for piece in pieces)))
@@ -679,6 +679,12 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         index += 1
     return without_repeated_names(joint_signatures(without_overlapped_lines(without_repeated_parts(blocks), issuers),
                                                    issuers, seals))
+
+
+def closed_cc(text: str) -> str:
+    """The 抄送 line with the full stop GB/T 9704 7.4.2 puts after its last body, where the scan lost it (a
+    1-bit threshold erases the small ring: `…，湾沚区水利局`)."""
+    return text.rstrip() + "。" if patterns.ends_in_cjk(text) else text
 
 
 def without_repeated_names(blocks: Sequence[Block]) -> list[Block]:

@@ -85,7 +85,8 @@ def test_attachments_numbered_items_and_a_wrapped_name() -> None:
     assert doc.fields.signature == ("重庆市渝北区卫生健康委员会",)
 
 
-def test_note_contact_and_banji() -> None:
+@pytest.mark.parametrize("last", ["大盛镇人大主席团。", "大盛镇人大主席团"])  # its 。 lost on a 1-bit scan
+def test_note_contact_and_banji(last: str) -> None:
     ts = _ts()
     ts.paragraph("联系人：雷涵，联系电话：67825733。")
     ts._next_row()
@@ -94,7 +95,7 @@ def test_note_contact_and_banji() -> None:
     ts.paragraph("（此件公开发布）")
     ts._next_row(2)
     ts.paragraph("抄送：区人大代工委，区政协提案委，洛碛镇人大主席团，龙兴镇人大主席团，石船镇人大主席团，", 1)
-    ts.put("大盛镇人大主席团。", LEFT + 4 * CH)
+    ts.put(last, LEFT + 4 * CH)
     top = ts._y()
     ts.put("重庆市渝北区卫生健康委员会办公室", LEFT + CH, y=top)
     ts.put("2024年5月15日印发", RIGHT - CH - text_units("2024年5月15日印发") * CH, y=top)
@@ -106,6 +107,7 @@ def test_note_contact_and_banji() -> None:
     assert f.cc == ("区人大代工委", "区政协提案委", "洛碛镇人大主席团", "龙兴镇人大主席团", "石船镇人大主席团", "大盛镇人大主席团")
     assert (f.printed_by, f.printed_date) == ("重庆市渝北区卫生健康委员会办公室", "2024-05-15")
     assert render_text(doc).splitlines()[-1] == "重庆市渝北区卫生健康委员会办公室 2024年5月15日印发"
+    assert render_text(doc).splitlines()[-2].endswith("大盛镇人大主席团。")  # GB/T 9704 7.4.2
 
 
 def _ring(text: str, cx: float, cy: float, radius: float, page: int) -> list[OcrLine]:
