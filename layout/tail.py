@@ -647,11 +647,12 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
             signed = repair_date_year(re.sub(r"\s+", "", text), known_years)
-            if not (bilevel and eroded_year_of_printing(signed, _printed_date(groups))):
+            printed = _printed_date(groups)
+            if not (bilevel and eroded_year_of_printing(signed, printed)):
                 # (a 1-bit year with 1s for the 印发 year's 4s is that year: `years.reconcile_years`)
-                signed = repair_date_by_printing(signed, _printed_date(groups))
+                signed = repair_date_by_printing(signed, printed)
             if bilevel:
-                signed = date_before_printing(signed, _printed_date(groups))
+                signed = date_before_printing(signed, printed)
             blocks.append(_typed(BlockType.DATE, group, signed))
         elif patterns.is_attachment(text):
             end = signature_start if index < signature_start else len(groups)
@@ -677,8 +678,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         else:
             blocks.append(body_block(group))
         index += 1
-    return without_repeated_names(joint_signatures(without_overlapped_lines(without_repeated_parts(blocks), issuers),
-                                                   issuers, seals))
+    blocks = without_overlapped_lines(without_repeated_parts(blocks), issuers)
+    return without_repeated_names(joint_signatures(blocks, issuers, seals))
 
 
 def closed_cc(text: str) -> str:

@@ -164,10 +164,10 @@ def has_crossing_bar(digit: np.ndarray) -> bool:
     if not upper:
         return False
     stem = max(1.0, float(np.median(upper)))
-    widths = [int(np.flatnonzero(row)[-1] - np.flatnonzero(row)[0] + 1) if row.any() else 0 for row in digit]
+    inked = [np.flatnonzero(row) for row in digit]
+    widths = [int(xs[-1] - xs[0] + 1) if xs.size else 0 for xs in inked]
     for r in range(round(BAR_ROWS[0] * h), round(BAR_ROWS[1] * h) + 1):
-        xs = np.flatnonzero(digit[r])
-        if (xs.size and widths[r] >= BAR_MIN_STEMS * stem and stem_x - xs[0] >= BAR_LEFT_STEMS * stem
+        if (widths[r] >= BAR_MIN_STEMS * stem and stem_x - inked[r][0] >= BAR_LEFT_STEMS * stem
                 and any(0 < w <= STEM_ALONE * stem for w in widths[r + 1:round(FOOT_FROM * h)])):
             return True  # a bar with the upright alone again below it: not the foot of a 1 flaring out
     return False
