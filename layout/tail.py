@@ -478,7 +478,7 @@ def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry, known_years:
 
 
 def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, settings: LayoutSettings,
-                       seals: Sequence[Seal]) -> int | None:
+                       seals: Sequence[Seal], issuers: Sequence[str] = ()) -> int | None:
     """Index of a 成文日期 the seal damaged beyond reading (`2021年8月126月`): the last single-line group
     under a seal that reads as a date with characters lost, not flush left, standing close under a
     signature line; or, where no seal was found (a ring too faint to find), such a line whose month and day
@@ -492,7 +492,7 @@ def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, sett
         month_day_whole = bool(patterns.damaged_year_date_line(text) or patterns.damaged_arabic_date_line(text))
         if (geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH
                 and (_under_seal(group, seals) or month_day_whole)
-                and _is_signature(groups[index - 1], geometry, settings)
+                and _is_signature(groups[index - 1], geometry, settings, seals, issuers)
                 and _stacked_over(groups[index - 1], group, geometry)):
             return index
     return None
@@ -503,10 +503,11 @@ SPECK_LEAD = "：:，,、。.·"
 a body's name starts with a character."""
 
 
-def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: LayoutSettings) -> bool:
+def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: LayoutSettings,
+                  seals: Sequence[Seal] = (), issuers: Sequence[str] = ()) -> bool:
     if len(group) != 1:
         return False
-    text = join_rows(group).lstrip(SPECK_LEAD)
+    text = without_ring_marks(join_rows(group).lstrip(SPECK_LEAD), group, seals, issuers)
     row = group[0]
     if not text or len(text) > SIGNATURE_MAX_CH or any(ch in SIGNATURE_FORBIDDEN for ch in text):
         return False
@@ -521,6 +522,17 @@ def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: Layout
     return indent > settings.indent_max_ch or patterns.looks_like_body(text)
 
 
+def without_ring_marks(text: str, group: Sequence[Row], seals: Sequence[Seal], issuers: Sequence[str]) -> str:
+    """`text` without its sentence punctuation when that is where the seal's ring crossed a signature line:
+    the line stands under a seal and, without it, reads as an issuer's name (`repair_signature`: `永泰县，民政府`,
+    the ring's arc through 人 read as a comma, for 永泰县人民政府). Otherwise `text` as it came: a line with a
+    comma in it is a sentence (SIGNATURE_FORBIDDEN)."""
+    bare = "".join(ch for ch in text if ch not in SIGNATURE_FORBIDDEN)
+    if bare == text or not bare or not _under_seal(group, seals) or repair_signature(bare, issuers) not in issuers:
+        return text
+    return bare
+
+
 def _stacked_over(upper: Sequence[Row], lower: Sequence[Row], geometry: BodyGeometry) -> bool:
     """`upper` ends close above `lower` (same page), as signature lines stand over each other and the date."""
     top, bottom = lower[0], upper[-1]
@@ -530,12 +542,13 @@ def _stacked_over(upper: Sequence[Row], lower: Sequence[Row], geometry: BodyGeom
 
 
 def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: BodyGeometry,
-                     settings: LayoutSettings, *, dated: bool = True) -> int:
+                     settings: LayoutSettings, *, dated: bool = True, seals: Sequence[Seal] = (),
+                     issuers: Sequence[str] = ()) -> int:
     """First signature group above `date_index` (the date, or when `dated` is False the group after the
     last signature line, which need not stand close under it)."""
     start = date_index
     while (start > 0 and date_index - start < SIGNATURE_MAX_ROWS
-           and _is_signature(groups[start - 1], geometry, settings)
+           and _is_signature(groups[start - 1], geometry, settings, seals, issuers)
            and (not dated and start == date_index or _stacked_over(groups[start - 1], groups[start], geometry))):
         start -= 1
     return start
@@ -588,8 +601,8 @@ def _tail_kind(text: str) -> BlockType | None:
     return None
 
 
-def _undated_signature_end(groups: Sequence[list[Row]], geometry: BodyGeometry,
-                           settings: LayoutSettings) -> int | None:
+def _undated_signature_end(groups: Sequence[list[Row]], geometry: BodyGeometry, settings: LayoutSettings,
+                           seals: Sequence[Seal] = (), issuers: Sequence[str] = ()) -> int | None:
     """When the seal hid the date: the index after a right-aligned body name that ends the body (only 附注,
     contact lines and the 版记 follow), as if the date stood there; None when there is no such name."""
     end = len(groups)
@@ -600,7 +613,7 @@ def _undated_signature_end(groups: Sequence[list[Row]], geometry: BodyGeometry,
     last = groups[end - 1]
     text = join_rows(last)
     right = geometry.indent_ch(last[0].box, last[0].page) > settings.indent_max_ch
-    if right and patterns.looks_like_body(text) and _is_signature(last, geometry, settings):
+    if right and patterns.looks_like_body(text) and _is_signature(last, geometry, settings, seals, issuers):
         return end
     return None
 
@@ -621,9 +634,11 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         known_years = printed_years(known_years)
     date_index = _find_date(groups, geometry, known_years)
     if date_index is None:
-        date_index = _find_damaged_date(groups, geometry, settings, seals)
-    sig_end = date_index if date_index is not None else _undated_signature_end(groups, geometry, settings)
-    signature_start = (_signature_start(groups, sig_end, geometry, settings, dated=date_index is not None)
+        date_index = _find_damaged_date(groups, geometry, settings, seals, issuers)
+    sig_end = (date_index if date_index is not None
+               else _undated_signature_end(groups, geometry, settings, seals, issuers))
+    signature_start = (_signature_start(groups, sig_end, geometry, settings, dated=date_index is not None,
+                                        seals=seals, issuers=issuers)
                        if sig_end is not None else len(groups))
     blocks: list[Block] = []
     index = 0

@@ -187,3 +187,22 @@ def test_the_seal_name_read_as_one_arched_line_is_no_signature(seed: int) -> Non
     assert doc.fields.signature == (name,)
     assert doc.fields.date == "2024-09-12"
     assert arc.text not in render_text(doc)
+
+
+@pytest.mark.parametrize(("name", "read"), [("永泰县人民政府", "永泰县，民政府"), ("江苏省教师培训中心", "江苏省教师，培训中心"),
+                                          ("成都市人民政府办公厅", "成都市人民政府；公厅")])
+def test_a_ring_read_as_punctuation_in_the_signature_is_not_a_sentence(name: str, read: str) -> None:
+    """The ring's arc crossing a character reads as a comma: under the seal the line is still the name."""
+    doc = _document([name], [read], "2024年4月22日")
+    assert doc.fields.signature == (name,)
+    assert doc.fields.date == "2024-04-22"
+
+
+def test_a_line_with_a_comma_that_reads_as_no_issuer_stays_a_sentence() -> None:
+    doc = _document(["永泰县人民政府"], ["特此报告，请批示"], "2024年4月22日")
+    assert doc.fields.signature == ()
+
+
+def test_without_a_seal_a_comma_keeps_the_line_out_of_the_signature() -> None:
+    doc = _document(["永泰县人民政府"], ["永泰县，民政府"], "2024年4月22日", sealed=False)
+    assert doc.fields.signature == ()
