@@ -89,10 +89,11 @@ def group_rows(rows: Sequence[Row], geometry: BodyGeometry,
 
 
 def join_rows(rows: Sequence[Row]) -> str:
-    """Texts of one paragraph's lines joined: nothing at a CJK seam, one space between Latin words."""
+    """Texts of one paragraph's lines joined: nothing at a CJK seam, one space between Latin words; a dot read
+    at the start of a wrapped line is a speck (`patterns.without_leading_mark`)."""
     text = ""
     for row in rows:
-        text = patterns.join_fragments(text, row.text) if text else row.text.strip()
+        text = patterns.join_fragments(text, patterns.without_leading_mark(row.text)) if text else row.text.strip()
     return clean_text(text)
 
 

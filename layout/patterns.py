@@ -593,6 +593,18 @@ _LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}]+(?=[{CJK}（(]|
 _TRAILING_DOTS_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[{_STRAY_DOTS}]+$|^(\d{{4,}})[{_STRAY_DOTS}]+$")
 
 
+_LEADING_DOT_RE = re.compile(rf"^[{re.escape(_STRAY_DOTS)}．]+(?=[{CJK}])")
+
+
+def without_leading_mark(text: str) -> str:
+    """A wrapped line's text without a dot read at its start before a CJK character (`．民政府。`: a speck in
+    the margin, or a comma's head that a 1-bit threshold left of the line before's hanging comma). A dot
+    stands only after a list number or inside Latin text, never before a character; no typesetter begins a
+    line with a stop (LINE_START_FORBIDDEN). A comma or 、 read there stays: a typesetter that does not
+    apply 禁则 does set them at a line's start."""
+    return _LEADING_DOT_RE.sub("", text.lstrip())
+
+
 def strip_stray_dots(line: str) -> str:
     """Drop dots a speck on the scan adds to one printed line: `.3.推广` → `3.推广`, `规划·` → `规划`,
     `项目.亩` → `项目亩`, `于6.月20日` → `于6月20日` (a day or month after a character, a year, never

@@ -163,3 +163,21 @@ def test_numbered_sentence_over_several_lines_is_a_paragraph() -> None:
     text = "四、有关县（市）人民政府是示范区建设的责任主体，要加强组织领导，落实工作责任，严格项目管理，确保各项建设任务按期完成。"
     doc = _doc([("p", text)], start_row=6)
     assert (doc.blocks[-1].type, doc.blocks[-1].text) == (BlockType.PARAGRAPH, text)
+
+
+@pytest.mark.parametrize("speck", ["．", "．．", ".", "·"])
+def test_a_dot_read_at_the_start_of_a_wrapped_line_is_a_speck(speck: str) -> None:
+    """No line of a paragraph starts with a stop (行首禁则): read there before a character, it is a speck."""
+    doc = _doc([("lines", f"抄送：省人大常委会代表工作委员会，省政府办公厅，温州市人|{speck}民政府。")], start_row=6)
+    assert doc.fields.cc == ("省人大常委会代表工作委员会", "省政府办公厅", "温州市人民政府")
+
+
+def test_a_comma_at_the_start_of_a_wrapped_line_stays() -> None:
+    """A typesetter without 禁则 sets a comma at a line's start: it is the text's."""
+    doc = _doc([("lines", "抄送：省人大常委会代表工作委员会，省政府办公厅，温州市人民政府|，市交通运输局。")], start_row=6)
+    assert doc.fields.cc == ("省人大常委会代表工作委员会", "省政府办公厅", "温州市人民政府", "市交通运输局")
+
+
+def test_a_mark_at_the_start_of_a_wrapped_latin_line_stays() -> None:
+    doc = _doc([("lines", "电子邮箱地址为本中心开放平台的注册邮箱pxzx_js@163|.com，请查收。")], start_row=6)
+    assert _texts(doc) == ["电子邮箱地址为本中心开放平台的注册邮箱pxzx_js@163.com，请查收。"]
