@@ -313,7 +313,7 @@ def is_set_phrase(text: str) -> bool:
 
 _ARABIC_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _CHINESE_DATE_RE = re.compile(
-    rf"(?P<y>[{_CN_NUM}]{{4}})\s*年\s*(?P<m>[{_CN_NUM}]{{1,2}})\s*月\s*(?P<d>[{_CN_NUM}]{{1,3}})\s*日"
+    rf"(?<![{_CN_NUM}])(?P<y>[{_CN_NUM}]{{4}})\s*年\s*(?P<m>[{_CN_NUM}]{{1,2}})\s*月\s*(?P<d>[{_CN_NUM}]{{1,3}})\s*日"
 )
 
 
@@ -587,6 +587,8 @@ def normalise_punctuation(text: str) -> str:
 _STRAY_DOTS = ".·•・"
 _DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])\.(?=[{CJK}])")
 _DOT_IN_DATE_RE = re.compile(rf"(?<=[{CJK}])(\d{{1,2}})\.(?=[月日])|(?<![\d.])(\d{{4}})\.(?=年)")
+_DOT_IN_YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d?)\.(\d{1,2})(?=年)")
+"""A dot inside a year (`202.1年`, `20.24年`): no number of years before 年 has a decimal point in 19xx/20xx."""
 _SENTENCE_PUNCT = "，。、；：！？"
 _DOT_BY_PUNCT_RE = re.compile(rf"(?<=[{_SENTENCE_PUNCT}])[{_STRAY_DOTS}]+|[{_STRAY_DOTS}]+(?=[{_SENTENCE_PUNCT}])")
 _LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)))")
@@ -608,7 +610,7 @@ def without_leading_mark(text: str) -> str:
 def strip_stray_dots(line: str) -> str:
     """Drop dots a speck on the scan adds to one printed line: `.3.推广` → `3.推广`, `规划·` → `规划`,
     `项目.亩` → `项目亩`, `于6.月20日` → `于6月20日` (a day or month after a character, a year, never
-    takes a dot before its 月, 日 or 年; `1.年度目标` at a line's start is an item), `到来，.为确保` →
+    takes a dot before its 月, 日 or 年, nor inside it: `202.1年` → `2021年`; `1.年度目标` at a line's start is an item), `到来，.为确保` →
     `到来，为确保` and `联系电话.：` → `联系电话：` (no dot stands next to a sentence's own punctuation), and
     `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`).
     Chinese text never has an ASCII `.` between two CJK characters, nor a dot before a line's first
@@ -616,6 +618,8 @@ def strip_stray_dots(line: str) -> str:
     names, `3.5`, and `.15万` continuing a number broken over two lines stay)."""
     line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", line.strip()))
     line = _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), line)
+    line = _DOT_IN_YEAR_RE.sub(lambda found: found.group(1) + found.group(2)
+                               if len(found.group(1) + found.group(2)) == 4 else found.group(), line)
     return _TRAILING_DOTS_RE.sub(lambda found: found.group(1) or "", _LEADING_DOTS_RE.sub("", line))
 
 

@@ -56,7 +56,18 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("000123.", "000123"),
         ("3.", "3."),
         ("第3.1.月", "第3.1.月"),  # not a date's number: as read
+        ("办公室202.1年9月24日印发", "办公室2021年9月24日印发"),  # inside a year
+        ("定于20.24年7月15日", "定于2024年7月15日"),
+        ("用2.5年时间完成", "用2.5年时间完成"),  # a number of years
+        ("约120.5年", "约120.5年"),
     ],
 )
 def test_strip_stray_dots(line: str, expected: str) -> None:
     assert patterns.strip_stray_dots(line) == expected
+
+
+@pytest.mark.parametrize("text", ["二〇二二四年九月二十四日", "一二〇二四年九月二十四日"])
+def test_a_year_of_five_numerals_is_no_date(text: str) -> None:
+    """Its last four numerals are no year (〇二二四 is 0224): a damaged date, for the document's years to repair."""
+    assert patterns.find_date(text) is None
+    assert patterns.is_damaged_date_line(text)

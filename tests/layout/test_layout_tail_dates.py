@@ -50,7 +50,8 @@ def test_a_date_that_lost_its_zero_takes_the_year_the_document_states(read: str,
 
 
 @pytest.mark.parametrize(("read", "year"), [("二二四年五月七日", None), ("二二四年五月七日", 2021),
-                                            ("二二五年七月十四日", 2005)])  # 二〇〇五 lost two: not one 〇
+                                            ("二二五年七月十四日", 2005),  # 二〇〇五 lost two: not one 〇
+                                            ("二〇二二四年五月七日", None)])  # no year 0224
 def test_without_a_year_to_match_the_reading_is_left_as_it_is(read: str, year: int | None) -> None:
     doc = build_document(_doc(read, year).finish())
     assert read in [b.text for b in doc.blocks]
@@ -64,6 +65,7 @@ def test_without_a_year_to_match_the_reading_is_left_as_it_is(read: str, year: i
         ("二〇つ五年七月十四日", 2005, "二〇〇五年七月十四日", "2005-07-14"),  # one numeral misread
         ("二二四年六月五", 2024, "二〇二四年六月五日", "2024-06-05"),  # the ring took the 日 as well
         ("二〇八年六月二十日", 2018, "二〇一八年六月二十日", "2018-06-20"),  # a thin 一 lost, not a 〇
+        ("二〇二二四年五月七日", 2024, "二〇二四年五月七日", "2024-05-07"),  # one numeral read twice: no year 0224
     ],
 )
 def test_a_year_the_seal_damaged_takes_the_year_the_document_states(read: str, year: int, printed: str,
