@@ -152,7 +152,8 @@ def _common_in_order(a: str, b: str) -> int:
 
 def repair_signature(text: str, issuers: Sequence[str]) -> str:
     """A signature line the seal damaged takes the spelling of the one issuer it reads as; otherwise it
-    stays as read.
+    stays as read. Whether or not a seal was found over it: a 1-bit threshold breaks a ring into dashes that
+    no shape test finds, and the name under it is as damaged (dev bw: 2 of 234 signatures, none lost).
 
     GB/T 9704: the 署名 is the issuing body's name, which the 发文机关标志 at the top (clear of any seal)
     also states. A reading that is a whole part of a name and itself reads as a body's name (`国务院` of
@@ -653,8 +654,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             if not kept or _under_seal(group, seals) and is_ring_text(name, group, issuers, seals):
                 index += 1
                 continue  # the seal's text or specks, not the document's
+            name = repair_signature(name, issuers)
             if _under_seal(group, seals):
-                name = repair_signature(name, issuers)
                 if len(group) == 1:
                     date = _date_box(groups, date_index, group[0].page)
                     pitch = set_pitch(groups, date_index, group[0].page, geometry.char_width(group[0].page))
