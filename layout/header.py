@@ -237,7 +237,8 @@ def _marker_blocks(rows: Sequence[Row], scale: Scale, settings: LayoutSettings) 
         for piece in split_wide_gaps(row, scale, settings):
             text = _SPACE_RE.sub("", piece.text)
             kind = BlockType.MARKER if patterns.is_marker(text) or len(text) <= 8 else BlockType.OTHER
-            blocks.append(_block(kind, clean_text(piece.text), [piece]))
+            spelled = patterns.marker_spelling(clean_text(piece.text)) if kind is BlockType.MARKER else piece.text
+            blocks.append(_block(kind, clean_text(spelled), [piece]))
     return blocks
 
 

@@ -158,6 +158,23 @@ def is_marker(text: str) -> bool:
     return any(pattern.match(compact) for pattern in _MARKER_RES)
 
 
+MARKER_WORDS = ("绝密", "机密", "秘密", "特急", "加急", "特提", "平急", "主动公开", "依申请公开", "不予公开", "公开",
+                "不公开", "内部")
+"""The words a 密级, 紧急程度 (GB/T 9704 7.2.2–7.2.4) or 公开 marker is printed as: a closed set."""
+
+
+def marker_spelling(text: str) -> str:
+    """A marker read with one character misread (`公斤`) spelled as the one marker word it is one character off
+    (MARKER_WORDS, same length); any other text as it came (`机密` and `秘密` are a character apart: a
+    reading that is one off from both stays)."""
+    compact = re.sub(r"\s+", "", text)
+    if is_marker(compact):
+        return text
+    close = [word for word in MARKER_WORDS
+             if len(word) == len(compact) and sum(a != b for a, b in zip(word, compact, strict=True)) == 1]
+    return close[0] if len(close) == 1 else text
+
+
 # --- addressee, attachments, note, contact ------------------------------------------------------------
 
 ADDRESSEE_MAX_CH = 60

@@ -346,3 +346,15 @@ def test_an_addressee_whose_colon_a_speck_or_a_misread_marks(end: str) -> None:
     ts.paragraph("各地要高度重视，加强组织领导，认真抓好落实。")
     doc = build_document(ts.finish())
     assert doc.fields.addressee == "各区县（市）市场监督管理局、卫生健康委，郑东新区"
+
+
+@pytest.mark.parametrize(("read", "marker"), [("公斤", "公开"), ("机蜜", "机密"), ("不予公幵", "不予公开"), ("特忽", "特忽")])
+def test_a_marker_read_one_character_off_takes_its_word(read: str, marker: str) -> None:
+    """Markers are a closed set of words: one misread character is the OCR's, unless two words are as close
+    (特忽 is one off 特急 and 特提)."""
+    ts = Typesetter()
+    ts.put(read, LEFT, y=110)
+    ts._next_row()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
+    ts.paragraph(BODY[1])
+    assert build_document(ts.finish()).fields.markers == (marker,)
