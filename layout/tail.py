@@ -655,11 +655,10 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                 index += 1
                 continue  # the seal's text or specks, not the document's
             name = repair_signature(name, issuers)
-            if _under_seal(group, seals):
-                if len(group) == 1:
-                    date = _date_box(groups, date_index, group[0].page)
-                    pitch = set_pitch(groups, date_index, group[0].page, geometry.char_width(group[0].page))
-                    name = fit_signature(name, group[0], date, pitch, issuers)
+            if _under_seal(group, seals) and len(group) == 1:
+                date = _date_box(groups, date_index, group[0].page)
+                pitch = set_pitch(groups, date_index, group[0].page, geometry.char_width(group[0].page))
+                name = fit_signature(name, group[0], date, pitch, issuers)
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
             signed = repair_date_year(re.sub(r"\s+", "", text), known_years)
