@@ -43,6 +43,7 @@ from workers.image.preprocess import OrientationClassifier, PreparedPage, prepar
 from workers.image.seals import find_seals, remove_seal_ink
 from workers.image.sealshape import find_ring_seals, remove_ring_ink
 from workers.image.typography import measure_strokes
+from workers.ocr.commashape import restore_comma_heads
 from workers.ocr.digitshape import restore_eroded_fours
 from workers.ocr.engine import OcrEngine
 from workers.ocr.missedlines import missed_lines
@@ -225,8 +226,8 @@ def _convert_page(
         lines = second_look(lines, page=number, image=prepared.image, ocr_image=ocr_image,
                             red_mask=prepared.red_mask, seals=seals, engine=engine)
         seal_texts = read_seals(prepared.image, seals, engine)
-        if bilevel:  # a 1-bit threshold erases a 4's thin diagonal: the recogniser reads 1
-            lines = restore_eroded_fours(ocr_image, lines)
+        if bilevel:  # a 1-bit threshold erases a 4's thin diagonal and a comma's tail: read 1 and 、
+            lines = restore_comma_heads(ocr_image, restore_eroded_fours(ocr_image, lines))
     with timer("colour_free"):
         lines = measure_strokes(ocr_image, lines)
     if page_image is not None:

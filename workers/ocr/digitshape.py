@@ -32,8 +32,8 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from layout.geometry import text_units
 from layout.model import OcrLine
+from workers.ocr.glyphslot import slot_ink
 
 INK_LEVELS = (128, 192)
 """A pixel of the upright page darker than one of these is ink, the glyph looked at under each in turn: a
@@ -104,26 +104,15 @@ def _is_eroded_four(image: np.ndarray, line: OcrLine, index: int) -> bool:
 
 def _digit_ink(image: np.ndarray, line: OcrLine, index: int, level: int) -> np.ndarray | None:
     """The ink (bool mask, cropped to it) of the one digit-sized piece in the slot of character `index`."""
-    units = text_units(line.text)
-    box = line.box
-    if units <= 0 or box.width <= 0:
+    ink = slot_ink(image, line, index, level)
+    if ink is None:
         return None
-    pitch = box.width / units
-    start = box.x0 + text_units(line.text[:index]) * pitch
-    end = start + text_units(line.text[index]) * pitch
-    height, width = image.shape[:2]
-    x0, x1 = max(0, int(start - pitch)), min(width, int(end + pitch) + 1)
-    y0, y1 = max(0, int(box.y0)), min(height, int(box.y1) + 1)
-    if x1 - x0 < 3 or y1 - y0 < 3:
-        return None
-    crop = image[y0:y1, x0:x1]
-    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    ink = (gray < level).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats, count = ink.stats, ink.count
+    start, end = ink.start, ink.end
     slack = SLOT_SLACK * (end - start)
     pieces = [k for k in range(1, count)
-              if stats[k, cv2.CC_STAT_HEIGHT] >= DIGIT_MIN_HEIGHT * (y1 - y0)
-              and start - slack <= x0 + stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] / 2 <= end + slack]
+              if stats[k, cv2.CC_STAT_HEIGHT] >= DIGIT_MIN_HEIGHT * ink.height
+              and start - slack <= ink.centre_x(k) <= end + slack]
     if len(pieces) != 1:
         return None
     k = pieces[0]
@@ -138,7 +127,7 @@ def _digit_ink(image: np.ndarray, line: OcrLine, index: int, level: int) -> np.n
             and top + BAR_ROWS[0] * h <= stats[b, cv2.CC_STAT_TOP] + stats[b, cv2.CC_STAT_HEIGHT] / 2
             <= top + BAR_ROWS[1] * h]
     x0 = min([left, *(int(stats[b, cv2.CC_STAT_LEFT]) for b in bars)])
-    mask: np.ndarray = np.isin(labels[top:top + h, x0:left + w], [k, *bars])
+    mask: np.ndarray = np.isin(ink.labels[top:top + h, x0:left + w], [k, *bars])
     return mask
 
 
