@@ -10,7 +10,8 @@
 6. frames: per-page left/right edges of the text block (`geometry.measure_frames`)
 7. header: markers, issuer mark, doc number, signer, title, addressee (`header.read_header`)
 8. blocks: a date sharing a baseline with a note stands apart (`tail.split_dated_rows`); paragraphs and
-   headings across page breaks (`body.group_rows`)
+   headings across page breaks (`body.group_rows`); the issuer mark spelled at its seams as the title, body
+   and 印发 line spell the name (`witnessed_marks`)
 9. tail: attachments, signature, date, note, contact, 版记 (`tail.classify_groups`)
 10. one year: the doc number's, date's and 印发 date's readings reconciled (`years.reconcile_years`); on
     1-bit pages, paragraphs get back the final `。` the threshold erased (`restore_final_stops`)
@@ -23,14 +24,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from layout import patterns
-from layout.body import group_rows
+from layout.body import group_rows, join_rows
 from layout.fields import extract_fields, issuers_from_marks
 from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale, page_char_widths
-from layout.header import find_issuer_lines, read_header
+from layout.header import MarkLine, find_issuer_lines, issuer_mark_lines, read_header, witnessed_mark
 from layout.lines import Row, is_seal_text, merge_rows, remove_furniture
 from layout.model import Block, BlockType, Box, Document, OcrLine, Page, Seal
 from layout.script import unify_page_script
-from layout.tail import classify_groups, document_years, split_dated_rows
+from layout.tail import classify_groups, document_years, split_dated_rows, under_seal
 from layout.years import reconcile_years
 
 
@@ -74,6 +75,20 @@ def _spans_rows(block: Block) -> bool:
     return first.page != last.page or first.box.y1 <= last.box.y0
 
 
+def witnessed_marks(blocks: Sequence[Block], marks: Sequence[MarkLine], groups: Sequence[Sequence[Row]],
+                    seals: Sequence[Seal]) -> tuple[Block, ...]:
+    """The header blocks, each issuer mark line spelled at its seams as the rest of the document spells the
+    name (`header.witnessed_mark`): the title and the groups of rows below the header, those under a seal
+    left out (a seal's ink damages the signature under it; its readings prove nothing)."""
+    lines = [block for block in blocks if block.type is BlockType.ISSUER_MARK]
+    if len(lines) != len(marks):
+        return tuple(blocks)
+    witnesses = [block.text for block in blocks if block.type is BlockType.TITLE]
+    witnesses += [join_rows(group) for group in groups if not under_seal(group, seals)]
+    spelled = {id(block): witnessed_mark(mark, witnesses) for block, mark in zip(lines, marks, strict=True)}
+    return tuple(replace(block, text=spelled[id(block)]) if id(block) in spelled else block for block in blocks)
+
+
 def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SETTINGS) -> Document:
     """The document of SPEC.md from the OCR lines of all its pages (any order; sorted by number)."""
     pages = [bilevel_readings(page) for page in unify_page_script(sorted(pages, key=lambda page: page.number))]
@@ -110,10 +125,11 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
     rest = list(header.rest) + [row for page in pages[1:] for row in rows_by_page[page.number]]
     years = document_years([block.text for block in header.blocks])
     groups = group_rows(split_dated_rows(rest, scale, settings), geometry, settings)
-    issuers = issuers_from_marks([block.text for block in header.blocks if block.type is BlockType.ISSUER_MARK])
+    header_blocks = witnessed_marks(header.blocks, issuer_mark_lines(issuer, scale, settings), groups, seals)
+    issuers = issuers_from_marks([block.text for block in header_blocks if block.type is BlockType.ISSUER_MARK])
     bilevel = {page.number for page in pages if page.bilevel}
     tail = classify_groups(groups, geometry, settings, years, issuers, seals, bilevel=bool(bilevel))
-    blocks = restore_final_stops(reconcile_years(header.blocks + tuple(tail)), bilevel)
+    blocks = restore_final_stops(reconcile_years(header_blocks + tuple(tail)), bilevel)
     return Document(
         blocks=blocks,
         fields=extract_fields(blocks),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from layout import patterns
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
@@ -138,7 +138,17 @@ def continues_mark(last: OcrLine, line: OcrLine, page: Page, has_red: bool) -> b
 
 
 
-def _mark_line_text(parts: Sequence[OcrLine]) -> str:
+@dataclass(frozen=True)
+class MarkLine:
+    """One printed line of the issuer mark as read, no spaces, and where in it two of its boxes meet: `seams`
+    holds the index of the first character of each box after the first (the detector splits a letter-spaced
+    mark into boxes; a character at a seam may be read twice or in part by both)."""
+
+    text: str
+    seams: frozenset[int] = frozenset()
+
+
+def _mark_line(parts: Sequence[OcrLine]) -> MarkLine:
     """Fragments of one mark line: left to right; fragments stacked over each other, top then bottom."""
     columns: list[list[OcrLine]] = []
     for part in sorted(parts, key=lambda ln: ln.box.x0):
@@ -148,15 +158,18 @@ def _mark_line_text(parts: Sequence[OcrLine]) -> str:
         else:
             columns.append([part])
     text = ""
+    seams = set()
     previous: OcrLine | None = None
     for col in columns:
         for part in sorted(col, key=lambda ln: ln.box.y0):
             piece = _SPACE_RE.sub("", part.text)
             if previous is not None and len(col) == 1 and _seam_character(previous, part, text, piece):
                 piece = piece[1:]
+            if text and len(col) == 1:
+                seams.add(len(text))
             text += piece
             previous = part
-    return text
+    return MarkLine(text, frozenset(seams))
 
 
 MARK_SEAM_OVERLAP = 0.4
@@ -177,7 +190,7 @@ def _seam_character(left: OcrLine, right: OcrLine, text: str, piece: str) -> boo
     return left.box.x1 - right.box.x0 >= MARK_SEAM_OVERLAP * left.box.width / units
 
 
-def mark_lines(parts: Sequence[OcrLine]) -> list[str]:
+def mark_lines(parts: Sequence[OcrLine]) -> list[MarkLine]:
     """Issuer mark fragments → its printed lines, top to bottom (no spaces)."""
     tallest = statistics.median(ln.box.height for ln in parts)  # not max: 文件 read into a line is taller
     rows: list[list[OcrLine]] = []
@@ -195,28 +208,64 @@ def mark_lines(parts: Sequence[OcrLine]) -> list[str]:
         else:
             rows.append([part])
     rows.sort(key=lambda row: min(p.box.cy for p in row))
-    return [_mark_line_text(row) for row in rows]
+    return [_mark_line(row) for row in rows]
 
 
 def issuer_rows(lines: Sequence[OcrLine], scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[str]:
     """Issuer mark lines as printed, no spaces; a joint mark's `文件` (right of the stack) ends the last."""
+    return [line.text for line in issuer_mark_lines(lines, scale, settings)]
+
+
+def issuer_mark_lines(lines: Sequence[OcrLine], scale: Scale,
+                      settings: LayoutSettings = DEFAULT_SETTINGS) -> list[MarkLine]:
+    """`issuer_rows` with the seams of each line (`MarkLine`)."""
     file_parts = [ln for ln in lines if _FILE_WORD_RE.match(ln.text.strip())]
     names = [ln for ln in lines if ln not in file_parts]
     if not names:
-        return ["".join(_SPACE_RE.sub("", ln.text) for ln in sorted(lines, key=lambda ln: ln.box.x0))]
+        return [MarkLine("".join(_SPACE_RE.sub("", ln.text) for ln in sorted(lines, key=lambda ln: ln.box.x0)))]
     rows = mark_lines(names)
     names_right = max(ln.box.x1 for ln in names)
     stacked = len(rows) > 1 and all(ln.box.x0 >= names_right - scale.char_width for ln in file_parts)
     if file_parts and stacked:
-        rows[-1] += "文件"
+        rows[-1] = replace(rows[-1], text=rows[-1].text + "文件")
     elif file_parts:
         rows = mark_lines(list(lines))
     # 文件 stands right of the whole stack; OCR may read it into the middle row's line: it ends the last.
-    inner = [i for i, row in enumerate(rows[:-1]) if row.endswith("文件") and len(row) > 2]
-    if inner and not rows[-1].endswith("文件"):
-        rows = [row[:-2] if i in inner else row for i, row in enumerate(rows)]
-        rows[-1] += "文件"
-    return [row for row in rows if row]
+    inner = [i for i, row in enumerate(rows[:-1]) if row.text.endswith("文件") and len(row.text) > 2]
+    if inner and not rows[-1].text.endswith("文件"):
+        rows = [replace(row, text=row.text[:-2]) if i in inner else row for i, row in enumerate(rows)]
+        rows[-1] = replace(rows[-1], text=rows[-1].text + "文件")
+    return [row for row in rows if row.text]
+
+
+MARK_WITNESS_MIN_CH = 4
+"""A body's name this long or longer, less a character, is still not found elsewhere in a document by chance."""
+
+
+def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
+    """The mark line's text, with the character on either side of one of its seams spelled as the document's
+    other lines spell the name (`witnesses`: the title, the body, the 印发 line; not lines under a seal).
+
+    The mark is letter-spaced large type the detector reads in several boxes; where two meet, one character
+    may be read twice (`呼和浩特市机关关事务管理局`) or in part (`人力资源原和`, the right box re-reading 源's
+    right side), and the box overlap does not always tell (`_seam_character`). The same name set in body type
+    (`山东省人力资源和社会保障厅关于…`, `…办公室 2024年3月19日印发`) reads without seams. So a name found nowhere
+    else as read, but found with that one character dropped or replaced, is that spelling; when two spellings
+    are found, or none, the line stays as read."""
+    text = line.text
+    name = text[:-2] if text.endswith("文件") and len(text) > 2 else text
+    others = "\n".join(witnesses)
+    if len(name) <= MARK_WITNESS_MIN_CH or name in others:
+        return text
+    spellings = set()
+    for k in {at for seam in line.seams for at in (seam - 1, seam) if 0 <= at < len(name)}:
+        if name[:k] + name[k + 1:] in others:
+            spellings.add(name[:k] + name[k + 1:])
+        pattern = re.compile(re.escape(name[:k]) + rf"([{patterns.CJK}])" + re.escape(name[k + 1:]))
+        spellings |= {found.group(0) for found in pattern.finditer(others)}
+    # a name that lost its last character is part of the whole one found too: the whole one explains both
+    spellings = {one for one in spellings if not any(one != other and one in other for other in spellings)}
+    return spellings.pop() + text[len(name):] if len(spellings) == 1 else text
 
 
 @dataclass(frozen=True)

@@ -312,7 +312,7 @@ def set_pitch(groups: Sequence[list[Row]], date_index: int | None, page: int, ch
     return box.width / units if box is not None and patterns.is_date_line(text) and units else char_width
 
 
-def _under_seal(group: Sequence[Row] | Sequence[OcrLine], seals: Sequence[Seal]) -> bool:
+def under_seal(group: Sequence[Row] | Sequence[OcrLine], seals: Sequence[Seal]) -> bool:
     """Any row (or line) of `group` overlaps a seal on its page (GB/T 9704: the seal presses on signature and
     date)."""
     return any(seal.page == item.page and _overlaps(seal.box, item.box) for item in group for seal in seals)
@@ -492,7 +492,7 @@ def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, sett
         row = group[0]
         month_day_whole = bool(patterns.damaged_year_date_line(text) or patterns.damaged_arabic_date_line(text))
         if (geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH
-                and (_under_seal(group, seals) or month_day_whole)
+                and (under_seal(group, seals) or month_day_whole)
                 and _is_signature(groups[index - 1], geometry, settings, seals, issuers)
                 and _stacked_over(groups[index - 1], group, geometry)):
             return index
@@ -529,7 +529,7 @@ def without_ring_marks(text: str, group: Sequence[Row], seals: Sequence[Seal], i
     the ring's arc through 人 read as a comma, for 永泰县人民政府). Otherwise `text` as it came: a line with a
     comma in it is a sentence (SIGNATURE_FORBIDDEN)."""
     bare = "".join(ch for ch in text if ch not in SIGNATURE_FORBIDDEN)
-    if bare == text or not bare or not _under_seal(group, seals) or repair_signature(bare, issuers) not in issuers:
+    if bare == text or not bare or not under_seal(group, seals) or repair_signature(bare, issuers) not in issuers:
         return text
     return bare
 
@@ -651,11 +651,11 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             kept = [part for row in group for part in row.parts if not is_stray_sign(part)]
             name = re.sub(r"\s+", "", text if len(kept) == sum(len(row.parts) for row in group)
                           else "".join(part.text for part in kept)).lstrip(SPECK_LEAD)
-            if not kept or _under_seal(group, seals) and is_ring_text(name, group, issuers, seals):
+            if not kept or under_seal(group, seals) and is_ring_text(name, group, issuers, seals):
                 index += 1
                 continue  # the seal's text or specks, not the document's
             name = repair_signature(name, issuers)
-            if _under_seal(group, seals) and len(group) == 1:
+            if under_seal(group, seals) and len(group) == 1:
                 date = _date_box(groups, date_index, group[0].page)
                 pitch = set_pitch(groups, date_index, group[0].page, geometry.char_width(group[0].page))
                 name = fit_signature(name, group[0], date, pitch, issuers)
@@ -773,7 +773,7 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
     names = [blocks[i].text for i in places]
     if len(places) == len(issuers):
         wrong = [k for k, (name, issuer) in enumerate(zip(names, issuers, strict=True)) if name != issuer]
-        if len(wrong) != 1 or not _block_under_seal(blocks[places[wrong[0]]], seals):
+        if len(wrong) != 1 or not _blockunder_seal(blocks[places[wrong[0]]], seals):
             return list(blocks)
         place = places[wrong[0]]
         return [replace(b, text=issuers[wrong[0]]) if i == place else b for i, b in enumerate(blocks)]
@@ -789,7 +789,7 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
     if k == 0:  # the first line: its room is under the seals, above the first line read, below the body
         first = blocks[places[0]]
         room = _top(first) - pitch
-        seal_top = min((seal.box.y0 for seal in seals if _block_under_seal(first, [seal])), default=room + pitch)
+        seal_top = min((seal.box.y0 for seal in seals if _blockunder_seal(first, [seal])), default=room + pitch)
         body_end = _bottom_on(blocks[places[0] - 1], first) if places[0] > 0 else 0.0
         if seal_top > room + JOINT_SEAL_REACH * pitch or body_end > room:
             return list(blocks)
@@ -797,7 +797,7 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
     else:
         above = blocks[places[k - 1]]
         if (_top(below) - _top(above) < JOINT_GAP_PITCHES * pitch
-                or not (_block_under_seal(above, seals) or _block_under_seal(below, seals))):
+                or not (_blockunder_seal(above, seals) or _blockunder_seal(below, seals))):
             return list(blocks)
         at = places[k - 1] + 1
     return [*blocks[:at], Block(BlockType.SIGNATURE, issuers[k]), *blocks[at:]]
@@ -818,5 +818,5 @@ def _top(block: Block) -> float:
     return min((line.box.y0 for line in block.lines), default=0.0)
 
 
-def _block_under_seal(block: Block, seals: Sequence[Seal]) -> bool:
-    return _under_seal(block.lines, seals)
+def _blockunder_seal(block: Block, seals: Sequence[Seal]) -> bool:
+    return under_seal(block.lines, seals)

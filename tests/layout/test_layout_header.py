@@ -7,7 +7,7 @@ from layout_typeset import CH, LEFT, LINE_H, RIGHT, Typesetter, ocr_line, typese
 
 from layout import build_document, render_text
 from layout.geometry import Scale
-from layout.header import issuer_rows
+from layout.header import MarkLine, issuer_mark_lines, issuer_rows, witnessed_mark
 from layout.model import BlockType, Document
 
 BODY = ("p", "您提出的关于进一步加强我区基层医疗机构服务能力建设的建议已收悉，现将办理情况答复如下。")
@@ -358,3 +358,51 @@ def test_a_marker_read_one_character_off_takes_its_word(read: str, marker: str) 
     ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
     ts.paragraph(BODY[1])
     assert build_document(ts.finish()).fields.markers == (marker,)
+
+
+WITNESS = ["呼和浩特市机关事务管理局办公室 2024年9月24日印发"]
+
+
+@pytest.mark.parametrize(("read", "seams", "spelled"), [
+    ("呼和浩特市机关关事务管理局文件", {7}, "呼和浩特市机关事务管理局文件"),  # read twice at the seam
+    ("呼和浩特市机关事务管理后", {11}, "呼和浩特市机关事务管理局"),  # the seam's box misread
+    ("呼和浩特市机原事务管理局文件", {6}, "呼和浩特市机关事务管理局文件"),
+])
+def test_a_mark_character_at_a_seam_is_spelled_as_the_document_spells_the_name(read: str, seams: set[int],
+                                                                              spelled: str) -> None:
+    assert witnessed_mark(MarkLine(read, frozenset(seams)), WITNESS) == spelled
+
+
+@pytest.mark.parametrize(("read", "seams", "witnesses"), [
+    ("呼和浩特市机关关事务管理局文件", set(), WITNESS),  # no seam there: what was printed
+    ("呼和浩特市机关关事务管理局文件", {3}, WITNESS),  # a seam elsewhere
+    ("呼和浩特市机关事务管理后", {11}, [*WITNESS, "呼和浩特市机关事务管理处"]),  # two spellings
+    ("呼和浩特市机关关事务管理局文件", {7}, [*WITNESS, "呼和浩特市机关关事务管理局"]),  # the reading itself
+    ("呼和浩特市机关关事务管理局文件", {7}, []),
+])
+def test_a_mark_the_document_does_not_spell_otherwise_stays(read: str, seams: set[int],
+                                                            witnesses: list[str]) -> None:
+    assert witnessed_mark(MarkLine(read, frozenset(seams)), witnesses) == read
+
+
+def test_a_mark_line_knows_where_its_boxes_meet() -> None:
+    ch = 82.0
+    left, right = "呼和浩特市机关", "关事务管理局文件"
+    lines = [ocr_line(left, 228, 580, ch=ch, h=130), ocr_line(right, 228 + len(left) * ch - 0.2 * ch, 582, ch=ch, h=128)]
+    assert issuer_mark_lines(lines, Scale(LINE_H, CH)) == [MarkLine(left + right, frozenset({7}))]
+
+
+def test_the_printing_line_spells_a_mark_read_twice_at_a_seam() -> None:
+    ts = Typesetter()
+    ch = 82.0
+    left, right = "呼和浩特市机关", "关事务管理局文件"
+    ts.pages[-1] += [ocr_line(left, 228, 300, ch=ch, h=130), ocr_line(right, 228 + len(left) * ch - 0.2 * ch, 302, ch=ch, h=128)]
+    ts.row = 5
+    for _ in range(3):
+        ts.paragraph(BODY[1])
+    top = ts._y()
+    ts.put("呼和浩特市机关事务管理局办公室", LEFT + CH, y=top)
+    ts.put("2024年9月24日印发", RIGHT - CH - 12 * CH, y=top)
+    doc = build_document(ts.finish())
+    assert doc.fields.issuer_mark == "呼和浩特市机关事务管理局文件"
+    assert doc.fields.issuers == ("呼和浩特市机关事务管理局",)
