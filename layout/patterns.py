@@ -527,9 +527,26 @@ def is_cc(text: str) -> bool:
     return bool(_CC_RE.match(text))
 
 
+_CC_MISREAD_COMMA_RE = re.compile(rf"(?<=[{CJK}])[：:”\"](?=[{CJK}])")
+"""Between two bodies of a 抄送 list, a colon (the list has one, after 抄送) or a closing quote with no
+opening one (a body's name has none) is a comma the scan blurred (`市财政局：湾沚区水利局`, `教育部教师工作司”省委教育工委`)."""
+
+
+def restore_cc_commas(text: str) -> str:
+    """A 抄送 line with each comma misread as a colon or an unopened closing quote a comma again
+    (_CC_MISREAD_COMMA_RE): `抄送：市财政局：湾沚区水利局。` → `抄送：市财政局，湾沚区水利局。`."""
+    found = _CC_RE.match(text)
+    if not found:
+        return text
+    head, body = text[:found.end()], text[found.end():]
+    return head + _CC_MISREAD_COMMA_RE.sub(
+        lambda m: m.group() if m.group() in "”\"" and "“" in body[:m.start()] else "，", body)
+
+
 def split_cc(text: str) -> list[str]:
-    """`抄送：区人大代工委，洛碛镇人大主席团。` → ["区人大代工委", "洛碛镇人大主席团"]."""
-    body = _CC_RE.sub("", text).strip().rstrip("。.")
+    """`抄送：区人大代工委，洛碛镇人大主席团。` → ["区人大代工委", "洛碛镇人大主席团"]; a comma misread as a
+    colon or a closing quote still parts two bodies (`restore_cc_commas`)."""
+    body = _CC_RE.sub("", restore_cc_commas(text)).strip().rstrip("。.")
     return [item.strip() for item in re.split(r"[，,、；;]", body) if item.strip()]
 
 

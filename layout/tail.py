@@ -682,7 +682,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                 index += 1
                 rows += groups[index]
                 text = join_rows(rows)
-            blocks.append(_typed(BlockType.CC, rows, closed_cc(text)))
+            blocks.append(_typed(BlockType.CC, rows, closed_cc(patterns.restore_cc_commas(text))))
         elif kind is BlockType.PRINTED:
             pieces = [piece for row in group for piece in split_wide_gaps(row, geometry.scale, settings)]
             blocks.append(_typed(kind, group, " ".join(clean_text(piece.text) for piece in pieces)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from layout import patterns
 from layout.lines import clean_text
 from layout.patterns import find_doc_number, restore_commas, restore_people
 
@@ -56,3 +57,14 @@ def test_a_speck_read_as_a_dot_inside_a_doc_number_is_dropped(read: str, number:
 
 def test_a_dotted_number_in_the_body_is_still_no_doc_number() -> None:
     assert find_doc_number("按第1.5号标准执行") is None
+
+
+@pytest.mark.parametrize(("text", "bodies"), [
+    ("抄送：市人民政府办公室，市财政局：湾沚区水利局。", ["市人民政府办公室", "市财政局", "湾沚区水利局"]),
+    ("抄送：教育部教师工作司”省委教育工委，省编办。", ["教育部教师工作司", "省委教育工委", "省编办"]),
+    ("抄送：“十四五”规划编制组，市财政局。", ["“十四五”规划编制组", "市财政局"]),  # a quote opened before
+    ("抄送：财政部，审计署。", ["财政部", "审计署"]),
+])
+def test_a_cc_comma_misread_as_a_colon_or_a_closing_quote_still_parts_two_bodies(text: str, bodies: list[str]) -> None:
+    assert patterns.split_cc(text) == bodies
+    assert patterns.restore_cc_commas(text) == "抄送：" + "，".join(bodies) + "。"
