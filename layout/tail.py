@@ -549,10 +549,19 @@ def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: Bod
     last signature line, which need not stand close under it)."""
     start = date_index
     while (start > 0 and date_index - start < SIGNATURE_MAX_ROWS
-           and _is_signature(groups[start - 1], geometry, settings, seals, issuers)
+           and (_is_signature(groups[start - 1], geometry, settings, seals, issuers)
+                or is_seal_debris(groups[start - 1], seals))
            and (not dated and start == date_index or _stacked_over(groups[start - 1], groups[start], geometry))):
         start -= 1
     return start
+
+
+def is_seal_debris(group: Sequence[Row], seals: Sequence[Seal]) -> bool:
+    """A one-row group under a seal with no CJK character in it (a speck of the ring read `7`, the seal's
+    code): the seal's ink, not a line of the document; between the signature and the date it does not part
+    them (is_ring_text drops it from the signature)."""
+    return (len(group) == 1 and under_seal(group, seals)
+            and not any(patterns.is_cjk(ch) for ch in join_rows(group)))
 
 
 def _in_attachment_column(group: Sequence[Row], first: Row, geometry: BodyGeometry) -> bool:

@@ -12,7 +12,7 @@ import random
 from dataclasses import replace
 
 import pytest
-from layout_typeset import CH, LEFT, PITCH, RIGHT, Typesetter
+from layout_typeset import CH, LEFT, LINE_H, PITCH, RIGHT, Typesetter, ocr_line
 
 from layout import build_document, patterns, render_text
 from layout.geometry import text_units
@@ -214,3 +214,25 @@ def test_a_line_with_a_comma_that_reads_as_no_issuer_stays_a_sentence() -> None:
 def test_without_a_seal_a_comma_keeps_the_line_out_of_the_signature() -> None:
     doc = _document(["永泰县人民政府"], ["永泰县，民政府"], "2024年4月22日", sealed=False)
     assert doc.fields.signature == ()
+
+
+@pytest.mark.parametrize("speck", ["7", "35", "<"])
+def test_a_speck_of_the_seal_between_signature_and_date_does_not_part_them(speck: str) -> None:
+    """A speck of the ring read between the two (`7` at 0.36, a fraction of a line high) is the seal's."""
+    ts = Typesetter()
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    top = ts._y()
+    ts.right("芜湖市水利局", 5.0)
+    ts.pages[-1].append(ocr_line(speck, RIGHT - 8 * CH, ts._y() - 0.4 * PITCH, h=0.6 * LINE_H, score=0.36,
+                                 page=ts.number))
+    ts.right("二〇二四年三月十二日", 4.0)
+    ts.paragraph("（此件公开发布）")
+    pages = ts.finish()
+    side = ts._y() - top + PITCH
+    seal = Seal(ts.number, Box(RIGHT - 4 * CH - side, top - PITCH, RIGHT - 4 * CH, top - PITCH + side), "", "shape")
+    doc = build_document([*pages[:-1], replace(pages[-1], seals=(seal,))])
+    assert doc.fields.signature == ("芜湖市水利局",)
+    assert doc.fields.date == "2024-03-12"
+    assert speck not in render_text(doc)
