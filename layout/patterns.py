@@ -621,8 +621,9 @@ def normalise_punctuation(text: str) -> str:
 _STRAY_DOTS = ".·•・"
 _DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])\.(?=[{CJK}])")
 _DOT_IN_DATE_RE = re.compile(rf"(?<=[{CJK}])(\d{{1,2}})\.(?=[月日])|(?<![\d.])(\d{{4}})\.(?=年)")
-_DOT_IN_YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d?)\.(\d{1,2})(?=年)")
-"""A dot inside a year (`202.1年`, `20.24年`): no number of years before 年 has a decimal point in 19xx/20xx."""
+_DOT_IN_YEAR_RE = re.compile(r"(?<![\d.:])((?:19|20)\d?)[.:：](\d{1,2})(?=年|[-—–－~～至]\d{4}年)")
+"""A dot or a colon inside a year (`202.1年`, `202:3年`, `202:3-2025年`, `20.24年`): a speck; no number of years before 年 in
+19xx/20xx has a decimal point, and no ratio stands before 年."""
 _SENTENCE_PUNCT = "，。、；：！？"
 _DOT_BY_PUNCT_RE = re.compile(rf"(?<=[{_SENTENCE_PUNCT}])[{_STRAY_DOTS}]+|[{_STRAY_DOTS}]+(?=[{_SENTENCE_PUNCT}])")
 _LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)))")
@@ -670,6 +671,17 @@ def restore_people(text: str) -> str:
 
 
 _FULL_STOP_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])．(?=[{CJK}])")
+
+
+_COLON_BEFORE_ENUMERATION_RE = re.compile(r"[：:](?=[二三四五六七八九十]是)")
+
+
+def restore_enumeration_semicolons(text: str) -> str:
+    """A colon before `二是`…`十是` is the semicolon that parts the points of an enumeration (`一是…；二是…`,
+    GB/T 15834 4.6: the semicolon between the parts of a list of clauses): a 1-bit threshold erases the
+    semicolon's tail and the recogniser reads its two dots `：`. A colon introduces an enumeration before its
+    `一是`, never before its second point: `安全隐患：二是结合` → `安全隐患；二是结合`."""
+    return _COLON_BEFORE_ENUMERATION_RE.sub("；", text)
 
 
 def restore_commas(text: str) -> str:

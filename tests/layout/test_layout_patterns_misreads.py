@@ -68,3 +68,13 @@ def test_a_dotted_number_in_the_body_is_still_no_doc_number() -> None:
 def test_a_cc_comma_misread_as_a_colon_or_a_closing_quote_still_parts_two_bodies(text: str, bodies: list[str]) -> None:
     assert patterns.split_cc(text) == bodies
     assert patterns.restore_cc_commas(text) == "抄送：" + "，".join(bodies) + "。"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("切实消除安全隐患：二是结合居民意愿，有序推进；三是因地制宜", "切实消除安全隐患；二是结合居民意愿，有序推进；三是因地制宜"),
+    ("停车设施和充电设施建设:三是因地制宜补齐", "停车设施和充电设施建设；三是因地制宜补齐"),
+    ("主要任务：一是加强组织领导", "主要任务：一是加强组织领导"),  # the colon that opens the list
+    ("联系人：王海涛，联系电话：0571-8264", "联系人：王海涛，联系电话：0571-8264"),
+])
+def test_a_colon_before_an_enumerations_second_point_is_its_semicolon(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
