@@ -335,5 +335,5 @@ def clean_text(text: str) -> str:
     range of years with its dash (`2024—2026年`)."""
     text = patterns.restore_digit_dashes(patterns.remove_cjk_spaces(patterns.normalise_punctuation(text)))
     text = patterns.restore_year_brackets(patterns.restore_commas(patterns.restore_people(text)))
-    text = patterns.restore_enumeration_semicolons(patterns.restore_year_ranges(text))
+    text = patterns.restore_digit_specks(patterns.restore_enumeration_semicolons(patterns.restore_year_ranges(text)))
     return patterns.restore_closing_bracket(patterns.restore_note_brackets(patterns.restore_numeral_zero(text)))

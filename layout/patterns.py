@@ -673,6 +673,33 @@ def restore_people(text: str) -> str:
 _FULL_STOP_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])．(?=[{CJK}])")
 
 
+_PHONE_RE = re.compile(r"((?:电话|传真|手机)[：:]\s*)([(（]?\d[\d\-—－.．:：()（）]*[\d)）])")
+_BRACKET_IN_NUMBER_RE = re.compile(r"(?<=\d)[)）](?=\d|[年月日号\-—－])")
+_DOT_AFTER_YEAR_BRACKET_RE = re.compile(r"(?<=〕)[.．](?=\d)")
+
+
+def restore_digit_specks(text: str) -> str:
+    """Specks read inside numbers dropped: a dot or colon inside a telephone number (`电话：0.471-6623150`,
+    `6721532.6`; a number is dialled in digits and dashes), a closing bracket inside a number or before its
+    年/月/日/号 that no bracket opened, or that a later bracket closes instead (`20)21年`, `2020)年`,
+    `（联系电话：020)-83632115）`), a dot between a doc number's
+    year and its serial (`〔2016〕.29号`)."""
+    def phone(found: re.Match[str]) -> str:
+        return found.group(1) + re.sub(r"[.．:：]", "", found.group(2))
+
+    text = _DOT_AFTER_YEAR_BRACKET_RE.sub("", _PHONE_RE.sub(phone, text))
+
+    specks: set[int] = set()
+    for found in _BRACKET_IN_NUMBER_RE.finditer(text):
+        before = text[:found.start()]
+        opened = (sum(before.count(ch) for ch in "(（") - sum(before.count(ch) for ch in ")）")
+                  + len([at for at in specks if at < found.start()]))
+        # unopened, or inside a number while a later bracket closes the one that is open: a speck
+        if opened <= 0 or re.search(r"[)）]", text[found.end():]):
+            specks.add(found.start())
+    return "".join(ch for i, ch in enumerate(text) if i not in specks)
+
+
 _COLON_BEFORE_ENUMERATION_RE = re.compile(r"[：:](?=[二三四五六七八九十]是)")
 
 

@@ -78,3 +78,18 @@ def test_a_cc_comma_misread_as_a_colon_or_a_closing_quote_still_parts_two_bodies
 ])
 def test_a_colon_before_an_enumerations_second_point_is_its_semicolon(text: str, expected: str) -> None:
     assert clean_text(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("理局值班室，值班电话：0.471-6623150。", "理局值班室，值班电话：0471-6623150。"),  # a dot in a telephone number
+    ("联系电话：0931-876:3215", "联系电话：0931-8763215"),
+    ("（联系人：周海燕，联系电话：0)5533112745）", "（联系人：周海燕，联系电话：05533112745）"),  # a later bracket closes
+    ("全度汛的重要任务2020)年汛期", "全度汛的重要任务2020年汛期"),  # no bracket opened
+    ("（鲁人社发〔2016〕.29号）", "（鲁人社发〔2016〕29号）"),
+    ("（联系人：赵志宏，联系电话：0379-63215487）", "（联系人：赵志宏，联系电话：0379-63215487）"),
+    ("联系电话：（0571）8826", "联系电话：（0571）8826"),
+    ("（2020）-2022年", "（2020）-2022年"),
+    ("占比3.5%，较上年增长1.2个百分点", "占比3.5%，较上年增长1.2个百分点"),
+])
+def test_specks_inside_numbers_are_dropped(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
