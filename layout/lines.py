@@ -332,8 +332,8 @@ def clean_text(text: str) -> str:
     dashes between digits where the recogniser read 一, 人民 where it read 入民 in a name, `，` where a 1-bit
     scan left only a comma's head (`．`), a doc number's year in 〔〕 where one of its brackets was misread,
     〇 where a Chinese-numeral year's zero was read ○, a 附注 line's lost brackets, a （ closed with ）, a
-    range of years with its dash (`2024—2026年`)."""
+    range of years with its dash (`2024—2026年`), an enumeration's `；` read `：` before its `二是`."""
     text = patterns.restore_digit_dashes(patterns.remove_cjk_spaces(patterns.normalise_punctuation(text)))
     text = patterns.restore_year_brackets(patterns.restore_commas(patterns.restore_people(text)))
-    text = patterns.restore_digit_specks(patterns.restore_enumeration_semicolons(patterns.restore_year_ranges(text)))
+    text = patterns.restore_enumeration_semicolons(patterns.restore_year_ranges(text))
     return patterns.restore_closing_bracket(patterns.restore_note_brackets(patterns.restore_numeral_zero(text)))

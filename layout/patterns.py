@@ -650,11 +650,13 @@ def strip_stray_dots(line: str) -> str:
     `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`).
     Chinese text never has an ASCII `.` between two CJK characters, nor a dot before a line's first
     character or heading number (a middle dot before anything), nor after its last CJK one (`·` between
-    names, `3.5`, and `.15万` continuing a number broken over two lines stay)."""
+    names, `3.5`, and `.15万` continuing a number broken over two lines stay). Specks inside numbers go
+    too (`restore_digit_specks`); applied to one OCR line, so a text dump (`layout.repair`) keeps its characters."""
     line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", line.strip()))
     line = _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), line)
     line = _DOT_IN_YEAR_RE.sub(lambda found: found.group(1) + found.group(2)
                                if len(found.group(1) + found.group(2)) == 4 else found.group(), line)
+    line = restore_digit_specks(line)
     return _TRAILING_DOTS_RE.sub(lambda found: found.group(1) or "", _LEADING_DOTS_RE.sub("", line))
 
 

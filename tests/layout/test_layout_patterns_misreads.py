@@ -92,4 +92,5 @@ def test_a_colon_before_an_enumerations_second_point_is_its_semicolon(text: str,
     ("占比3.5%，较上年增长1.2个百分点", "占比3.5%，较上年增长1.2个百分点"),
 ])
 def test_specks_inside_numbers_are_dropped(text: str, expected: str) -> None:
-    assert clean_text(text) == expected
+    """On an OCR line (`strip_stray_dots`, then the clean text); a text dump keeps its characters."""
+    assert clean_text(patterns.strip_stray_dots(text)) == expected
