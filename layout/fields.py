@@ -34,7 +34,7 @@ def _first(blocks: Sequence[Block], kind: BlockType) -> str | None:
 def issuers_from_marks(marks: Sequence[str]) -> list[str]:
     """Issuer mark lines → bodies: spaces removed, a trailing 文件 dropped from the last line."""
     bodies = [_compact(mark) for mark in marks]
-    if bodies and bodies[-1].endswith("文件") and len(bodies[-1]) > 2:
+    if bodies and patterns.ends_in_file_word(bodies[-1]):
         bodies[-1] = bodies[-1][:-2]
     return [body for body in bodies if body]
 

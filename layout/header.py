@@ -111,6 +111,12 @@ height, while a large title (一号 is 1.6 body lines, as large as a small mark)
 and the rule, two body lines and more below the mark (GB/T 9704-2012 7.2, 7.3.1)."""
 
 
+MARK_FILE_GAP_MH = 0.25
+"""A line ending in 文件 ends the mark (GB/T 9704 7.2.2) unless the next one follows it this close (in its
+height): a joint mark's 文件, read into the line of a body above the last, leaves its stacked bodies touching
+(a gap of 0.02 of the line), while a title set under the rule stands clear of the mark (0.75 and more)."""
+
+
 def keep_mark_sized(found: Sequence[OcrLine]) -> list[OcrLine]:
     """The candidates of a colour-free mark without a marker set large (`公开`, `特急` above the mark): a
     candidate that reads as a marker is never a line of the mark while other candidates are (a marker set
@@ -125,12 +131,13 @@ def continues_mark(last: OcrLine, line: OcrLine, page: Page, has_red: bool) -> b
 
     Red ink marks the mark's lines wherever they stand in its band; without colour, a large line is the
     mark's only when it follows the last one closely, with no other text (the doc number, a rule read as
-    dashes) between them.
+    dashes) between them, and not clear below a line ending in 文件 (`MARK_FILE_GAP_MH`): a title set
+    straight under the rule, with no doc number, is large and close too.
     """
     gap = line.box.y0 - last.box.y1
     if has_red:
         return gap <= MARK_BAND_GAP_MH * last.box.height
-    if gap > MARK_STACK_GAP_MH * last.box.height:
+    if gap > MARK_STACK_GAP_MH * last.box.height or (patterns.ends_in_file_word(last.text) and gap > MARK_FILE_GAP_MH * last.box.height):
         return False
     return not any(other is not last and other is not line and other.text.strip()
                    and last.box.y1 <= other.box.cy <= line.box.y0 for other in page.lines)
@@ -231,7 +238,7 @@ def issuer_mark_lines(lines: Sequence[OcrLine], scale: Scale,
     elif file_parts:
         rows = mark_lines(list(lines))
     # 文件 stands right of the whole stack; OCR may read it into the middle row's line: it ends the last.
-    inner = [i for i, row in enumerate(rows[:-1]) if row.text.endswith("文件") and len(row.text) > 2]
+    inner = [i for i, row in enumerate(rows[:-1]) if patterns.ends_in_file_word(row.text)]
     if inner and not rows[-1].text.endswith("文件"):
         rows = [replace(row, text=row.text[:-2]) if i in inner else row for i, row in enumerate(rows)]
         rows[-1] = replace(rows[-1], text=rows[-1].text + "文件")
@@ -253,7 +260,7 @@ def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
     else as read, but found with that one character dropped or replaced, is that spelling; when two spellings
     are found, or none, the line stays as read."""
     text = line.text
-    name = text[:-2] if text.endswith("文件") and len(text) > 2 else text
+    name = text[:-2] if patterns.ends_in_file_word(text) else text
     others = "\n".join(witnesses)
     if len(name) <= MARK_WITNESS_MIN_CH or name in others:
         return text

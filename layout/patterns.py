@@ -310,6 +310,12 @@ def looks_like_body(text: str) -> bool:
     return bool(_BODY_RE.match(re.sub(r"\s+", "", text)))
 
 
+def ends_in_file_word(text: str) -> bool:
+    """Whether a line of the issuer mark ends in the 文件 that ends a file-format mark (GB/T 9704 7.2.2),
+    with a name before it (a 文件 read alone is the joint mark's, right of the stack)."""
+    return text.endswith("文件") and len(text) > 2
+
+
 # --- set phrases --------------------------------------------------------------------------------------
 
 _SET_PHRASE_RES = (

@@ -5,7 +5,7 @@ use: marks from 1.7 to 3 body lines tall, titles from 小二 (1.125) to 一号 (
 from __future__ import annotations
 
 import pytest
-from layout_typeset import LEFT, LINE_H, Typesetter
+from layout_typeset import LEFT, LINE_H, RIGHT, Typesetter
 
 from layout import build_document
 from layout.model import Document
@@ -46,6 +46,32 @@ def test_without_a_doc_number_the_title_two_lines_under_the_mark_is_not_the_mark
     doc = build_document(_file_format(2.2, title_lh, number=False).finish())
     assert doc.fields.issuer_mark == "国务院办公厅文件"
     assert doc.fields.title == "".join(TITLE)
+
+
+def _centred_x(text: str, ch: float) -> float:
+    return (LEFT + RIGHT) / 2 - len(text) * ch / 2
+
+
+@pytest.mark.parametrize("gap_mh", [0.4, 0.75])
+@pytest.mark.parametrize("title_lh", [1.63, 1.75])  # large enough to be taken for a mark line by size
+def test_a_title_close_under_a_black_mark_ending_in_file_is_not_the_mark(gap_mh: float, title_lh: float) -> None:
+    """No doc number, the title straight under the rule, less than a mark's height below it (as close as
+    a joint mark's bodies may stack): the 文件 ending the mark ends it (GB/T 9704 7.2.2)."""
+    ts = Typesetter()
+    mark_h = 2.2 * LINE_H
+    mark = ts.put("国务院办公厅文件", _centred_x("国务院办公厅文件", 0.9 * mark_h), y=300.0, ch=0.9 * mark_h,
+                  h=mark_h)
+    y, ch = mark.box.y1 + gap_mh * mark_h, 0.95 * title_lh * LINE_H
+    for piece in ("国务院办公厅关于加强城市", "供水设施安全管理工作的通知"):
+        ts.put(piece, _centred_x(piece, ch), y=y, ch=ch, h=title_lh * LINE_H)
+        y += 1.3 * title_lh * LINE_H
+    ts.row = 8
+    ts.paragraph("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.issuer_mark == "国务院办公厅文件"
+    assert doc.fields.title == "国务院办公厅关于加强城市供水设施安全管理工作的通知"
+    assert doc.fields.addressee == "各省、自治区、直辖市人民政府，国务院各部委、各直属机构"
 
 
 @pytest.mark.parametrize("marker", ["公开", "特急"])
