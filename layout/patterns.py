@@ -493,13 +493,14 @@ def date_numerals(text: str) -> str:
     return repaired if repaired != compact and set(repaired) <= numerals else text
 
 
-_DAMAGED_ARABIC_DATE_RE = re.compile(r"^(?P<y>\d{0,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:日|\d)?$")
+_DAMAGED_ARABIC_DATE_RE = re.compile(r"^(?P<y>\d{0,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:日|\d|[A-Z曰目口])?$")
 
 
 def damaged_arabic_date_line(text: str) -> tuple[str, int, int] | None:
     """(year digits as read, month, day) of a whole-line Arabic date that lost characters at its ends, where
     the seal's ring crosses it: a year digit (`024年8月26日`), the closing 日 (`2024年5月17`), or 日 read as a
-    digit (`2024年6月211`: no day has three digits). The month and day read whole; the caller decides the year
+    digit (`2024年6月211`: no day has three digits) or as a letter or a box its ink resembles, the ring's arc
+    across it (`2024年5月7A`, 曰, 目, 口). The month and day read whole; the caller decides the year
     from other evidence. None for a whole date or anything else."""
     compact = re.sub(r"\s+", "", text)
     found = _DAMAGED_ARABIC_DATE_RE.match(compact)

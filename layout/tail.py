@@ -158,14 +158,15 @@ def repair_signature(text: str, issuers: Sequence[str]) -> str:
     GB/T 9704: the 署名 is the issuing body's name, which the 发文机关标志 at the top (clear of any seal)
     also states. A reading that is a whole part of a name and itself reads as a body's name (`国务院` of
     `国务院办公厅`) is a name of its own and stays, as does one the name has only a doubled character more
-    than; characters lost or misread inside it (`郑州市卫生委员会`, `重庆前北卫生健康委员会`, and a part that
+    than; the name without its first character (`务院办公厅`: the ring crosses the line's end) is no body's
+    name and no 规范化简称, and is the name's. Characters lost or misread inside it (`郑州市卫生委员会`, `重庆前北卫生健康委员会`, and a part that
     is no body's name, `重庆市渝北区卫生健康委员`) are the seal's.
     """
     if not text or text in issuers:
         return text
     close = set()
     for issuer in issuers:
-        if (text in issuer and patterns.looks_like_body(text)) or _one_doubled(text, issuer):
+        if (text in issuer and patterns.looks_like_body(text) and text != issuer[1:]) or _one_doubled(text, issuer):
             continue
         common = _common_in_order(text, issuer)
         if common >= SIGNATURE_READ_MIN * len(text) and common >= SIGNATURE_COVER_MIN * len(issuer):
@@ -368,10 +369,17 @@ def _without_one_zero(numerals: str) -> set[str]:
     return {numerals[:i] + numerals[i + 1:] for i, ch in enumerate(numerals) if ch == "〇"}
 
 
+DOCUMENT_YEARS = range(1900, 2100)
+"""Where the document states no year of its own, the years a date with a lost 〇 is read against."""
+
+
 def _restore_zero(text: str, lost: tuple[str, str], known_years: Sequence[int]) -> str:
-    """`二二四年五月七日` → `二〇二四年五月七日` when exactly one year of the document reads so without one 〇."""
+    """`二二四年五月七日` → `二〇二四年五月七日` when exactly one year of the document reads so without one 〇;
+    in a document that states no year elsewhere (no doc number, no 印发 line), when exactly one year at all
+    does (二二四 is only 二〇二四, while 二〇二 is 二〇二〇 or 二〇〇二)."""
     numerals, rest = lost
-    years = {year for year in known_years if numerals in _without_one_zero(patterns.chinese_year(year))}
+    years = {year for year in (known_years or DOCUMENT_YEARS)
+             if numerals in _without_one_zero(patterns.chinese_year(year))}
     if len(years) != 1:
         return text
     repaired = f"{patterns.chinese_year(years.pop())}年{rest}"

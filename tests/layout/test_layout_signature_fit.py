@@ -136,6 +136,10 @@ def test_two_issuers_that_fit_equally_leave_the_reading() -> None:
      ("2024年13月17", [2024], "2024年13月17"),  # no month 13
      ("2024年6月211", [2024], "2024年6月21日"),  # 日 read as a digit: no day has three
      ("2018年6月204", [2018], "2018年6月20日"),
+     ("2024年5月7A", [2024], "2024年5月7日"),  # ...or as a letter or a box, the ring's arc across it
+     ("2024年5月7曰", [], "2024年5月7日"),
+     ("2024年5月17目", [2024], "2024年5月17日"),
+     ("2024年5月17a", [2024], "2024年5月17a"),  # no capital: no 日 reads so
      ("年8月15日", [2023], "2023年8月15日"),  # the whole year under the seal: the document states one year
      ("年8月15日", [2023, 2024], "年8月15日"),  # ...or two
      ("年八月十五日", [2023], "二〇二三年八月十五日"),

@@ -49,7 +49,21 @@ def test_a_date_that_lost_its_zero_takes_the_year_the_document_states(read: str,
     _assert_the_date_is_repaired(read, year, printed, iso)
 
 
-@pytest.mark.parametrize(("read", "year"), [("二二四年五月七日", None), ("二二四年五月七日", 2021),
+@pytest.mark.parametrize(
+    ("read", "printed", "iso"),
+    [("二二四年五月七日", "二〇二四年五月七日", "2024-05-07"),  # no doc number, no 印发 line: 二二四 is only 2024
+     ("二一〇年十二月三十一日", "二〇一〇年十二月三十一日", "2010-12-31")],
+)
+def test_a_date_that_lost_its_zero_in_a_document_stating_no_year_takes_the_one_year_it_can_be(
+        read: str, printed: str, iso: str) -> None:
+    doc = build_document(_doc(read, None).finish())
+    assert doc.fields.date == iso
+    assert printed in [b.text for b in doc.blocks]
+
+
+@pytest.mark.parametrize(("read", "year"), [("二〇二年五月七日", None),  # 二〇二〇 or 二〇〇二: no telling
+                                            ("一九五年七月十四日", None),  # 一九〇五 or 一九五〇
+                                            ("二二四年五月七日", 2021),
                                             ("二二五年七月十四日", 2005),  # 二〇〇五 lost two: not one 〇
                                             ("二〇二二四年五月七日", None)])  # no year 0224
 def test_without_a_year_to_match_the_reading_is_left_as_it_is(read: str, year: int | None) -> None:

@@ -101,6 +101,14 @@ def test_another_name_is_not_taken_for_the_issuer(read: str, issuer: str) -> Non
     assert _document([issuer], [read], "2024年8月26日").fields.signature == (read,)
 
 
+@pytest.mark.parametrize(("read", "issuer"), [("务院办公厅", "国务院办公厅"), ("州市卫生健康委员会", "郑州市卫生健康委员会")])
+def test_the_name_without_its_first_character_is_the_name(read: str, issuer: str) -> None:
+    """The ring crosses the line's end: what is left reads as a body but is none (GB/T 9704 7.3.5.1 signs
+    with the full name or its 规范化简称, never the name less its first character)."""
+    assert repair_signature(read, [issuer]) == issuer
+    assert _document([issuer], [read], "2024年8月26日").fields.signature == (issuer,)
+
+
 def test_a_reading_close_to_two_issuers_stays_as_read() -> None:
     assert repair_signature("某某市教育局", ["某某市教育局办", "某某市教育局厅"]) == "某某市教育局"
 
