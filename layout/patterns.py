@@ -632,6 +632,9 @@ _DOT_IN_YEAR_RE = re.compile(r"(?<![\d.:])((?:19|20)\d?)[.:：](\d{1,2})(?=年|[
 """A dot or a colon inside a year (`202.1年`, `202:3年`, `202:3-2025年`, `20.24年`): a speck; no number of years before 年 in
 19xx/20xx has a decimal point, and no ratio stands before 年."""
 _SENTENCE_PUNCT = "，。、；：！？"
+_DOT_BEFORE_BRACKET_RE = re.compile(rf"(?<=[{CJK}》」”])[.．·•・]+(?=[（(])")
+"""A dot between a word and the bracket after it (`教育．（体育）局`, `》.（鲁政办发…）`): a speck; an opening bracket
+annotates the word it follows and takes no punctuation before it (GB/T 15834 4.9)."""
 _DOT_BY_PUNCT_RE = re.compile(rf"(?<=[{_SENTENCE_PUNCT}])[{_STRAY_DOTS}]+|[{_STRAY_DOTS}]+(?=[{_SENTENCE_PUNCT}])")
 _LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)))")
 _TRAILING_DOTS_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[{_STRAY_DOTS}]+$|^(\d{{4,}})[{_STRAY_DOTS}]+$")
@@ -654,12 +657,13 @@ def strip_stray_dots(line: str) -> str:
     `项目.亩` → `项目亩`, `于6.月20日` → `于6月20日` (a day or month after a character, a year, never
     takes a dot before its 月, 日 or 年, nor inside it: `202.1年` → `2021年`; `1.年度目标` at a line's start is an item), `到来，.为确保` →
     `到来，为确保` and `联系电话.：` → `联系电话：` (no dot stands next to a sentence's own punctuation), and
-    `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`).
+    `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`), and
+    `教育．（体育）局` → `教育（体育）局` (no punctuation before a bracket that annotates a word).
     Chinese text never has an ASCII `.` between two CJK characters, nor a dot before a line's first
     character or heading number (a middle dot before anything), nor after its last CJK one (`·` between
     names, `3.5`, and `.15万` continuing a number broken over two lines stay). Specks inside numbers go
     too (`restore_digit_specks`); applied to one OCR line, so a text dump (`layout.repair`) keeps its characters."""
-    line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", line.strip()))
+    line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", _DOT_BEFORE_BRACKET_RE.sub("", line.strip())))
     line = _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), line)
     line = _DOT_IN_YEAR_RE.sub(lambda found: found.group(1) + found.group(2)
                                if len(found.group(1) + found.group(2)) == 4 else found.group(), line)

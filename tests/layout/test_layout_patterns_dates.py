@@ -63,6 +63,9 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("原则同意《涧西区202：3-2025年城镇", "原则同意《涧西区2023-2025年城镇"),
         ("比例尺为1:2000年度", "比例尺为1:2000年度"),  # not a year split
         ("约120.5年", "约120.5年"),
+        ("各市州教育．（体育）局", "各市州教育（体育）局"),  # no punctuation before an annotating bracket
+        ("实施方案》.（鲁政办发〔2023〕5号）", "实施方案》（鲁政办发〔2023〕5号）"),
+        ("见附件1.（一）", "见附件1.（一）"),  # after a number: an item's dot, as read
     ],
 )
 def test_strip_stray_dots(line: str, expected: str) -> None:
