@@ -636,7 +636,7 @@ _DOT_BEFORE_BRACKET_RE = re.compile(rf"(?<=[{CJK}》」”])[.．·•・]+(?=[�
 """A dot between a word and the bracket after it (`教育．（体育）局`, `》.（鲁政办发…）`): a speck; an opening bracket
 annotates the word it follows and takes no punctuation before it (GB/T 15834 4.9)."""
 _DOT_BY_PUNCT_RE = re.compile(rf"(?<=[{_SENTENCE_PUNCT}])[{_STRAY_DOTS}]+|[{_STRAY_DOTS}]+(?=[{_SENTENCE_PUNCT}])")
-_LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)))")
+_LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)|(?:19|20)\d{{2}}年))")
 _TRAILING_DOTS_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[{_STRAY_DOTS}]+$|^(\d{{4,}})[{_STRAY_DOTS}]+$")
 
 
@@ -658,7 +658,8 @@ def strip_stray_dots(line: str) -> str:
     takes a dot before its 月, 日 or 年, nor inside it: `202.1年` → `2021年`; `1.年度目标` at a line's start is an item), `到来，.为确保` →
     `到来，为确保` and `联系电话.：` → `联系电话：` (no dot stands next to a sentence's own punctuation), and
     `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`), and
-    `教育．（体育）局` → `教育（体育）局` (no punctuation before a bracket that annotates a word).
+    `教育．（体育）局` → `教育（体育）局` (no punctuation before a bracket that annotates a word), and
+    `.2023年8月15日印发` → `2023年…` (a number broken over two lines goes on in decimals, `.15万`; a year never).
     Chinese text never has an ASCII `.` between two CJK characters, nor a dot before a line's first
     character or heading number (a middle dot before anything), nor after its last CJK one (`·` between
     names, `3.5`, and `.15万` continuing a number broken over two lines stay). Specks inside numbers go

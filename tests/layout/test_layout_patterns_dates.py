@@ -66,6 +66,8 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("各市州教育．（体育）局", "各市州教育（体育）局"),  # no punctuation before an annotating bracket
         ("实施方案》.（鲁政办发〔2023〕5号）", "实施方案》（鲁政办发〔2023〕5号）"),
         ("见附件1.（一）", "见附件1.（一）"),  # after a number: an item's dot, as read
+        (".2023年8月15日印发", "2023年8月15日印发"),  # a year goes on no number broken over two lines
+        (".2023万元", ".2023万元"),
     ],
 )
 def test_strip_stray_dots(line: str, expected: str) -> None:
