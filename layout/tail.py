@@ -19,7 +19,7 @@ from layout.body import body_block, join_rows
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, join_parts, split_wide_gaps
 from layout.model import Block, BlockType, Box, OcrLine, Seal
-from layout.years import date_before_printing, eroded_year_of_printing, printed_years
+from layout.years import date_before_printing, eroded_year_of_printing, printed_years, printing_after_date
 
 SIGNATURE_MAX_ROWS = 4
 """Joint issue stacks one signature line per body; more than this is not a signature."""
@@ -355,6 +355,11 @@ def repair_date_by_printing(text: str, printed_iso: str | None) -> str:
     years = [y for y in (printed.year, printed.year - 1)
              if fits(y) and sum(a != b for a, b in zip(str(y), str(year), strict=True)) == 1]
     return f"{years[0]}年{month}月{day}日" if years else text  # the printing year first: the closer day
+
+
+def _signed_iso(blocks: Sequence[Block]) -> str | None:
+    """The 成文日期 (ISO) of the date block among `blocks`, or None."""
+    return next((patterns.find_date(b.text) for b in blocks if b.type is BlockType.DATE), None)
 
 
 def _printed_date(groups: Sequence[list[Row]]) -> str | None:
@@ -702,7 +707,10 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(BlockType.CC, rows, closed_cc(patterns.restore_cc_commas(text))))
         elif kind is BlockType.PRINTED:
             pieces = [piece for row in group for piece in split_wide_gaps(row, geometry.scale, settings)]
-            blocks.append(_typed(kind, group, " ".join(clean_text(piece.text) for piece in pieces)))
+            printed = " ".join(clean_text(piece.text) for piece in pieces)
+            if bilevel:
+                printed = printing_after_date(printed, _signed_iso(blocks))
+            blocks.append(_typed(kind, group, printed))
         elif kind is not None and (kind is not BlockType.NOTE or date_index is None or index > date_index):
             blocks.append(_typed(kind, group))
         elif closes_body(groups, index, signature_start, date_index):

@@ -12,6 +12,8 @@ diagonal. So a reading that is another's with some 4s read as 1s takes the other
     reconcile_years(blocks)      the doc number, date and 印发 blocks with such a year repaired in their text
     date_before_printing(text, printed_iso)  on a 1-bit scan, a date whose eroded month or day puts it days
                                  before its 印发 date
+    printing_after_date(text, signed_iso)  on a 1-bit scan, a 印发 line read before its date whose eroded month
+                                 or day puts it on or days after it
 
 Years cited elsewhere (a title's 2024年, a body's 2021年以前) are not the document's year and are not read.
 """
@@ -74,6 +76,34 @@ def _spellings(text: str, pairs: frozenset[tuple[str, str]]) -> list[str]:
     return spellings
 
 
+def _printed_within_days(signed_iso: str | None, printed_iso: str | None) -> bool:
+    """The 印发 date is the 成文日期 or at most PRINTED_WITHIN_DAYS after it."""
+    try:
+        return (signed_iso is not None and printed_iso is not None and 0 <= (
+            dt.date.fromisoformat(printed_iso) - dt.date.fromisoformat(signed_iso)).days <= PRINTED_WITHIN_DAYS)
+    except ValueError:  # no such day (九月三十一日)
+        return False
+
+
+_PRINTED_MONTH_DAY_RE = re.compile(r"(?P<y>\d{4}年)(?P<rest>\d{1,2}月\d{1,2}日)(?=\s*印发)")
+
+
+def printing_after_date(text: str, signed_iso: str | None) -> str:
+    """A 1-bit scan's 印发 line (`XX办公室 2024年1月28日印发`) whose date is before the 成文日期 it prints, which
+    no document is, but with its month or day read eroded (`1月` for 4月) is on it or days after, takes that
+    one spelling; otherwise it stays as read. The mirror of `date_before_printing`, for the reading the
+    threshold damaged in the 印发 line instead (`2024年4月26日` printed `2024年1月28日印发`)."""
+    found = _PRINTED_MONTH_DAY_RE.search(text)
+    printed = patterns.split_printed(text)
+    if found is None or signed_iso is None or printed is None or printed[1] is None or printed[1] >= signed_iso:
+        return text
+    fits = {rest for rest in _spellings(found.group("rest"), ERODED_READINGS)
+            if _printed_within_days(signed_iso, patterns.find_date(found.group("y") + rest))}
+    if len(fits) != 1:
+        return text
+    return text[:found.start("rest")] + fits.pop() + text[found.end("rest"):]
+
+
 def date_before_printing(text: str, printed_iso: str | None) -> str:
     """A 1-bit scan's date (year already the document's) that is not within PRINTED_WITHIN_DAYS before the
     印发 date, but is with its month or day read eroded (`二月` for 三月, `21日` for 24日), takes that one
@@ -82,13 +112,9 @@ def date_before_printing(text: str, printed_iso: str | None) -> str:
     read, found = patterns.find_date(text), _MONTH_DAY_RE.search(text)
     if read is None or printed_iso is None or found is None:
         return text
-    printed = dt.date.fromisoformat(printed_iso)
 
     def before(iso: str | None) -> bool:
-        try:
-            return iso is not None and 0 <= (printed - dt.date.fromisoformat(iso)).days <= PRINTED_WITHIN_DAYS
-        except ValueError:  # no such day (九月三十一日)
-            return False
+        return _printed_within_days(iso, printed_iso)
 
     if before(read):
         return text

@@ -10,7 +10,7 @@ from layout_typeset import CH, LEFT, RIGHT, Typesetter
 
 from layout import build_document, render_text
 from layout.geometry import text_units
-from layout.years import date_before_printing, eroded_reading, printed_years
+from layout.years import date_before_printing, eroded_reading, printed_years, printing_after_date
 
 FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
 CITED = "2021年以前，我区医共体建设主要形式为分别组建两个区域医共体，现已全部完成整合工作。"
@@ -136,6 +136,27 @@ def test_only_a_1_bit_date_is_read_as_eroded(bilevel: bool) -> None:
     ts._next_row()
     doc = build_document([dataclasses.replace(page, bilevel=bilevel) for page in ts.finish()])
     assert doc.fields.date == ("2024-03-18" if bilevel else "2024-02-18")
+
+
+@pytest.mark.parametrize(("printed", "signed", "expected"), [
+    ("XX办公室 2024年1月28日印发", "2024-04-26", "XX办公室 2024年4月28日印发"),  # the month's 4 eroded
+    ("XX办公室 2024年1月22日印发", "2024-04-22", "XX办公室 2024年4月22日印发"),  # printed the same day
+    ("XX办公室 2024年9月21日印发", "2024-09-24", "XX办公室 2024年9月24日印发"),  # the day's 4
+    ("XX办公室 2024年4月28日印发", "2024-04-26", "XX办公室 2024年4月28日印发"),  # after the date: as read
+    ("XX办公室 2024年1月11日印发", "2024-04-10", "XX办公室 2024年1月11日印发"),  # 4月11日 and 4月14日 fit
+    ("XX办公室 2024年1月2日印发", "2024-04-26", "XX办公室 2024年1月2日印发"),  # no spelling fits
+    ("XX办公室 2024年1月28日印发", None, "XX办公室 2024年1月28日印发"),  # no date to check against
+])
+def test_a_1_bit_printing_read_before_its_date_whose_eroded_month_or_day_puts_it_after(
+        printed: str, signed: str | None, expected: str) -> None:
+    assert printing_after_date(printed, signed) == expected
+
+
+@pytest.mark.parametrize("bilevel", [True, False])
+def test_only_a_1_bit_printing_is_read_as_eroded(bilevel: bool) -> None:
+    doc = _signed_and_printed("2024年4月26日", "2024年1月28日印发", bilevel=bilevel)
+    assert doc.fields.date == "2024-04-26"
+    assert doc.fields.printed_date == ("2024-04-28" if bilevel else "2024-01-28")
 
 
 def _signed_and_printed(date: str, printed: str, *, cited: str = CITED, bilevel: bool = True):
