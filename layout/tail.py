@@ -19,7 +19,13 @@ from layout.body import body_block, join_rows
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, join_parts, split_wide_gaps
 from layout.model import Block, BlockType, Box, OcrLine, Seal
-from layout.years import date_before_printing, eroded_year_of_printing, printed_years, printing_after_date
+from layout.years import (
+    date_before_printing,
+    eroded_year_of_printing,
+    month_from_printing,
+    printed_years,
+    printing_after_date,
+)
 
 SIGNATURE_MAX_ROWS = 4
 """Joint issue stacks one signature line per body; more than this is not a signature."""
@@ -683,8 +689,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                 name = fit_signature(name, group[0], date, pitch, issuers)
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
-            signed = repair_date_year(re.sub(r"\s+", "", text), known_years)
             printed = _printed_date(groups)
+            signed = month_from_printing(repair_date_year(re.sub(r"\s+", "", text), known_years), printed)
             if not (bilevel and eroded_year_of_printing(signed, printed)):
                 # (a 1-bit year with 1s for the 印发 year's 4s is that year: `years.reconcile_years`)
                 signed = repair_date_by_printing(signed, printed)

@@ -12,6 +12,8 @@ diagonal. So a reading that is another's with some 4s read as 1s takes the other
     reconcile_years(blocks)      the doc number, date and 印发 blocks with such a year repaired in their text
     date_before_printing(text, printed_iso)  on a 1-bit scan, a date whose eroded month or day puts it days
                                  before its 印发 date
+    month_from_printing(text, printed_iso)  a date whose month the seal hid whole takes the one month that
+                                 puts it days before its 印发 date
     printing_after_date(text, signed_iso)  on a 1-bit scan, a 印发 line read before its date whose eroded month
                                  or day puts it on or days after it
 
@@ -102,6 +104,23 @@ def printing_after_date(text: str, signed_iso: str | None) -> str:
     if len(fits) != 1:
         return text
     return text[:found.start("rest")] + fits.pop() + text[found.end("rest"):]
+
+
+_LOST_MONTH_RE = re.compile(r"年(?=月)")
+_CHINESE_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+
+
+def month_from_printing(text: str, printed_iso: str | None) -> str:
+    """A date whose month the seal hid whole (`二〇二四年月十八日`, `2024年月18日`: year and day read) takes the
+    one month that puts it on or at most PRINTED_WITHIN_DAYS before its 印发 date, spelled as the date is (a
+    document goes to print within days of its 成文日期; two months never both do); otherwise it stays as read."""
+    compact = re.sub(r"\s+", "", text)
+    if printed_iso is None or len(_LOST_MONTH_RE.findall(compact)) != 1:
+        return text
+    months = (str(m) for m in range(1, 13)) if re.search(r"\d", compact) else _CHINESE_MONTHS
+    fits = {spelled for spelled in (_LOST_MONTH_RE.sub(f"年{month}", compact) for month in months)
+            if patterns.is_date_line(spelled) and _printed_within_days(patterns.find_date(spelled), printed_iso)}
+    return fits.pop() if len(fits) == 1 else text
 
 
 def date_before_printing(text: str, printed_iso: str | None) -> str:

@@ -10,7 +10,14 @@ from layout_typeset import CH, LEFT, RIGHT, Typesetter
 
 from layout import build_document, render_text
 from layout.geometry import text_units
-from layout.years import date_before_printing, eroded_reading, printed_years, printing_after_date
+from layout.model import Box, Seal
+from layout.years import (
+    date_before_printing,
+    eroded_reading,
+    month_from_printing,
+    printed_years,
+    printing_after_date,
+)
 
 FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
 CITED = "2021年以前，我区医共体建设主要形式为分别组建两个区域医共体，现已全部完成整合工作。"
@@ -157,6 +164,29 @@ def test_only_a_1_bit_printing_is_read_as_eroded(bilevel: bool) -> None:
     doc = _signed_and_printed("2024年4月26日", "2024年1月28日印发", bilevel=bilevel)
     assert doc.fields.date == "2024-04-26"
     assert doc.fields.printed_date == ("2024-04-28" if bilevel else "2024-01-28")
+
+
+@pytest.mark.parametrize(("read", "printed", "signed"), [
+    ("二〇二四年月十八日", "2024-03-19", "二〇二四年三月十八日"),  # the seal hid the month whole
+    ("二〇二四年月二十八日", "2024-10-02", "二〇二四年九月二十八日"),  # printed in the next month
+    ("2024年月18日", "2024-03-18", "2024年3月18日"),  # printed the same day
+    ("二〇二四年月十八日", "2024-03-30", "二〇二四年月十八日"),  # 12 days before printing: no month fits
+    ("二〇二四年月十八日", None, "二〇二四年月十八日"),  # nothing printed to check against
+    ("二〇二四年三月十八日", "2024-03-19", "二〇二四年三月十八日"),  # a month read: not this rule's
+])
+def test_a_date_whose_month_the_seal_hid_takes_the_one_month_before_printing(read: str, printed: str | None,
+                                                                            signed: str) -> None:
+    assert month_from_printing(read, printed) == signed
+
+
+def test_a_date_whose_month_the_seal_hid_is_the_documents_date() -> None:
+    pages = _pages("2024", "二〇二四年月二十日", "2024年9月24日印发")
+    date = next(line for line in pages[-1].lines if line.text == "二〇二四年月二十日")
+    seal = Seal(pages[-1].number, Box(date.box.x0, date.box.y0 - 150, date.box.x0 + 300, date.box.y0 + 150), "",
+                "shape")
+    doc = build_document([*pages[:-1], dataclasses.replace(pages[-1], seals=(seal,))])
+    assert doc.fields.date == "2024-09-20"
+    assert doc.fields.signature == ("呼和浩特市机关事务管理局",)
 
 
 def _signed_and_printed(date: str, printed: str, *, cited: str = CITED, bilevel: bool = True):
