@@ -275,6 +275,10 @@ RING_TEXT_SCORE = 0.75
 """A reading under a seal that the recogniser trusts less than this and that reads as no issuer is the ring's
 arc text, not a signature (`上公司` at 0.22 from the arc of 九江市防汛抗旱指挥部, `敦师` at 0.69)."""
 
+RING_CHANCE_COMMON = 2
+"""...and reads as no issuer: fewer than this many of its characters stand in the name in order (one is chance:
+the ring's `敦师` shares its 师 with 江苏省教师培训中心, whose own ring it is)."""
+
 RING_TOP_R = 0.3
 """The seal's own name runs along the top of its ring; GB/T 9704 sets the seal's middle on the signature and
 date ("居中下压"). An unsure reading counts as ring text only centred this many radii above the seal's centre."""
@@ -284,7 +288,7 @@ def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals:
     """A signature-place reading under a seal that is the seal's own text: fewer than two characters (no body's
     name is one: a ring character read on its own, `呼`), no CJK character at all (`<`, the code's digits), or,
     high in the seal (RING_TOP_R), read unsurely (RING_TEXT_SCORE) while less than half its characters stand
-    in any issuer's name in order (a garbled signature keeps half: `郑州杨带斯督健期理局` at 0.63 is
+    in any issuer's name in order (RING_CHANCE_COMMON at least; a garbled signature keeps half: `郑州杨带斯督健期理局` at 0.63 is
     郑州市市场监督管理局, `fit_signature`; a signature lower in the seal stays whatever the issuers read)."""
     if text_units(name) < 2 or not re.search(rf"[{patterns.CJK}]", name):
         return True
@@ -292,7 +296,7 @@ def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals:
     high = any(seal.page == row.page and _overlaps(seal.box, row.box)
                and row.box.cy < seal.box.cy - RING_TOP_R * seal.box.width / 2 for row in group for seal in seals)
     return high and bool(issuers) and score < RING_TEXT_SCORE and all(
-        _common_in_order(name, issuer) < GARBLED_READ_MIN * len(name) for issuer in issuers)
+        _common_in_order(name, issuer) < max(RING_CHANCE_COMMON, GARBLED_READ_MIN * len(name)) for issuer in issuers)
 
 
 def is_stray_sign(part: OcrLine) -> bool:

@@ -186,6 +186,15 @@ def test_the_seals_own_text_over_the_signature_is_no_signature(ring: str, score:
     assert ring not in [block.text for block in doc.blocks]
 
 
+@pytest.mark.parametrize(("ring", "issuer"), [("敦师", "江苏省教师培训中心"), ("市公", "郑州市卫生健康委员会")])
+def test_ring_text_sharing_a_character_with_the_name_is_still_the_rings(ring: str, issuer: str) -> None:
+    """Half of a two-character reading is one character: chance, not the name (the ring's `敦师` at 0.69 over
+    江苏省教师培训中心, whose 师 it shares)."""
+    doc = _signed_under(issuer, [[(ring, _centred_at(ring), 0.69)], [(issuer, _centred_at(issuer), 1.0)]])
+    assert doc.fields.signature == (issuer,)
+    assert ring not in [block.text for block in doc.blocks]
+
+
 def test_an_unsure_garbled_signature_that_keeps_half_the_name_is_still_the_signature() -> None:
     issuer = "郑州市市场监督管理局"
     doc = _signed_under(issuer, [[("郑州杨带斯督健期理局", _centred_at(issuer), 0.63)]])
