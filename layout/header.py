@@ -411,7 +411,7 @@ def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
     for used, row in enumerate(rows[:ADDRESSEE_MAX_ROWS], start=1):
         if geometry.indent_ch(row.box, row.page) >= settings.indent_min_ch:
             return None, 0
-        text = clean_text(text + _separated(text, rows[used - 2], geometry, settings) + row.text)
+        text = clean_text(text + _separated(text, rows[used - 2], row.text, geometry, settings) + row.text)
         if text.endswith(("：", ":")):
             text = _without_stray_close(text)
             if patterns.is_addressee(text):
@@ -448,11 +448,13 @@ def _lost_its_colon(text: str, after: Sequence[Row], geometry: BodyGeometry,
     return settings.indent_min_ch <= indent <= settings.indent_max_ch
 
 
-def _separated(text: str, previous: Row, geometry: BodyGeometry, settings: LayoutSettings) -> str:
-    """What joins an addressee row to the one before: nothing, or `，` where the row before was broken on
-    purpose (it ends well short of the right edge) and its separator was lost (a small comma at a line's
-    end is what the recogniser drops first): addressees are broken between names, after a separator."""
-    if not text or text[-1] in "，,、；;：:" or not patterns.is_cjk(text[-1]):
+def _separated(text: str, previous: Row, following: str, geometry: BodyGeometry, settings: LayoutSettings) -> str:
+    """What joins an addressee row (reading `following`) to the one before: nothing, or `，` where the row
+    before was broken on purpose (it ends well short of the right edge) and its separator was lost (a small
+    comma at a line's end is what the recogniser drops first): addressees are broken between names, after a
+    separator. Never before an opening bracket: it annotates the name it follows (`各县` | `（市、区）教育局`,
+    GB/T 15834 4.9), which a typesetter keeping 禁则 leaves at the line's end."""
+    if not text or text[-1] in "，,、；;：:" or not patterns.is_cjk(text[-1]) or following.startswith(("（", "(")):
         return ""
     return "，" if geometry.right_gap_ch(previous.box, previous.page) >= settings.short_line_ch else ""
 

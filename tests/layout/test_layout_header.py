@@ -295,6 +295,16 @@ def test_an_addressee_broken_between_names_keeps_a_separator(first: str, expecte
     assert build_document(ts.finish()).fields.addressee == expected
 
 
+def test_an_addressee_broken_before_a_bracket_takes_no_separator() -> None:
+    """`各县` ends the short first line (a typesetter keeping 禁则 moved no bracket), `（市、区）` opens the next:
+    the bracket annotates the name before it, and no comma stands between them (GB/T 15834 4.9)."""
+    ts = _flood_notice_header()
+    ts.put("各设区市防汛抗旱指挥部，各县", LEFT)
+    ts.put("（市、区）防汛抗旱指挥部：", LEFT)
+    ts.paragraph("据市气象台预报，6月下旬至7月上旬，我市将出现持续性强降雨过程，累计雨量可达200至350毫米。")
+    assert build_document(ts.finish()).fields.addressee == "各设区市防汛抗旱指挥部，各县（市、区）防汛抗旱指挥部"
+
+
 def test_an_addressee_that_fills_its_first_line_is_joined_as_read() -> None:
     ts = _flood_notice_header()
     ts.paragraph("各县（市、区）防汛抗旱指挥部、市防汛抗旱指挥部各成员单位、市直有关部门、驻浔部队和中央驻浔单位：", 0)
