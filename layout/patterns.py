@@ -277,14 +277,17 @@ def is_contact(text: str) -> bool:
 # --- title ending ---------------------------------------------------------------------------------------
 
 _DOC_KINDS = "复函|函|通知|通报|意见|报告|批复|请示|决定|答复|公告|通告|纪要|议案|规定|办法|方案|决议|公报"
-_TITLE_END_RE = re.compile(rf"的\s*(?:{_DOC_KINDS})\s*(?:[（(][^）)]{{1,8}}[）)])?\s*$")
+_KIND_MODIFIER_MAX = 4
+"""Characters a title may set between its 的 and the kind of document (`的紧急通知`, `的补充通知`, `的实施意见`)."""
+_TITLE_END_RE = re.compile(
+    rf"的\s*[{CJK}]{{0,{_KIND_MODIFIER_MAX}}}(?:{_DOC_KINDS})\s*(?:[（(][^）)]{{1,8}}[）)])?\s*$")
 _TITLE_THEN_ADDRESSEE_RE = re.compile(
     rf"^(?P<title>.+的\s*(?:{_DOC_KINDS})(?:[（(][^）)]{{1,8}}[）)])?)\s*(?P<addressee>[^。；！？;!?]{{2,40}}[:：])\s*$"
 )
 
 
 def ends_like_title(text: str) -> bool:
-    """True when `text` ends as a 公文 title does: `…的复函`, `…的通知`, `…的意见（试行）`."""
+    """True when `text` ends as a 公文 title does: `…的复函`, `…的通知`, `…的紧急通知`, `…的意见（试行）`."""
     return bool(_TITLE_END_RE.search(text.strip()))
 
 

@@ -252,6 +252,25 @@ def test_title_stops_at_a_smaller_full_width_addressee() -> None:
     assert doc.fields.addressee == "各区县（市）市场监督管理局、卫生健康委，郑东新区、经开区、高新区、航空港区市场监督管理局、卫生健康部门"
 
 
+@pytest.mark.parametrize("kind", ["紧急通知", "补充通知", "实施意见"])
+def test_a_title_whose_kind_has_a_modifier_ends_before_a_flush_addressee(kind: str) -> None:
+    """`…的紧急通知`: the kind of document after a modifier still ends the title (GB/T 9704 7.3.1); the
+    addressee's full first line under it, its box taller than the body's (brackets, a 1-bit scan's heavy
+    strokes) and so looking set apart, starts flush left and is no title line."""
+    ts = Typesetter()
+    ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
+    ts.centred("某某市防汛抗旱指挥部关于切实做好", ch=36, h=50)
+    ts.centred(f"2024年主汛期防汛抢险工作的{kind}", ch=36, h=48)
+    ts._next_row()
+    ts.put("各县（市、区）防汛抗旱指挥部，市防汛抗旱指挥部各成员单", LEFT, h=1.3 * LINE_H, ch=(RIGHT - LEFT) / 27)
+    ts.put("位：", LEFT)
+    for _ in range(3):
+        ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert doc.fields.title == f"某某市防汛抗旱指挥部关于切实做好2024年主汛期防汛抢险工作的{kind}"
+    assert doc.fields.addressee == "各县（市、区）防汛抗旱指挥部，市防汛抗旱指挥部各成员单位"
+
+
 def test_joint_mark_whose_middle_line_box_swallowed_file() -> None:
     """Real OCR: the detector read 文件 into the middle line's box, which is then much taller."""
     lines = [ocr_line("浙江省教育厅", 226, 556, ch=150, h=133, red=1.0),
