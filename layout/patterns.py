@@ -466,6 +466,43 @@ def damaged_year_date_line(text: str) -> tuple[str, str] | None:
     return (found.group("y"), rest) if _iso(2000, month, day) else None
 
 
+_NO_MONTH_MARK_RE = re.compile(r"^(?P<y>[^年月日]{1,6})年(?P<md>[^年月日]{2,6})日$")
+_CN_MONTH_DAY_NUM = "一二三四五六七八九十"
+
+
+def _month_and_day(month: str, day: str) -> bool:
+    """`month` and `day` spell a month (1–12) and a day (1–31), both Arabic or both Chinese numerals."""
+    try:
+        m, d = ((int(month), int(day)) if month.isdigit() and day.isdigit()
+                else (_chinese_number(month), _chinese_number(day)))
+    except (KeyError, ValueError):
+        return False
+    return 1 <= m <= 12 and 1 <= d <= 31
+
+
+def month_mark_restored(text: str) -> str:
+    """A whole-line date whose 月 the seal or the threshold took (`二〇二四年五七日`, `202年426日`) or made
+    another character (`二四年五方七日`) gets it back where only one place leaves a month and a day
+    (五七 is 五月七日, 426 is 4月26日; 112 could be 1月12日 or 11月2日 and stays); the year is left for the
+    document's years to repair. Any other line is returned as it came."""
+    compact = re.sub(r"\s+", "", text)
+    found = _NO_MONTH_MARK_RE.match(compact)
+    if not found:
+        return text
+    numbers = found.group("md")
+    numerals = "0123456789" if re.search(r"\d", numbers) else _CN_MONTH_DAY_NUM
+    others = [i for i, ch in enumerate(numbers) if ch not in numerals]
+    if len(others) > 1:
+        return text
+    splits = ([(numbers[:others[0]], numbers[others[0] + 1:])] if others
+              else [(numbers[:i], numbers[i:]) for i in range(1, len(numbers))])
+    fits = [(month, day) for month, day in splits if _month_and_day(month, day)]
+    if len(fits) != 1:
+        return text
+    month, day = fits[0]
+    return f"{found.group('y')}年{month}月{day}日"
+
+
 YEAR_NUMERAL_MISREADS = (("（）", "〇"), ("()", "〇"), ("十", "〇"))
 """What OCR makes of a year's 〇 on a 1-bit scan or under a seal: a Song 〇 is thin at its top and bottom,
 and a threshold that erases those leaves its two sides, read as brackets; a ring's stroke crossing it makes

@@ -67,8 +67,9 @@ def _typed(kind: BlockType, rows: Sequence[Row], text: str | None = None) -> Blo
 def repair_date_year(text: str, known_years: Sequence[int]) -> str:
     """A date line whose year OCR misread (`8024年5月15日` under a seal) takes the one year of the
     document (doc number, 印发 date) that differs from it in a single digit; otherwise it stays as read.
-    Numerals misread into other characters are spelled as numerals first (`patterns.date_numerals`)."""
-    text = patterns.date_numerals(text)
+    A lost 月 is put back and numerals misread into other characters are spelled as numerals first
+    (`patterns.month_mark_restored`, `patterns.date_numerals`)."""
+    text = patterns.date_numerals(patterns.month_mark_restored(text))
     lost = patterns.lost_zero_date_line(text)
     if lost is not None and _restore_zero(text, lost, known_years) != text:
         return _restore_zero(text, lost, known_years)

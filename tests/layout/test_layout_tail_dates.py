@@ -109,6 +109,27 @@ def test_numerals_misread_into_other_characters_are_numerals_again(read: str, ye
     _assert_the_date_is_repaired(read, year, printed, iso)
 
 
+@pytest.mark.parametrize(
+    ("read", "year", "printed", "iso"),
+    [
+        ("二〇二四年五七日", 2024, "二〇二四年五月七日", "2024-05-07"),  # the ring took the 月
+        ("二四年五方七日", 2024, "二〇二四年五月七日", "2024-05-07"),  # ...or made it another character
+        ("2024年517日", 2024, "2024年5月17日", "2024-05-17"),  # 51月7日 is no month
+        ("二〇二四年十二五日", 2024, "二〇二四年十二月五日", "2024-12-05"),  # 十月二五日 is no day
+    ],
+)
+def test_a_date_that_lost_its_month_mark_gets_it_back(read: str, year: int, printed: str, iso: str) -> None:
+    _assert_the_date_is_repaired(read, year, printed, iso)
+
+
+@pytest.mark.parametrize("read", ["2024年112日", "2024年123日", "2024年5方1方7日"])
+def test_a_date_whose_month_mark_could_stand_in_two_places_stays_as_read(read: str) -> None:
+    """1月12日 or 11月2日, 1月23日 or 12月3日; two characters where the mark was: no telling."""
+    from layout.patterns import month_mark_restored
+
+    assert month_mark_restored(read) == read
+
+
 @pytest.mark.parametrize("text", ["十年来成效显著", "二〇二四年十月底", "2024年3月半日", "人民政府"])
 def test_other_lines_keep_their_characters(text: str) -> None:
     from layout.patterns import date_numerals
