@@ -579,15 +579,39 @@ _CC_MISREAD_COMMA_RE = re.compile(rf"(?<=[{CJK}])[：:”\"](?=[{CJK}])")
 opening one (a body's name has none) is a comma the scan blurred (`市财政局：湾沚区水利局`, `教育部教师工作司”省委教育工委`)."""
 
 
+_PLACE_LEVELS = "省市区县州"
+"""The characters a body's name starts with when its place is the document's own (`市委办公室`, `区教委`)."""
+
+
+def _lost_comma_at(item: str) -> int | None:
+    """Where a 抄送 item that reads as two bodies' names back to back (`市法院市检察院`, `…办公室市委办公室`) parts:
+    the one place, at a place-level character, that leaves a body's name on both sides; None otherwise."""
+    cuts = [i for i in range(2, len(item) - 1) if item[i] in _PLACE_LEVELS
+            and looks_like_body(item[:i]) and looks_like_body(item[i:])]
+    return cuts[0] if len(cuts) == 1 else None
+
+
+def _with_lost_commas(body: str) -> str:
+    parts = re.split(r"([，,、；;])", body)
+    for index in range(0, len(parts), 2):
+        cut = _lost_comma_at(parts[index].strip().rstrip("。."))
+        if cut is not None:
+            item = parts[index]
+            start = len(item) - len(item.lstrip())
+            parts[index] = item[:start + cut] + "，" + item[start + cut:]
+    return "".join(parts)
+
+
 def restore_cc_commas(text: str) -> str:
     """A 抄送 line with each comma misread as a colon or an unopened closing quote a comma again
-    (_CC_MISREAD_COMMA_RE): `抄送：市财政局：湾沚区水利局。` → `抄送：市财政局，湾沚区水利局。`."""
+    (_CC_MISREAD_COMMA_RE): `抄送：市财政局：湾沚区水利局。` → `抄送：市财政局，湾沚区水利局。`; and one the scan
+    lost between two bodies' names back again (`市法院市检察院` → `市法院，市检察院`, `_lost_comma_at`)."""
     found = _CC_RE.match(text)
     if not found:
         return text
     head, body = text[:found.end()], text[found.end():]
-    return head + _CC_MISREAD_COMMA_RE.sub(
-        lambda m: m.group() if m.group() in "”\"" and "“" in body[:m.start()] else "，", body)
+    return head + _with_lost_commas(_CC_MISREAD_COMMA_RE.sub(
+        lambda m: m.group() if m.group() in "”\"" and "“" in body[:m.start()] else "，", body))
 
 
 def split_cc(text: str) -> list[str]:

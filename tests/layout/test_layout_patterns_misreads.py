@@ -94,3 +94,22 @@ def test_a_colon_before_an_enumerations_second_point_is_its_semicolon(text: str,
 def test_specks_inside_numbers_are_dropped(text: str, expected: str) -> None:
     """On an OCR line (`strip_stray_dots`, then the clean text); a text dump keeps its characters."""
     assert clean_text(patterns.strip_stray_dots(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "bodies"), [
+    ("抄送：市政协办公厅，市法院市检察院。", ["市政协办公厅", "市法院", "市检察院"]),
+    ("抄送：江西省防汛抗旱总指挥部办公室市委办公室，市政府办公室。", ["江西省防汛抗旱总指挥部办公室", "市委办公室", "市政府办公室"]),
+    ("抄送：市公安局，市商务局市网信办。", ["市公安局", "市商务局", "市网信办"]),
+])
+def test_a_cc_comma_the_scan_lost_between_two_bodies_is_back(text: str, bodies: list[str]) -> None:
+    assert patterns.split_cc(text) == bodies
+    assert patterns.restore_cc_commas(text) == "抄送：" + "，".join(bodies) + "。"
+
+
+@pytest.mark.parametrize("text", [
+    "抄送：郑州市市场监督管理局，国家市场监督管理总局食品经营安全监督管理司。",  # 郑州 | 市场…: no body before
+    "抄送：北京市东城区人民政府，市委办公室。",
+    "抄送：省教育厅直属学校，市人大常委会办公厅。",  # no place-level character starts 直属学校
+])
+def test_one_bodys_name_is_not_parted(text: str) -> None:
+    assert patterns.restore_cc_commas(text) == text
