@@ -503,21 +503,25 @@ def month_mark_restored(text: str) -> str:
     return f"{found.group('y')}年{month}月{day}日"
 
 
-YEAR_NUMERAL_MISREADS = (("（）", "〇"), ("()", "〇"), ("十", "〇"))
+YEAR_NUMERAL_MISREADS = (("（）", "〇"), ("()", "〇"), ("十", "〇"), ("C", "〇"))
 """What OCR makes of a year's 〇 on a 1-bit scan or under a seal: a Song 〇 is thin at its top and bottom,
 and a threshold that erases those leaves its two sides, read as brackets; a ring's stroke crossing it makes
-it `十`. A year is spelled digit by digit (二〇二四), so neither brackets nor 十 stand in one."""
+it `十`, and one that lost its right side reads `C`. A year is spelled digit by digit (二〇二四), so neither
+brackets, 十 nor a letter stand in one."""
 DAY_NUMERAL_MISREADS = (("人", "八"), ("入", "八"), ("（", "八"), ("(", "八"), ("半", "十"))
 """...and of a month's or day's numerals: 八's two strokes joined at the top by a speck or the ring (人, 入),
 or its right-falling stroke, thin where it starts, broken off, leaving a bracket; 十 with the ring's specks
 beside its upright (半). No bracket stands in a month or a day."""
+_LOST_TEN_RE = re.compile(r"(?<=月)([二三])([一二三四五六七八九])(?=日?$)")
+"""A day of two numerals without 十 (`二一日`) is none: the ring's stroke or the threshold took the thin 十 of
+二十一 (no other day reads so with one numeral lost)."""
 _DATE_SHAPE_RE = re.compile(r"^(?P<y>[^年月日]{1,6})年(?P<rest>[^年]{1,6}月[^年月]{1,4}日?)$")
 
 
 def date_numerals(text: str) -> str:
     """A date line with the numerals OCR misread spelled as printed (YEAR_NUMERAL_MISREADS in the year,
     DAY_NUMERAL_MISREADS in month and day: `二（）二三年十一月六日` → 二〇二三年十一月六日, `二〇二三年八月半五日` →
-    …八月十五日), when that leaves nothing but Chinese numerals and 年月日; any other line is returned as it
+    …八月十五日), a day's lost 十 put back (`六月二一日` → 六月二十一日, _LOST_TEN_RE), when that leaves nothing but Chinese numerals and 年月日; any other line is returned as it
     came."""
     compact = re.sub(r"\s+", "", text)
     found = _DATE_SHAPE_RE.match(compact)
@@ -528,6 +532,7 @@ def date_numerals(text: str) -> str:
         year = year.replace(misread, numeral)
     for misread, numeral in DAY_NUMERAL_MISREADS:
         rest = rest.replace(misread, numeral)
+    rest = _LOST_TEN_RE.sub(lambda m: m.group(1) + "十" + m.group(2), rest)
     numerals = set(_CN_NUM) | set("年月日")
     repaired = f"{year}年{rest}"
     return repaired if repaired != compact and set(repaired) <= numerals else text

@@ -102,6 +102,8 @@ def test_a_damaged_year_without_a_close_year_of_the_document_stays_as_read(read:
         ("二二四年七月十人日", 2024, "二〇二四年七月十八日", "2024-07-18"),  # 八 joined at its top
         ("二十四年九月十二日", 2024, "二〇二四年九月十二日", "2024-09-12"),  # the ring across 〇, a 二 lost
         ("二〇二三年九月二十（日", 2023, "二〇二三年九月二十八日", "2023-09-28"),  # 八's right stroke broken off
+        ("二〇二四年六月二一日", 2024, "二〇二四年六月二十一日", "2024-06-21"),  # the thin 十 lost: no day 二一
+        ("二〇二四年一月三一日", 2024, "二〇二四年一月三十一日", "2024-01-31"),
     ],
 )
 def test_numerals_misread_into_other_characters_are_numerals_again(read: str, year: int, printed: str,
@@ -128,6 +130,13 @@ def test_a_date_whose_month_mark_could_stand_in_two_places_stays_as_read(read: s
     from layout.patterns import month_mark_restored
 
     assert month_mark_restored(read) == read
+
+
+def test_a_year_numeral_read_as_a_letter_is_its_zero_without_another_year_to_match() -> None:
+    """A 1-bit 〇 that lost its right side reads `C`; no letter stands in a year spelled in numerals."""
+    doc = build_document(_doc("二C二四年六月二十一日", None).finish())
+    assert doc.fields.date == "2024-06-21"
+    assert "二〇二四年六月二十一日" in [b.text for b in doc.blocks]
 
 
 @pytest.mark.parametrize("text", ["十年来成效显著", "二〇二四年十月底", "2024年3月半日", "人民政府"])
