@@ -730,7 +730,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(body_block(group))
         index += 1
     blocks = without_overlapped_lines(without_repeated_parts(blocks), issuers)
-    return without_repeated_names(joint_signatures(blocks, issuers, seals))
+    return without_repeated_names(joint_signatures(hidden_signature(blocks, issuers, seals), issuers, seals))
 
 
 def closed_cc(text: str) -> str:
@@ -837,6 +837,30 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
             return list(blocks)
         at = places[k - 1] + 1
     return [*blocks[:at], Block(BlockType.SIGNATURE, issuers[k]), *blocks[at:]]
+
+
+HIDDEN_SIGNATURE_ROOM = 1.5
+"""A signature the seals hid whole stood in free room above the date: at least this many date heights between
+the date and the text above it."""
+
+
+def hidden_signature(blocks: Sequence[Block], issuers: Sequence[str], seals: Sequence[Seal]) -> list[Block]:
+    """A signature the seals hid whole: no signature line read, a date under seals one for each issuer (GB/T
+    9704 7.3.5: every sealed document signs, each seal pressing its issuer's 署名 and the date), and free room
+    above the date where the names stood (HIDDEN_SIGNATURE_ROOM). The issuers are put back there in the mark's
+    order, signature lines without OCR lines. Anything else stays as read."""
+    if not issuers or any(block.type is BlockType.SIGNATURE for block in blocks):
+        return list(blocks)
+    at = next((i for i, block in enumerate(blocks) if block.type is BlockType.DATE and block.lines), None)
+    if at is None or at == 0:
+        return list(blocks)
+    date = blocks[at]
+    page, top = date.lines[0].page, _top(date)
+    height = max(line.box.height for line in date.lines)
+    pressing = [seal for seal in seals if seal.page == page and _blockunder_seal(date, [seal])]
+    if len(pressing) != len(issuers) or top - _bottom_on(blocks[at - 1], date) < HIDDEN_SIGNATURE_ROOM * height:
+        return list(blocks)
+    return [*blocks[:at], *(Block(BlockType.SIGNATURE, issuer) for issuer in issuers), *blocks[at:]]
 
 
 JOINT_SEAL_REACH = 0.5

@@ -267,6 +267,42 @@ def test_a_joint_signature_line_the_seals_hid_is_put_back_in_its_room() -> None:
     assert [b.text for b in doc.blocks if b.type.value == "signature"] == list(JOINT)
 
 
+def _hidden(issuers: tuple[str, ...], seals: int, free_rows: int) -> Document:
+    """Signed by `issuers` (the mark stacks them) with nothing read in the signature's place: the body ends
+    `free_rows` rows above the date, and `seals` seals press on the date."""
+    ts = Typesetter()
+    for name in issuers[:-1]:
+        ts.centred(name, ch=70, h=80, red=0.92)
+    ts.centred(issuers[-1] + "文件", ch=70, h=80, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(free_rows)
+    top = ts._y()
+    ts.right(DATE, 4.0)
+    ts.paragraph("（此件公开发布）")
+    pages = ts.finish()
+    side = 3 * PITCH
+    found = tuple(Seal(1, Box(DATE_CX - side + k * side / 2, top - side / 2, DATE_CX + k * side / 2, top + side / 2),
+                       "", "shape") for k in range(seals))
+    return build_document([replace(pages[0], seals=found)])
+
+
+@pytest.mark.parametrize("issuers", [JOINT[:2], JOINT, JOINT[:1]])
+def test_a_signature_the_seals_hid_whole_is_every_issuer_one_seal_each(issuers: tuple[str, ...]) -> None:
+    """Overlapping rings on a 1-bit scan hid every name: a seal for each issuer presses the date, with the
+    names' room above it (GB/T 9704 7.3.5: a sealed document signs, each seal on its issuer's 署名)."""
+    doc = _hidden(issuers, seals=len(issuers), free_rows=2)
+    assert doc.fields.signature == issuers
+    assert doc.fields.date is not None
+
+
+@pytest.mark.parametrize(("seals", "free_rows"), [(1, 2), (3, 2), (2, 0)])
+def test_without_a_seal_for_each_issuer_or_the_room_no_hidden_signature_is_put_back(seals: int,
+                                                                                    free_rows: int) -> None:
+    doc = _hidden(JOINT[:2], seals=seals, free_rows=free_rows)
+    assert doc.fields.signature == ()
+
+
 def test_without_the_room_no_joint_signature_line_is_put_back() -> None:
     doc = _joint([JOINT[0], JOINT[2]])
     assert doc.fields.signature == (JOINT[0], JOINT[2])
