@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from layout import patterns
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, text_units
 from layout.lines import Row, clean_text
-from layout.model import Block, BlockType
+from layout.model import Block, BlockType, OcrLine
 
 RUN_IN_END = "。！？!?；;"
 """A heading followed on its own line by more text after one of these is a run-in heading."""
@@ -111,11 +111,38 @@ def is_run_in(text: str) -> bool:
 
 def body_block(rows: Sequence[Row]) -> Block:
     """A heading (own block, with its level) or a paragraph (run-in headings stay paragraphs)."""
-    text = join_rows(rows)
-    lines = tuple(part for row in rows for part in row.parts)
+    return typed_body(join_rows(rows), tuple(part for row in rows for part in row.parts), several_rows=len(rows) > 1)
+
+
+def typed_body(text: str, lines: tuple[OcrLine, ...], *, several_rows: bool) -> Block:
+    """`body_block` for text already joined: a heading, or a paragraph."""
     level = patterns.heading_level(text)
     # A numbered item that is a whole sentence over several lines (`四、有关县…按期完成。`) is a paragraph.
-    sentence = len(rows) > 1 and text.endswith(tuple(patterns.SENTENCE_END))
+    sentence = several_rows and text.endswith(tuple(patterns.SENTENCE_END))
     if level is not None and not is_run_in(text) and not sentence:
         return Block(BlockType.HEADING, text, level=level, lines=lines)
     return Block(BlockType.PARAGRAPH, text, lines=lines)
+
+
+def restore_heading_numerals(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """Paragraphs that open with the 、 of a level-1 marker whose numeral a 1-bit threshold erased
+    (`patterns.lost_heading_numeral`) get the numeral their place in the numbering gives: one more than the
+    level-1 heading before (一 for the first), when the next numbered one, if any, agrees (GB/T 9704 7.3.3:
+    一、二、三、 in order, each lost one counted). Otherwise they stay as read."""
+    numbers = [patterns.first_level_number(block.text) if block.type in (BlockType.HEADING, BlockType.PARAGRAPH)
+               else None for block in blocks]
+    lost = [i for i, block in enumerate(blocks)
+            if block.type is BlockType.PARAGRAPH and patterns.lost_heading_numeral(block.text)]
+    restored = list(blocks)
+    for i in lost:
+        before = next((n for n in reversed(numbers[:i]) if n is not None), 0)
+        lost_before = sum(1 for j in lost if j < i and all(numbers[k] is None for k in range(j, i)))
+        number = before + lost_before + 1
+        after = next(((j, n) for j, n in enumerate(numbers[i + 1:], i + 1) if n is not None), None)
+        if after is not None and after[1] != number + 1 + sum(1 for j in lost if i < j < after[0]):
+            continue
+        text = patterns.chinese_numeral(number) + "、" + blocks[i].text.lstrip()[1:]
+        first, last = blocks[i].lines[0], blocks[i].lines[-1]
+        several = first.page != last.page or first.box.y1 <= last.box.y0
+        restored[i] = typed_body(text, blocks[i].lines, several_rows=several)
+    return tuple(restored)

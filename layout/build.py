@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from layout import patterns
-from layout.body import group_rows, join_rows
+from layout.body import group_rows, join_rows, restore_heading_numerals
 from layout.fields import extract_fields, issuers_from_marks
 from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale, page_char_widths
 from layout.header import MarkLine, find_issuer_lines, issuer_mark_lines, read_header, witnessed_mark
@@ -129,7 +129,7 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
     issuers = issuers_from_marks([block.text for block in header_blocks if block.type is BlockType.ISSUER_MARK])
     bilevel = {page.number for page in pages if page.bilevel}
     tail = classify_groups(groups, geometry, settings, years, issuers, seals, bilevel=bool(bilevel))
-    blocks = restore_final_stops(reconcile_years(header_blocks + tuple(tail)), bilevel)
+    blocks = restore_final_stops(reconcile_years(header_blocks + restore_heading_numerals(tail)), bilevel)
     return Document(
         blocks=blocks,
         fields=extract_fields(blocks),

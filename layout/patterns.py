@@ -70,6 +70,32 @@ def heading_marker(text: str) -> str | None:
     return None
 
 
+_LOST_NUMERAL_MARK_RE = re.compile(rf"^[，,、](?=[{CJK}\d])")
+
+
+def lost_heading_numeral(text: str) -> bool:
+    """A paragraph that opens with a comma or a 顿号 before its first word (`，关于加密…`): no sentence does;
+    it is a level-1 heading marker `一、` whose thin numeral a 1-bit threshold erased, leaving its 、."""
+    return bool(_LOST_NUMERAL_MARK_RE.match(text.lstrip()))
+
+
+def first_level_number(text: str) -> int | None:
+    """The number of a level-1 heading marker (`三、` → 3), or None."""
+    found = re.match(r"^\s*([一二三四五六七八九十]{1,3})\s*[、，,]", text)
+    if not found or heading_level(text) != 1:
+        return None
+    try:
+        return _chinese_number(found.group(1))
+    except KeyError:
+        return None
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 31 → 三十一 (1–99): how headings and dates count."""
+    tens, ones = divmod(number, 10)
+    return (("" if tens == 1 else _CN_OF_DIGIT[tens]) + "十" if tens else "") + (_CN_OF_DIGIT[ones] if ones else "")
+
+
 # --- page furniture -----------------------------------------------------------------------------------
 
 _PAGE_DASHES = "—–\\-－‒―一_~～·•・.。÷"

@@ -181,3 +181,27 @@ def test_a_comma_at_the_start_of_a_wrapped_line_stays() -> None:
 def test_a_mark_at_the_start_of_a_wrapped_latin_line_stays() -> None:
     doc = _doc([("lines", "电子邮箱地址为本中心开放平台的注册邮箱pxzx_js@163|.com，请查收。")], start_row=6)
     assert _texts(doc) == ["电子邮箱地址为本中心开放平台的注册邮箱pxzx_js@163.com，请查收。"]
+
+
+H1, H2, H3 = "关于加密接驳线路", "关于延长末班车时间", "关于新建公交首末站"
+
+
+@pytest.mark.parametrize(("read", "printed"), [
+    ([f"，{H1}", f"二、{H2}", f"三、{H3}"], ["一", "二", "三"]),  # the first heading's 一 erased
+    ([f"一、{H1}", f"，{H2}", f"三、{H3}"], ["一", "二", "三"]),
+    ([f"，{H1}", f"，{H2}", f"、{H3}"], ["一", "二", "三"]),  # every numeral erased: counted in order
+    ([f"一、{H1}", f"二、{H2}", f"，{H3}"], ["一", "二", "三"]),
+])
+def test_a_heading_whose_numeral_the_threshold_erased_takes_its_place_in_the_numbering(read: list[str],
+                                                                                    printed: list[str]) -> None:
+    """No paragraph opens with a comma: a `，` or `、` before the first word is a level-1 marker whose thin
+    numeral a 1-bit threshold erased; the numbering (一、二、三、 in order) says which."""
+    build = [item for text in read for item in (("p", text), ("p", "正文内容。"))]
+    headings = [b for b in _doc(build, start_row=6).blocks if b.type is BlockType.HEADING]
+    assert [(b.text, b.level) for b in headings] == [(f"{n}、{h}", 1) for n, h in zip(printed, (H1, H2, H3))]
+
+
+def test_a_lost_numeral_the_numbering_does_not_agree_on_stays_as_read() -> None:
+    """一、 then a lost one then 四、: the lost one is no 二 (or the 四 is misread); the paragraph stays as read."""
+    build = [("p", f"一、{H1}"), ("p", "正文内容。"), ("p", f"，{H2}"), ("p", "正文内容。"), ("p", f"四、{H3}")]
+    assert f"，{H2}" in [b.text for b in _doc(build, start_row=6).blocks]
