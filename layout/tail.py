@@ -347,10 +347,12 @@ def _day(iso: str | None) -> dt.date | None:
 
 def repair_date_by_printing(text: str, printed_iso: str | None) -> str:
     """A date line whose year OCR misread into another plausible year (`2021年6月21日` for 2024 on a 1-bit
-    scan) takes the year that puts it on or within a year before the 印发 date, when a year (the 印发 year,
+    scan, `二〇七四年三月十二日`) takes the year that puts it on or within a year before the 印发 date, when a year (the 印发 year,
     else the one before: the closer day) does so and differs from the reading in a single digit. A reading within
     a year of the 印发 date stays as read; so does one that no such year explains."""
-    found = patterns.arabic_date_line(text)
+    found, chinese = patterns.arabic_date_line(text), None
+    if found is None and patterns.is_date_line(text) and (iso := patterns.find_date(text)) is not None:
+        found, chinese = (int(iso[:4]), int(iso[5:7]), int(iso[8:])), text[text.index("年"):]  # 二〇七四年三月十二日
     printed = _day(printed_iso)
     if found is None or printed is None:
         return text
@@ -365,7 +367,10 @@ def repair_date_by_printing(text: str, printed_iso: str | None) -> str:
         return text  # within a year of printing (even a few days after: the 印发 line may be misread too)
     years = [y for y in (printed.year, printed.year - 1)
              if fits(y) and sum(a != b for a, b in zip(str(y), str(year), strict=True)) == 1]
-    return f"{years[0]}年{month}月{day}日" if years else text  # the printing year first: the closer day
+    if not years:
+        return text
+    # the printing year first: the closer day; a Chinese-numeral date keeps its spelling, year spelled anew
+    return f"{years[0]}年{month}月{day}日" if chinese is None else patterns.chinese_year(years[0]) + chinese
 
 
 def _signed_iso(blocks: Sequence[Block]) -> str | None:

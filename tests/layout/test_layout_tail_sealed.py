@@ -161,7 +161,9 @@ def _dated(read: str, printed: str) -> Document:
      ("2028年12月28日", "2024年1月5日", "2023-12-28"),
      ("2024年6月20日", "2024年6月21日", "2024-06-20"),  # already fits: as read
      ("2024年6月25日", "2024年6月21日", "2024-06-25"),  # a few days after: as read (either may be misread)
-     ("2019年6月21日", "2024年6月21日", "2019-06-21")],  # no single-digit year explains it: as read
+     ("2019年6月21日", "2024年6月21日", "2019-06-21"),  # no single-digit year explains it: as read
+     ("二〇七四年六月二十一日", "2024年6月21日", "2024-06-21"),  # a Chinese numeral misread (二 as 七)
+     ("二〇一九年六月二十一日", "2024年6月21日", "2019-06-21")],
 )
 def test_a_misread_year_is_taken_from_the_printing_date(read: str, printed: str, iso: str) -> None:
     doc = _dated(read, printed)
