@@ -723,7 +723,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(BlockType.CC, rows, closed_cc(patterns.restore_cc_commas(text))))
         elif kind is BlockType.PRINTED:
             pieces = [piece for row in group for piece in split_wide_gaps(row, geometry.scale, settings)]
-            printed = " ".join(clean_text(piece.text) for piece in pieces)
+            printed = spelled_printer(" ".join(clean_text(piece.text) for piece in pieces), issuers)
             if bilevel:
                 printed = printing_after_date(printed, _signed_iso(blocks))
             blocks.append(_typed(kind, group, printed))
@@ -736,6 +736,27 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         index += 1
     blocks = without_overlapped_lines(without_repeated_parts(blocks), issuers)
     return without_repeated_names(joint_signatures(hidden_signature(blocks, issuers, seals), issuers, seals))
+
+
+PRINTER_OFFICES = ("办公室", "办公厅", "")
+"""What the 印发机关 usually is (GB/T 9704 7.4.3): the issuer's office, or the issuer itself."""
+PRINTER_MIN_CH = 4
+"""An issuer's name this long at least is long enough to be told from another one character off."""
+
+
+def spelled_printer(text: str, issuers: Sequence[str]) -> str:
+    """The 印发 line with its 印发机关 spelled as the issuer's office is when it reads one character off it
+    (`九江市防汛抗呈指挥部办公室`, `浙江省教育厅广办公室`: the mark states the name clear of any seal) and off no
+    other; a printer that reads as an office exactly, or as none, stays as read."""
+    found = patterns.split_printed(text)
+    if found is None:
+        return text
+    by = found[0]
+    names = [issuer + office for issuer in issuers if len(issuer) >= PRINTER_MIN_CH for office in PRINTER_OFFICES]
+    if not names or by in names:
+        return text
+    close = {name for name in names if _edits(by, name) == 1}
+    return text.replace(by, close.pop(), 1) if len(close) == 1 else text
 
 
 def closed_cc(text: str) -> str:

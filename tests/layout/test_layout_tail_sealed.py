@@ -246,3 +246,25 @@ def test_a_speck_of_the_seal_between_signature_and_date_does_not_part_them(speck
     assert doc.fields.signature == ("芜湖市水利局",)
     assert doc.fields.date == "2024-03-12"
     assert speck not in render_text(doc)
+
+
+@pytest.mark.parametrize(("read", "printer"), [
+    ("九江市防汛抗呈指挥部办公室", "九江市防汛抗旱指挥部办公室"),  # a character misread
+    ("九江市防汛抗旱指挥部广办公室", "九江市防汛抗旱指挥部办公室"),  # a speck read as a character
+    ("九江市防汛抗旱指挥部办公厅", "九江市防汛抗旱指挥部办公厅"),  # an office exactly: as read
+    ("九江市人民政府办公室", "九江市人民政府办公室"),  # another body: as read
+])
+def test_the_printer_one_character_off_the_issuers_office_is_spelled_as_the_mark_spells_it(read: str,
+                                                                                        printer: str) -> None:
+    ts = Typesetter()
+    ts.centred("九江市防汛抗旱指挥部文件", ch=80, h=90, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts.right("九江市防汛抗旱指挥部", 5.0)
+    ts.right("2024年6月21日", 4.0)
+    ts._next_row(2)
+    top = ts._y()
+    ts.put(read, LEFT + CH, y=top)
+    ts.put("2024年6月21日印发", RIGHT - CH - text_units("2024年6月21日印发") * CH, y=top)
+    ts._next_row()
+    assert build_document(ts.finish()).fields.printed_by == printer
