@@ -84,7 +84,11 @@ LONG_LINE_CH = 10.0
 """On a sparse page, lines at least this long mark the edges (page numbers and specks are shorter)."""
 
 OUTSIDE_SHARE = 0.1
-"""Share of a page's long lines that may stick out of its frame (OCR boxes spilling into the margin)."""
+"""Share of a page's long lines that may stick out of its frame (OCR boxes spilling into the margin)..."""
+
+OUTSIDE_ONE_MIN_LINES = 5
+"""...and at least one on a page of this many long lines: a speck read into a line's box (`·步设计…`, its
+box two characters into the margin) is no edge of the text block."""
 
 HEADER_ZONE = 0.5
 """The issuer mark lies in this top share of page 1."""
@@ -303,7 +307,8 @@ def _contains_long_lines(frame: PageFrame, boxes: Sequence[Box], scale: Scale, s
     long = [b for b in boxes if b.width >= LONG_LINE_CH * scale.char_width]
     tol = settings.indent_min_ch * scale.char_width
     outside = sum(1 for b in long if b.x0 < frame.left.at(b.cy) - tol or b.x1 > frame.right.at(b.cy) + tol)
-    return outside <= int(OUTSIDE_SHARE * len(long))
+    allowed = max(int(OUTSIDE_SHARE * len(long)), 1 if len(long) >= OUTSIDE_ONE_MIN_LINES else 0)
+    return outside <= allowed
 
 
 def _align_to_full_lines(frame: PageFrame, boxes: Sequence[Box], scale: Scale) -> PageFrame:

@@ -166,3 +166,22 @@ def test_a_last_page_of_signature_date_and_contacts_keeps_the_documents_width() 
     lines = {1: pages[1][1], 2: last}
     scale = measure_scale([ln for group in lines.values() for ln in group])
     assert page_char_widths(lines, scale) == {}
+
+
+@pytest.mark.parametrize("rows", [5, 8])
+def test_a_line_whose_box_a_speck_widened_into_the_margin_is_no_edge(rows: int) -> None:
+    """A short last page (its own rows only, nothing to borrow from that fits): one line's box starts two
+    characters into the margin (a speck read before it, `·步设计…`); the text block's edge is the others'."""
+    scale = Scale(LINE_H, CH)
+    lines = [Box(LEFT, TOP + i * PITCH, RIGHT, TOP + i * PITCH + LINE_H) for i in range(rows)]
+    lines[1] = Box(LEFT - 2 * CH, lines[1].y0, RIGHT, lines[1].y1)
+    geometry = measure_frames({1: lines}, scale)
+    assert geometry.frame(1).left.at(TOP) == pytest.approx(LEFT, abs=3)
+
+
+def test_several_lines_out_of_the_frame_still_reject_it() -> None:
+    """Two of six long lines outside a frame shared by four: it is no text block's (a stack of centred lines)."""
+    scale = Scale(LINE_H, CH)
+    lines = [Box(LEFT + 4 * CH, TOP + i * PITCH, RIGHT, TOP + i * PITCH + LINE_H) for i in range(4)]
+    lines += [Box(LEFT, TOP + i * PITCH, RIGHT, TOP + i * PITCH + LINE_H) for i in range(4, 6)]
+    assert measure_frames({1: lines}, scale).frame(1).left.at(TOP) == pytest.approx(LEFT, abs=3)
