@@ -258,16 +258,20 @@ def is_note(text: str) -> bool:
 
 
 _BARE_NOTE_RE = re.compile(
-    r"^[（(]?\s*((?:此件|本件|此页|本页)[^（()）。，,；;：:]{2,8}|本文有删减)\s*[）):：]?\s*[0-9A-Za-z<>.\-]*$"
+    r"^[（(]?\s*((?:此件|本件|此页|本页)[^（()）。，,；;：:\d]{2,8}|本文有删减)\s*[0-9A-Za-z<>.\-]*\s*[）):：]?\s*[0-9A-Za-z<>.\-]*$"
 )
+
+
+_SPACE_RUN_RE = re.compile(r"\s+")
 
 
 def restore_note_brackets(text: str) -> str:
     """A 附注 line whose brackets the scan lost or misread (`此件公开发布`, `本文有删减：`, thin parentheses on
-    a 1-bit scan) is in （） again, without a seal's code digits read onto its end (`（此件公开发布）015`); a
+    a 1-bit scan) is in （） again, without a seal's code digits read onto its end (`（此件公开发布）015`, or
+    inside its bracket, `(此件公开发布 441`: the code along the ring's lower arc beside it); a
     line that is not a whole 附注 phrase is returned as it is."""
     found = _BARE_NOTE_RE.match(text.strip())
-    return f"（{found.group(1)}）" if found else text
+    return "（" + _SPACE_RUN_RE.sub("", found.group(1)) + "）" if found else text
 
 
 _HALF_CLOSED_RE = re.compile(r"^(（[^()（）]*)\)$")

@@ -72,6 +72,9 @@ def test_a_doc_number_whose_bracket_was_read_twice(text: str, number: str) -> No
 @pytest.mark.parametrize(("read", "fixed"), [("此件公开发布", "（此件公开发布）"), ("本文有删减：", "（本文有删减）"),
                                              ("（此件主动公开", "（此件主动公开）"), ("（此件公开发布）", "（此件公开发布）"),
                                              ("（此件公开发布）015", "（此件公开发布）"),
+                                             ("(此件公开发布 441", "（此件公开发布）"),  # the code inside
+                                             ("（此件公开发布441）", "（此件公开发布）"),
+                                             ("（此件2024年起公开）", "（此件2024年起公开）"),  # digits of its own
                                              ("此件已按规定程序报批，现予公开。", "此件已按规定程序报批，现予公开。")])
 def test_a_note_that_lost_its_brackets(read: str, fixed: str) -> None:
     assert patterns.restore_note_brackets(read) == fixed
