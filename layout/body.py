@@ -142,7 +142,11 @@ def restore_heading_numerals(blocks: Sequence[Block]) -> tuple[Block, ...]:
         if after is not None and after[1] != number + 1 + sum(1 for j in lost if i < j < after[0]):
             continue
         text = patterns.chinese_numeral(number) + "、" + blocks[i].text.lstrip()[1:]
-        first, last = blocks[i].lines[0], blocks[i].lines[-1]
-        several = first.page != last.page or first.box.y1 <= last.box.y0
-        restored[i] = typed_body(text, blocks[i].lines, several_rows=several)
+        restored[i] = typed_body(text, blocks[i].lines, several_rows=spans_rows(blocks[i]))
     return tuple(restored)
+
+
+def spans_rows(block: Block) -> bool:
+    """The block's lines lie on more than one row (its first line ends above its last one's top)."""
+    first, last = block.lines[0], block.lines[-1]
+    return first.page != last.page or first.box.y1 <= last.box.y0

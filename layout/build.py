@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from layout import patterns
-from layout.body import group_rows, join_rows, restore_heading_numerals
+from layout.body import group_rows, join_rows, restore_heading_numerals, spans_rows
 from layout.fields import extract_fields, issuers_from_marks
 from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale, page_char_widths
 from layout.header import MarkLine, find_issuer_lines, issuer_mark_lines, read_header, witnessed_mark
@@ -65,14 +65,8 @@ def restore_final_stops(blocks: Sequence[Block], bilevel: set[int]) -> tuple[Blo
     would end in a `。` it never had."""
     return tuple(replace(block, text=block.text + "。")
                  if block.type is BlockType.PARAGRAPH and block.lines and block.lines[-1].page in bilevel
-                 and _spans_rows(block) and patterns.ends_in_cjk(block.text) else block
+                 and spans_rows(block) and patterns.ends_in_cjk(block.text) else block
                  for block in blocks)
-
-
-def _spans_rows(block: Block) -> bool:
-    """The block's lines lie on more than one row (its first line ends above its last one's top)."""
-    first, last = block.lines[0], block.lines[-1]
-    return first.page != last.page or first.box.y1 <= last.box.y0
 
 
 def witnessed_marks(blocks: Sequence[Block], marks: Sequence[MarkLine], groups: Sequence[Sequence[Row]],

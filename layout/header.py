@@ -137,7 +137,9 @@ def continues_mark(last: OcrLine, line: OcrLine, page: Page, has_red: bool) -> b
     gap = line.box.y0 - last.box.y1
     if has_red:
         return gap <= MARK_BAND_GAP_MH * last.box.height
-    if gap > MARK_STACK_GAP_MH * last.box.height or (patterns.ends_in_file_word(last.text) and gap > MARK_FILE_GAP_MH * last.box.height):
+    if gap > MARK_STACK_GAP_MH * last.box.height:
+        return False
+    if patterns.ends_in_file_word(last.text) and gap > MARK_FILE_GAP_MH * last.box.height:
         return False
     return not any(other is not last and other is not line and other.text.strip()
                    and last.box.y1 <= other.box.cy <= line.box.y0 for other in page.lines)

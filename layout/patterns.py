@@ -81,12 +81,11 @@ def lost_heading_numeral(text: str) -> bool:
 
 def first_level_number(text: str) -> int | None:
     """The number of a level-1 heading marker (`三、` → 3), or None."""
-    found = re.match(r"^\s*([一二三四五六七八九十]{1,3})\s*[、，,]", text)
-    if not found or heading_level(text) != 1:
+    if heading_level(text) != 1:
         return None
     try:
-        return _chinese_number(found.group(1))
-    except KeyError:
+        return _chinese_number(re.sub(r"[\s、，,]", "", heading_marker(text) or ""))
+    except KeyError:  # 百 and the like: no number this counts
         return None
 
 
@@ -262,16 +261,13 @@ _BARE_NOTE_RE = re.compile(
 )
 
 
-_SPACE_RUN_RE = re.compile(r"\s+")
-
-
 def restore_note_brackets(text: str) -> str:
     """A 附注 line whose brackets the scan lost or misread (`此件公开发布`, `本文有删减：`, thin parentheses on
     a 1-bit scan) is in （） again, without a seal's code digits read onto its end (`（此件公开发布）015`, or
     inside its bracket, `(此件公开发布 441`: the code along the ring's lower arc beside it); a
     line that is not a whole 附注 phrase is returned as it is."""
     found = _BARE_NOTE_RE.match(text.strip())
-    return "（" + _SPACE_RUN_RE.sub("", found.group(1)) + "）" if found else text
+    return "（" + re.sub(r"\s+", "", found.group(1)) + "）" if found else text
 
 
 _HALF_CLOSED_RE = re.compile(r"^(（[^()（）]*)\)$")
@@ -551,8 +547,8 @@ _DATE_SHAPE_RE = re.compile(r"^(?P<y>[^年月日]{1,6})年(?P<rest>[^年]{1,6}�
 def date_numerals(text: str) -> str:
     """A date line with the numerals OCR misread spelled as printed (YEAR_NUMERAL_MISREADS in the year,
     DAY_NUMERAL_MISREADS in month and day: `二（）二三年十一月六日` → 二〇二三年十一月六日, `二〇二三年八月半五日` →
-    …八月十五日), a day's lost 十 put back (`六月二一日` → 六月二十一日, _LOST_TEN_RE), when that leaves nothing but Chinese numerals and 年月日; any other line is returned as it
-    came."""
+    …八月十五日), a day's lost 十 put back (`六月二一日` → 六月二十一日, _LOST_TEN_RE), when that leaves nothing
+    but Chinese numerals and 年月日; any other line is returned as it came."""
     compact = re.sub(r"\s+", "", text)
     found = _DATE_SHAPE_RE.match(compact)
     if not found or re.search(r"\d", compact):

@@ -166,8 +166,8 @@ def repair_signature(text: str, issuers: Sequence[str]) -> str:
     also states. A reading that is a whole part of a name and itself reads as a body's name (`国务院` of
     `国务院办公厅`) is a name of its own and stays, as does one the name has only a doubled character more
     than; the name without its first character (`务院办公厅`: the ring crosses the line's end) is no body's
-    name and no 规范化简称, and is the name's. Characters lost or misread inside it (`郑州市卫生委员会`, `重庆前北卫生健康委员会`, and a part that
-    is no body's name, `重庆市渝北区卫生健康委员`) are the seal's.
+    name and no 规范化简称, and is the name's. Characters lost or misread inside it (`郑州市卫生委员会`,
+    `重庆前北卫生健康委员会`, and a part that is no body's name, `重庆市渝北区卫生健康委员`) are the seal's.
     """
     if not text or text in issuers:
         return text
@@ -289,8 +289,9 @@ def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals:
     """A signature-place reading under a seal that is the seal's own text: fewer than two characters (no body's
     name is one: a ring character read on its own, `呼`), no CJK character at all (`<`, the code's digits), or,
     high in the seal (RING_TOP_R), read unsurely (RING_TEXT_SCORE) while less than half its characters stand
-    in any issuer's name in order (RING_CHANCE_COMMON at least; a garbled signature keeps half: `郑州杨带斯督健期理局` at 0.63 is
-    郑州市市场监督管理局, `fit_signature`; a signature lower in the seal stays whatever the issuers read)."""
+    in any issuer's name in order (and RING_CHANCE_COMMON at least; a garbled signature keeps half:
+    `郑州杨带斯督健期理局` at 0.63 is 郑州市市场监督管理局, `fit_signature`; a signature lower in the seal stays
+    whatever the issuers read)."""
     if text_units(name) < 2 or not re.search(rf"[{patterns.CJK}]", name):
         return True
     score = min(part.score for row in group for part in row.parts)
@@ -347,9 +348,9 @@ def _day(iso: str | None) -> dt.date | None:
 
 def repair_date_by_printing(text: str, printed_iso: str | None) -> str:
     """A date line whose year OCR misread into another plausible year (`2021年6月21日` for 2024 on a 1-bit
-    scan, `二〇七四年三月十二日`) takes the year that puts it on or within a year before the 印发 date, when a year (the 印发 year,
-    else the one before: the closer day) does so and differs from the reading in a single digit. A reading within
-    a year of the 印发 date stays as read; so does one that no such year explains."""
+    scan, `二〇七四年三月十二日`) takes the year that puts it on or within a year before the 印发 date, when a
+    year (the 印发 year, else the one before: the closer day) does so and differs from the reading in a single
+    digit. A reading within a year of the 印发 date stays as read; so does one that no such year explains."""
     found, chinese = patterns.arabic_date_line(text), None
     if found is None and patterns.is_date_line(text) and (iso := patterns.find_date(text)) is not None:
         found, chinese = (int(iso[:4]), int(iso[5:7]), int(iso[8:])), text[text.index("年"):]  # 二〇七四年三月十二日

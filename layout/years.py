@@ -107,7 +107,6 @@ def printing_after_date(text: str, signed_iso: str | None) -> str:
 
 
 _LOST_MONTH_RE = re.compile(r"年(?=月)")
-_CHINESE_MONTHS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 
 
 def month_from_printing(text: str, printed_iso: str | None) -> str:
@@ -117,7 +116,8 @@ def month_from_printing(text: str, printed_iso: str | None) -> str:
     compact = re.sub(r"\s+", "", text)
     if printed_iso is None or len(_LOST_MONTH_RE.findall(compact)) != 1:
         return text
-    months = (str(m) for m in range(1, 13)) if re.search(r"\d", compact) else _CHINESE_MONTHS
+    spell = str if re.search(r"\d", compact) else patterns.chinese_numeral
+    months = (spell(month) for month in range(1, 13))
     fits = {spelled for spelled in (_LOST_MONTH_RE.sub(f"年{month}", compact) for month in months)
             if patterns.is_date_line(spelled) and _printed_within_days(patterns.find_date(spelled), printed_iso)}
     return fits.pop() if len(fits) == 1 else text
@@ -132,17 +132,14 @@ def date_before_printing(text: str, printed_iso: str | None) -> str:
     if read is None or printed_iso is None or found is None:
         return text
 
-    def before(iso: str | None) -> bool:
-        return _printed_within_days(iso, printed_iso)
-
-    if before(read):
+    if _printed_within_days(read, printed_iso):
         return text
     head = text[:found.start("rest")]
     spellings = _spellings(found.group("rest"), ERODED_READINGS | ERODED_NUMERALS)
     if not re.search(r"\d", text):
         spellings += [s[:i] + LOST_NUMERAL + s[i:] for s in spellings for i in range(len(s))
                       if s[i] != "十"]  # ten is printed 十, never 一十
-    fits = {head + rest for rest in spellings if before(patterns.find_date(head + rest))}
+    fits = {head + rest for rest in spellings if _printed_within_days(patterns.find_date(head + rest), printed_iso)}
     return fits.pop() if len(fits) == 1 else text
 
 

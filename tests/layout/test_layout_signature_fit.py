@@ -214,17 +214,23 @@ def test_unsure_signs_beside_a_signature_are_dropped() -> None:
 JOINT = ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
 
 
+def _under_joint_mark(issuers: tuple[str, ...], *, free_rows: int) -> Typesetter:
+    """The mark stacking `issuers` (文件 after the last), three body paragraphs, then `free_rows` free rows."""
+    ts = Typesetter()
+    for name in issuers[:-1]:
+        ts.centred(name, ch=70, h=80, red=0.92)
+    ts.centred(issuers[-1] + "文件", ch=70, h=80, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(free_rows)
+    return ts
+
+
 def _joint(read: list[str | None], *, sealed: bool = True, between: str | None = None) -> Document:
     """A joint document of JOINT (the mark stacks the three, 文件 after the last) signed with rows read as
     `read` (None: a row nothing was read on), each centred over the date, three seals over them; `between`:
     a reading boxed across the first two rows, overlapping the second by a fifth of the pitch."""
-    ts = Typesetter()
-    for name in JOINT[:-1]:
-        ts.centred(name, ch=70, h=80, red=0.92)
-    ts.centred(JOINT[-1] + "文件", ch=70, h=80, red=0.92, advance=2)
-    for _ in range(3):
-        ts.paragraph(FILLER)
-    ts._next_row(2)
+    ts = _under_joint_mark(JOINT, free_rows=2)
     top = ts._y()
     if between is not None:
         ts.pages[-1].append(ocr_line(between, _centred_at(between), top + PITCH - 12, page=ts.number, score=1.0))
@@ -270,13 +276,7 @@ def test_a_joint_signature_line_the_seals_hid_is_put_back_in_its_room() -> None:
 def _hidden(issuers: tuple[str, ...], seals: int, free_rows: int) -> Document:
     """Signed by `issuers` (the mark stacks them) with nothing read in the signature's place: the body ends
     `free_rows` rows above the date, and `seals` seals press on the date."""
-    ts = Typesetter()
-    for name in issuers[:-1]:
-        ts.centred(name, ch=70, h=80, red=0.92)
-    ts.centred(issuers[-1] + "文件", ch=70, h=80, red=0.92, advance=2)
-    for _ in range(3):
-        ts.paragraph(FILLER)
-    ts._next_row(free_rows)
+    ts = _under_joint_mark(issuers, free_rows=free_rows)
     top = ts._y()
     ts.right(DATE, 4.0)
     ts.paragraph("（此件公开发布）")
