@@ -257,10 +257,11 @@ def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
 
     The mark is letter-spaced large type the detector reads in several boxes; where two meet, one character
     may be read twice (`呼和浩特市机关关事务管理局`) or in part (`人力资源原和`, the right box re-reading 源's
-    right side), and the box overlap does not always tell (`_seam_character`). The same name set in body type
-    (`山东省人力资源和社会保障厅关于…`, `…办公室 2024年3月19日印发`) reads without seams. So a name found nowhere
-    else as read, but found with that one character dropped or replaced, is that spelling; when two spellings
-    are found, or none, the line stays as read."""
+    right side), and the box overlap does not always tell (`_seam_character`); or a character the seam cut in
+    two may be read by neither (`山东省人力资源|社会保障厅`, 和's two halves left to the other box). The same name
+    set in body type (`山东省人力资源和社会保障厅关于…`, `…办公室 2024年3月19日印发`) reads without seams. So a
+    name found nowhere else as read, but found with that one character dropped or replaced, or with one
+    character more at a seam, is that spelling; when two spellings are found, or none, the line stays as read."""
     text = line.text
     name = text[:-2] if patterns.ends_in_file_word(text) else text
     others = "\n".join(witnesses)
@@ -271,6 +272,9 @@ def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
         if name[:k] + name[k + 1:] in others:
             spellings.add(name[:k] + name[k + 1:])
         pattern = re.compile(re.escape(name[:k]) + rf"([{patterns.CJK}])" + re.escape(name[k + 1:]))
+        spellings |= {found.group(0) for found in pattern.finditer(others)}
+    for k in {seam for seam in line.seams if 0 < seam < len(name)}:
+        pattern = re.compile(re.escape(name[:k]) + rf"[{patterns.CJK}]" + re.escape(name[k:]))
         spellings |= {found.group(0) for found in pattern.finditer(others)}
     # a name that lost its last character is part of the whole one found too: the whole one explains both
     spellings = {one for one in spellings if not any(one != other and one in other for other in spellings)}
