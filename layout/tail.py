@@ -724,7 +724,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(BlockType.CC, rows, closed_cc(patterns.restore_cc_commas(text))))
         elif kind is BlockType.PRINTED:
             pieces = [piece for row in group for piece in split_wide_gaps(row, geometry.scale, settings)]
-            printed = spelled_printer(" ".join(clean_text(piece.text) for piece in pieces), issuers)
+            printed = spelled_printer(" ".join(clean_text(piece.text) for piece in pieces), issuers,
+                                      [join_rows(other) for other in groups if other is not group])
             if bilevel:
                 printed = printing_after_date(printed, _signed_iso(blocks))
             blocks.append(_typed(kind, group, printed))
@@ -745,19 +746,29 @@ PRINTER_MIN_CH = 4
 """An issuer's name this long at least is long enough to be told from another one character off."""
 
 
-def spelled_printer(text: str, issuers: Sequence[str]) -> str:
+def spelled_printer(text: str, issuers: Sequence[str], witnesses: Sequence[str] = ()) -> str:
     """The 印发 line with its 印发机关 spelled as the issuer's office is when it reads one character off it
     (`九江市防汛抗呈指挥部办公室`, `浙江省教育厅广办公室`: the mark states the name clear of any seal) and off no
-    other; a printer that reads as an office exactly, or as none, stays as read."""
+    other; a printer that reads as an office exactly, or as none, stays as read, and so does one whose body
+    the document's other lines (`witnesses`) spell as it reads and never as the mark does: the mark's large
+    letter-spaced type is then the misread one (`山东省人力资源社会保障厅` lost 和 at a seam; the body says
+    山东省人力资源和社会保障厅)."""
     found = patterns.split_printed(text)
     if found is None:
         return text
     by = found[0]
-    names = [issuer + office for issuer in issuers if len(issuer) >= PRINTER_MIN_CH for office in PRINTER_OFFICES]
+    names = {issuer + office: issuer for issuer in issuers if len(issuer) >= PRINTER_MIN_CH
+             for office in PRINTER_OFFICES}
     if not names or by in names:
         return text
     close = {name for name in names if _edits(by, name) == 1}
-    return text.replace(by, close.pop(), 1) if len(close) == 1 else text
+    if len(close) != 1:
+        return text
+    name = close.pop()
+    body = by[:len(by) - (len(name) - len(names[name]))] if by.endswith(name[len(names[name]):]) else by
+    if any(body in other for other in witnesses) and not any(names[name] in other for other in witnesses):
+        return text
+    return text.replace(by, name, 1)
 
 
 def closed_cc(text: str) -> str:

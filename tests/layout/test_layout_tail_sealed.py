@@ -251,6 +251,7 @@ def test_a_speck_of_the_seal_between_signature_and_date_does_not_part_them(speck
 @pytest.mark.parametrize(("read", "printer"), [
     ("九江市防汛抗呈指挥部办公室", "九江市防汛抗旱指挥部办公室"),  # a character misread
     ("九江市防汛抗旱指挥部广办公室", "九江市防汛抗旱指挥部办公室"),  # a speck read as a character
+    ("九江市防汛抗旱指挥办公室", "九江市防汛抗旱指挥部办公室"),  # lost: the signature spells it as the mark
     ("九江市防汛抗旱指挥部办公厅", "九江市防汛抗旱指挥部办公厅"),  # an office exactly: as read
     ("九江市人民政府办公室", "九江市人民政府办公室"),  # another body: as read
 ])
@@ -268,3 +269,19 @@ def test_the_printer_one_character_off_the_issuers_office_is_spelled_as_the_mark
     ts.put("2024年6月21日印发", RIGHT - CH - text_units("2024年6月21日印发") * CH, y=top)
     ts._next_row()
     assert build_document(ts.finish()).fields.printed_by == printer
+
+
+def test_a_printer_the_body_spells_as_it_reads_is_not_respelled_as_the_mark() -> None:
+    """The mark's large type lost 和 (no seam to restore it at); the body and the printer agree on the name."""
+    ts = Typesetter()
+    ts.centred("山东省人力资源社会保障厅文件", ch=80, h=90, red=0.92, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts.paragraph("联系单位：山东省人力资源和社会保障厅职业能力建设处。")
+    ts.right("2024年6月21日", 4.0)
+    ts._next_row(2)
+    top = ts._y()
+    ts.put("山东省人力资源和社会保障厅办公室", LEFT + CH, y=top)
+    ts.put("2024年6月21日印发", RIGHT - CH - text_units("2024年6月21日印发") * CH, y=top)
+    ts._next_row()
+    assert build_document(ts.finish()).fields.printed_by == "山东省人力资源和社会保障厅办公室"
