@@ -120,14 +120,19 @@ def is_page_number(text: str) -> bool:
 
 _OPEN_BRACKETS = "〔【\\[［(（﹝{｛<〈《"
 _CLOSE_BRACKETS = "〕】\\]］)）﹞}｝>〉》"
+UNREAD_DIGIT = rf"[^\w\s{_OPEN_BRACKETS}{_CLOSE_BRACKETS}]"
+"""A digit the recogniser read as a symbol (`202↓`: a 4 whose thin strokes a 1-bit threshold broke); what it
+was, the document's other years say (`years.reconcile_years`)."""
+_NUMBER_YEAR = rf"(?:19|20)(?:\d\s*\d|{UNREAD_DIGIT}\s*\d|\d\s*{UNREAD_DIGIT})"
 DOC_NUMBER_RE = re.compile(
-    rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*(?:[{_OPEN_BRACKETS}]+\s*(?P<year>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]*"
-    rf"|(?P<year2>(?:19|20)\d\s*\d)\s*[{_CLOSE_BRACKETS}]+)"
+    rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*(?:[{_OPEN_BRACKETS}]+\s*(?P<year>{_NUMBER_YEAR})\s*[{_CLOSE_BRACKETS}]*"
+    rf"|(?P<year2>{_NUMBER_YEAR})\s*[{_CLOSE_BRACKETS}]+)"
     r"\s*(?P<num>\d{1,5})\s*号"
 )
 """One of the two brackets may be lost (a thin 〔 in a 1-bit scan), or read twice (`国办发【〔2005〕31号`: the
 bracket's thick and thin strokes as two): a year with brackets on either side followed by a number and 号 is
-still a doc number; with none, `2024年53号`-like text is not."""
+still a doc number; with none, `2024年53号`-like text is not. One of the year's last two digits may be read as
+a symbol (UNREAD_DIGIT)."""
 
 
 _BARE_DOC_NUMBER_RE = re.compile(rf"(?P<org>[{CJK}]{{2,10}})(?P<year>(?:19|20)\d{{2}})(?P<num>[1-9]\d{{0,3}})号")

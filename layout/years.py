@@ -4,7 +4,8 @@ A document is numbered and dated in the year it is issued, so the three readings
 differ, OCR misread one of them, and a 1-bit scan says which: its threshold erases thin strokes and never
 adds ink. A Song or 仿宋 `4` keeps its upright and its bar but loses its thin diagonal, and reads `1` (2021 for
 2024 in the doc number, the date or the 印发 line of 1-bit scans of every dev variant); a `1` never gains a
-diagonal. So a reading that is another's with some 4s read as 1s takes the other's year.
+diagonal. So a reading that is another's with some 4s read as 1s takes the other's year, and so does one with
+a digit read as a symbol (`〔202↓〕`) that only the other's digit fills.
 
     eroded_reading(read, other)  `read` is `other` with 4s read as 1s (nothing else differs)
     eroded_year_of_printing(date, printed_iso)  a date's year is the 印发 year read so
@@ -33,8 +34,6 @@ from layout.model import Block, BlockType
 ERODED_READINGS = frozenset({("1", "4")})
 """(read, printed) digit pairs a 1-bit threshold makes: the thin diagonal of `4` erased leaves a `1`."""
 
-_YEAR_RE = re.compile(r"(?:19|20)\d{2}")
-
 ERODED_NUMERALS = frozenset({("二", "三")})
 """(read, printed) Chinese numerals a 1-bit threshold makes: 三's short middle stroke erased leaves 二
 (`二〇二四年二月十八日` for 三月十八日, printed the next day)."""
@@ -50,6 +49,12 @@ def eroded_reading(read: str, other: str) -> bool:
     """`read` is `other` with at least one digit eroded into another (ERODED_READINGS), nothing else."""
     return (len(read) == len(other) and read != other
             and all(a == b or (a, b) in ERODED_READINGS for a, b in zip(read, other, strict=True)))
+
+
+def unread_reading(read: str, other: str) -> bool:
+    """`read` is `other` with a digit read as a symbol (`patterns.UNREAD_DIGIT`: 202↓ for 2024), nothing else."""
+    return (len(read) == len(other) and not read.isdigit() and other.isdigit()
+            and all(a == b or re.fullmatch(patterns.UNREAD_DIGIT, a) for a, b in zip(read, other, strict=True)))
 
 
 def eroded_year_of_printing(date_text: str, printed_iso: str | None) -> bool:
@@ -159,7 +164,7 @@ def _year_of(block: Block) -> str | None:
 
 def _with_year(text: str, read: str, year: str, last: bool) -> str:
     """`text` with its (first, or with `last` its last) four-digit year `read` spelled `year`."""
-    found = [m for m in _YEAR_RE.finditer(text) if m.group() == read]
+    found = list(re.finditer(rf"(?<!\d){re.escape(read)}(?!\d)", text))
     if not found:
         return text
     match = found[-1] if last else found[0]
@@ -173,7 +178,7 @@ def reconcile_years(blocks: Sequence[Block]) -> tuple[Block, ...]:
     result = []
     for block in blocks:
         read = _year_of(block)
-        fixes = {year for year in years if read and eroded_reading(read, year)}
+        fixes = {year for year in years if read and (eroded_reading(read, year) or unread_reading(read, year))}
         if read and len(fixes) == 1:
             block = replace(block, text=_with_year(block.text, read, fixes.pop(),
                                                   last=block.type is BlockType.PRINTED))

@@ -67,6 +67,20 @@ def test_a_year_read_with_a_1_for_a_4_takes_the_document_year(number: str, date:
     assert "〔2021〕" not in text and "2021年9月24日" not in text
 
 
+@pytest.mark.parametrize("number", ["202↓", "20?4"])
+def test_a_number_year_with_a_digit_read_as_a_symbol_is_a_doc_number_in_the_document_year(number: str) -> None:
+    """`渝北卫健函〔202↓〕110号` (a 1-bit 4 read as an arrow) is the header's doc number, not the title's start."""
+    doc = _doc(number, "2024", "2024")
+    assert doc.fields.doc_number == "呼机管发〔2024〕19号"
+    assert doc.fields.title == "关于做好国庆节期间市级机关办公区安全工作的通知"
+
+
+def test_a_number_year_with_a_digit_read_as_a_symbol_stays_so_when_no_year_says_what_it_was() -> None:
+    doc = _doc("202↓", "2019", None)
+    assert doc.fields.doc_number == "呼机管发〔202↓〕19号"
+    assert doc.fields.date == "2019-09-24"
+
+
 @pytest.mark.parametrize(("number", "date"), [("2023", "2024"), ("2021", "2017"), ("2021", "2034")])
 def test_years_that_differ_otherwise_stay_as_read(number: str, date: str) -> None:
     """Only 1s for 4s are an erosion: another difference (a 3, a 7, a 1 and a 3 for a 3 and a 4) leaves every
