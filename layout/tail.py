@@ -285,14 +285,20 @@ RING_TOP_R = 0.3
 date ("居中下压"). An unsure reading counts as ring text only centred this many radii above the seal's centre."""
 
 
+def names_no_body(name: str) -> bool:
+    """A signature-place reading that cannot be a body's name: fewer than two characters (no body's name is
+    one: a ring character read on its own, `呼`, or `良` at 0.29 over 曲靖市人民政府办公室 from a ring the
+    threshold broke past finding) or no CJK character at all (`<`, the code's digits)."""
+    return text_units(name) < 2 or not re.search(rf"[{patterns.CJK}]", name)
+
+
 def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals: Sequence[Seal] = ()) -> bool:
-    """A signature-place reading under a seal that is the seal's own text: fewer than two characters (no body's
-    name is one: a ring character read on its own, `呼`), no CJK character at all (`<`, the code's digits), or,
-    high in the seal (RING_TOP_R), read unsurely (RING_TEXT_SCORE) while less than half its characters stand
-    in any issuer's name in order (and RING_CHANCE_COMMON at least; a garbled signature keeps half:
+    """A signature-place reading under a seal that is the seal's own text: no body's name (`names_no_body`),
+    or, high in the seal (RING_TOP_R), read unsurely (RING_TEXT_SCORE) while less than half its characters
+    stand in any issuer's name in order (and RING_CHANCE_COMMON at least; a garbled signature keeps half:
     `郑州杨带斯督健期理局` at 0.63 is 郑州市市场监督管理局, `fit_signature`; a signature lower in the seal stays
     whatever the issuers read)."""
-    if text_units(name) < 2 or not re.search(rf"[{patterns.CJK}]", name):
+    if names_no_body(name):
         return True
     score = min(part.score for row in group for part in row.parts)
     high = any(seal.page == row.page and _overlaps(seal.box, row.box)
@@ -690,7 +696,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             kept = [part for row in group for part in row.parts if not is_stray_sign(part)]
             name = re.sub(r"\s+", "", text if len(kept) == sum(len(row.parts) for row in group)
                           else "".join(part.text for part in kept)).lstrip(SPECK_LEAD)
-            if not kept or under_seal(group, seals) and is_ring_text(name, group, issuers, seals):
+            if not kept or names_no_body(name) or under_seal(group, seals) and is_ring_text(name, group, issuers, seals):
                 index += 1
                 continue  # the seal's text or specks, not the document's
             name = repair_signature(name, issuers)

@@ -285,3 +285,19 @@ def test_a_printer_the_body_spells_as_it_reads_is_not_respelled_as_the_mark() ->
     ts.put("2024年6月21日印发", RIGHT - CH - text_units("2024年6月21日印发") * CH, y=top)
     ts._next_row()
     assert build_document(ts.finish()).fields.printed_by == "山东省人力资源和社会保障厅办公室"
+
+
+def test_one_character_over_the_signature_is_no_name_even_where_no_seal_was_found() -> None:
+    """`良` at 0.29 over the signature: a ring character, from a seal a 1-bit threshold broke past finding."""
+    ts = Typesetter()
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    ts.pages[-1].append(ocr_line("良", RIGHT - 8 * CH, ts._y(), h=1.6 * LINE_H, score=0.29, page=ts.number))
+    ts._next_row()
+    ts.right("曲靖市人民政府办公室", 4.0)
+    ts.right("2024年4月8日", 4.0)
+    doc = build_document(ts.finish())
+    assert doc.fields.signature == ("曲靖市人民政府办公室",)
+    assert doc.fields.date == "2024-04-08"
+    assert "良" not in render_text(doc)
