@@ -24,6 +24,7 @@ from layout.years import (
     eroded_year_of_printing,
     month_from_printing,
     printed_years,
+    printing_after,
     printing_after_date,
 )
 
@@ -708,6 +709,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         elif index == date_index:
             printed = _printed_date(groups)
             signed = month_from_printing(repair_date_year(re.sub(r"\s+", "", text), known_years), printed)
+            if bilevel:  # a 印发 date eroded to before the date is no evidence against it (2021年1月22日 for 4月)
+                printed = printing_after(printed, patterns.find_date(signed))
             if not (bilevel and eroded_year_of_printing(signed, printed)):
                 # (a 1-bit year with 1s for the 印发 year's 4s is that year: `years.reconcile_years`)
                 signed = repair_date_by_printing(signed, printed)

@@ -15,8 +15,9 @@ a digit read as a symbol (`〔202↓〕`) that only the other's digit fills.
                                  before its 印发 date
     month_from_printing(text, printed_iso)  a date whose month the seal hid whole takes the one month that
                                  puts it days before its 印发 date
-    printing_after_date(text, signed_iso)  on a 1-bit scan, a 印发 line read before its date whose eroded month
-                                 or day puts it on or days after it
+    printing_after(printed_iso, signed_iso)  on a 1-bit scan, a 印发 date read before its date whose eroded
+                                 digits put it on or days after it
+    printing_after_date(text, signed_iso)  the 印发 line with such a date respelled
 
 Years cited elsewhere (a title's 2024年, a body's 2021年以前) are not the document's year and are not read.
 """
@@ -92,23 +93,32 @@ def _printed_within_days(signed_iso: str | None, printed_iso: str | None) -> boo
         return False
 
 
-_PRINTED_MONTH_DAY_RE = re.compile(r"(?P<y>\d{4}年)(?P<rest>\d{1,2}月\d{1,2}日)(?=\s*印发)")
+_PRINTED_DATE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(?=\s*印发)")
+
+
+def printing_after(printed_iso: str | None, signed_iso: str | None) -> str | None:
+    """A 1-bit scan's 印发 date (ISO) that is before the 成文日期 it prints, which no document is, but with some of
+    its digits read eroded (`2021-01-22` for 2024-04-22: year and month each lost a 4's diagonal) is on it or
+    days after: that one day; otherwise the date as read."""
+    if printed_iso is None or signed_iso is None or printed_iso >= signed_iso:
+        return printed_iso
+    fits = {spelled for spelled in _spellings(printed_iso, ERODED_READINGS) if _printed_within_days(signed_iso, spelled)}
+    return fits.pop() if len(fits) == 1 else printed_iso
 
 
 def printing_after_date(text: str, signed_iso: str | None) -> str:
-    """A 1-bit scan's 印发 line (`XX办公室 2024年1月28日印发`) whose date is before the 成文日期 it prints, which
-    no document is, but with its month or day read eroded (`1月` for 4月) is on it or days after, takes that
-    one spelling; otherwise it stays as read. The mirror of `date_before_printing`, for the reading the
-    threshold damaged in the 印发 line instead (`2024年4月26日` printed `2024年1月28日印发`)."""
-    found = _PRINTED_MONTH_DAY_RE.search(text)
-    printed = patterns.split_printed(text)
-    if found is None or signed_iso is None or printed is None or printed[1] is None or printed[1] >= signed_iso:
+    """A 1-bit scan's 印发 line (`XX办公室 2024年1月28日印发`) whose date is before the 成文日期 it prints but,
+    with its digits read eroded (`1月` for 4月, `2021年` for 2024年), is on it or days after takes that one
+    spelling (`printing_after`); otherwise it stays as read. The mirror of `date_before_printing`, for the
+    reading the threshold damaged in the 印发 line instead (`2024年4月26日` printed `2024年1月28日印发`)."""
+    found, printed = _PRINTED_DATE_RE.search(text), patterns.split_printed(text)
+    if found is None or printed is None or printed[1] is None:
         return text
-    fits = {rest for rest in _spellings(found.group("rest"), ERODED_READINGS)
-            if _printed_within_days(signed_iso, patterns.find_date(found.group("y") + rest))}
-    if len(fits) != 1:
+    fixed = printing_after(printed[1], signed_iso)
+    if fixed is None or fixed == printed[1]:
         return text
-    return text[:found.start("rest")] + fits.pop() + text[found.end("rest"):]
+    year, month, day = (int(part) for part in fixed.split("-"))
+    return text[:found.start()] + f"{year}年{month}月{day}日" + text[found.end():]
 
 
 _LOST_MONTH_RE = re.compile(r"年(?=月)")

@@ -167,6 +167,7 @@ def test_only_a_1_bit_date_is_read_as_eroded(bilevel: bool) -> None:
     ("XX办公室 2024年1月11日印发", "2024-04-10", "XX办公室 2024年1月11日印发"),  # 4月11日 and 4月14日 fit
     ("XX办公室 2024年1月2日印发", "2024-04-26", "XX办公室 2024年1月2日印发"),  # no spelling fits
     ("XX办公室 2024年1月28日印发", None, "XX办公室 2024年1月28日印发"),  # no date to check against
+    ("XX办公室 2021年1月22日印发", "2024-04-22", "XX办公室 2024年4月22日印发"),  # the year's 4 eroded too
 ])
 def test_a_1_bit_printing_read_before_its_date_whose_eroded_month_or_day_puts_it_after(
         printed: str, signed: str | None, expected: str) -> None:
@@ -201,6 +202,14 @@ def test_a_date_whose_month_the_seal_hid_is_the_documents_date() -> None:
     doc = build_document([*pages[:-1], dataclasses.replace(pages[-1], seals=(seal,))])
     assert doc.fields.date == "2024-09-20"
     assert doc.fields.signature == ("呼和浩特市机关事务管理局",)
+
+
+def test_a_1_bit_printing_whose_year_and_month_eroded_does_not_move_the_date() -> None:
+    """`2021年1月22日印发` under `2024年4月22日`: the year 2020 would put the date within a year before that
+    misread printing; it is the printing that was eroded, on the date's own day."""
+    doc = _signed_and_printed("2024年4月22日", "2021年1月22日印发")
+    assert doc.fields.date == "2024-04-22"
+    assert doc.fields.printed_date == "2024-04-22"
 
 
 def _signed_and_printed(date: str, printed: str, *, cited: str = CITED, bilevel: bool = True):
