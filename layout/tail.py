@@ -847,7 +847,9 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
     - a signature that reads every issuer but one in order, with a line's room (JOINT_GAP_PITCHES) where the
       missing one stands, or for the first one, the seals pressing on the free line above the first read
       (JOINT_SEAL_REACH): the seals hid that line (overlapping rings on a 1-bit scan), and the issuer is put
-      back there, a signature line without OCR lines.
+      back there, a signature line without OCR lines. A line read under a seal with characters lost stands
+      for its issuer when it reads as that one alone (`_damaged_name_of`: `郑州委员会` under the second of two
+      overlapping seals is 郑州市卫生健康委员会, the first line lost in their rings).
 
     A signature of another length, two lines off, or one without the room, stays as read."""
     places = [i for i, block in enumerate(blocks) if block.type is BlockType.SIGNATURE]
@@ -860,10 +862,17 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
             return list(blocks)
         place = places[wrong[0]]
         return [replace(b, text=issuers[wrong[0]]) if i == place else b for i, b in enumerate(blocks)]
-    missing = [k for k in range(len(issuers)) if names == [*issuers[:k], *issuers[k + 1:]]]
-    if len(places) != len(issuers) - 1 or len(missing) != 1 or places[-1] + 1 >= len(blocks):
+    def stands_for(place: int, issuer: str) -> bool:
+        name = blocks[place].text
+        return name == issuer or _blockunder_seal(blocks[place], seals) and _damaged_name_of(name, issuer, issuers)
+
+    missing = [k for k in range(len(issuers)) if len(places) == len(issuers) - 1
+               and all(map(stands_for, places, [*issuers[:k], *issuers[k + 1:]]))]
+    if len(missing) != 1 or places[-1] + 1 >= len(blocks):
         return list(blocks)
     k = missing[0]
+    read = dict(zip(places, [*issuers[:k], *issuers[k + 1:]], strict=True))
+    signed = [replace(block, text=read[i]) if i in read else block for i, block in enumerate(blocks)]
     date = blocks[places[-1] + 1]
     pitch = _top(date) - _top(blocks[places[-1]])
     if date.type is not BlockType.DATE or pitch <= 0:
@@ -883,7 +892,18 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
                 or not (_blockunder_seal(above, seals) or _blockunder_seal(below, seals))):
             return list(blocks)
         at = places[k - 1] + 1
-    return [*blocks[:at], Block(BlockType.SIGNATURE, issuers[k]), *blocks[at:]]
+    return [*signed[:at], Block(BlockType.SIGNATURE, issuers[k]), *signed[at:]]
+
+
+def _damaged_name_of(name: str, issuer: str, issuers: Sequence[str]) -> bool:
+    """`name` is `issuer` with characters lost: two or more characters, SIGNATURE_READ_MIN of them standing in
+    it in order, and in no other issuer's name."""
+    n = text_units(name)
+
+    def holds(other: str) -> bool:
+        return _common_in_order(name, other) >= SIGNATURE_READ_MIN * n
+
+    return n >= 2 and holds(issuer) and not any(holds(other) for other in issuers if other != issuer)
 
 
 HIDDEN_SIGNATURE_ROOM = 1.5

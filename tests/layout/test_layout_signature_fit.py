@@ -265,6 +265,19 @@ def test_a_joint_signature_otherwise_stays_as_read(read: list[str], sealed: bool
     assert "浙江省财资源" in doc.fields.signature
 
 
+@pytest.mark.parametrize("last", [JOINT[2], "浙江人力保障厅"])
+def test_a_joint_signature_whose_first_line_the_seals_hid_and_whose_last_they_damaged(last: str) -> None:
+    """Overlapping rings over the first name (nothing read there) and some of the last one's characters lost
+    under them: each line read stands for the one issuer it reads as, the first is put back above them."""
+    doc = _joint([None, JOINT[1], last])
+    assert doc.fields.signature == JOINT
+
+
+def test_a_joint_signature_line_that_reads_as_no_issuer_of_its_place_stays_so() -> None:
+    doc = _joint([None, "浙江省财资源", JOINT[2]])  # reads as the third issuer, in the second's place
+    assert "浙江省财资源" in doc.fields.signature
+
+
 def test_a_joint_signature_line_the_seals_hid_is_put_back_in_its_room() -> None:
     """Three rings over three names on a 1-bit scan: the middle line is not read at all, but the lines above
     and below stand two pitches apart, with the room for it."""
