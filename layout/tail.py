@@ -579,6 +579,21 @@ def _stacked_over(upper: Sequence[Row], lower: Sequence[Row], geometry: BodyGeom
     return top.box.y0 - bottom.box.y1 <= SIGNATURE_STACK_GAP_LH * geometry.scale.line_height
 
 
+JOINT_HIDDEN_GAP_LH = SIGNATURE_STACK_GAP_LH + 2.0
+"""A joint signature's lines stand one line further apart where the seals hid the line between them (its
+height and the line spacing: about two line heights more)."""
+
+
+def _over_hidden_line(upper: Sequence[Row], lower: Sequence[Row], geometry: BodyGeometry,
+                      seals: Sequence[Seal], issuers: Sequence[str]) -> bool:
+    """`upper` is a joint signature's line above a line the seals hid: the document has two issuers or more,
+    `upper` reads as one of them, `lower` is under a seal, and they stand one line further apart than
+    signature lines do (JOINT_HIDDEN_GAP_LH). `joint_signatures` puts the hidden issuer back between them."""
+    top, bottom = lower[0], upper[-1]
+    return (len(issuers) >= 2 and top.page == bottom.page and join_rows(upper) in issuers and under_seal(lower, seals)
+            and top.box.y0 - bottom.box.y1 <= JOINT_HIDDEN_GAP_LH * geometry.scale.line_height)
+
+
 def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: BodyGeometry,
                      settings: LayoutSettings, *, dated: bool = True, seals: Sequence[Seal] = (),
                      issuers: Sequence[str] = ()) -> int:
@@ -588,7 +603,8 @@ def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: Bod
     while (start > 0 and date_index - start < SIGNATURE_MAX_ROWS
            and (_is_signature(groups[start - 1], geometry, settings, seals, issuers)
                 or is_seal_debris(groups[start - 1], seals))
-           and (not dated and start == date_index or _stacked_over(groups[start - 1], groups[start], geometry))):
+           and (not dated and start == date_index or _stacked_over(groups[start - 1], groups[start], geometry)
+                or _over_hidden_line(groups[start - 1], groups[start], geometry, seals, issuers))):
         start -= 1
     return start
 

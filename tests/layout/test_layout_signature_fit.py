@@ -242,7 +242,7 @@ def _joint(read: list[str | None], *, sealed: bool = True, between: str | None =
     pages = ts.finish()
     if not sealed:
         return build_document(pages)
-    side = 3 * PITCH
+    side = max(3, len(read)) * PITCH
     seals = tuple(Seal(1, Box(DATE_CX - side + k * side / 2, top, DATE_CX + k * side / 2, top + side), "", "shape")
                   for k in range(3))
     return build_document([replace(pages[0], seals=seals)])
@@ -270,6 +270,13 @@ def test_a_joint_signature_whose_first_line_the_seals_hid_and_whose_last_they_da
     """Overlapping rings over the first name (nothing read there) and some of the last one's characters lost
     under them: each line read stands for the one issuer it reads as, the first is put back above them."""
     doc = _joint([None, JOINT[1], last])
+    assert doc.fields.signature == JOINT
+
+
+def test_a_joint_signature_line_over_a_hidden_line_signs_though_it_stands_further_off() -> None:
+    """Set with wider line spacing, the first name stands 3.8 line heights over the last (the hidden line between):
+    further than signature lines stand together, but it is the joint signature's first line, not the body's."""
+    doc = _joint([JOINT[0], None, None, JOINT[2]])
     assert doc.fields.signature == JOINT
 
 
