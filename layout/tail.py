@@ -880,7 +880,9 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
         return [replace(b, text=issuers[wrong[0]]) if i == place else b for i, b in enumerate(blocks)]
     def stands_for(place: int, issuer: str) -> bool:
         name = blocks[place].text
-        return name == issuer or _blockunder_seal(blocks[place], seals) and _damaged_name_of(name, issuer, issuers)
+        doubted = any(line.score < GARBLED_SCORE for line in blocks[place].lines)
+        return name == issuer or (_blockunder_seal(blocks[place], seals)
+                                  and _damaged_name_of(name, issuer, issuers, doubted))
 
     missing = [k for k in range(len(issuers)) if len(places) == len(issuers) - 1
                and all(map(stands_for, places, [*issuers[:k], *issuers[k + 1:]]))]
@@ -911,15 +913,13 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
     return [*signed[:at], Block(BlockType.SIGNATURE, issuers[k]), *signed[at:]]
 
 
-def _damaged_name_of(name: str, issuer: str, issuers: Sequence[str]) -> bool:
-    """`name` is `issuer` with characters lost: two or more characters, SIGNATURE_READ_MIN of them standing in
-    it in order, and in no other issuer's name."""
-    n = text_units(name)
-
-    def holds(other: str) -> bool:
-        return _common_in_order(name, other) >= SIGNATURE_READ_MIN * n
-
-    return n >= 2 and holds(issuer) and not any(holds(other) for other in issuers if other != issuer)
+def _damaged_name_of(name: str, issuer: str, issuers: Sequence[str], doubted: bool = False) -> bool:
+    """`name` is `issuer` with characters lost or misread: two or more characters, SIGNATURE_READ_MIN of them
+    (GARBLED_READ_MIN of a reading the recogniser `doubted`) standing in it in order, and no more of them in any
+    other issuer's name (`浙江省政厅` is 浙江省财政厅, not 浙江省教育厅)."""
+    n, common = text_units(name), _common_in_order(name, issuer)
+    share = GARBLED_READ_MIN if doubted else SIGNATURE_READ_MIN
+    return n >= 2 and common >= share * n and all(_common_in_order(name, other) <= common for other in issuers)
 
 
 HIDDEN_SIGNATURE_ROOM = 1.5

@@ -265,11 +265,12 @@ def test_a_joint_signature_otherwise_stays_as_read(read: list[str], sealed: bool
     assert "浙江省财资源" in doc.fields.signature
 
 
-@pytest.mark.parametrize("last", [JOINT[2], "浙江人力保障厅"])
-def test_a_joint_signature_whose_first_line_the_seals_hid_and_whose_last_they_damaged(last: str) -> None:
+@pytest.mark.parametrize(("middle", "last"), [(JOINT[1], JOINT[2]), (JOINT[1], "浙江人力保障厅"), ("浙江省政厅", JOINT[2])])
+def test_a_joint_signature_whose_first_line_the_seals_hid_and_whose_others_they_damaged(middle: str, last: str) -> None:
     """Overlapping rings over the first name (nothing read there) and some of the last one's characters lost
-    under them: each line read stands for the one issuer it reads as, the first is put back above them."""
-    doc = _joint([None, JOINT[1], last])
+    under them: each line read stands for the one issuer it reads as, the first is put back above them
+    (`浙江省政厅` reads as 浙江省教育厅 too, but less)."""
+    doc = _joint([None, middle, last])
     assert doc.fields.signature == JOINT
 
 
