@@ -97,13 +97,13 @@ def chinese_numeral(number: int) -> str:
 
 # --- page furniture -----------------------------------------------------------------------------------
 
-_PAGE_DASHES = "—–\\-－‒―一_~～·•・.。÷"
+_PAGE_DASHES = "—–\\-－‒―一_~～·•・.。÷#＃"
 _PAGE_NUMBER_RE = re.compile(
     rf"^\s*(?:[{_PAGE_DASHES}](?:\s*[{_PAGE_DASHES}])*\s*)?(?:第\s*)?(\d{{1,4}})(?:\s*页)?"
     rf"(?:\s*[{_PAGE_DASHES}](?:\s*[{_PAGE_DASHES}])*)?\s*$"
 )
 """The dashes around a page number, as OCR reads them: a speck over or under a dash makes it `÷` (`-2÷`), a
-speck beside it a dot of its own (`- 2 - .`)."""
+speck beside it a dot of its own (`- 2 - .`), grain crossing it a `#` (`#2一` on a grey scan)."""
 
 
 def page_number_value(text: str) -> int | None:
