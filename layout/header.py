@@ -267,15 +267,16 @@ def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
     others = "\n".join(witnesses)
     if len(name) <= MARK_WITNESS_MIN_CH or name in others:
         return text
+    def with_one_between(head: str, tail: str) -> set[str]:
+        return {found.group(0) for found in re.finditer(re.escape(head) + rf"[{patterns.CJK}]" + re.escape(tail), others)}
+
     spellings = set()
     for k in {at for seam in line.seams for at in (seam - 1, seam) if 0 <= at < len(name)}:
         if name[:k] + name[k + 1:] in others:
             spellings.add(name[:k] + name[k + 1:])
-        pattern = re.compile(re.escape(name[:k]) + rf"([{patterns.CJK}])" + re.escape(name[k + 1:]))
-        spellings |= {found.group(0) for found in pattern.finditer(others)}
+        spellings |= with_one_between(name[:k], name[k + 1:])  # the character at the seam replaced
     for k in {seam for seam in line.seams if 0 < seam < len(name)}:
-        pattern = re.compile(re.escape(name[:k]) + rf"[{patterns.CJK}]" + re.escape(name[k:]))
-        spellings |= {found.group(0) for found in pattern.finditer(others)}
+        spellings |= with_one_between(name[:k], name[k:])  # one more at the seam
     # a name that lost its last character is part of the whole one found too: the whole one explains both
     spellings = {one for one in spellings if not any(one != other and one in other for other in spellings)}
     return spellings.pop() + text[len(name):] if len(spellings) == 1 else text

@@ -233,7 +233,7 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
         return text
     box, n = row.box, text_units(text)
     span_ch = box.width / char_width
-    doubted = min(part.score for part in row.parts) < GARBLED_SCORE
+    doubted = _doubted(row.parts)
     fits = set()
     for issuer in issuers:
         m, common = text_units(issuer), _common_in_order(text, issuer)
@@ -249,6 +249,11 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
         if fills_room or lines_up or garbled or _lost_its_start(text, issuer, box, date, char_width, doubted):
             fits.add(issuer)
     return fits.pop() if len(fits) == 1 else text
+
+
+def _doubted(lines: Sequence[OcrLine]) -> bool:
+    """The recogniser doubted one of these readings (GARBLED_SCORE)."""
+    return any(line.score < GARBLED_SCORE for line in lines)
 
 
 def _lost_its_start(text: str, issuer: str, box: Box, date: Box | None, char_width: float,
@@ -790,7 +795,7 @@ def spelled_printer(text: str, issuers: Sequence[str], witnesses: Sequence[str] 
     if len(close) != 1:
         return text
     name = close.pop()
-    body = by[:len(by) - (len(name) - len(names[name]))] if by.endswith(name[len(names[name]):]) else by
+    body = by.removesuffix(name[len(names[name]):])  # the reading less the office word
     if any(body in other for other in witnesses) and not any(names[name] in other for other in witnesses):
         return text
     return text.replace(by, name, 1)
@@ -864,8 +869,9 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
       missing one stands, or for the first one, the seals pressing on the free line above the first read
       (JOINT_SEAL_REACH): the seals hid that line (overlapping rings on a 1-bit scan), and the issuer is put
       back there, a signature line without OCR lines. A line read under a seal with characters lost stands
-      for its issuer when it reads as that one alone (`_damaged_name_of`: `郑州委员会` under the second of two
-      overlapping seals is 郑州市卫生健康委员会, the first line lost in their rings).
+      for the issuer of its place when it reads as that one at least as well as any other
+      (`_damaged_name_of`: `郑州委员会` under the second of two overlapping seals is 郑州市卫生健康委员会, the
+      first line lost in their rings).
 
     A signature of another length, two lines off, or one without the room, stays as read."""
     places = [i for i, block in enumerate(blocks) if block.type is BlockType.SIGNATURE]
@@ -878,11 +884,11 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
             return list(blocks)
         place = places[wrong[0]]
         return [replace(b, text=issuers[wrong[0]]) if i == place else b for i, b in enumerate(blocks)]
+
     def stands_for(place: int, issuer: str) -> bool:
         name = blocks[place].text
-        doubted = any(line.score < GARBLED_SCORE for line in blocks[place].lines)
         return name == issuer or (_blockunder_seal(blocks[place], seals)
-                                  and _damaged_name_of(name, issuer, issuers, doubted))
+                                  and _damaged_name_of(name, issuer, issuers, _doubted(blocks[place].lines)))
 
     missing = [k for k in range(len(issuers)) if len(places) == len(issuers) - 1
                and all(map(stands_for, places, [*issuers[:k], *issuers[k + 1:]]))]
