@@ -498,6 +498,10 @@ def damaged_year_date_line(text: str) -> tuple[str, str] | None:
 
 
 _NO_MONTH_MARK_RE = re.compile(r"^(?P<y>[^年月日]{1,6})年(?P<md>[^年月日]{2,6})日$")
+_LETTER_MONTH_MARK_RE = re.compile(r"^(?P<y>\d{0,4})年(?P<m>\d{1,2})[A-Z](?P<d>\d{1,2})(?:日|\d|[A-Z曰目口])?$")
+"""An Arabic date whose 月 the ring made a capital letter (`2024年3N181`): the letter parts month from day
+wherever it stands, so the 日 may be lost or misread too, as `damaged_arabic_date_line` takes it (a third
+digit after the day is its 日: no day has three)."""
 _CN_MONTH_DAY_NUM = "一二三四五六七八九十"
 
 
@@ -514,9 +518,13 @@ def _month_and_day(month: str, day: str) -> bool:
 def month_mark_restored(text: str) -> str:
     """A whole-line date whose 月 the seal or the threshold took (`二〇二四年五七日`, `202年426日`) or made
     another character (`二四年五方七日`) gets it back where only one place leaves a month and a day
-    (五七 is 五月七日, 426 is 4月26日; 112 could be 1月12日 or 11月2日 and stays); the year is left for the
-    document's years to repair. Any other line is returned as it came."""
+    (五七 is 五月七日, 426 is 4月26日; 112 could be 1月12日 or 11月2日 and stays), or a capital letter between an
+    Arabic month and day (_LETTER_MONTH_MARK_RE); the year is left for the document's years to repair. Any
+    other line is returned as it came."""
     compact = re.sub(r"\s+", "", text)
+    lettered = _LETTER_MONTH_MARK_RE.match(compact)
+    if lettered and _iso(2000, int(lettered.group("m")), int(lettered.group("d"))):
+        return f"{lettered.group('y')}年{int(lettered.group('m'))}月{int(lettered.group('d'))}日"
     found = _NO_MONTH_MARK_RE.match(compact)
     if not found:
         return text
@@ -548,14 +556,19 @@ _LOST_TEN_RE = re.compile(r"(?<=月)([二三])([一二三四五六七八九])(?=
 """A day of two numerals without 十 (`二一日`) is none: the ring's stroke or the threshold took the thin 十 of
 二十一 (no other day reads so with one numeral lost)."""
 _DATE_SHAPE_RE = re.compile(r"^(?P<y>[^年月日]{1,6})年(?P<rest>[^年]{1,6}月[^年月]{1,4}日?)$")
+_RING_STROKE_RE = re.compile(r"(?<=[〇一二三四五六七八九十年月])[1lI|丨](?=[〇一二三四五六七八九十月日])")
+"""A stroke read as `1`, `l` or a bar between two Chinese numerals of a date (`二〇二三年八月十五1日`) is the
+ring's upright arc crossing it: a date spelled in numerals holds no Arabic digit."""
 
 
 def date_numerals(text: str) -> str:
     """A date line with the numerals OCR misread spelled as printed (YEAR_NUMERAL_MISREADS in the year,
     DAY_NUMERAL_MISREADS in month and day: `二（）二三年十一月六日` → 二〇二三年十一月六日, `二〇二三年八月半五日` →
-    …八月十五日), a day's lost 十 put back (`六月二一日` → 六月二十一日, _LOST_TEN_RE), when that leaves nothing
-    but Chinese numerals and 年月日; any other line is returned as it came."""
-    compact = re.sub(r"\s+", "", text)
+    …八月十五日), a day's lost 十 put back (`六月二一日` → 六月二十一日, _LOST_TEN_RE), a ring's stroke read
+    between numerals dropped (_RING_STROKE_RE), when that leaves nothing but Chinese numerals and 年月日; any
+    other line is returned as it came."""
+    read = re.sub(r"\s+", "", text)
+    compact = _RING_STROKE_RE.sub("", read)
     found = _DATE_SHAPE_RE.match(compact)
     if not found or re.search(r"\d", compact):
         return text  # an Arabic date has no such numerals
@@ -567,7 +580,7 @@ def date_numerals(text: str) -> str:
     rest = _LOST_TEN_RE.sub(lambda m: m.group(1) + "十" + m.group(2), rest)
     numerals = set(_CN_NUM) | set("年月日")
     repaired = f"{year}年{rest}"
-    return repaired if repaired != compact and set(repaired) <= numerals else text
+    return repaired if repaired != read and set(repaired) <= numerals else text
 
 
 _DAMAGED_ARABIC_DATE_RE = re.compile(r"^(?P<y>\d{0,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:日|\d|[A-Z曰目口])?$")
@@ -593,13 +606,24 @@ _DAMAGED_DATE_MAX_CH = 12
 
 def is_damaged_date_line(text: str) -> bool:
     """A line that reads as a date with characters lost or misread (`2021年8月126月`, `二四年六月3日`,
-    `四年月` under a seal): only numerals and 年/月/日, with 年, 月 and a numeral in it, yet no whole date."""
+    `四年月` under a seal): only numerals and 年/月/日, with 年, 月 and a numeral in it, yet no whole date; or
+    with one other character where the whole frame 年…月…日 stands around numerals (_DATE_FRAME_RE)."""
     compact = re.sub(r"\s+", "", text)
     if not compact or len(compact) > _DAMAGED_DATE_MAX_CH or is_date_line(compact):
         return False
     numerals = set(_CN_NUM) | set("0123456789")
+    others = [ch for ch in compact if ch not in numerals and ch not in "年月日"]
+    framed = _DATE_FRAME_RE.match(compact) is not None
     return ("年" in compact and "月" in compact and any(ch in numerals for ch in compact)
-            and all(ch in numerals or ch in "年月日" for ch in compact))
+            and (not others or framed and len(others) == 1
+                 and sum(ch in numerals for ch in compact) >= DATE_FRAME_MIN_NUMERALS))
+
+
+_DATE_FRAME_RE = re.compile(r"^[^年月日]{0,4}年[^年月日]{1,2}月[^年月日]{1,3}日$")
+"""A date's frame whole: 年, 月 and 日 in order, each after at most the numerals it can follow..."""
+DATE_FRAME_MIN_NUMERALS = 3
+"""...and this many numerals in it: then one other character is a numeral the ring or the threshold made
+another (`四年八月二十米日`: 六 with the ring's arc across it)."""
 
 
 # --- 版记: cc and printed line -------------------------------------------------------------------------

@@ -100,6 +100,7 @@ def test_a_damaged_year_without_a_close_year_of_the_document_stays_as_read(read:
         ("二（）二三年十一月六日", 2023, "二〇二三年十一月六日", "2023-11-06"),  # a 1-bit 〇 kept only its sides
         ("二〇二三年八月半五日", 2023, "二〇二三年八月十五日", "2023-08-15"),  # specks beside 十's upright
         ("二〇二四年千一月二十四日", 2024, "二〇二四年十一月二十四日", "2024-11-24"),  # a speck over 十's top
+        ("二〇三年八月十五1日", 2023, "二〇二三年八月十五日", "2023-08-15"),  # the ring's upright arc read 1
         ("二二四年七月十人日", 2024, "二〇二四年七月十八日", "2024-07-18"),  # 八 joined at its top
         ("二十四年九月十二日", 2024, "二〇二四年九月十二日", "2024-09-12"),  # the ring across 〇, a 二 lost
         ("二〇二三年九月二十（日", 2023, "二〇二三年九月二十八日", "2023-09-28"),  # 八's right stroke broken off
@@ -119,6 +120,8 @@ def test_numerals_misread_into_other_characters_are_numerals_again(read: str, ye
         ("二四年五方七日", 2024, "二〇二四年五月七日", "2024-05-07"),  # ...or made it another character
         ("2024年517日", 2024, "2024年5月17日", "2024-05-17"),  # 51月7日 is no month
         ("二〇二四年十二五日", 2024, "二〇二四年十二月五日", "2024-12-05"),  # 十月二五日 is no day
+        ("2024年3N181", 2024, "2024年3月18日", "2024-03-18"),  # 月 a letter, 日 a third digit
+        ("2024年3N18", 2024, "2024年3月18日", "2024-03-18"),  # ...or lost
     ],
 )
 def test_a_date_that_lost_its_month_mark_gets_it_back(read: str, year: int, printed: str, iso: str) -> None:
@@ -140,17 +143,19 @@ def test_a_year_numeral_read_as_a_letter_is_its_zero_without_another_year_to_mat
     assert "二〇二四年六月二十一日" in [b.text for b in doc.blocks]
 
 
-@pytest.mark.parametrize("text", ["十年来成效显著", "二〇二四年十月底", "2024年3月半日", "人民政府"])
+@pytest.mark.parametrize("text", ["十年来成效显著", "二〇二四年十月底", "2024年3月半日", "人民政府", "二〇二四年1月"])
 def test_other_lines_keep_their_characters(text: str) -> None:
     from layout.patterns import date_numerals
 
     assert date_numerals(text) == text
 
 
-@pytest.mark.parametrize(("read", "sealed"), [("五年七月十四日", False), ("四年月", True)])
+@pytest.mark.parametrize(("read", "sealed"), [("五年七月十四日", False), ("四年月", True),
+                                              ("四年八月二十米日", True)])  # the ring's arc across 六
 def test_a_damaged_date_ends_the_signature_with_or_without_a_seal_found(read: str, sealed: bool) -> None:
     """A seal too faint to find still damaged the date: a line whose month and day read whole ends the
-    signature above it without one; a line with less of a date in it (`四年月`) only under a found seal."""
+    signature above it without one; a line with less of a date in it (`四年月`), or one other character in a
+    date's whole frame (`四年八月二十米日`), only under a found seal."""
     from dataclasses import replace
 
     from layout.model import Box, Seal
@@ -162,3 +167,19 @@ def test_a_damaged_date_ends_the_signature_with_or_without_a_seal_found(read: st
     doc = build_document(pages)
     assert doc.fields.signature == ("重庆市渝北区卫生健康委员会",)
     assert read in [b.text for b in doc.blocks if b.type.value == "date"]
+
+
+@pytest.mark.parametrize(("text", "damaged"), [("四年八月二十米日", True), ("2024年8月1米日", True),
+                                               ("四年月", True), ("关于2024年8月", False), ("今年八月的日", False),
+                                               ("2024年度8月", False), ("二〇二四年八月二十六日", False)])
+def test_a_damaged_date_is_numerals_in_its_frame_with_at_most_one_other_character(text: str, damaged: bool) -> None:
+    from layout.patterns import is_damaged_date_line
+
+    assert is_damaged_date_line(text) is damaged
+
+
+@pytest.mark.parametrize("text", ["2024年13N1", "2024年3N", "2024年3月18日"])
+def test_a_letter_month_mark_needs_a_month_and_a_day_round_it(text: str) -> None:
+    from layout.patterns import month_mark_restored
+
+    assert month_mark_restored(text) == text
