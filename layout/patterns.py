@@ -761,7 +761,7 @@ _DOT_BEFORE_BRACKET_RE = re.compile(rf"(?<=[{CJK}》」”])[.．·•・]+(?=[�
 """A dot between a word and the bracket after it (`教育．（体育）局`, `》.（鲁政办发…）`): a speck; an opening bracket
 annotates the word it follows and takes no punctuation before it (GB/T 15834 4.9)."""
 _DOT_BY_PUNCT_RE = re.compile(rf"(?<=[{_SENTENCE_PUNCT}])[{_STRAY_DOTS}]+|[{_STRAY_DOTS}]+(?=[{_SENTENCE_PUNCT}])")
-_LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)|(?:19|20)\d{{2}}年))")
+_LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}．]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)|(?:19|20)\d{{2}}年))")
 _TRAILING_DOTS_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[{_STRAY_DOTS}]+$|^(\d{{4,}})[{_STRAY_DOTS}]+$")
 
 
@@ -785,8 +785,8 @@ def strip_stray_dots(line: str) -> str:
     `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`), and
     `教育．（体育）局` → `教育（体育）局` (no punctuation before a bracket that annotates a word), and
     `.2023年8月15日印发` → `2023年…` (a number broken over two lines goes on in decimals, `.15万`; a year never).
-    Chinese text never has an ASCII `.` between two CJK characters, nor a dot before a line's first
-    character or heading number (a middle dot before anything), nor after its last CJK one (`·` between
+    Chinese text never has an ASCII `.` between two CJK characters, nor a dot, ASCII or full-width
+    (`．梅江镇人民政府：`), before a line's first character or heading number (a middle dot before anything), nor after its last CJK one (`·` between
     names, `3.5`, and `.15万` continuing a number broken over two lines stay). Specks inside numbers go
     too (`restore_digit_specks`); applied to one OCR line, so a text dump (`layout.repair`) keeps its characters."""
     line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", _DOT_BEFORE_BRACKET_RE.sub("", line.strip())))

@@ -68,6 +68,8 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("见附件1.（一）", "见附件1.（一）"),  # after a number: an item's dot, as read
         (".2023年8月15日印发", "2023年8月15日印发"),  # a year goes on no number broken over two lines
         (".2023万元", ".2023万元"),
+        ("．梅江镇人民政府：", "梅江镇人民政府："),  # a full-width dot before a line's first character
+        ("１．５倍", "１．５倍"),  # ...a full-width decimal point stays
     ],
 )
 def test_strip_stray_dots(line: str, expected: str) -> None:
