@@ -645,7 +645,15 @@ def _attachment_blocks(groups: Sequence[list[Row]], start: int, end: int,
         else:
             break
         index += 1
-    return [_typed(BlockType.ATTACHMENT, item) for item in items], index
+    return [_typed(BlockType.ATTACHMENT, item, closed_name(join_rows(item))) for item in items], index
+
+
+def closed_name(text: str) -> str:
+    """An attachment's name that opens a bracket and ends on a character without closing it (`…规划（征求意见稿`)
+    with its closing bracket: a name's bracket closes inside it, and the one that wrapped to a line of its own
+    (`）` alone under the name) is a mark the detector does not find alone."""
+    opened = text.count("（") + text.count("(") - text.count("）") - text.count(")")
+    return text + "）" if opened == 1 and patterns.ends_in_cjk(text) else text
 
 
 def closes_body(groups: Sequence[list[Row]], index: int, signature_start: int, date_index: int | None) -> bool:

@@ -85,6 +85,24 @@ def test_attachments_numbered_items_and_a_wrapped_name() -> None:
     assert doc.fields.signature == ("重庆市渝北区卫生健康委员会",)
 
 
+@pytest.mark.parametrize(("read", "name"), [
+    ("附件：四川省重点流域水生态环境保护规划（征求意见稿", "四川省重点流域水生态环境保护规划（征求意见稿）"),  # ） alone unread
+    ("附件：四川省重点流域水生态环境保护规划（征求意见稿）", "四川省重点流域水生态环境保护规划（征求意见稿）"),
+    ("附件：渝北区村卫生室名单（2024年度（第一批", "渝北区村卫生室名单（2024年度（第一批"),  # two open: which one?
+    ("附件：渝北区村卫生室名单（2024", "渝北区村卫生室名单（2024"),  # ends inside a number: as read
+])
+def test_an_attachment_name_closes_the_bracket_it_opens(read: str, name: str) -> None:
+    """GB/T 9704 7.3.6: the attachment's name; a bracket it opens closes in it. The `）` wrapped to a line of its
+    own is one mark the detector does not find alone."""
+    ts = _ts()
+    ts.paragraph(read)
+    ts._next_row(2)
+    ts.right("重庆市渝北区卫生健康委员会", 4)
+    ts.right("2024年5月15日", 4)
+    doc = build_document(ts.finish())
+    assert doc.fields.attachments == (name,)
+
+
 @pytest.mark.parametrize("last", ["大盛镇人大主席团。", "大盛镇人大主席团"])  # its 。 lost on a 1-bit scan
 def test_note_contact_and_banji(last: str) -> None:
     ts = _ts()
