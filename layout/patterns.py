@@ -558,17 +558,20 @@ _LOST_TEN_RE = re.compile(r"(?<=月)([二三])([一二三四五六七八九])(?=
 _DATE_SHAPE_RE = re.compile(r"^(?P<y>[^年月日]{1,6})年(?P<rest>[^年]{1,6}月[^年月]{1,4}日?)$")
 _RING_STROKE_RE = re.compile(r"(?<=[〇一二三四五六七八九十年月])[1lI|丨](?=[〇一二三四五六七八九十月日])")
 """A stroke read as `1`, `l` or a bar between two Chinese numerals of a date (`二〇二三年八月十五1日`) is the
-ring's upright arc crossing it: a date spelled in numerals holds no Arabic digit."""
+ring's upright arc crossing it: a date spelled in numerals holds no Arabic digit. A year mark read twice
+(`二〇二年年十一月六日`) is a numeral read as the 年 beside it: the year is one numeral short, for the document's
+years to fill."""
 
 
 def date_numerals(text: str) -> str:
     """A date line with the numerals OCR misread spelled as printed (YEAR_NUMERAL_MISREADS in the year,
     DAY_NUMERAL_MISREADS in month and day: `二（）二三年十一月六日` → 二〇二三年十一月六日, `二〇二三年八月半五日` →
     …八月十五日), a day's lost 十 put back (`六月二一日` → 六月二十一日, _LOST_TEN_RE), a ring's stroke read
-    between numerals dropped (_RING_STROKE_RE), when that leaves nothing but Chinese numerals and 年月日; any
+    between numerals dropped and a doubled 年 read once (_RING_STROKE_RE), when that leaves nothing but Chinese
+    numerals and 年月日; any
     other line is returned as it came."""
     read = re.sub(r"\s+", "", text)
-    compact = _RING_STROKE_RE.sub("", read)
+    compact = _RING_STROKE_RE.sub("", read).replace("年年", "年", 1)
     found = _DATE_SHAPE_RE.match(compact)
     if not found or re.search(r"\d", compact):
         return text  # an Arabic date has no such numerals

@@ -17,7 +17,7 @@ from dataclasses import replace
 from layout import patterns
 from layout.body import body_block, join_rows
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
-from layout.lines import Row, clean_text, join_parts, split_wide_gaps
+from layout.lines import SEAL_SPECK_MIN_HEIGHT_LINES, Row, clean_text, join_parts, split_wide_gaps
 from layout.model import Block, BlockType, Box, OcrLine, Seal
 from layout.years import (
     date_before_printing,
@@ -298,19 +298,29 @@ def names_no_body(name: str) -> bool:
     return text_units(name) < 2 or not re.search(rf"[{patterns.CJK}]", name)
 
 
-def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals: Sequence[Seal] = ()) -> bool:
+def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals: Sequence[Seal] = (),
+                 line_height: float | None = None) -> bool:
     """A signature-place reading under a seal that is the seal's own text: no body's name (`names_no_body`),
     or, high in the seal (RING_TOP_R), read unsurely (RING_TEXT_SCORE) while less than half its characters
     stand in any issuer's name in order (and RING_CHANCE_COMMON at least; a garbled signature keeps half:
     `郑州杨带斯督健期理局` at 0.63 is 郑州市市场监督管理局, `fit_signature`; a signature lower in the seal stays
-    whatever the issuers read)."""
+    whatever the issuers read), or in a box RING_ARC_LINES of the body's `line_height` tall whatever it shares
+    with them: the ring's characters read across its curve (`1小资源` at 0.58, 3.2 line heights, over
+    山东省人力资源和社会保障厅), where a printed line is one line high."""
     if names_no_body(name):
         return True
     score = min(part.score for row in group for part in row.parts)
     high = any(seal.page == row.page and _overlaps(seal.box, row.box)
                and row.box.cy < seal.box.cy - RING_TOP_R * seal.box.width / 2 for row in group for seal in seals)
-    return high and bool(issuers) and score < RING_TEXT_SCORE and all(
-        _common_in_order(name, issuer) < max(RING_CHANCE_COMMON, GARBLED_READ_MIN * len(name)) for issuer in issuers)
+    if not (high and issuers and score < RING_TEXT_SCORE):
+        return False
+    tall = line_height is not None and max(row.box.height for row in group) >= RING_ARC_LINES * line_height
+    return tall or all(_common_in_order(name, issuer) < max(RING_CHANCE_COMMON, GARBLED_READ_MIN * len(name))
+                       for issuer in issuers)
+
+
+RING_ARC_LINES = SEAL_SPECK_MIN_HEIGHT_LINES
+"""A box this many body line heights tall holds no printed line (`layout.lines.is_seal_speck` likewise)."""
 
 
 def is_stray_sign(part: OcrLine) -> bool:
@@ -726,7 +736,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             kept = [part for row in group for part in row.parts if not is_stray_sign(part)]
             name = re.sub(r"\s+", "", text if len(kept) == sum(len(row.parts) for row in group)
                           else "".join(part.text for part in kept)).lstrip(SPECK_LEAD)
-            if not kept or names_no_body(name) or under_seal(group, seals) and is_ring_text(name, group, issuers, seals):
+            if not kept or names_no_body(name) or under_seal(group, seals) and is_ring_text(
+                    name, group, issuers, seals, geometry.scale.line_height):
                 index += 1
                 continue  # the seal's text or specks, not the document's
             name = repair_signature(name, issuers)

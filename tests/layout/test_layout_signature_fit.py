@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from layout_typeset import CH, PITCH, RIGHT, Typesetter, ocr_line
+from layout_typeset import CH, LINE_H, PITCH, RIGHT, Typesetter, ocr_line
 
 from layout import build_document
 from layout.geometry import text_units
@@ -150,19 +150,21 @@ def test_a_date_that_lost_its_ends_is_whole_again(read: str, years: list[int], e
 
 
 def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]], *, sealed: bool = True,
-                  pitch: float = CH) -> Document:
+                  pitch: float = CH, first_height: float = 1.0) -> Document:
     """As `_signed`, with several rows read in the signature's place (each a list of (text, left x, score));
-    signature and date set `pitch` px a character (the date still ending 4 body characters from the edge)."""
+    signature and date set `pitch` px a character (the date still ending 4 body characters from the edge);
+    the first row's boxes `first_height` line heights tall, reaching up from their row's foot."""
     ts = Typesetter()
     ts.centred(issuer + "文件", ch=80, h=90, red=0.92, advance=2)
     for _ in range(3):
         ts.paragraph(FILLER)
     ts._next_row(2)
     top = ts._y()
-    for parts in rows:
+    for k, parts in enumerate(rows):
         y = ts._y()
+        h = LINE_H * (first_height if k == 0 else 1.0)
         for text, x0, score in parts:
-            ts.pages[-1].append(ocr_line(text, x0, y, page=ts.number, score=score, ch=pitch))
+            ts.pages[-1].append(ocr_line(text, x0, y + LINE_H - h, page=ts.number, score=score, ch=pitch, h=h))
         ts._next_row()
     date_x0 = DATE_X1 - text_units(DATE) * pitch
     ts.pages[-1].append(ocr_line(DATE, date_x0, ts._y(), page=ts.number, ch=pitch))
@@ -193,6 +195,18 @@ def test_ring_text_sharing_a_character_with_the_name_is_still_the_rings(ring: st
     doc = _signed_under(issuer, [[(ring, _centred_at(ring), 0.69)], [(issuer, _centred_at(issuer), 1.0)]])
     assert doc.fields.signature == (issuer,)
     assert ring not in [block.text for block in doc.blocks]
+
+
+def test_ring_text_read_across_the_ring_in_a_tall_box_is_the_rings_whatever_it_shares() -> None:
+    """`1小资源` at 0.58 in a box three line heights tall, high in the seal over 山东省人力资源和社会保障厅: the ring's
+    characters read across its curve; a printed line is one line high. As tall a box read surely stays."""
+    issuer = "山东省人力资源和社会保障厅"
+    ring = "1小资源"
+    rows = [[(ring, _centred_at(ring), 0.58)], [(issuer, _centred_at(issuer), 1.0)]]
+    doc = _signed_under(issuer, rows, first_height=3.0)
+    assert doc.fields.signature == (issuer,)
+    assert ring not in [block.text for block in doc.blocks]
+    assert _signed_under(issuer, rows).fields.signature == (ring, issuer)  # one line high: as before
 
 
 def test_an_unsure_garbled_signature_that_keeps_half_the_name_is_still_the_signature() -> None:

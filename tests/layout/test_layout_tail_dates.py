@@ -101,6 +101,7 @@ def test_a_damaged_year_without_a_close_year_of_the_document_stays_as_read(read:
         ("二〇二三年八月半五日", 2023, "二〇二三年八月十五日", "2023-08-15"),  # specks beside 十's upright
         ("二〇二四年千一月二十四日", 2024, "二〇二四年十一月二十四日", "2024-11-24"),  # a speck over 十's top
         ("二〇三年八月十五1日", 2023, "二〇二三年八月十五日", "2023-08-15"),  # the ring's upright arc read 1
+        ("二〇二年年十一月六日", 2023, "二〇二三年十一月六日", "2023-11-06"),  # 三 read as the 年 beside it
         ("二二四年七月十人日", 2024, "二〇二四年七月十八日", "2024-07-18"),  # 八 joined at its top
         ("二十四年九月十二日", 2024, "二〇二四年九月十二日", "2024-09-12"),  # the ring across 〇, a 二 lost
         ("二〇二三年九月二十（日", 2023, "二〇二三年九月二十八日", "2023-09-28"),  # 八's right stroke broken off
