@@ -90,11 +90,12 @@ def group_rows(rows: Sequence[Row], geometry: BodyGeometry,
 
 def join_rows(rows: Sequence[Row]) -> str:
     """Texts of one paragraph's lines joined: nothing at a CJK seam, one space between Latin words; a dot read
-    at the start of a wrapped line is a speck (`patterns.without_leading_mark`)."""
+    at the start of a wrapped line is a speck (`patterns.without_leading_mark`); a closing mark of the wrong
+    kind closes the one open (`patterns.paired_closers`: OCR lines only, a text dump keeps its marks)."""
     text = ""
     for row in rows:
         text = patterns.join_fragments(text, patterns.without_leading_mark(row.text)) if text else row.text.strip()
-    return clean_text(text)
+    return clean_text(patterns.paired_closers(text))
 
 
 def is_run_in(text: str) -> bool:

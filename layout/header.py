@@ -404,7 +404,7 @@ def read_title(rows: Sequence[Row], geometry: BodyGeometry,
         used += 1
     if not used:
         return None, 0
-    text = clean_text("".join(row.text for row in rows[:used]))
+    text = clean_text(patterns.paired_closers("".join(row.text for row in rows[:used])))
     return _block(BlockType.TITLE, _SPACE_RE.sub("", text) if not re.search(r"[A-Za-z]", text) else text,
                   rows[:used]), used
 

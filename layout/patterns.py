@@ -285,6 +285,36 @@ def restore_closing_bracket(text: str) -> str:
     return found.group(1) + "）" if found else text
 
 
+_MARK_KIND = {"（": "（", "(": "（", "）": "（", ")": "（", "《": "《", "》": "《", "〈": "〈", "〉": "〈"}
+_OPENERS = "（(《〈"
+_CLOSER_OF_KIND = {"（": "）", "《": "》", "〈": "〉"}
+
+
+def paired_closers(text: str) -> str:
+    """`text` with a closing mark that closes nothing open of its kind, while a mark of another kind is open,
+    read as the closer of the innermost open one (`《…规划（征求意见稿））意见的函` and `…（征求意见稿）〉意见的函`:
+    the 》 after a bracket, eroded or crowded, read as a second ） or as 〉). Marks nest (GB/T 15834): a closer
+    closes the innermost open mark, so one of a kind not open is a misreading; but a 〉 after a （ inside a 《
+    closes a title inside the title, which takes 〈 (`《关于印发（办法〉的通知》`: the opener misread). ASCII
+    brackets count as full-width ones."""
+    chars, opened = list(text), []  # (kind, index) of the marks open, innermost last
+    for i, ch in enumerate(chars):
+        kind = _MARK_KIND.get(ch)
+        if kind is None:
+            continue
+        if ch in _OPENERS:
+            opened.append((kind, i))
+        elif opened and opened[-1][0] == kind:
+            opened.pop()
+        elif opened and kind not in (k for k, _ in opened):
+            top, at = opened.pop()
+            if kind == "〈" and top == "（" and any(k == "《" for k, _ in opened):
+                chars[at] = "〈"  # a title inside a title takes 〈〉: its opener was misread (《印发（办法〉的通知》)
+            else:
+                chars[i] = _CLOSER_OF_KIND[top]
+    return "".join(chars)
+
+
 _BRACKETED_RE = re.compile(r"^[（(][^（()）。；;，,]{1,20}[）)]$")
 
 

@@ -113,3 +113,21 @@ def test_a_cc_comma_the_scan_lost_between_two_bodies_is_back(text: str, bodies: 
 ])
 def test_one_bodys_name_is_not_parted(text: str) -> None:
     assert patterns.restore_cc_commas(text) == text
+
+
+@pytest.mark.parametrize(("read", "printed"), [
+    ("关于征求《四川省重点流域水生态环境保护规划（征求意见稿））意见的函", "关于征求《四川省重点流域水生态环境保护规划（征求意见稿）》意见的函"),
+    ("（此件公开发布》", "（此件公开发布）"),
+    ("《重点流域水生态环境保护规划(征求意见稿）》意见的函", "《重点流域水生态环境保护规划(征求意见稿）》意见的函"),  # ASCII (
+    ("《规划（征求意见稿）〉意见的函", "《规划（征求意见稿）》意见的函"),  # 〉 with no 〈 open
+    ("《关于印发〈办法〉的通知》", "《关于印发〈办法〉的通知》"),
+    ("《关于印发（山东省技能大师工作室建设管理办法〉的通知》", "《关于印发〈山东省技能大师工作室建设管理办法〉的通知》"),
+    ("《通知》（鲁政办发〔2023〕5号）", "《通知》（鲁政办发〔2023〕5号）"),  # each mark closed by its own
+    ("（见《办法》）", "（见《办法》）"),
+    ("）接上页", "）接上页"),  # nothing open: as read
+    ("《甲（乙》丙）", "《甲（乙》丙）"),  # a closer of a mark that is open: as read
+])
+def test_a_closing_mark_of_the_wrong_kind_closes_the_one_that_is_open(read: str, printed: str) -> None:
+    """Marks nest (GB/T 15834): a ） that closes nothing while a 《 is open is that 《's 》 misread, and so
+    the other way round."""
+    assert patterns.paired_closers(read) == printed
