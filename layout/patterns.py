@@ -652,8 +652,9 @@ def is_damaged_date_line(text: str) -> bool:
                  and sum(ch in numerals for ch in compact) >= DATE_FRAME_MIN_NUMERALS))
 
 
-_DATE_FRAME_RE = re.compile(r"^[^年月日]{0,4}年[^年月日]{1,2}月[^年月日]{1,3}日$")
-"""A date's frame whole: 年, 月 and 日 in order, each after at most the numerals it can follow..."""
+_DATE_FRAME_RE = re.compile(r"^[^年月日]{0,4}年[^年月日]{1,2}月[^年月日]{0,3}日$")
+"""A date's frame whole: 年, 月 and 日 in order, each after at most the numerals it can follow (the day's may
+all be lost under the ring: `2024年A月日`)..."""
 DATE_FRAME_MIN_NUMERALS = 3
 """...and this many numerals in it: then one other character is a numeral the ring or the threshold made
 another (`四年八月二十米日`: 六 with the ring's arc across it)."""

@@ -170,7 +170,7 @@ def test_a_damaged_date_ends_the_signature_with_or_without_a_seal_found(read: st
     assert read in [b.text for b in doc.blocks if b.type.value == "date"]
 
 
-@pytest.mark.parametrize(("text", "damaged"), [("四年八月二十米日", True), ("2024年8月1米日", True),
+@pytest.mark.parametrize(("text", "damaged"), [("四年八月二十米日", True), ("2024年8月1米日", True), ("2024年A月日", True),
                                                ("四年月", True), ("关于2024年8月", False), ("今年八月的日", False),
                                                ("2024年度8月", False), ("二〇二四年八月二十六日", False)])
 def test_a_damaged_date_is_numerals_in_its_frame_with_at_most_one_other_character(text: str, damaged: bool) -> None:
