@@ -271,7 +271,10 @@ was not found and squared, a page scanned at another resolution) and is measured
 PAGE_SCALE_MIN_LINES = 5
 """A page's own character width needs this many body lines of LONG_LINE_CH characters or more (a short last
 page keeps the document's: its signature, date and contact lines, a few characters each and the first two
-often letter-spaced over a seal, say nothing of the body's scale)."""
+often letter-spaced over a seal, say nothing of the body's scale). Body lines are those not larger than the
+page's lower-quartile line (the body is its smallest type but for the 版记): a first page with a three-line
+title, a mark line and two addressee rows has more large lines than body ones, and their median height is
+the title's."""
 
 
 def page_char_widths(lines_by_page: Mapping[int, Sequence[OcrLine]], scale: Scale,
@@ -280,8 +283,8 @@ def page_char_widths(lines_by_page: Mapping[int, Sequence[OcrLine]], scale: Scal
     found: dict[int, float] = {}
     for page, lines in lines_by_page.items():
         body = [ln for ln in lines if ln.red < settings.red_min and text_units(ln.text) >= LONG_LINE_CH]
-        if body:  # no title or mark line: large against the page's own lines (the page may be at any scale)
-            height = statistics.median(ln.box.height for ln in body)
+        if body:  # no title or mark line: large against the page's own smaller lines (the page may be at any scale)
+            height = sorted(ln.box.height for ln in body)[len(body) // 4]
             body = [ln for ln in body if ln.box.height < settings.large_line_lh * height]
         if len(body) < PAGE_SCALE_MIN_LINES:
             continue

@@ -105,6 +105,20 @@ def test_pages_at_one_scale_keep_the_documents_character_width() -> None:
     assert page_char_widths({p: lines for p, (_, lines) in pages.items()}, scale) == {}
 
 
+def test_a_first_page_of_large_lines_keeps_the_documents_character_width() -> None:
+    """Page 1 of a flat scan: a mark line, a three-line title 1.6 body line heights tall and 1.5 body
+    characters a character, and two addressee rows; more large lines than body ones, so not another scale
+    (the median of its lines is the title's)."""
+    first = [ocr_line("湖北省人力资源和社会保障厅", LEFT, TOP, ch=CH * 1.8, h=LINE_H * 2.2)]
+    first += [ocr_line("湖北省教育厅湖北省财政厅湖北省人", LEFT + CH, TOP + (3 + 2 * i) * PITCH, ch=CH * 1.5,
+                       h=LINE_H * 1.6) for i in range(3)]
+    first += [ocr_line("各市、州、直管市、神农架林区教育局、", LEFT, TOP + 10 * PITCH),
+              ocr_line("财政局、人力资源和社会保障局：", LEFT, TOP + 11 * PITCH)]
+    pages = {1: first, 2: _body_page(2, 1.0, 0.0)[1], 3: _body_page(3, 1.0, 0.0)[1]}
+    scale = measure_scale([ln for lines in pages.values() for ln in lines])
+    assert page_char_widths(pages, scale) == {}
+
+
 def test_a_sparse_page_borrows_only_from_a_page_at_its_scale() -> None:
     """Page 3 (a short last page, captured at another scale like page 2) borrows page 2's frame, not page 1's."""
     pages = {1: _body_page(1, 1.0, 0.0), 2: _body_page(2, 0.6, 300.0), 3: _body_page(3, 0.6, 300.0, rows=1)}
