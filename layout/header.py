@@ -62,6 +62,8 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
     for line in page.lines:
         if line.box.y1 > top or not line.text.strip() or tilt_degrees(line) >= settings.seal_tilt_deg:
             continue
+        if _RULE_RE.match(_SPACE_RE.sub("", line.text)):
+            continue  # a rule read as dashes (a letter's double rule read `一` in a box as tall as a title)
         tall = line.box.height / scale.line_height
         red_mark = has_red and line.red >= settings.red_min and tall >= settings.large_line_lh
         # without colour: type much larger than the title can be, or large type above the doc number (the

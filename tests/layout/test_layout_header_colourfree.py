@@ -189,6 +189,26 @@ def test_a_letters_mark_no_larger_than_a_title_is_the_mark_above_the_number(mark
     assert doc.fields.title == "".join(LETTER_TITLE)
 
 
+@pytest.mark.parametrize("rule", ["一", "—", "一一"])
+def test_a_letters_double_rule_read_as_a_dash_is_no_part_of_the_mark(rule: str) -> None:
+    """The double rule under a letter's mark read as `一` in a box wider than the text block and as tall as a
+    title line, centred above the number: a rule, not a body's name."""
+    ts = Typesetter()
+    ts.centred("四川省生态环境厅", ch=1.8 * LINE_H, h=2.0 * LINE_H)
+    ts.put(rule, LEFT - 60.0, ch=(RIGHT - LEFT + 120.0) / len(rule), h=1.3 * LINE_H)
+    ts._next_row()
+    ts.right("川环函〔2024〕404号", 0.0)
+    for piece in LETTER_TITLE:
+        ts.centred(piece, ch=1.2 * LINE_H, h=1.3 * LINE_H)
+    ts._next_row()
+    ts.paragraph("南京师范大学教师教育学院：", 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.issuer_mark == "四川省生态环境厅"
+    assert doc.fields.issuers == ("四川省生态环境厅",)
+    assert doc.fields.doc_number == "川环函〔2024〕404号"
+
+
 def test_a_misread_marker_set_large_above_the_number_is_not_the_mark() -> None:
     """`公斤` (公开 misread) is set flush left: the mark is centred."""
     doc = build_document(_letter_format(1.5, marker="公斤").finish())
