@@ -787,9 +787,10 @@ def normalise_punctuation(text: str) -> str:
 _STRAY_DOTS = ".·•・"
 _DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])\.(?=[{CJK}])")
 _DOT_IN_DATE_RE = re.compile(rf"(?<=[{CJK}])(\d{{1,2}})\.(?=[月日])|(?<![\d.])(\d{{4}})\.(?=年)")
-_DOT_IN_YEAR_RE = re.compile(r"(?<![\d.:])((?:19|20)\d?)[.:：](\d{1,2})(?=年|[-—–－~～至]\d{4}年)")
-"""A dot or a colon inside a year (`202.1年`, `202:3年`, `202:3-2025年`, `20.24年`): a speck; no number of years before 年 in
-19xx/20xx has a decimal point, and no ratio stands before 年."""
+_DOT_IN_YEAR_RE = re.compile(r"(?:(?<![\d.:])|(?<=^\d[.．])|(?<=[：:]\d[.．]))((?:19|20)\d?)[.:：](\d{1,2})(?=年|[-—–－~～至]\d{4}年)")
+"""A dot or a colon inside a year (`202.1年`, `202:3年`, `202:3-2025年`, `20.24年`, after an item's number too:
+`附件：1.202.1年…`): a speck; no number of years before 年 in 19xx/20xx has a decimal point, and no ratio
+stands before 年."""
 _SENTENCE_PUNCT = "，。、；：！？"
 _DOT_BEFORE_BRACKET_RE = re.compile(rf"(?<=[{CJK}》」”])[.．·•・]+(?=[（(])")
 """A dot between a word and the bracket after it (`教育．（体育）局`, `》.（鲁政办发…）`): a speck; an opening bracket

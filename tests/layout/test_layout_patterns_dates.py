@@ -58,6 +58,9 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("第3.1.月", "第3.1.月"),  # not a date's number: as read
         ("办公室202.1年9月24日印发", "办公室2021年9月24日印发"),  # inside a year
         ("定于20.24年7月15日", "定于2024年7月15日"),
+        ("附件：1.202.1年全市医疗美容行业", "附件：1.2021年全市医疗美容行业"),  # after an item's number
+        ("1.202.1年全市", "1.2021年全市"),
+        ("增长3.202.1年", "增长3.202.1年"),  # inside a decimal: as read
         ("用2.5年时间完成", "用2.5年时间完成"),  # a number of years
         ("决定于202:3年11月", "决定于2023年11月"),  # a colon inside a year
         ("原则同意《涧西区202：3-2025年城镇", "原则同意《涧西区2023-2025年城镇"),
