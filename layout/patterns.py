@@ -720,12 +720,13 @@ _PRINTED_RE = re.compile(r"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{4}|[" + _CN_NUM + r"
 
 
 _PRINTED_DAMAGED_RE = re.compile(
-    rf"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年\s*[{_CN_NUM}\d]{{1,2}}\s*月\s*[{_CN_NUM}\d]{{1,3}}\s*日?)"
-    r"\s*[\dlI|]{0,2}\s*印\s*发\s*$"
+    rf"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年\s*[{_CN_NUM}\d]{{1,2}}\s*月\s*[{_CN_NUM}\d]{{1,3}}"
+    r"\s*[：:.．·]?\s*日?)\s*[\dlI|]{0,2}\s*印\s*发\s*$"
 )
-"""A 印发 line whose date a 1-bit scan broke: a stray stroke read between 日 and 印发 (`7日1印发`), or 日
-itself read as a digit (`271印发`): still the 印发 line, its date when it reads whole or when a day of three
-digits ending in 1 can only be two and its 日 (`121`: 12日)."""
+"""A 印发 line whose date a 1-bit scan broke: a stray stroke read between 日 and 印发 (`7日1印发`), 日 itself
+read as a digit (`271印发`), or a dot or a colon read before the 日 (`2.7日`, a speck; `2：日1印发`, a digit
+broken to its two ends): still the 印发 line (never a wrapped 抄送 row), its date when it reads whole or when a
+day of three digits ending in 1 can only be two and its 日 (`121`: 12日); a colon leaves the day unread."""
 
 
 def split_printed(text: str) -> tuple[str, str | None] | None:
@@ -738,6 +739,9 @@ def split_printed(text: str) -> tuple[str, str | None] | None:
     if not found:
         return None
     date = re.sub(r"\s+", "", found.group("date"))
+    if re.search(r"\d[：:]日?$", date):
+        return re.sub(r"\s+", "", found.group("by")), None  # a digit broken to its two ends: the day is unread
+    date = re.sub(r"[.．·]+", "", date)
     day_read = re.search(r"月(\d{3})$", date)
     if day_read and int(day_read.group(1)) > 31 and day_read.group(1).endswith("1"):
         date = date[:-1] + "日"  # `3月121`: no day is 121, the last 1 is its 日 (a day of 12 stays 12)
