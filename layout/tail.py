@@ -131,7 +131,9 @@ def _restore_chinese_year(text: str, known_years: Sequence[int]) -> str:
 def _restore_arabic_ends(text: str, known_years: Sequence[int]) -> str:
     """An Arabic date that lost characters at its ends (`patterns.damaged_arabic_date_line`) is whole again:
     a year read short takes the one year of the document that it is a part of (digits lost, none misread:
-    `024` of 2024), a lost 日 comes back; month and day stay as read. Otherwise the line stays as read."""
+    `024` of 2024; a single digit, `4年4月14日`, only where the document states that one year and no other,
+    as a year read not at all does), a lost 日 comes back; month and day stay as read. Otherwise the line
+    stays as read."""
     found = patterns.damaged_arabic_date_line(text)
     if found is None:
         return text
@@ -139,8 +141,11 @@ def _restore_arabic_ends(text: str, known_years: Sequence[int]) -> str:
     if len(read) == 4:
         year = int(read)
     else:
-        close = {y for y in known_years if _year_fits(read, str(y), known_years)}  # digits lost, none misread
-        if len(read) == 1 or len(close) != 1:
+        if len(read) == 1:  # one digit left tells a year only in a document stating just that one
+            close = {y for y in known_years if str(y).endswith(read)} if len(set(known_years)) == 1 else set()
+        else:
+            close = {y for y in known_years if _year_fits(read, str(y), known_years)}  # digits lost, none misread
+        if len(close) != 1:
             return text
         year = close.pop()
     repaired = f"{year}年{month}月{day}日"

@@ -131,7 +131,9 @@ def test_two_issuers_that_fit_equally_leave_the_reading() -> None:
      ("2024年5月17", [], "2024年5月17日"),
      ("021年5月1日", [2021, 2024], "2021年5月1日"),
      ("024年8月26日", [2023], "024年8月26日"),  # no year of the document it is part of: as read
-     ("4年8月26日", [2024], "4年8月26日"),  # one digit tells no year
+     ("4年8月26日", [2024], "2024年8月26日"),  # one digit left, of the one year the document states
+     ("4年8月26日", [2024, 2014], "4年8月26日"),  # ...of two it states: no telling
+     ("3年8月26日", [2024], "3年8月26日"),  # ...not its last digit
      ("24年8月26日", [2024, 2014], "24年8月26日"),  # two years it could be part of
      ("2024年13月17", [2024], "2024年13月17"),  # no month 13
      ("2024年6月211", [2024], "2024年6月21日"),  # 日 read as a digit: no day has three
