@@ -14,7 +14,13 @@ from layout.model import Box, OcrLine, Page
 from workers.image.seals import SealRegion
 from workers.image.sealshape import find_ring_seals
 from workers.ocr.engine import RecordedEngine, get_engine
-from workers.ocr.signaturestrip import is_date_like, is_signature_reading, missed_over_dates, signature_band
+from workers.ocr.signaturestrip import (
+    is_date_like,
+    is_signature_reading,
+    missed_over_dates,
+    missed_under_signatures,
+    signature_band,
+)
 from workers.settings import load_settings
 
 ISSUER = "国务院办公厅"
@@ -51,6 +57,20 @@ def test_with_the_signature_read_nothing_is_read_again(grey_page: Any) -> None:
     assert missed_over_dates(lines, grey, [seal], get_engine(load_settings()), 1, body) == []
 
 
+@pytest.mark.slow
+def test_a_date_the_looks_missed_under_the_signature_is_read_from_its_strip(grey_page: Any) -> None:
+    """The mirror: the signature read, the date under it missed (the ring's ink across it), read from the strip
+    one line under the signature; with the date read, nothing is read again."""
+    grey, seal, lines, body = grey_page
+    date = next(ln for ln in lines if is_date_like(ln.text) and ln.box.overlap_area(seal.box) > 0)
+    missed = [ln for ln in lines if ln is not date]
+    found = missed_under_signatures(missed, grey, [seal], get_engine(load_settings()), 1, body)
+    assert len(found) == 1 and is_date_like(found[0].text)
+    assert "五月十七日" in found[0].text
+    assert abs(found[0].box.cy - date.box.cy) <= body / 2
+    assert missed_under_signatures(lines, grey, [seal], get_engine(load_settings()), 1, body) == []
+
+
 def test_a_replay_of_recorded_pages_reads_no_strip() -> None:
     date = OcrLine("2024年5月17日", Box(900, 800, 1200, 840), 0.99, 1)
     engine = RecordedEngine([Page(1, 1654, 2339, (OcrLine(ISSUER, Box(940, 740, 1160, 780), 0.99, 1), date))])
@@ -69,6 +89,8 @@ def test_date_like(text: str, dated: bool) -> None:
     ("重庆", Box(900, 745, 980, 790), False),                      # too short for a body's name
     ("2024年5月17日", Box(900, 745, 1200, 790), False),             # a date
     ("重庆市渝北区卫生健康员", Box(700, 700, 1180, 800), False),    # as tall as the ring's arc
+    ("重庆市渝北区卫生健康员", Box(700, 726, 1180, 800), True),     # drawn out to the strip's height, lying along it
+    ("重庆市渝北区", Box(900, 726, 1100, 800), False),              # as tall, standing across it (an arc's box)
     ("重庆市渝北区卫生健康员", Box(100, 745, 500, 790), False),     # far left of the seal: other print
 ])
 def test_what_a_strip_reading_must_be(text: str, box: Box, kept: bool) -> None:

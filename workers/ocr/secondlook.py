@@ -33,7 +33,7 @@ from layout.model import Box, OcrLine
 from workers.image.redink import red_fraction
 from workers.image.seals import SealRegion, ring_strip, seal_circles
 from workers.ocr.engine import OcrEngine
-from workers.ocr.signaturestrip import missed_over_dates
+from workers.ocr.signaturestrip import missed_over_dates, missed_under_signatures
 
 REC_HEIGHT_PX = 48
 """The recogniser reads lines at this height; smaller crops are scaled up to it first (cubic), not by the
@@ -114,6 +114,7 @@ def second_look(lines: Sequence[OcrLine], *, page: int, image: np.ndarray, ocr_i
     lines = [line for line in lines if not is_ring_arc(line, seals, height)]
     missed = missed_under_rings(lines, image, seals, engine, page, height, ocr_image=ocr_image)
     missed += missed_over_dates([*lines, *missed], image, seals, engine, page, height)
+    missed += missed_under_signatures([*lines, *missed], image, seals, engine, page, height)
     lines = drop_fragments(lines, missed) + missed
     looks = _seal_looks(lines, ocr_image, image, seals)
     if has_red:

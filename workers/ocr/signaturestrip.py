@@ -40,7 +40,11 @@ MIN_UNITS = 3.0
 MAX_TILT_DEG = 5.0
 """A reading bent further than this follows the ring."""
 MAX_HEIGHT_LH = 1.8
-"""A box taller than this is the ring's arc read as one box."""
+"""A box taller than this is the ring's arc read as one box (it stands across the strip)..."""
+LINE_ASPECT = MIN_UNITS
+"""...unless it lies along the strip, this many times wider than tall and no taller than the strip: a name
+of MIN_UNITS characters or more whose box the detector drew out to the strip's whole height (a 1-bit page at 200 dpi: 山东省人力资源和社会
+保障厅 in a box 1.85 lh tall and 7 times as wide). The ring's sides cross a strip one line high nearly upright."""
 REACH_R = 1.0
 """A signature reaches at most this many seal radii out of the seal's box (a long or letter-spaced name set
 from left of the seal into it); further out the strip holds other print."""
@@ -74,7 +78,9 @@ def is_signature_reading(line: OcrLine, band: Box, seal: Box, lines: Sequence[Oc
     box = line.box
     return (text_units(text) >= MIN_UNITS and any("\u4e00" <= ch <= "\u9fff" for ch in text)
             and not is_date_like(text) and tilt_degrees(line) <= MAX_TILT_DEG
-            and box.height <= MAX_HEIGHT_LH * body_height and band.y0 <= box.cy <= band.y1
+            and (box.height <= MAX_HEIGHT_LH * body_height
+                 or box.height <= band.height + 1 and box.width >= LINE_ASPECT * box.height)
+            and band.y0 <= box.cy <= band.y1
             and _reaches_seal(box, seal) and not on_seal_ring(line, seal)
             and sum(box.overlap_area(other.box) for other in lines) < COVERED * box.width * box.height)
 
@@ -100,4 +106,57 @@ def missed_over_dates(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequen
                 line = replace(found, text=found.text.strip(), box=moved, polygon=polygon, page=page, red=0.0)
                 if is_signature_reading(line, band, seal.box, [*lines, *added], body_height):
                     added.append(line)
+    return added
+
+
+DATE_STRIP_LH = 1.9
+"""The date stands on the line under the signature (GB/T 9704 7.3.5): a strip this many body line heights
+from the signature's foot holds it..."""
+DATE_STRIP_GAP_LH = 0.05
+"""...starting this close under the signature, so the name's own strokes stay out."""
+
+
+def signature_over_seal(lines: Sequence[OcrLine], seal: Box, body_height: float) -> OcrLine | None:
+    """The lowest line on `seal` that can be its signature: characters, MIN_UNITS long, level, one line high
+    and no date; None when there is none. (It only places the strip: a piece of the ring's text taken for it
+    puts the strip inside the seal, where no date-like reading is found.)"""
+    names = [ln for ln in lines if ln.box.overlap_area(seal) > 0 and text_units(ln.text.strip()) >= MIN_UNITS
+             and any("\u4e00" <= ch <= "\u9fff" for ch in ln.text) and not is_date_like(ln.text)
+             and tilt_degrees(ln) <= MAX_TILT_DEG and ln.box.height <= MAX_HEIGHT_LH * body_height]
+    return max(names, key=lambda ln: ln.box.y1, default=None)
+
+
+def date_band(signature: Box, seal: Box, body_height: float, width: int) -> Box:
+    """The strip under `signature` where its date stands, across the signature and the seal's reach."""
+    radius = seal.width / 2
+    return Box(max(0.0, min(signature.x0, seal.x0) - radius), signature.y1 + DATE_STRIP_GAP_LH * body_height,
+               min(float(width), max(signature.x1, seal.x1) + radius), signature.y1 + DATE_STRIP_LH * body_height)
+
+
+def missed_under_signatures(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequence[SealRegion],
+                            engine: OcrEngine, page: int, body_height: float) -> list[OcrLine]:
+    """The dates the page's looks missed under the signatures on its shape seals, in page pixels: for each
+    seal found by shape with a signature line on it and no date-like line in the strip under it, that strip
+    is detected and read; date-like readings there become lines of the page (the layout repairs a year the
+    ring cut: `24年5月17日`)."""
+    if not getattr(engine, "reads_any_image", False):
+        return []  # a replay of recorded pages has nothing to detect on a strip
+    height, width = image.shape[:2]
+    added: list[OcrLine] = []
+    for seal in (s for s in seals if s.found_by == "shape"):
+        signature = signature_over_seal(lines, seal.box, body_height)
+        if signature is None:
+            continue
+        band = date_band(signature.box, seal.box, body_height, width)
+        if band.y1 > height or any(is_date_like(ln.text) and band.y0 <= ln.box.cy <= band.y1 + body_height
+                                   for ln in [*lines, *added]):
+            continue  # a date stands there already (or the page ends)
+        x0, y0, x1, y1 = int(band.x0), int(band.y0), int(np.ceil(band.x1)), int(np.ceil(band.y1))
+        for found in engine.recognise(np.ascontiguousarray(image[y0:y1, x0:x1]), page):
+            moved = Box(found.box.x0 + x0, found.box.y0 + y0, found.box.x1 + x0, found.box.y1 + y0)
+            polygon = tuple((x + x0, y + y0) for x, y in found.polygon)
+            line = replace(found, text=found.text.strip(), box=moved, polygon=polygon, page=page, red=0.0)
+            if is_date_like(line.text) and tilt_degrees(line) <= MAX_TILT_DEG and sum(
+                    line.box.overlap_area(other.box) for other in [*lines, *added]) < COVERED * moved.width * moved.height:
+                added.append(line)
     return added
