@@ -11,7 +11,7 @@ import pytest
 
 from layout.geometry import text_units
 from layout.model import Box, OcrLine
-from workers.ocr.digitshape import has_crossing_bar, restore_eroded_fours
+from workers.ocr.digitshape import has_crossing_bar, is_flagless_knotted, restore_eroded_fours
 
 ERODED_FOUR = """
 ....#....
@@ -99,6 +99,67 @@ THREE = """
 """
 
 
+FLAGLESS_FOUR = """
+..#...
+.###..
+.###..
+.###..
+..##..
+..##..
+..##..
+..##..
+..##..
+..##..
+..##..
+..##..
+..##..
+..##..
+..##..
+..##..
+..##..
+.###..
+.####.
+.###..
+..##..
+..##..
+.###..
+#####.
+######
+"""
+"""A 4 at 200 dpi that lost its diagonal and its bar but for the knot where the bar crossed the upright; its
+upright comes to a point at the top (new dev text joint_03, `决定2024年`)."""
+
+ONE_WITH_FLAG = """
+..###...
+######..
+...###..
+...###..
+....##..
+....##..
+....##..
+....##..
+....##..
+....##..
+....##..
+....##..
+....##..
+....##..
+....##..
+....##..
+...###..
+...###..
+..######
+########
+"""
+
+FLAGLESS_UPRIGHT = FLAGLESS_FOUR.replace(".###..\n.####.\n.###..", "..##..\n..##..\n..##..")
+"""...the same upright without the knot: a 1 whose flag the threshold took, or a 4 with nothing left to tell."""
+
+
+ONE_WITH_SPECK = ONE_WITH_FLAG.replace("....##..\n...###..", "....##..\n..####..")
+"""...a 1 with a speck beside it at a knot's height: its flag says 1."""
+
+
 def _mask(art: str) -> np.ndarray:
     return np.array([[ch == "#" for ch in row] for row in art.split()], dtype=bool)
 
@@ -110,6 +171,18 @@ def test_a_four_without_its_diagonal_has_a_bar_across_its_upright() -> None:
 @pytest.mark.parametrize("art", [ONE_WITH_FOOT, ONE_FLARING, THREE])
 def test_a_one_with_its_foot_and_other_digits_have_none(art: str) -> None:
     assert not has_crossing_bar(_mask(art))
+
+
+def test_a_four_that_lost_diagonal_and_bar_is_a_flagless_upright_with_a_knot() -> None:
+    assert is_flagless_knotted(_mask(FLAGLESS_FOUR))
+
+
+@pytest.mark.parametrize("art", [
+    ONE_WITH_FLAG, ONE_WITH_FOOT, ONE_FLARING, THREE, FLAGLESS_UPRIGHT,
+    ONE_WITH_SPECK,
+])
+def test_a_one_keeps_its_flag_and_an_upright_without_a_knot_tells_nothing(art: str) -> None:
+    assert not is_flagless_knotted(_mask(art))
 
 
 def _page_with(art: str, text: str, index: int, pitch: int = 34) -> tuple[np.ndarray, OcrLine]:
@@ -124,16 +197,29 @@ def _page_with(art: str, text: str, index: int, pitch: int = 34) -> tuple[np.nda
     return page, OcrLine(text, box)
 
 
-@pytest.mark.parametrize("art", [ERODED_FOUR, ERODED_FOUR_CUT])
+@pytest.mark.parametrize("art", [ERODED_FOUR, ERODED_FOUR_CUT, FLAGLESS_FOUR])
 def test_a_year_read_with_an_eroded_four_is_read_again(art: str) -> None:
     page, line = _page_with(art, "2021年9月24日", 3)
     assert [found.text for found in restore_eroded_fours(page, [line])] == ["2024年9月24日"]
 
 
-@pytest.mark.parametrize("art", [ONE_WITH_FOOT, ONE_FLARING])
+@pytest.mark.parametrize("art", [ONE_WITH_FOOT, ONE_FLARING, ONE_WITH_FLAG, FLAGLESS_UPRIGHT])
 def test_a_printed_one_stays(art: str) -> None:
     page, line = _page_with(art, "2021年9月24日", 3)
     assert restore_eroded_fours(page, [line]) == [line]
+
+
+@pytest.mark.parametrize(("text", "index", "read"), [("鄂教师〔2024〕1号", 9, "鄂教师〔2024〕4号"),
+                                                  ("2024年1月20日", 5, "2024年4月20日")])
+def test_a_one_digit_number_in_a_doc_number_or_a_date_is_looked_at(text: str, index: int, read: str) -> None:
+    page, line = _page_with(FLAGLESS_FOUR, text, index)
+    assert [found.text for found in restore_eroded_fours(page, [line])] == [read]
+
+
+def test_a_year_whose_fours_bar_tip_was_read_as_a_dot_is_read_again() -> None:
+    """`202.1年`: the 4's bar, cut from its upright, read as a dot before a 1; the dot goes with the 1."""
+    page, line = _page_with(ERODED_FOUR_CUT, "202.1年9月24日", 4)
+    assert [found.text for found in restore_eroded_fours(page, [line])] == ["2024年9月24日"]
 
 
 def test_a_one_outside_a_number_is_not_looked_at() -> None:

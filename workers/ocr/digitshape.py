@@ -10,7 +10,8 @@ crosses it two thirds of the way down. So a digit read `1` whose ink has a bar w
 of a `1` flares out of the upright without a break), is a `4`. Where the threshold also cut the bar from the
 upright, the flat piece just left of it at the bar's height counts as the bar.
 
-    restore_eroded_fours(image, lines)   the lines, each `1` of a digit run whose glyph on the page has that
+    restore_eroded_fours(image, lines)   the lines, each `1` of a digit run (or alone in a doc number's or a
+                                         date's slot) whose glyph on the page has that
                                          bar read as `4` (for 1-bit pages only: grey and colour keep the
                                          diagonal, and the recogniser reads them right)
 
@@ -27,7 +28,7 @@ eroded 4s stay `1`: at 150 dpi the bar is often lost with the diagonal, or break
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -64,6 +65,15 @@ BAR_REACH = 1.0
 character wide; its bar spans most of that)..."""
 BAR_MAX_HEIGHT = 0.25
 """...and is flat: at most this share of the digit's height."""
+FLAG_ROWS = 0.15
+"""The top share of a digit's height where a 1 carries its flag (the short stroke down to the left)..."""
+FLAG_MAX_STEMS = 1.5
+"""...there a flagless upright is at most this many stroke widths wide..."""
+FLAG_LEFT_STEMS = 0.5
+"""...and reaches at most this many stroke widths left of the upright's edge below."""
+KNOT_MIN_STEMS = 1.5
+"""Where a 4's bar crossed the upright, the upright keeps this many stroke widths of it though the threshold
+erased the bar on both sides."""
 STEM_MIN_ROWS = 0.8
 """A `1` or an eroded `4` is an upright: ink stands within a pixel of its fullest column on this share of its
 rows, and every row of STEM_ROWS is one run of ink (a 3 or a 2 curves, a whole 4's diagonal is a second run)."""
@@ -82,22 +92,38 @@ def restore_eroded_fours(image: np.ndarray, lines: Sequence[OcrLine]) -> list[Oc
         for index in slots:
             if _is_eroded_four(image, line, index):
                 text[index] = "4"
+                if _after_bar_tip(line.text, index):
+                    text[index - 1] = ""  # the dot read before it was the tip of its bar
         fixed = "".join(text)
         result.append(line if fixed == line.text else replace(line, text=fixed))
     return result
 
 
 def _digit_ones(text: str) -> list[int]:
-    """Indices of the `1`s of `text` that stand in a run of two digits or more (a year, a day, a number)."""
+    """Indices of the `1`s of `text` that stand in a run of two digits or more (a year, a day, a number), or
+    alone in a doc number's or a date's slot (`〔2024〕1号`, `年1月`, `月1日`: NUMBER_SLOTS)."""
     return [i for i, ch in enumerate(text) if ch == "1"
             and ((i > 0 and text[i - 1].isascii() and text[i - 1].isdigit())
-                 or (i + 1 < len(text) and text[i + 1].isascii() and text[i + 1].isdigit()))]
+                 or (i + 1 < len(text) and text[i + 1].isascii() and text[i + 1].isdigit())
+                 or (0 < i < len(text) - 1 and text[i - 1] + text[i + 1] in NUMBER_SLOTS)
+                 or _after_bar_tip(text, i))]
+
+
+def _after_bar_tip(text: str, i: int) -> bool:
+    """The `1` at `i` follows a dot that follows a digit and ends a year before 年 (`202.1年`): the dot may be
+    the left tip of an eroded 4's bar, read apart from its upright."""
+    return i >= 2 and text[i - 1] in ".．" and text[i - 2].isascii() and text[i - 2].isdigit() \
+        and text[i + 1:i + 2] == "年"
+
+
+NUMBER_SLOTS = ("〕号", "年月", "月日")
+"""The characters on either side of a one-digit number in a doc number (〔2024〕4号) or a date (2024年4月4日)."""
 
 
 def _is_eroded_four(image: np.ndarray, line: OcrLine, index: int) -> bool:
     for level in INK_LEVELS:
         digit = _digit_ink(image, line, index, level)
-        if digit is not None and has_crossing_bar(digit):
+        if digit is not None and (has_crossing_bar(digit) or is_flagless_knotted(digit)):
             return True
     return False
 
@@ -137,26 +163,68 @@ def _runs(row: np.ndarray) -> int:
     return int(np.count_nonzero(padded[1:] & ~padded[:-1]))
 
 
-def has_crossing_bar(digit: np.ndarray) -> bool:
-    """A digit's ink (bool mask cropped to it) has a 4's bar: rows of BAR_ROWS at least BAR_MIN_STEMS stroke
-    widths wide reaching BAR_LEFT_STEMS stroke widths left of the upright, the stroke measured in STEM_ROWS."""
+@dataclass(frozen=True)
+class _Upright:
+    """A digit's ink that is an upright (STEM_MIN_ROWS): its fullest column, stroke width (median row width in
+    STEM_ROWS), and per row the inked columns and the width from the first to the last."""
+
+    stem_x: int
+    stem: float
+    inked: list[np.ndarray]
+    widths: list[int]
+
+
+def _upright(digit: np.ndarray) -> _Upright | None:
     h = digit.shape[0]
     if h < 8:
-        return False
+        return None
     columns = digit.sum(axis=0)
     stem_x = int(np.argmax(columns))
     near_stem = digit[:, max(0, stem_x - 1):stem_x + 2].any(axis=1)
     upper_rows = digit[round(STEM_ROWS[0] * h):round(STEM_ROWS[1] * h) + 1]
     if near_stem.mean() < STEM_MIN_ROWS or any(_runs(row) > 1 for row in upper_rows):
-        return False  # not an upright (a 3, a 2, a 4 that kept its diagonal, a piece of a character)
+        return None  # not an upright (a 3, a 2, a 4 that kept its diagonal, a piece of a character)
     upper = [int(row.sum()) for row in upper_rows if row.any()]
     if not upper:
-        return False
-    stem = max(1.0, float(np.median(upper)))
+        return None
     inked = [np.flatnonzero(row) for row in digit]
     widths = [int(xs[-1] - xs[0] + 1) if xs.size else 0 for xs in inked]
+    return _Upright(stem_x, max(1.0, float(np.median(upper))), inked, widths)
+
+
+def has_crossing_bar(digit: np.ndarray) -> bool:
+    """A digit's ink (bool mask cropped to it) has a 4's bar: rows of BAR_ROWS at least BAR_MIN_STEMS stroke
+    widths wide reaching BAR_LEFT_STEMS stroke widths left of the upright, the stroke measured in STEM_ROWS."""
+    h = digit.shape[0]
+    upright = _upright(digit)
+    if upright is None:
+        return False
+    stem_x, stem, inked, widths = upright.stem_x, upright.stem, upright.inked, upright.widths
     for r in range(round(BAR_ROWS[0] * h), round(BAR_ROWS[1] * h) + 1):
         if (widths[r] >= BAR_MIN_STEMS * stem and stem_x - inked[r][0] >= BAR_LEFT_STEMS * stem
                 and any(0 < w <= STEM_ALONE * stem for w in widths[r + 1:round(FOOT_FROM * h)])):
             return True  # a bar with the upright alone again below it: not the foot of a 1 flaring out
     return False
+
+
+def is_flagless_knotted(digit: np.ndarray) -> bool:
+    """A digit's ink (bool mask cropped to it) is a 4 that lost its diagonal and its bar but where the bar
+    crossed the upright: an upright with no flag at its top (its FLAG_ROWS at most FLAG_MAX_STEMS stroke
+    widths wide, reaching at most FLAG_LEFT_STEMS left of the upright's edge) and thickened to KNOT_MIN_STEMS
+    stroke widths somewhere in BAR_ROWS. A printed 1 carries its flag whatever its face (a 1 without one would
+    be an l); an upright whose flag the threshold took too is no 4 unless the knot is there as well."""
+    h = digit.shape[0]
+    upright = _upright(digit)
+    if upright is None:
+        return False
+    stem, inked, widths = upright.stem, upright.inked, upright.widths
+    upper = [inked[r][0] for r in range(round(STEM_ROWS[0] * h), round(STEM_ROWS[1] * h) + 1) if inked[r].size]
+    edge = float(np.median(upper))
+    top = [r for r in range(max(1, round(FLAG_ROWS * h))) if inked[r].size]
+    if not top:
+        return False
+    flag = max(widths[r] for r in top) > FLAG_MAX_STEMS * stem or edge - min(inked[r][0] for r in top) > FLAG_LEFT_STEMS * stem
+    foot = round(FOOT_FROM * h)
+    knot = any(widths[r] >= KNOT_MIN_STEMS * stem and any(0 < w <= STEM_ALONE * stem for w in widths[r + 1:foot])
+               for r in range(round(BAR_ROWS[0] * h), round(BAR_ROWS[1] * h) + 1))
+    return not flag and knot
