@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 import layout
+from layout.geometry import text_units
 from layout.model import Document, OcrLine, Page, Seal
 from workers.image.ingest import open_document
 from workers.image.pagemap import PageTransform
@@ -203,6 +204,27 @@ def _convert_page(
     with timer("preprocess"):
         prepared = prepare_page(image, page=number, orientation=orientation)
         timer.photo_seconds += prepared.photo_seconds
+    lines, seal_texts = _read_prepared(prepared, number, engine, timer, bilevel)
+    if doubted_reading(lines):
+        # the direction classifier can miss a sparse page turned over (a last page of a signature, a seal
+        # and a contact line): its text read upright is garbage the recogniser doubts; read it turned too
+        turned = turned_over(prepared, number)
+        turned_lines, turned_seals = _read_prepared(turned, number, engine, timer, bilevel)
+        if reading_confidence(turned_lines) > reading_confidence(lines):
+            prepared, lines, seal_texts = turned, turned_lines, turned_seals
+    if page_image is not None:
+        page_image(number, prepared.image)
+    height, width = prepared.image.shape[:2]
+    transform = prepared.transform or PageTransform.identity(width, height)
+    return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
+                skew=prepared.skew, dpi=_page_dpi(dpi, prepared), seals=tuple(Seal(number, box, text, found_by) for box, text, found_by in seal_texts),
+                warnings=prepared.warnings, page_quad=prepared.page_quad, bilevel=bilevel), transform
+
+
+def _read_prepared(prepared: PreparedPage, number: int, engine: OcrEngine, timer: _StageTimer,
+                   bilevel: bool) -> tuple[list[OcrLine], list[tuple[Any, str, str]]]:
+    """The OCR lines of an upright page and the texts of its seals (box, text, found_by)."""
+    with timer("preprocess"):
         seals = find_seals(prepared.red_mask)
     with timer("colour_free"):
         # Colour is a bonus: a page whose red shows no seal (a grey or 1-bit scan) is searched for rings.
@@ -230,13 +252,38 @@ def _convert_page(
             lines = restore_comma_heads(ocr_image, restore_eroded_fours(ocr_image, lines))
     with timer("colour_free"):
         lines = measure_strokes(ocr_image, lines)
-    if page_image is not None:
-        page_image(number, prepared.image)
-    height, width = prepared.image.shape[:2]
-    transform = prepared.transform or PageTransform.identity(width, height)
-    return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
-                skew=prepared.skew, dpi=_page_dpi(dpi, prepared), seals=tuple(Seal(number, box, text, found_by) for box, text, found_by in seal_texts),
-                warnings=prepared.warnings, page_quad=prepared.page_quad, bilevel=bilevel), transform
+    return lines, seal_texts
+
+
+DOUBTED_PAGE_SCORE = 0.8
+"""A page whose text lines the recogniser reads with less mean confidence than this is read turned over as
+well (upright print reads at 0.95 and more; the same lines upside down read as garbage at 0.6–0.7)."""
+DOUBTED_MIN_UNITS = 2.0
+"""Lines shorter than this (a page number, a speck) say nothing of the page's direction."""
+
+
+def reading_confidence(lines: list[OcrLine]) -> float:
+    """Mean recogniser score of the page's text lines (DOUBTED_MIN_UNITS and longer); 1.0 for a page with
+    none (nothing to doubt)."""
+    scores = [line.score for line in lines if text_units(line.text) >= DOUBTED_MIN_UNITS]
+    return sum(scores) / len(scores) if scores else 1.0
+
+
+def doubted_reading(lines: list[OcrLine]) -> bool:
+    """The page's reading is doubtful enough to be read turned over too (DOUBTED_PAGE_SCORE)."""
+    return reading_confidence(lines) < DOUBTED_PAGE_SCORE
+
+
+def turned_over(prepared: PreparedPage, number: int) -> PreparedPage:
+    """`prepared` turned a half turn more (image, red mask, rotation, transform, warnings)."""
+    rotation = (prepared.rotation + 180) % 360
+    warnings = tuple(w for w in prepared.warnings if not w.startswith(f"page {number}: rotated "))
+    if rotation:
+        warnings += (f"page {number}: rotated {rotation}°",)
+    return replace(prepared, image=np.ascontiguousarray(prepared.image[::-1, ::-1]),
+                   red_mask=np.ascontiguousarray(prepared.red_mask[::-1, ::-1]), rotation=rotation,
+                   transform=prepared.transform.quarter_turn(180) if prepared.transform else None,
+                   warnings=warnings)
 
 
 def _page_dpi(dpi: float | None, prepared: PreparedPage) -> float | None:

@@ -168,3 +168,42 @@ def test_the_sample_scan_converts_with_under_one_percent_character_errors() -> N
     assert char_cer(text, truth) <= SAMPLE_CER_MAX, text
     assert result.source.pages == 3 and result.timings["ocr_s"] > 0
     assert result.document.fields.doc_number == "渝北卫健函〔2024〕117号"
+
+
+class _NeverTurns:
+    """A direction classifier that never finds a page upside down, as the real one may on a sparse page."""
+
+    def upside_down_margin(self, crops: Sequence[np.ndarray]) -> float:
+        return 0.0
+
+
+@pytest.mark.slow
+def test_a_page_the_classifier_left_upside_down_is_read_turned_over(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read upright, an upside-down page is garbage the recogniser doubts (`doubted_reading`): the page is
+    read turned over too, and the more confident reading kept, with its rotation. An upright page is read once."""
+    from workers import pipeline
+
+    monkeypatch.setattr(pipeline, "OrientationClassifier", _NeverTurns)
+    upright = cv2.imread(str(SAMPLES / "sample_reply_p1.png"))
+    cv2.imwrite(str(tmp_path / "over.png"), cv2.rotate(upright, cv2.ROTATE_180))
+    result = convert_file(tmp_path / "over.png", settings=load_settings())
+    assert result.pages[0].rotation == 180
+    assert result.document.fields.doc_number == "渝北卫健函〔2024〕117号"
+    assert not pipeline.doubted_reading(list(result.pages[0].lines))
+    assert "page 1: rotated 180°" in result.warnings
+
+    read: list[int] = []
+    real = pipeline._read_prepared
+    monkeypatch.setattr(pipeline, "_read_prepared", lambda *a, **k: read.append(1) or real(*a, **k))
+    again = convert_file(SAMPLES / "sample_reply_p1.png", settings=load_settings())
+    assert again.pages[0].rotation == 0 and len(read) == 1
+
+
+def test_the_confidence_of_a_reading_leaves_short_lines_out() -> None:
+    from workers.pipeline import doubted_reading, reading_confidence
+
+    lines = [OcrLine("一二三四", Box(0, 0, 10, 10), 0.6), OcrLine("-2-", Box(0, 0, 10, 10), 0.99)]
+    assert reading_confidence(lines) == pytest.approx(0.6) and doubted_reading(lines)
+    assert not doubted_reading([OcrLine("一二三四", Box(0, 0, 10, 10), 0.96)])
+    assert not doubted_reading([])
