@@ -104,10 +104,11 @@ def _edits(a: str, b: str) -> int:
 
 def _year_fits(read: str, year: str, known_years: Sequence[int] = ()) -> bool:
     """`read` is `year` with at most YEAR_MAX_EDITS numerals lost, or at full length YEAR_MAX_MISREAD misread;
-    or nothing of the year was read (the seal's ring and star over all of it) and the document states this one
-    year and no other (a document dated in one year and printed in the next states both)."""
-    if not read:
-        return len(set(known_years)) == 1
+    or nothing of the year, or only its last numeral, was read (the seal's ring and star over the rest: `四年四月
+    十四日`, `4年4月14日`) and the document states this one year and no other (a document dated in one year and
+    printed in the next states both)."""
+    if len(read) <= 1:  # nothing, or only the last numeral, left of it: the document must state just this one
+        return len(set(known_years)) == 1 and year.endswith(read)
     edits, lost = _edits(read, year), max(0, len(year) - len(read))
     return edits <= YEAR_MAX_EDITS and (edits == lost or (lost == 0 and edits <= YEAR_MAX_MISREAD))
 
@@ -141,10 +142,7 @@ def _restore_arabic_ends(text: str, known_years: Sequence[int]) -> str:
     if len(read) == 4:
         year = int(read)
     else:
-        if len(read) == 1:  # one digit left tells a year only in a document stating just that one
-            close = {y for y in known_years if str(y).endswith(read)} if len(set(known_years)) == 1 else set()
-        else:
-            close = {y for y in known_years if _year_fits(read, str(y), known_years)}  # digits lost, none misread
+        close = {y for y in known_years if _year_fits(read, str(y), known_years)}  # digits lost, none misread
         if len(close) != 1:
             return text
         year = close.pop()

@@ -145,7 +145,10 @@ def test_two_issuers_that_fit_equally_leave_the_reading() -> None:
      ("年8月15日", [2023], "2023年8月15日"),  # the whole year under the seal: the document states one year
      ("年8月15日", [2023, 2024], "年8月15日"),  # ...or two
      ("年八月十五日", [2023], "二〇二三年八月十五日"),
-     ("年八月十五日", [2023, 2024], "年八月十五日")],
+     ("年八月十五日", [2023, 2024], "年八月十五日"),
+     ("四年四月十四日", [2024], "二〇二四年四月十四日"),  # only the year's last numeral left
+     ("四年四月十四日", [2024, 2023], "四年四月十四日"),
+     ("三年四月十四日", [2024], "三年四月十四日")],
 )
 def test_a_date_that_lost_its_ends_is_whole_again(read: str, years: list[int], expected: str) -> None:
     assert repair_date_year(read, years) == expected

@@ -76,6 +76,7 @@ def test_without_a_year_to_match_the_reading_is_left_as_it_is(read: str, year: i
     ("read", "year", "printed", "iso"),
     [
         ("二四年三月十八日", 2024, "二〇二四年三月十八日", "2024-03-18"),  # the star hid 〇 and 二
+        ("四年三月十八日", 2024, "二〇二四年三月十八日", "2024-03-18"),  # ...and the first 二: the one year stated
         ("二〇つ五年七月十四日", 2005, "二〇〇五年七月十四日", "2005-07-14"),  # one numeral misread
         ("二二四年六月五", 2024, "二〇二四年六月五日", "2024-06-05"),  # the ring took the 日 as well
         ("二〇八年六月二十日", 2018, "二〇一八年六月二十日", "2018-06-20"),  # a thin 一 lost, not a 〇
@@ -88,7 +89,8 @@ def test_a_year_the_seal_damaged_takes_the_year_the_document_states(read: str, y
 
 
 @pytest.mark.parametrize(("read", "year"), [("二〇つ五年七月十四日", 2024),  # read whole, two numerals off
-                                            ("二四年三月十八日", None), ("四年三月十八日", 2024)])  # three lost
+                                            ("二四年三月十八日", None),  # no year stated
+                                            ("三年三月十八日", 2024)])  # three lost, the one left another's
 def test_a_damaged_year_without_a_close_year_of_the_document_stays_as_read(read: str, year: int | None) -> None:
     doc = build_document(_doc(read, year).finish())
     assert doc.fields.date is None
