@@ -598,8 +598,7 @@ def date_numerals(text: str) -> str:
     DAY_NUMERAL_MISREADS in month and day: `二（）二三年十一月六日` → 二〇二三年十一月六日, `二〇二三年八月半五日` →
     …八月十五日), a day's lost 十 put back (`六月二一日` → 六月二十一日, _LOST_TEN_RE), a ring's stroke read
     between numerals dropped and a doubled 年 read once (_RING_STROKE_RE), when that leaves nothing but Chinese
-    numerals and 年月日; any
-    other line is returned as it came."""
+    numerals and 年月日; any other line is returned as it came."""
     read = re.sub(r"\s+", "", text)
     compact = _RING_STROKE_RE.sub("", read).replace("年年", "年", 1)
     found = _DATE_SHAPE_RE.match(compact)
@@ -738,14 +737,14 @@ def split_printed(text: str) -> tuple[str, str | None] | None:
     found = _PRINTED_RE.match(text) or _PRINTED_DAMAGED_RE.match(text)
     if not found:
         return None
-    date = re.sub(r"\s+", "", found.group("date"))
+    by, date = re.sub(r"\s+", "", found.group("by")), re.sub(r"\s+", "", found.group("date"))
     if re.search(r"\d[：:]日?$", date):
-        return re.sub(r"\s+", "", found.group("by")), None  # a digit broken to its two ends: the day is unread
+        return by, None  # a digit broken to its two ends: the day is unread
     date = re.sub(r"[.．·]+", "", date)
     day_read = re.search(r"月(\d{3})$", date)
     if day_read and int(day_read.group(1)) > 31 and day_read.group(1).endswith("1"):
         date = date[:-1] + "日"  # `3月121`: no day is 121, the last 1 is its 日 (a day of 12 stays 12)
-    return re.sub(r"\s+", "", found.group("by")), find_date(date)
+    return by, find_date(date)
 
 
 def is_printed(text: str) -> bool:

@@ -99,14 +99,21 @@ def missed_over_dates(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequen
             if band.y1 - band.y0 < 1 or any(band.y0 <= ln.box.cy <= band.y1 and _reaches_seal(ln.box, seal.box)
                                             for ln in [*lines, *added]):
                 continue  # a line stands there: the seal's second look reads it
-            x0, y0, x1, y1 = int(band.x0), int(band.y0), int(np.ceil(band.x1)), int(np.ceil(band.y1))
-            for found in engine.recognise(np.ascontiguousarray(image[y0:y1, x0:x1]), page):
-                moved = Box(found.box.x0 + x0, found.box.y0 + y0, found.box.x1 + x0, found.box.y1 + y0)
-                polygon = tuple((x + x0, y + y0) for x, y in found.polygon)
-                line = replace(found, text=found.text.strip(), box=moved, polygon=polygon, page=page, red=0.0)
+            for line in read_band(engine, image, band, page):
                 if is_signature_reading(line, band, seal.box, [*lines, *added], body_height):
                     added.append(line)
     return added
+
+
+def read_band(engine: OcrEngine, image: np.ndarray, band: Box, page: int) -> list[OcrLine]:
+    """The lines the engine detects and reads in `band` of `image`, in page pixels (text stripped, no red)."""
+    x0, y0, x1, y1 = int(band.x0), int(band.y0), int(np.ceil(band.x1)), int(np.ceil(band.y1))
+    lines = []
+    for found in engine.recognise(np.ascontiguousarray(image[y0:y1, x0:x1]), page):
+        moved = Box(found.box.x0 + x0, found.box.y0 + y0, found.box.x1 + x0, found.box.y1 + y0)
+        polygon = tuple((x + x0, y + y0) for x, y in found.polygon)
+        lines.append(replace(found, text=found.text.strip(), box=moved, polygon=polygon, page=page, red=0.0))
+    return lines
 
 
 DATE_STRIP_LH = 1.9
@@ -151,12 +158,8 @@ def missed_under_signatures(lines: Sequence[OcrLine], image: np.ndarray, seals: 
         if band.y1 > height or any(is_date_like(ln.text) and band.y0 <= ln.box.cy <= band.y1 + body_height
                                    for ln in [*lines, *added]):
             continue  # a date stands there already (or the page ends)
-        x0, y0, x1, y1 = int(band.x0), int(band.y0), int(np.ceil(band.x1)), int(np.ceil(band.y1))
-        for found in engine.recognise(np.ascontiguousarray(image[y0:y1, x0:x1]), page):
-            moved = Box(found.box.x0 + x0, found.box.y0 + y0, found.box.x1 + x0, found.box.y1 + y0)
-            polygon = tuple((x + x0, y + y0) for x, y in found.polygon)
-            line = replace(found, text=found.text.strip(), box=moved, polygon=polygon, page=page, red=0.0)
+        for line in read_band(engine, image, band, page):
             if is_date_like(line.text) and tilt_degrees(line) <= MAX_TILT_DEG and sum(
-                    line.box.overlap_area(other.box) for other in [*lines, *added]) < COVERED * moved.width * moved.height:
+                    line.box.overlap_area(other.box) for other in [*lines, *added]) < COVERED * line.box.width * line.box.height:
                 added.append(line)
     return added
