@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -877,8 +878,9 @@ def without_overlapped_lines(blocks: Sequence[Block], issuers: Sequence[str]) ->
 
 
 JOINT_GAP_PITCHES = 1.6
-"""Two signature lines this many line pitches apart (top to top; the pitch is the last line's to the date's
-top) leave a line's room between them: the seals hid a line there."""
+"""Two signature lines this many line pitches apart (top to top; the pitch is the body's line pitch, or the last
+signature line's to the date's top where that is less) leave a line's room between them: the seals hid a line
+there."""
 
 
 def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Sequence[Seal]) -> list[Block]:
@@ -893,7 +895,8 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
       back there, a signature line without OCR lines. A line read under a seal with characters lost stands
       for the issuer of its place when it reads as that one at least as well as any other
       (`_damaged_name_of`: `郑州委员会` under the second of two overlapping seals is 郑州市卫生健康委员会, the
-      first line lost in their rings).
+      first line lost in their rings). A line that reads as more than one issuer (`洛市`) takes the place with
+      the room: right over the date, with free room under the seals above it, it is the last issuer's line.
 
     A signature of another length, two lines off, or one without the room, stays as read."""
     places = [i for i, block in enumerate(blocks) if block.type is BlockType.SIGNATURE]
@@ -912,33 +915,51 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
         return name == issuer or (_blockunder_seal(blocks[place], seals)
                                   and _damaged_name_of(name, issuer, issuers, _doubted(blocks[place].lines)))
 
-    missing = [k for k in range(len(issuers)) if len(places) == len(issuers) - 1
-               and all(map(stands_for, places, [*issuers[:k], *issuers[k + 1:]]))]
-    if len(missing) != 1 or places[-1] + 1 >= len(blocks):
+    if len(places) != len(issuers) - 1 or places[-1] + 1 >= len(blocks):
         return list(blocks)
-    k = missing[0]
-    read = dict(zip(places, [*issuers[:k], *issuers[k + 1:]], strict=True))
-    signed = [replace(block, text=read[i]) if i in read else block for i, block in enumerate(blocks)]
     date = blocks[places[-1] + 1]
-    pitch = _top(date) - _top(blocks[places[-1]])
+    pitch = min(_top(date) - _top(blocks[places[-1]]), line_pitch(blocks) or float("inf"))
     if date.type is not BlockType.DATE or pitch <= 0:
         return list(blocks)
-    below = blocks[places[k]] if k < len(places) else date
-    if k == 0:  # the first line: its room is under the seals, above the first line read, below the body
-        first = blocks[places[0]]
-        room = _top(first) - pitch
-        seal_top = min((seal.box.y0 for seal in seals if _blockunder_seal(first, [seal])), default=room + pitch)
-        body_end = _bottom_on(blocks[places[0] - 1], first) if places[0] > 0 else 0.0
-        if seal_top > room + JOINT_SEAL_REACH * pitch or body_end > room:
-            return list(blocks)
-        at = places[0]
-    else:
+
+    def room_for(k: int) -> int | None:
+        """Where the issuer `k` goes back when the lines read stand for the others in order with its room
+        free; None when they do not."""
+        if not all(map(stands_for, places, [*issuers[:k], *issuers[k + 1:]])):
+            return None
+        below = blocks[places[k]] if k < len(places) else date
+        if k == 0:  # the first line: its room is under the seals, above the first line read, below the body
+            first = blocks[places[0]]
+            room = _top(first) - pitch
+            seal_top = min((seal.box.y0 for seal in seals if _blockunder_seal(first, [seal])), default=room + pitch)
+            body_end = _bottom_on(blocks[places[0] - 1], first) if places[0] > 0 else 0.0
+            return None if seal_top > room + JOINT_SEAL_REACH * pitch or body_end > room else places[0]
         above = blocks[places[k - 1]]
         if (_top(below) - _top(above) < JOINT_GAP_PITCHES * pitch
                 or not (_blockunder_seal(above, seals) or _blockunder_seal(below, seals))):
-            return list(blocks)
-        at = places[k - 1] + 1
+            return None
+        return places[k - 1] + 1
+
+    fits = [(k, at) for k in range(len(issuers)) if (at := room_for(k)) is not None]
+    if len(fits) != 1:
+        return list(blocks)
+    (k, at), = fits
+    read = dict(zip(places, [*issuers[:k], *issuers[k + 1:]], strict=True))
+    signed = [replace(block, text=read[i]) if i in read else block for i, block in enumerate(blocks)]
     return [*signed[:at], Block(BlockType.SIGNATURE, issuers[k]), *signed[at:]]
+
+
+def line_pitch(blocks: Sequence[Block]) -> float | None:
+    """The body's line pitch: the median step from a paragraph line's top to the next one's on its page
+    (steps of 0.5–3 line heights: one row to the next, not two fragments of a row or a page's lines apart);
+    None when no paragraph wraps."""
+    steps = [b.box.y0 - a.box.y0 for block in blocks if block.type is BlockType.PARAGRAPH
+             for a, b in zip(block.lines, block.lines[1:], strict=False)
+             if a.page == b.page and PITCH_STEP_LH[0] * a.box.height <= b.box.y0 - a.box.y0 <= PITCH_STEP_LH[1] * a.box.height]
+    return statistics.median(steps) if steps else None
+
+
+PITCH_STEP_LH = (0.5, 3.0)
 
 
 def _damaged_name_of(name: str, issuer: str, issuers: Sequence[str], doubted: bool = False) -> bool:

@@ -245,10 +245,12 @@ def _under_joint_mark(issuers: tuple[str, ...], *, free_rows: int) -> Typesetter
     return ts
 
 
-def _joint(read: list[str | None], *, sealed: bool = True, between: str | None = None) -> Document:
+def _joint(read: list[str | None], *, sealed: bool = True, between: str | None = None,
+           date_gap: int = 0) -> Document:
     """A joint document of JOINT (the mark stacks the three, 文件 after the last) signed with rows read as
     `read` (None: a row nothing was read on), each centred over the date, three seals over them; `between`:
-    a reading boxed across the first two rows, overlapping the second by a fifth of the pitch."""
+    a reading boxed across the first two rows, overlapping the second by a fifth of the pitch; `date_gap`:
+    free rows between the last signature row and the date."""
     ts = _under_joint_mark(JOINT, free_rows=2)
     top = ts._y()
     if between is not None:
@@ -257,6 +259,7 @@ def _joint(read: list[str | None], *, sealed: bool = True, between: str | None =
         if text is not None:
             ts.pages[-1].append(ocr_line(text, _centred_at(text), ts._y(), page=ts.number, score=0.9))
         ts._next_row()
+    ts._next_row(date_gap)
     ts.right(DATE, 4.0)
     pages = ts.finish()
     if not sealed:
@@ -311,6 +314,20 @@ def test_a_joint_signature_line_the_seals_hid_is_put_back_in_its_room() -> None:
     doc = _joint([JOINT[0], None, JOINT[2]])
     assert doc.fields.signature == JOINT
     assert [b.text for b in doc.blocks if b.type.value == "signature"] == list(JOINT)
+
+
+def test_a_hidden_joint_line_has_its_room_in_body_lines_where_the_date_stands_further_off() -> None:
+    """The date set two rows under the signature: the room for the hidden middle line is a body line's pitch
+    (two of them from the first name to the last), not the date's."""
+    doc = _joint([JOINT[0], None, JOINT[2]], date_gap=1)
+    assert doc.fields.signature == JOINT
+
+
+def test_a_joint_line_read_as_more_than_one_issuer_takes_the_place_with_the_room() -> None:
+    """`浙江省厅` reads as the first issuer and as the second: right over the last one's line, with the free room
+    the seals press on above it, it is the second issuer's line and the first was hidden."""
+    doc = _joint([None, "浙江省厅", JOINT[2]])
+    assert doc.fields.signature == JOINT
 
 
 def _hidden(issuers: tuple[str, ...], seals: int, free_rows: int) -> Document:
