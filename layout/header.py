@@ -32,6 +32,12 @@ FULL_TITLE_CENTRE_CH = 0.6
 """A title line filling the text block (the first line of a greedily wrapped title) is centred within this;
 a first paragraph line (indented 2 characters, running to the right edge) is 1 character off centre."""
 
+TITLE_AXIS_CH = 0.4
+"""Each wrapped title line is centred on its own (GB/T 9704 7.3.3), so all stand on one axis: a line set in the
+title's type whose centre is within this of the first line's is a title line, whatever the text block's edges
+measure (a ragged right edge, body lines wrapping short of the measure, puts the block's centre off the
+axis by more than FULL_TITLE_CENTRE_CH)."""
+
 RULE_MIN_CH = 8.0
 """A row that reads as nothing but dashes over at least this width is a rule the detector took for text."""
 
@@ -372,6 +378,12 @@ def is_rule_row(row: Row, scale: Scale) -> bool:
     return bool(_RULE_RE.match(compact)) and row.box.width >= RULE_MIN_CH * scale.char_width
 
 
+def _on_title_axis(first: Row, row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
+    """`row` is set apart and centred on the axis of the title's first line (TITLE_AXIS_CH)."""
+    return (row.page == first.page and is_set_apart(row, geometry.scale, settings)
+            and abs(row.box.cx - first.box.cx) <= TITLE_AXIS_CH * geometry.char_width(row.page))
+
+
 def _same_title_type(first: Row, row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
     """A title is set in one size and type: a line smaller than its first, or in regular weight under a
     bold first line the body's size, is no longer the title."""
@@ -398,7 +410,8 @@ def read_title(rows: Sequence[Row], geometry: BodyGeometry,
                settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[Block | None, int]:
     """The title block (centred rows merged with no spaces) and how many rows it used."""
     used = 0
-    while used < min(len(rows), TITLE_MAX_ROWS) and _is_centred(rows[used], geometry, settings):
+    while used < min(len(rows), TITLE_MAX_ROWS) and (_is_centred(rows[used], geometry, settings) or used > 0 and
+                                                     _on_title_axis(rows[0], rows[used], geometry, settings)):
         if used and (patterns.is_addressee(clean_text(rows[used].text))
                      or not _same_title_type(rows[0], rows[used], geometry, settings)
                      or _title_complete(rows[:used], rows[used], geometry)):

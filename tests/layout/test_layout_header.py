@@ -252,6 +252,25 @@ def test_title_stops_at_a_smaller_full_width_addressee() -> None:
     assert doc.fields.addressee == "各区县（市）市场监督管理局、卫生健康委，郑东新区、经开区、高新区、航空港区市场监督管理局、卫生健康部门"
 
 
+@pytest.mark.parametrize("axis_ch", [0.0, 0.65])
+def test_a_title_line_on_the_first_lines_axis_is_a_title_line_where_the_block_measures_off(axis_ch: float) -> None:
+    """No red, body lines wrapping short of the measure: the text block's centre is measured off the axis the
+    title's lines are centred on. The second line, longer than the first and reaching the block's right edge,
+    stands on the first line's axis: it is the title's, and the addressee follows it."""
+    ts = Typesetter()
+    ts.centred("某某市市场监督管理局文件", ch=80, h=90, advance=2)
+    axis = (LEFT + RIGHT) / 2 + axis_ch * CH
+    for text in ("某某市市场监督管理局某某市商务局关于开", "展放心消费在某某创建活动暨质量提升行动的通知"):
+        ts.put(text, axis - len(text) * 40 / 2, ch=40, h=50)
+    ts._next_row()
+    ts.paragraph("各县区市场监督管理局、商务主管部门：", 0)
+    for _ in range(3):
+        ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert doc.fields.title == "某某市市场监督管理局某某市商务局关于开展放心消费在某某创建活动暨质量提升行动的通知"
+    assert doc.fields.addressee == "各县区市场监督管理局、商务主管部门"
+
+
 @pytest.mark.parametrize("kind", ["紧急通知", "补充通知", "实施意见"])
 def test_a_title_whose_kind_has_a_modifier_ends_before_a_flush_addressee(kind: str) -> None:
     """`…的紧急通知`: the kind of document after a modifier still ends the title (GB/T 9704 7.3.1); the
