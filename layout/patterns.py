@@ -615,14 +615,14 @@ def date_numerals(text: str) -> str:
     return repaired if repaired != read and set(repaired) <= numerals else text
 
 
-_DAMAGED_ARABIC_DATE_RE = re.compile(r"^(?P<y>\d{0,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:日|\d|[A-Z曰目口])?$")
+_DAMAGED_ARABIC_DATE_RE = re.compile(r"^(?P<y>\d{0,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:日[1lI|丨]?|\d|[A-Z曰目口])?$")
 
 
 def damaged_arabic_date_line(text: str) -> tuple[str, int, int] | None:
     """(year digits as read, month, day) of a whole-line Arabic date that lost characters at its ends, where
     the seal's ring crosses it: a year digit (`024年8月26日`), the closing 日 (`2024年5月17`), or 日 read as a
     digit (`2024年6月211`: no day has three digits) or as a letter or a box its ink resembles, the ring's arc
-    across it (`2024年5月7A`, 曰, 目, 口). The month and day read whole; the caller decides the year
+    across it (`2024年5月7A`, 曰, 目, 口); or the ring's arc read as a stroke after a whole 日 (`2023年6月28日1`). The month and day read whole; the caller decides the year
     from other evidence. None for a whole date or anything else."""
     compact = re.sub(r"\s+", "", text)
     found = _DAMAGED_ARABIC_DATE_RE.match(compact)
@@ -790,6 +790,9 @@ def normalise_punctuation(text: str) -> str:
 _STRAY_DOTS = ".·•・"
 _DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])\.(?=[{CJK}])")
 _DOT_IN_DATE_RE = re.compile(rf"(?<=[{CJK}])(\d{{1,2}})\.(?=[月日])|(?<![\d.])(\d{{4}})\.(?=年)")
+_SPECK_AFTER_DATE_MARK_RE = re.compile(r"(?<=\d年|\d月)[.．:：·](?=\d{1,2}[月日])")
+"""A dot or a colon between a date's 年 or 月 and the numerals after it (`2025年5月:30日印发`): a speck; no
+punctuation stands inside a date."""
 _DOT_IN_YEAR_RE = re.compile(r"(?:(?<![\d.:])|(?<=^\d[.．])|(?<=[：:]\d[.．]))((?:19|20)\d?)[.:：](\d{1,2})(?=年|[-—–－~～至]\d{4}年)")
 """A dot or a colon inside a year (`202.1年`, `202:3年`, `202:3-2025年`, `20.24年`, after an item's number too:
 `附件：1.202.1年…`): a speck; no number of years before 年 in 19xx/20xx has a decimal point, and no ratio
@@ -818,7 +821,8 @@ def without_leading_mark(text: str) -> str:
 def strip_stray_dots(line: str) -> str:
     """Drop dots a speck on the scan adds to one printed line: `.3.推广` → `3.推广`, `规划·` → `规划`,
     `项目.亩` → `项目亩`, `于6.月20日` → `于6月20日` (a day or month after a character, a year, never
-    takes a dot before its 月, 日 or 年, nor inside it: `202.1年` → `2021年`; `1.年度目标` at a line's start is an item), `到来，.为确保` →
+    takes a dot before its 月, 日 or 年, nor inside it: `202.1年` → `2021年`, nor one after its 年 or 月: `5月:30日` →
+    `5月30日`; `1.年度目标` at a line's start is an item), `到来，.为确保` →
     `到来，为确保` and `联系电话.：` → `联系电话：` (no dot stands next to a sentence's own punctuation), and
     `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`), and
     `教育．（体育）局` → `教育（体育）局` (no punctuation before a bracket that annotates a word), and
@@ -828,7 +832,7 @@ def strip_stray_dots(line: str) -> str:
     names, `3.5`, and `.15万` continuing a number broken over two lines stay). Specks inside numbers go
     too (`restore_digit_specks`); applied to one OCR line, so a text dump (`layout.repair`) keeps its characters."""
     line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", _DOT_BEFORE_BRACKET_RE.sub("", line.strip())))
-    line = _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), line)
+    line = _SPECK_AFTER_DATE_MARK_RE.sub("", _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), line))
     line = _DOT_IN_YEAR_RE.sub(lambda found: found.group(1) + found.group(2)
                                if len(found.group(1) + found.group(2)) == 4 else found.group(), line)
     line = restore_digit_specks(line)
