@@ -901,15 +901,20 @@ def restore_commas(text: str) -> str:
     return _FULL_STOP_BETWEEN_CJK_RE.sub("，", text)
 
 
-_MIDDLE_DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])[·・•](?=[{CJK}])")
+_ERODED_COMMA_RE = re.compile(
+    rf"(?<=[{CJK}])(?:[·・•](?=[{CJK}])|\.(?=[{CJK}])|(?<=[{CJK}]{{2}})\.(?=\s*$))(?![{CJK}]{{1,10}}[〔［\[【]\d{{4}})")
 
 
 def restore_eroded_commas(text: str) -> str:
     """On a 1-bit scan, a middle dot between two CJK characters is a `，` whose tail the threshold erased
     (its head left alone in the cell, read `·`: 48 times in the 1-bit folders of 7 dev corpora, once in
-    their grey and once in their colour ones): `监测数据·北部片区` → `监测数据，北部片区`. Only for 1-bit
-    pages: elsewhere a `·` between characters is the 间隔号 of a transcribed name (`阿沛·阿旺晋美`) and stays."""
-    return _MIDDLE_DOT_BETWEEN_CJK_RE.sub("，", text)
+    their grey and once in their colour ones): `监测数据·北部片区` → `监测数据，北部片区`. So is an ASCII `.`
+    after a CJK character, between two or at a line's end where the comma wrapped with its line (`有关部门.市直`,
+    `97%以上.`: 10 of 10 in the 1-bit folders of 6 dev corpora, none in their grey and colour ones, where it is
+    a speck and goes). Not inside a doc number (`鲁.人社字〔2020〕58号`: a speck), nor at a line's end after a
+    single character (`（鲁.` with the number wrapped to the next line). Only for 1-bit pages: elsewhere a `·` between characters is the 间隔号 of a
+    transcribed name (`阿沛·阿旺晋美`) and stays."""
+    return _ERODED_COMMA_RE.sub("，", text)
 
 
 _HALF_PAIRED_YEAR_RE = re.compile(r"〔\s*((?:19|20)\d{2})\s*[\]］】]|[\[［【]\s*((?:19|20)\d{2})\s*〕")

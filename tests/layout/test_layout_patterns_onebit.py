@@ -44,7 +44,12 @@ def test_bare_numbers_inside_other_text_are_no_doc_number(text: str) -> None:
 
 @pytest.mark.parametrize(("read", "fixed"), [("根据客流监测数据·北部片区", "根据客流监测数据，北部片区"),
                                              ("江西省防汛抗旱总指挥部办公室・市委办公室", "江西省防汛抗旱总指挥部办公室，市委办公室"),
-                                             ("第1·2条", "第1·2条"), ("A·B", "A·B")])
+                                             ("洛龙科技园区有关部门.市直有关单位", "洛龙科技园区有关部门，市直有关单位"),
+                                             ("消费投诉按期办结率达到97%以上.", "消费投诉按期办结率达到97%以上，"),
+                                             ("第1·2条", "第1·2条"), ("A·B", "A·B"), ("占比3.5%", "占比3.5%"),
+                                             ("（鲁.人社字〔2020〕58号）", "（鲁.人社字〔2020〕58号）"),
+                                             ("的通知》（鲁.", "的通知》（鲁."),
+                                             ("1.落实制度", "1.落实制度")])
 def test_a_dot_a_threshold_left_of_a_comma_between_characters_is_a_comma(read: str, fixed: str) -> None:
     assert patterns.restore_eroded_commas(read) == fixed
 
