@@ -64,18 +64,22 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
     # the document's own number is the first one (a number cited in the body may stand in the upper half too)
     number_top = min((line.box.y0 for line in page.lines
                       if line.box.y1 <= top and patterns.find_doc_number(line.text)), default=None)
+    candidates = [line for line in page.lines if line.box.y1 <= top and line.text.strip()
+                  and tilt_degrees(line) < settings.seal_tilt_deg
+                  # a rule read as dashes (a letter's double rule read `一` in a box as tall as a title)
+                  and not _RULE_RE.match(_SPACE_RE.sub("", line.text))]
+    # without colour: type much larger than the title can be, or large type above the doc number (the title
+    # stands below it, in file and letter format alike: GB/T 9704 7.2, 10.2), centred on the page on its own
+    # or as one block with the rest (a joint mark stacks its bodies flush left, 文件 right of the stack)
+    above = [line for line in candidates if number_top is not None and line.box.y1 <= number_top
+             and line.box.height >= settings.large_line_lh * scale.line_height]
+    block_centred = bool(above) and _centred_on_page(min(ln.box.x0 for ln in above), max(ln.box.x1 for ln in above),
+                                                     page, scale)
     found = []
-    for line in page.lines:
-        if line.box.y1 > top or not line.text.strip() or tilt_degrees(line) >= settings.seal_tilt_deg:
-            continue
-        if _RULE_RE.match(_SPACE_RE.sub("", line.text)):
-            continue  # a rule read as dashes (a letter's double rule read `一` in a box as tall as a title)
+    for line in candidates:
         tall = line.box.height / scale.line_height
         red_mark = has_red and line.red >= settings.red_min and tall >= settings.large_line_lh
-        # without colour: type much larger than the title can be, or large type above the doc number (the
-        # title stands below it, in file and letter format alike: GB/T 9704 7.2, 10.2)
-        above_number = (number_top is not None and line.box.y1 <= number_top and tall >= settings.large_line_lh
-                        and abs(line.box.x0 - (page.width - line.box.x1)) <= MARK_CENTRED_CH * scale.char_width)
+        above_number = line in above and (block_centred or _centred_on_page(line.box.x0, line.box.x1, page, scale))
         if red_mark or (not has_red and (tall >= settings.huge_line_lh or above_number)):
             found.append(line)
     if not found:
@@ -123,6 +127,11 @@ MARK_FILE_GAP_MH = 0.25
 """A line ending in 文件 ends the mark (GB/T 9704 7.2.2) unless the next one follows it this close (in its
 height): a joint mark's 文件, read into the line of a body above the last, leaves its stacked bodies touching
 (a gap of 0.02 of the line), while a title set under the rule stands clear of the mark (0.75 and more)."""
+
+
+def _centred_on_page(x0: float, x1: float, page: Page, scale: Scale) -> bool:
+    """Margins left and right of x0..x1 differ by at most MARK_CENTRED_CH characters."""
+    return abs(x0 - (page.width - x1)) <= MARK_CENTRED_CH * scale.char_width
 
 
 def keep_mark_sized(found: Sequence[OcrLine]) -> list[OcrLine]:
@@ -207,8 +216,19 @@ def _seam_character(left: OcrLine, right: OcrLine, text: str, piece: str) -> boo
     return left.box.x1 - right.box.x0 >= MARK_SEAM_OVERLAP * left.box.width / units
 
 
+def _reread_inside(part: OcrLine, other: OcrLine) -> bool:
+    """`part` is a piece of `other` read again: its box inside `other`'s (its centre within `other`'s height,
+    its ends within its width) and its text part of `other`'s (`场监督管` in `湖南省市场监督管理局`, a second
+    look's reading of a line the detector had boxed whole)."""
+    piece, whole = _SPACE_RE.sub("", part.text), _SPACE_RE.sub("", other.text)
+    return (bool(piece) and piece in whole and len(piece) < len(whole)
+            and other.box.x0 <= part.box.x0 and part.box.x1 <= other.box.x1
+            and other.box.y0 <= part.box.cy <= other.box.y1)
+
+
 def mark_lines(parts: Sequence[OcrLine]) -> list[MarkLine]:
     """Issuer mark fragments → its printed lines, top to bottom (no spaces)."""
+    parts = [part for part in parts if not any(_reread_inside(part, other) for other in parts if other is not part)]
     tallest = statistics.median(ln.box.height for ln in parts)  # not max: 文件 read into a line is taller
     rows: list[list[OcrLine]] = []
     for part in sorted((ln for ln in parts if ln.box.height >= FULL_MARK_HEIGHT * tallest), key=lambda ln: ln.box.cy):

@@ -141,6 +141,34 @@ def test_a_black_joint_mark_whose_long_body_is_set_smaller_under_a_line_that_rea
     assert doc.fields.doc_number == "浙教师〔2024〕42号"
 
 
+def test_a_black_joint_marks_long_body_flush_with_the_stack_is_a_mark_line_though_not_centred_alone() -> None:
+    """The bodies stack flush left, 文件 right of the stack: the block is centred on the page, its long last
+    body, set smaller than a mark (1.5 body lines), is not centred alone. It is still the mark's last line,
+    above the doc number."""
+    ts = Typesetter()
+    top, mark_h = 280.0, 2.4 * LINE_H
+    ts.put("浙江省教育厅", 200, y=top, ch=0.8 * mark_h, h=mark_h)
+    ts.put("浙江省财政厅", 200, y=top + 1.0 * mark_h, ch=0.8 * mark_h, h=mark_h)
+    ts.put("浙江省人力资源和社会保障厅", 200, y=top + 2.1 * mark_h, ch=0.5 * mark_h, h=1.5 * LINE_H)
+    ts.put("文件", 950, y=top + 0.6 * mark_h, ch=45, h=1.8 * mark_h)
+    doc = _under_the_joint_mark(ts, row=9)
+    assert doc.fields.issuers == ("浙江省教育厅", "浙江省财政厅", "浙江省人力资源和社会保障厅")
+    assert doc.fields.doc_number == "浙教师〔2024〕42号"
+
+
+def test_a_piece_of_a_mark_line_read_again_inside_its_box_is_no_part_of_the_mark() -> None:
+    """A second look read `场监督管` again inside the box of the line it is part of."""
+    ts = Typesetter()
+    top, mark_h = 300.0, 2.4 * LINE_H
+    ts.put("湖南省教育厅", LEFT + 40, y=top, ch=0.8 * mark_h, h=mark_h)
+    ts.put("湖南省市场监督管理局", LEFT + 40, y=top + 1.1 * mark_h, ch=0.8 * mark_h, h=mark_h)
+    ts.put("场监督管", LEFT + 40 + 4 * 0.8 * mark_h, y=top + 1.2 * mark_h, ch=0.8 * mark_h, h=0.5 * mark_h)
+    ts.put("文件", LEFT + 40 + 10.2 * 0.8 * mark_h, y=top + 0.5 * mark_h, ch=1.5 * mark_h, h=1.6 * mark_h)
+    doc = _under_the_joint_mark(ts, row=8)
+    assert doc.fields.issuer_mark == "湖南省教育厅湖南省市场监督管理局文件"
+    assert doc.fields.issuers == ("湖南省教育厅", "湖南省市场监督管理局")
+
+
 @pytest.mark.parametrize("read", ["渝北卫健函2024）53号", "渝北卫健函〔2024 53号", "渝北卫健函[2024 53号",
                                   "渝北卫健函 2024 〕 53 号"])
 def test_a_doc_number_that_lost_one_bracket_is_still_the_doc_number(read: str) -> None:
