@@ -50,11 +50,12 @@ def _seals(page: Page, seal_lines: Sequence[OcrLine], settings: LayoutSettings) 
 
 def bilevel_readings(page: Page) -> Page:
     """A 1-bit page (`Page.bilevel`) with the readings its threshold's erosion explains repaired
-    (`patterns.restore_eroded_commas`); any other page as it is."""
+    (`patterns.restore_eroded_commas`, `patterns.restore_eroded_gates`); any other page as it is."""
     if not page.bilevel:
         return page
-    return replace(page, lines=tuple(replace(line, text=patterns.restore_eroded_commas(line.text))
-                                     for line in page.lines))
+    return replace(page, lines=tuple(
+        replace(line, text=patterns.restore_eroded_gates(patterns.restore_eroded_commas(line.text)))
+        for line in page.lines))
 
 
 def restore_final_stops(blocks: Sequence[Block], bilevel: set[int]) -> tuple[Block, ...]:

@@ -54,6 +54,13 @@ def test_a_dot_a_threshold_left_of_a_comma_between_characters_is_a_comma(read: s
     assert patterns.restore_eroded_commas(read) == fixed
 
 
+@pytest.mark.parametrize(("read", "fixed"), [("各区县人民政府，市政府各部]，有关单位", "各区县人民政府，市政府各部门，有关单位"),
+                                             ("洛龙科技园区有关部门]，市直有关单位", "洛龙科技园区有关部门，市直有关单位"),
+                                             ("见附表[一]", "见附表[一]"), ("〔2024]77号", "〔2024]77号")])
+def test_a_bracket_a_threshold_left_of_a_gate_after_a_character_is_the_gate(read: str, fixed: str) -> None:
+    assert patterns.restore_eroded_gates(read) == fixed
+
+
 @pytest.mark.parametrize(("read", "fixed"), [("（云府函〔2024]77号）收悉", "（云府函〔2024〕77号）收悉"),
                                              ("云府函[2024〕77号", "云府函〔2024〕77号"),
                                              ("云府函【2024〕77号", "云府函〔2024〕77号"),
