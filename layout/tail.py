@@ -58,6 +58,11 @@ order, in that name (the seal's ink breaks or hides a few characters: `成都市
 SIGNATURE_COVER_MIN = 0.6
 """...and they make up this share of the name (a few characters lost, not most of them)."""
 
+PART_COVER_MIN = 0.5
+"""A reading every character of which stands in the name in order, and which names no body itself
+(`渝北区健康委员` of 重庆市渝北区卫生健康委员会: the seal hid both ends and the middle's 卫生), is the name when
+it makes up this share of it."""
+
 _ITEM_RE = re.compile(r"^\s*\d{1,2}\s*[.．、]")
 
 
@@ -172,7 +177,8 @@ def repair_signature(text: str, issuers: Sequence[str]) -> str:
     `国务院办公厅`) is a name of its own and stays, as does one the name has only a doubled character more
     than; the name without its first character (`务院办公厅`: the ring crosses the line's end) is no body's
     name and no 规范化简称, and is the name's. Characters lost or misread inside it (`郑州市卫生委员会`,
-    `重庆前北卫生健康委员会`, and a part that is no body's name, `重庆市渝北区卫生健康委员`) are the seal's.
+    `重庆前北卫生健康委员会`, and a part that is no body's name, `重庆市渝北区卫生健康委员`, down to half the
+    name when every character read stands in it, `渝北区健康委员`: PART_COVER_MIN) are the seal's.
     """
     if not text or text in issuers:
         return text
@@ -181,7 +187,9 @@ def repair_signature(text: str, issuers: Sequence[str]) -> str:
         if (text in issuer and patterns.looks_like_body(text) and text != issuer[1:]) or _one_doubled(text, issuer):
             continue
         common = _common_in_order(text, issuer)
-        if common >= SIGNATURE_READ_MIN * len(text) and common >= SIGNATURE_COVER_MIN * len(issuer):
+        whole_part = common == len(text) and not patterns.looks_like_body(text)
+        cover = PART_COVER_MIN if whole_part else SIGNATURE_COVER_MIN
+        if common >= SIGNATURE_READ_MIN * len(text) and common >= cover * len(issuer):
             close.add(issuer)
     return close.pop() if len(close) == 1 else text
 
@@ -888,7 +896,8 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
 
     - a signature with a line for each issuer, all but one read as their issuer in that order: the one left
       is the seals' damage to the issuer of its place (`浙江省财资源`, or the first name read again under the
-      middle seal) and takes its spelling;
+      middle seal) and takes its spelling; so do several left, each a part of its place's issuer and of no
+      other (`管理` | `市商务` for 洛阳市市场监督管理局 | 洛阳市商务局: `_only_part_of`);
     - a signature that reads every issuer but one in order, with a line's room (JOINT_GAP_PITCHES) where the
       missing one stands, or for the first one, the seals pressing on the free line above the first read
       (JOINT_SEAL_REACH): the seals hid that line (overlapping rings on a 1-bit scan), and the issuer is put
@@ -905,10 +914,12 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
     names = [blocks[i].text for i in places]
     if len(places) == len(issuers):
         wrong = [k for k, (name, issuer) in enumerate(zip(names, issuers, strict=True)) if name != issuer]
-        if len(wrong) != 1 or not _blockunder_seal(blocks[places[wrong[0]]], seals):
+        if not wrong or not all(_blockunder_seal(blocks[places[k]], seals) for k in wrong):
             return list(blocks)
-        place = places[wrong[0]]
-        return [replace(b, text=issuers[wrong[0]]) if i == place else b for i, b in enumerate(blocks)]
+        if len(wrong) > 1 and not all(_only_part_of(names[k], issuers[k], issuers) for k in wrong):
+            return list(blocks)
+        named = {places[k]: issuers[k] for k in wrong}
+        return [replace(b, text=named[i]) if i in named else b for i, b in enumerate(blocks)]
 
     def stands_for(place: int, issuer: str) -> bool:
         name = blocks[place].text
@@ -960,6 +971,11 @@ def line_pitch(blocks: Sequence[Block]) -> float | None:
 
 
 PITCH_STEP_LH = (0.5, 3.0)
+
+
+def _only_part_of(name: str, issuer: str, issuers: Sequence[str]) -> bool:
+    """Every character of `name` (two or more) stands in `issuer` in order, and in no other issuer so."""
+    return len(name) >= 2 and all((_common_in_order(name, other) == len(name)) == (other == issuer) for other in issuers)
 
 
 def _damaged_name_of(name: str, issuer: str, issuers: Sequence[str], doubted: bool = False) -> bool:

@@ -280,6 +280,17 @@ def test_a_joint_signature_with_one_line_damaged_takes_that_issuer(middle: str) 
     assert doc.fields.signature == JOINT
 
 
+@pytest.mark.parametrize("read", [["教育", "省财政", JOINT[2]], ["浙江省教育厅", "财政", "人力社会保障"]])
+def test_a_joint_signature_with_several_lines_damaged_each_a_part_of_its_issuer_takes_them(read: list[str]) -> None:
+    doc = _joint(read)
+    assert doc.fields.signature == JOINT
+
+
+def test_a_joint_signature_with_several_lines_damaged_out_of_the_marks_order_stays_as_read() -> None:
+    doc = _joint(["教育", "人力社会保障", "财政"])
+    assert doc.fields.signature != JOINT
+
+
 @pytest.mark.parametrize(("read", "sealed"), [
     ([JOINT[0], "浙江省财资源"], True),                   # another length: not every issuer signs
     (["省教有", "浙江省财资源", JOINT[2]], True),         # two lines off

@@ -109,6 +109,14 @@ def test_the_name_without_its_first_character_is_the_name(read: str, issuer: str
     assert _document([issuer], [read], "2024年8月26日").fields.signature == (issuer,)
 
 
+@pytest.mark.parametrize(("read", "signed"), [("渝北区健康委员", "重庆市渝北区卫生健康委员会"),  # both ends and 卫生 hidden
+                                              ("渝北区卫生健康委员", "重庆市渝北区卫生健康委员会"),
+                                              ("卫生健康委", "卫生健康委"),  # under half the name: as read
+                                              ("渝北区健康委会员", "渝北区健康委会员")])  # a character not in order
+def test_a_part_of_the_name_that_names_no_body_is_the_name_down_to_half_of_it(read: str, signed: str) -> None:
+    assert repair_signature(read, ["重庆市渝北区卫生健康委员会"]) == signed
+
+
 def test_a_reading_close_to_two_issuers_stays_as_read() -> None:
     assert repair_signature("某某市教育局", ["某某市教育局办", "某某市教育局厅"]) == "某某市教育局"
 
