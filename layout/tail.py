@@ -628,12 +628,23 @@ def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: Bod
     last signature line, which need not stand close under it)."""
     start = date_index
     while (start > 0 and date_index - start < SIGNATURE_MAX_ROWS
+           and not (start > 1 and _closes_above(join_rows(groups[start - 2]), join_rows(groups[start - 1])))
            and (_is_signature(groups[start - 1], geometry, settings, seals, issuers)
                 or is_seal_debris(groups[start - 1], seals))
            and (not dated and start == date_index or _stacked_over(groups[start - 1], groups[start], geometry)
                 or _over_hidden_line(groups[start - 1], groups[start], geometry, seals, issuers))):
         start -= 1
     return start
+
+
+def _open_brackets(text: str) -> int:
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
+
+
+def _closes_above(upper: str, text: str) -> bool:
+    """`text` closes a bracket the line above left open (`…规划（征求意见` over `稿）`): the wrapped end of that
+    line's name, never a signature line (a body's name closes its own brackets: `某某（集团）有限公司`)."""
+    return _open_brackets(upper) > 0 and _open_brackets(text) < 0
 
 
 def is_seal_debris(group: Sequence[Row], seals: Sequence[Seal]) -> bool:
@@ -674,8 +685,7 @@ def closed_name(text: str) -> str:
     """An attachment's name that opens a bracket and ends on a character without closing it (`…规划（征求意见稿`)
     with its closing bracket: a name's bracket closes inside it, and the one that wrapped to a line of its own
     (`）` alone under the name) is a mark the detector does not find alone."""
-    opened = text.count("（") + text.count("(") - text.count("）") - text.count(")")
-    return text + "）" if opened == 1 and patterns.ends_in_cjk(text) else text
+    return text + "）" if _open_brackets(text) == 1 and patterns.ends_in_cjk(text) else text
 
 
 def closes_body(groups: Sequence[list[Row]], index: int, signature_start: int, date_index: int | None) -> bool:

@@ -85,6 +85,20 @@ def test_attachments_numbered_items_and_a_wrapped_name() -> None:
     assert doc.fields.signature == ("重庆市渝北区卫生健康委员会",)
 
 
+def test_an_attachment_names_wrapped_end_before_a_page_break_is_no_signature_line() -> None:
+    """`稿）` wrapped under the name, the last line of page 1; the signature and date head page 2. It closes
+    the bracket the line above opened: the name's end, not the first line of the signature."""
+    ts = _ts()
+    ts.paragraph("附件：四川省重点流域水生态环境保护规划（征求意见", 2)
+    ts.put("稿）", LEFT + 5 * CH)
+    ts.new_page()
+    ts.right("四川省生态环境厅", 4)
+    ts.right("2024年8月4日", 4)
+    doc = build_document(ts.finish())
+    assert doc.fields.attachments == ("四川省重点流域水生态环境保护规划（征求意见稿）",)
+    assert doc.fields.signature == ("四川省生态环境厅",)
+
+
 @pytest.mark.parametrize(("read", "name"), [
     ("附件：四川省重点流域水生态环境保护规划（征求意见稿", "四川省重点流域水生态环境保护规划（征求意见稿）"),  # ） alone unread
     ("附件：四川省重点流域水生态环境保护规划（征求意见稿）", "四川省重点流域水生态环境保护规划（征求意见稿）"),
