@@ -801,6 +801,9 @@ _SENTENCE_PUNCT = "，。、；：！？"
 _DOT_BEFORE_BRACKET_RE = re.compile(rf"(?<=[{CJK}》」”])[.．·•・]+(?=[（(])")
 """A dot between a word and the bracket after it (`教育．（体育）局`, `》.（鲁政办发…）`): a speck; an opening bracket
 annotates the word it follows and takes no punctuation before it (GB/T 15834 4.9)."""
+_DOT_AFTER_BRACKET_RE = re.compile(rf"(?<=[）)])[·•・]+(?=[{CJK}])")
+"""...nor a middle dot between the annotation's close and the word going on (`各县（市、区）·教育局`: the same speck
+on the grey and the 1-bit scan of a page); a 间隔号 joins two names, never a bracket to a word."""
 _DOT_BY_PUNCT_RE = re.compile(rf"(?<=[{_SENTENCE_PUNCT}])[{_STRAY_DOTS}]+|[{_STRAY_DOTS}]+(?=[{_SENTENCE_PUNCT}])")
 _LEADING_DOTS_RE = re.compile(rf"^(?:[·•・]+|[{_STRAY_DOTS}．]+(?=[{CJK}（(]|\d{{1,2}}[.．、](?!\d)|(?:19|20)\d{{2}}年))")
 _TRAILING_DOTS_RE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[{_STRAY_DOTS}]+$|^(\d{{4,}})[{_STRAY_DOTS}]+$")
@@ -825,13 +828,15 @@ def strip_stray_dots(line: str) -> str:
     `5月30日`; `1.年度目标` at a line's start is an item), `到来，.为确保` →
     `到来，为确保` and `联系电话.：` → `联系电话：` (no dot stands next to a sentence's own punctuation), and
     `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`), and
-    `教育．（体育）局` → `教育（体育）局` (no punctuation before a bracket that annotates a word), and
+    `教育．（体育）局` → `教育（体育）局` (no punctuation before a bracket that annotates a word, no middle dot after
+    it: `（市、区）·教育局` → `（市、区）教育局`), and
     `.2023年8月15日印发` → `2023年…` (a number broken over two lines goes on in decimals, `.15万`; a year never).
     Chinese text never has an ASCII `.` between two CJK characters, nor a dot, ASCII or full-width
     (`．梅江镇人民政府：`), before a line's first character or heading number (a middle dot before anything), nor after its last CJK one (`·` between
     names, `3.5`, and `.15万` continuing a number broken over two lines stay). Specks inside numbers go
     too (`restore_digit_specks`); applied to one OCR line, so a text dump (`layout.repair`) keeps its characters."""
-    line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", _DOT_BEFORE_BRACKET_RE.sub("", line.strip())))
+    line = _DOT_BEFORE_BRACKET_RE.sub("", _DOT_AFTER_BRACKET_RE.sub("", line.strip()))
+    line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", line))
     line = _SPECK_AFTER_DATE_MARK_RE.sub("", _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), line))
     line = _DOT_IN_YEAR_RE.sub(lambda found: found.group(1) + found.group(2)
                                if len(found.group(1) + found.group(2)) == 4 else found.group(), line)
