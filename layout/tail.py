@@ -22,6 +22,7 @@ from layout.lines import SEAL_SPECK_MIN_HEIGHT_LINES, Row, clean_text, join_part
 from layout.model import Block, BlockType, Box, OcrLine, Seal
 from layout.years import (
     date_before_printing,
+    day_tens_from_printing,
     eroded_year_of_printing,
     month_from_printing,
     printed_years,
@@ -771,6 +772,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         elif index == date_index:
             printed = _printed_date(groups)
             signed = month_from_printing(repair_date_year(re.sub(r"\s+", "", text), known_years), printed)
+            signed = day_tens_from_printing(signed, printed)
             if bilevel:  # a 印发 date eroded to before the date is no evidence against it (2021年1月22日 for 4月)
                 printed = printing_after(printed, patterns.find_date(signed))
             if not (bilevel and eroded_year_of_printing(signed, printed)):

@@ -13,6 +13,7 @@ from layout.geometry import text_units
 from layout.model import Box, Seal
 from layout.years import (
     date_before_printing,
+    day_tens_from_printing,
     eroded_reading,
     month_from_printing,
     printed_years,
@@ -229,3 +230,16 @@ def test_a_date_whose_year_the_seal_hid_takes_the_documents_year_not_a_cited_one
     cited = "根据《关于做好企业职工基本养老保险关系转移接续工作的通知》（鲁人社发〔2012〕36号）的要求。"
     doc = _signed_and_printed("年九月二十四日", "2024年9月24日印发", cited=cited, bilevel=False)
     assert doc.fields.date == "2024-09-24"
+
+
+@pytest.mark.parametrize(("read", "printed", "signed"), [
+    ("二〇二四年四月十四日", "2024-04-26", "二〇二四年四月二十四日"),  # the ring hid 二 before 十
+    ("二〇二五年五月十日", "2025-05-30", "二〇二五年五月三十日"),  # ...or 三
+    ("二〇二四年四月十四日", "2024-04-16", "二〇二四年四月十四日"),  # within days of printing: as read
+    ("二〇二四年四月十四日", "2024-05-20", "二〇二四年四月十四日"),  # no tens puts it days before: as read
+    ("二〇二四年四月十四日", None, "二〇二四年四月十四日"),
+    ("2024年4月14日", "2024-04-26", "2024年4月14日"),  # Arabic digits: not this rule's
+])
+def test_a_chinese_day_whose_tens_the_ring_hid_takes_the_tens_that_put_it_before_printing(
+        read: str, printed: str | None, signed: str) -> None:
+    assert day_tens_from_printing(read, printed) == signed
