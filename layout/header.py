@@ -491,14 +491,16 @@ def _lost_its_colon(text: str, after: Sequence[Row], geometry: BodyGeometry,
 
 
 def _separated(text: str, previous: Row, following: str, geometry: BodyGeometry, settings: LayoutSettings) -> str:
-    """What joins an addressee row (reading `following`) to the one before: nothing, or `，` where the row
-    before was broken on purpose (it ends well short of the right edge) and its separator was lost (a small
-    comma at a line's end is what the recogniser drops first): addressees are broken between names, after a
-    separator. Never before an opening bracket: it annotates the name it follows (`各县` | `（市、区）教育局`,
+    """What joins an addressee row (reading `following`) to the one before: nothing, or a separator where the
+    row before was broken on purpose (it ends well short of the right edge) and its separator was lost (a
+    small mark at a line's end is what the recogniser drops first): addressees are broken between names,
+    after a separator, `、` or `，` as the names on both sides say (`patterns.lost_separator`). Never before an opening bracket: it annotates the name it follows (`各县` | `（市、区）教育局`,
     GB/T 15834 4.9), which a typesetter keeping 禁则 leaves at the line's end."""
     if not text or text[-1] in "，,、；;：:" or not patterns.is_cjk(text[-1]) or following.startswith(("（", "(")):
         return ""
-    return "，" if geometry.right_gap_ch(previous.box, previous.page) >= settings.short_line_ch else ""
+    if geometry.right_gap_ch(previous.box, previous.page) < settings.short_line_ch:
+        return ""
+    return patterns.lost_separator(text, following)
 
 
 def _title_zone(rows: Sequence[Row]) -> float:

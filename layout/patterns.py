@@ -222,6 +222,25 @@ def is_addressee(text: str) -> bool:
     return not (is_contact(compact) or is_attachment(compact) or is_cc(compact) or heading_level(compact))
 
 
+_BRACKETED_PART_RE = re.compile(r"[（(][^（()）]*[）)]")
+_NAME_SEPARATORS_RE = re.compile(r"[、，,：:]")
+SHORT_NAME_MAX = 4
+"""An addressee's name this short (`州`, `直管市`, `经开区`) is one item of a list of like names."""
+
+
+def lost_separator(before: str, after: str) -> str:
+    """The separator an addressee lost between the name `before` ends with and the one `after` starts with
+    (GB/T 15834: 顿号 between parallel words, 逗号 between larger parts): `，` before a group's head (`各…`);
+    `、` between like names, ending in one character (`…教育局` | `财政局`) or short (`…经开区` | `高新区`);
+    else `，` (`…各成员单位` after `…防汛抗旱指挥部`: another kind of body)."""
+    left = _NAME_SEPARATORS_RE.split(_BRACKETED_PART_RE.sub("", before))[-1]
+    right = _NAME_SEPARATORS_RE.split(_BRACKETED_PART_RE.sub("", after))[0]
+    if not left or not right or right.startswith("各"):
+        return "，"
+    like = left[-1] == right[-1] or min(len(left), len(right)) <= SHORT_NAME_MAX
+    return "、" if like else "，"
+
+
 _ATTACHMENT_RE = re.compile(r"^附\s*件\s*[:：]")
 
 

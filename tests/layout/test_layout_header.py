@@ -333,6 +333,23 @@ def test_an_addressee_broken_between_names_keeps_a_separator(first: str, expecte
     assert build_document(ts.finish()).fields.addressee == expected
 
 
+@pytest.mark.parametrize(("first", "second", "expected"), [
+    ("各市、州、直管市、神农架林区教育局", "财政局、人力资源和社会保障局：",
+     "各市、州、直管市、神农架林区教育局、财政局、人力资源和社会保障局"),  # like names: …局 | …局
+    ("省发展改革委、省自然资源厅", "省住房城乡建设厅、省水利厅：", "省发展改革委、省自然资源厅、省住房城乡建设厅、省水利厅"),
+    ("郑东新区、经开区", "高新区、航空港区市场监督管理局：", "郑东新区、经开区、高新区、航空港区市场监督管理局"),  # short
+    ("各区县人民政府", "各有关单位：", "各区县人民政府，各有关单位"),  # a group's head
+])
+def test_an_addressee_broken_between_like_names_takes_back_a_dunhao(first: str, second: str, expected: str) -> None:
+    """GB/T 15834: 顿号 between parallel words. The lost separator between names of one kind (ending in one
+    character, or short) is `、`; before a group's head (`各…`) or between bodies of other kinds it is `，`."""
+    ts = _flood_notice_header()
+    ts.put(first, LEFT)
+    ts.put(second, LEFT)
+    ts.paragraph("据市气象台预报，6月下旬至7月上旬，我市将出现持续性强降雨过程，累计雨量可达200至350毫米。")
+    assert build_document(ts.finish()).fields.addressee == expected
+
+
 def test_an_addressee_broken_before_a_bracket_takes_no_separator() -> None:
     """`各县` ends the short first line (a typesetter keeping 禁则 moved no bracket), `（市、区）` opens the next:
     the bracket annotates the name before it, and no comma stands between them (GB/T 15834 4.9)."""
