@@ -49,6 +49,8 @@ def test_bare_numbers_inside_other_text_are_no_doc_number(text: str) -> None:
                                              ("第1·2条", "第1·2条"), ("A·B", "A·B"), ("占比3.5%", "占比3.5%"),
                                              ("（鲁.人社字〔2020〕58号）", "（鲁.人社字〔2020〕58号）"),
                                              ("的通知》（鲁.", "的通知》（鲁."),
+                                             ("（二）推进检查检验结果互认.", "（二）推进检查检验结果互认."),  # a heading's end
+                                             ("（二）推进检查.检验", "（二）推进检查，检验"), ("3.", "3."),
                                              ("1.落实制度", "1.落实制度")])
 def test_a_dot_a_threshold_left_of_a_comma_between_characters_is_a_comma(read: str, fixed: str) -> None:
     assert patterns.restore_eroded_commas(read) == fixed
