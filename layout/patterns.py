@@ -641,13 +641,16 @@ def damaged_arabic_date_line(text: str) -> tuple[str, int, int] | None:
     """(year digits as read, month, day) of a whole-line Arabic date that lost characters at its ends, where
     the seal's ring crosses it: a year digit (`024年8月26日`), the closing 日 (`2024年5月17`), or 日 read as a
     digit (`2024年6月211`: no day has three digits) or as a letter or a box its ink resembles, the ring's arc
-    across it (`2024年5月7A`, 曰, 目, 口); or the ring's arc read as a stroke after a whole 日 (`2023年6月28日1`). The month and day read whole; the caller decides the year
+    across it (`2024年5月7A`, 曰, 目, 口), or a two-digit day that no month has (`2024年5月78`: 7日); or the ring's arc
+    read as a stroke after a whole 日 (`2023年6月28日1`). The month and day read whole; the caller decides the year
     from other evidence. None for a whole date or anything else."""
     compact = re.sub(r"\s+", "", text)
     found = _DAMAGED_ARABIC_DATE_RE.match(compact)
     if not found or is_date_line(compact):
         return None
     month, day = int(found.group("m")), int(found.group("d"))
+    if not _iso(2000, month, day) and found.end("d") == len(compact) and day >= 10:
+        day //= 10  # no such day: its last digit is the 日 read as a digit (`2024年5月78`)
     return (found.group("y"), month, day) if _iso(2000, month, day) else None
 
 

@@ -15,8 +15,8 @@ a digit read as a symbol (`〔202↓〕`) that only the other's digit fills.
                                  before its 印发 date
     month_from_printing(text, printed_iso)  a date whose month the seal hid whole takes the one month that
                                  puts it days before its 印发 date
-    day_tens_from_printing(text, printed_iso)  a Chinese-numeral day read 十… whose hidden tens numeral puts
-                                 it days before its 印发 date
+    day_tens_from_printing(text, printed_iso)  a date whose day's tens the ring hid (十四 for 二十四, 五 for
+                                 十五, 4 for 24), put back where that makes it days before its 印发 date
     printing_after(printed_iso, signed_iso)  on a 1-bit scan, a 印发 date read before its date whose eroded
                                  digits put it on or days after it
     printing_after_date(text, signed_iso)  the 印发 line with such a date respelled
@@ -141,21 +141,31 @@ def month_from_printing(text: str, printed_iso: str | None) -> str:
 
 
 _TENS_LOST_RE = re.compile(r"(?<=月)十(?=[一二三四五六七八九]?日$)")
+_UNITS_ALONE_RE = re.compile(r"(?<=月)(?=[一二三四五六七八九]日$)")
+_DIGIT_ALONE_RE = re.compile(r"(?<=月)(?=\d日$)")
 LOST_TENS = ("二", "三")
-"""A Chinese-numeral day's tens numeral, thin strokes beside the 十, that a seal's ring crosses: 二十四日 and 三十日
-read 十四日 and 十日."""
+"""A day's tens, thin strokes beside the rest, that a seal's ring crosses: 二十四日 and 三十日 read 十四日 and 十日,
+十五日 read 五日, 24日 read 4日."""
+
+
+def _tens_put_back(date: str) -> list[str]:
+    """`date` with one tens numeral of its day put back: 二 or 三 before a day's 十, 十 before a day's lone
+    numeral, 1, 2 or 3 before a day's lone digit."""
+    return ([_TENS_LOST_RE.sub(tens + "十", date) for tens in LOST_TENS if _TENS_LOST_RE.search(date)]
+            + [_UNITS_ALONE_RE.sub("十", date)] * bool(_UNITS_ALONE_RE.search(date))
+            + [_DIGIT_ALONE_RE.sub(tens, date) for tens in "123" if _DIGIT_ALONE_RE.search(date)])
 
 
 def day_tens_from_printing(text: str, printed_iso: str | None) -> str:
-    """A Chinese-numeral date whose day reads 十… (`二〇二四年四月十四日`) more than PRINTED_WITHIN_DAYS before its
-    印发 date, where one tens numeral put back (二十四, 三十) makes it on or days before it, takes that day: the
-    ring hid the numeral (a document goes to print within days of its 成文日期). Otherwise it stays as read."""
+    """A date more than PRINTED_WITHIN_DAYS before its 印发 date, where one tens numeral of its day put back
+    (`_tens_put_back`: 四月十四日 → 二十四日, 八月五日 → 十五日, 4月4日 → 24日) makes it on or days before it, takes
+    that day: the ring hid the numeral (a document goes to print within days of its 成文日期). Otherwise it
+    stays as read."""
     compact = re.sub(r"\s+", "", text)
-    if printed_iso is None or not _TENS_LOST_RE.search(compact) or _printed_within_days(
-            patterns.find_date(compact), printed_iso):
+    if printed_iso is None or _printed_within_days(patterns.find_date(compact), printed_iso):
         return text
-    fits = {spelled for spelled in (_TENS_LOST_RE.sub(tens + "十", compact) for tens in LOST_TENS)
-            if _printed_within_days(patterns.find_date(spelled), printed_iso)}
+    fits = {spelled for spelled in _tens_put_back(compact)
+            if patterns.is_date_line(spelled) and _printed_within_days(patterns.find_date(spelled), printed_iso)}
     return fits.pop() if len(fits) == 1 else text
 
 

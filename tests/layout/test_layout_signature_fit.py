@@ -138,7 +138,8 @@ def test_two_issuers_that_fit_equally_leave_the_reading() -> None:
      ("2024年13月17", [2024], "2024年13月17"),  # no month 13
      ("2024年6月211", [2024], "2024年6月21日"),  # 日 read as a digit: no day has three
      ("2018年6月204", [2018], "2018年6月20日"),
-     ("2023年6月28日1", [2023], "2023年6月28日"),  # the ring's arc read as a stroke after the 日
+     ("2023年6月28日1", [2023], "2023年6月28日"),
+     ("2024年5月78", [2024], "2024年5月7日"),  # no 78th: the 8 is the 日
      ("2023年6月28日l", [], "2023年6月28日"),
      ("2023年6月28日12", [2023], "2023年6月28日12"),  # two more: no arc reads so
      ("2024年5月7A", [2024], "2024年5月7日"),  # ...or as a letter or a box, the ring's arc across it

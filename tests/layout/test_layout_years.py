@@ -238,8 +238,11 @@ def test_a_date_whose_year_the_seal_hid_takes_the_documents_year_not_a_cited_one
     ("二〇二四年四月十四日", "2024-04-16", "二〇二四年四月十四日"),  # within days of printing: as read
     ("二〇二四年四月十四日", "2024-05-20", "二〇二四年四月十四日"),  # no tens puts it days before: as read
     ("二〇二四年四月十四日", None, "二〇二四年四月十四日"),
-    ("2024年4月14日", "2024-04-26", "2024年4月14日"),  # Arabic digits: not this rule's
+    ("二〇二三年八月五日", "2023-08-15", "二〇二三年八月十五日"),  # 十 hidden before 五
+    ("2024年4月4日", "2024-04-26", "2024年4月24日"),  # Arabic: a digit hidden before the day's
+    ("2024年4月14日", "2024-04-26", "2024年4月14日"),  # two digits read: as read
+    ("2024年4月4日", "2024-04-05", "2024年4月4日"),  # within days: as read
 ])
-def test_a_chinese_day_whose_tens_the_ring_hid_takes_the_tens_that_put_it_before_printing(
+def test_a_day_whose_tens_the_ring_hid_takes_the_tens_that_put_it_before_printing(
         read: str, printed: str | None, signed: str) -> None:
     assert day_tens_from_printing(read, printed) == signed
