@@ -33,9 +33,9 @@ FULL_TITLE_CENTRE_CH = 0.6
 a first paragraph line (indented 2 characters, running to the right edge) is 1 character off centre."""
 
 TITLE_AXIS_CH = 0.4
-"""Each wrapped title line is centred on its own (GB/T 9704 7.3.3), so all stand on one axis: a line set in the
-title's type whose centre is within this of the first line's is a title line, whatever the text block's edges
-measure (a ragged right edge, body lines wrapping short of the measure, puts the block's centre off the
+"""Each wrapped title line is centred on its own (GB/T 9704 7.3.3), so all stand on one axis: a line set in
+the title's type whose centre is within this of the first line's is a title line, whatever the text block's
+edges measure (a ragged right edge, body lines wrapping short of the measure, puts the block's centre off the
 axis by more than FULL_TITLE_CENTRE_CH)."""
 
 RULE_MIN_CH = 8.0
@@ -73,8 +73,8 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
     # or as one block with the rest (a joint mark stacks its bodies flush left, 文件 right of the stack)
     above = [line for line in candidates if number_top is not None and line.box.y1 <= number_top
              and line.box.height >= settings.large_line_lh * scale.line_height]
-    block_centred = bool(above) and _centred_on_page(min(ln.box.x0 for ln in above), max(ln.box.x1 for ln in above),
-                                                     page, scale)
+    block_centred = bool(above) and _centred_on_page(
+        min(ln.box.x0 for ln in above), max(ln.box.x1 for ln in above), page, scale)
     found = []
     for line in candidates:
         tall = line.box.height / scale.line_height
@@ -228,7 +228,8 @@ def _reread_inside(part: OcrLine, other: OcrLine) -> bool:
 
 def mark_lines(parts: Sequence[OcrLine]) -> list[MarkLine]:
     """Issuer mark fragments → its printed lines, top to bottom (no spaces)."""
-    parts = [part for part in parts if not any(_reread_inside(part, other) for other in parts if other is not part)]
+    parts = [part for part in parts
+             if not any(_reread_inside(part, other) for other in parts if other is not part)]
     tallest = statistics.median(ln.box.height for ln in parts)  # not max: 文件 read into a line is taller
     rows: list[list[OcrLine]] = []
     for part in sorted((ln for ln in parts if ln.box.height >= FULL_MARK_HEIGHT * tallest), key=lambda ln: ln.box.cy):
@@ -430,8 +431,9 @@ def read_title(rows: Sequence[Row], geometry: BodyGeometry,
                settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[Block | None, int]:
     """The title block (centred rows merged with no spaces) and how many rows it used."""
     used = 0
-    while used < min(len(rows), TITLE_MAX_ROWS) and (_is_centred(rows[used], geometry, settings) or used > 0 and
-                                                     _on_title_axis(rows[0], rows[used], geometry, settings)):
+    while used < min(len(rows), TITLE_MAX_ROWS) and (
+            _is_centred(rows[used], geometry, settings)
+            or used > 0 and _on_title_axis(rows[0], rows[used], geometry, settings)):
         if used and (patterns.is_addressee(clean_text(rows[used].text))
                      or not _same_title_type(rows[0], rows[used], geometry, settings)
                      or _title_complete(rows[:used], rows[used], geometry)):
@@ -494,7 +496,8 @@ def _separated(text: str, previous: Row, following: str, geometry: BodyGeometry,
     """What joins an addressee row (reading `following`) to the one before: nothing, or a separator where the
     row before was broken on purpose (it ends well short of the right edge) and its separator was lost (a
     small mark at a line's end is what the recogniser drops first): addressees are broken between names,
-    after a separator, `、` or `，` as the names on both sides say (`patterns.lost_separator`). Never before an opening bracket: it annotates the name it follows (`各县` | `（市、区）教育局`,
+    after a separator, `、` or `，` as the names on both sides say (`patterns.lost_separator`). Never before
+    an opening bracket: it annotates the name it follows (`各县` | `（市、区）教育局`,
     GB/T 15834 4.9), which a typesetter keeping 禁则 leaves at the line's end."""
     if not text or text[-1] in "，,、；;：:" or not patterns.is_cjk(text[-1]) or following.startswith(("（", "(")):
         return ""

@@ -854,9 +854,10 @@ def strip_stray_dots(line: str) -> str:
     it: `（市、区）·教育局` → `（市、区）教育局`), and
     `.2023年8月15日印发` → `2023年…` (a number broken over two lines goes on in decimals, `.15万`; a year never).
     Chinese text never has an ASCII `.` between two CJK characters, nor a dot, ASCII or full-width
-    (`．梅江镇人民政府：`), before a line's first character or heading number (a middle dot before anything), nor after its last CJK one (`·` between
-    names, `3.5`, and `.15万` continuing a number broken over two lines stay). Specks inside numbers go
-    too (`restore_digit_specks`); applied to one OCR line, so a text dump (`layout.repair`) keeps its characters."""
+    (`．梅江镇人民政府：`), before a line's first character or heading number (a middle dot before anything),
+    nor after its last CJK one (`·` between names, `3.5`, and `.15万` continuing a number broken over two
+    lines stay). Specks inside numbers go too (`restore_digit_specks`); applied to one OCR line, so a text
+    dump (`layout.repair`) keeps its characters."""
     line = _DOT_BEFORE_BRACKET_RE.sub("", _DOT_AFTER_BRACKET_RE.sub("", line.strip()))
     line = _DOT_BY_PUNCT_RE.sub("", _DOT_BETWEEN_CJK_RE.sub("", line))
     line = _SPECK_AFTER_DATE_MARK_RE.sub("", _DOT_IN_DATE_RE.sub(lambda found: found.group(1) or found.group(2), line))

@@ -188,7 +188,7 @@ def repair_signature(text: str, issuers: Sequence[str]) -> str:
         if (text in issuer and patterns.looks_like_body(text) and text != issuer[1:]) or _one_doubled(text, issuer):
             continue
         common = _common_in_order(text, issuer)
-        whole_part = common == len(text) and not patterns.looks_like_body(text)
+        whole_part = _part_of(text, issuer) and not patterns.looks_like_body(text)
         cover = PART_COVER_MIN if whole_part else SIGNATURE_COVER_MIN
         if common >= SIGNATURE_READ_MIN * len(text) and common >= cover * len(issuer):
             close.add(issuer)
@@ -639,6 +639,7 @@ def _signature_start(groups: Sequence[list[Row]], date_index: int, geometry: Bod
 
 
 def _open_brackets(text: str) -> int:
+    """Round brackets `text` opens and leaves open (negative: closes more than it opens)."""
     return text.count("（") + text.count("(") - text.count("）") - text.count(")")
 
 
@@ -972,22 +973,29 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
     return [*signed[:at], Block(BlockType.SIGNATURE, issuers[k]), *signed[at:]]
 
 
+PITCH_STEP_LH = (0.5, 3.0)
+"""A step from one paragraph line's top to the next one's, in that line's heights, is one row to the next
+within this range: not two fragments of one row, nor lines a page apart."""
+
+
 def line_pitch(blocks: Sequence[Block]) -> float | None:
-    """The body's line pitch: the median step from a paragraph line's top to the next one's on its page
-    (steps of 0.5–3 line heights: one row to the next, not two fragments of a row or a page's lines apart);
-    None when no paragraph wraps."""
-    steps = [b.box.y0 - a.box.y0 for block in blocks if block.type is BlockType.PARAGRAPH
+    """The body's line pitch: the median step (PITCH_STEP_LH) from a paragraph line's top to the next one's
+    on its page; None when no paragraph wraps."""
+    low, high = PITCH_STEP_LH
+    steps = [step for block in blocks if block.type is BlockType.PARAGRAPH
              for a, b in zip(block.lines, block.lines[1:], strict=False)
-             if a.page == b.page and PITCH_STEP_LH[0] * a.box.height <= b.box.y0 - a.box.y0 <= PITCH_STEP_LH[1] * a.box.height]
+             if a.page == b.page and low * a.box.height <= (step := b.box.y0 - a.box.y0) <= high * a.box.height]
     return statistics.median(steps) if steps else None
 
 
-PITCH_STEP_LH = (0.5, 3.0)
+def _part_of(name: str, issuer: str) -> bool:
+    """Every character of `name` stands in `issuer`, in order."""
+    return _common_in_order(name, issuer) == len(name)
 
 
 def _only_part_of(name: str, issuer: str, issuers: Sequence[str]) -> bool:
-    """Every character of `name` (two or more) stands in `issuer` in order, and in no other issuer so."""
-    return len(name) >= 2 and all((_common_in_order(name, other) == len(name)) == (other == issuer) for other in issuers)
+    """`name` (two characters or more) is a part of `issuer` (`_part_of`) and of no other issuer."""
+    return len(name) >= 2 and all(_part_of(name, other) == (other == issuer) for other in issuers)
 
 
 def _damaged_name_of(name: str, issuer: str, issuers: Sequence[str], doubted: bool = False) -> bool:

@@ -151,9 +151,13 @@ LOST_TENS = ("二", "三")
 def _tens_put_back(date: str) -> list[str]:
     """`date` with one tens numeral of its day put back: 二 or 三 before a day's 十, 十 before a day's lone
     numeral, 1, 2 or 3 before a day's lone digit."""
-    return ([_TENS_LOST_RE.sub(tens + "十", date) for tens in LOST_TENS if _TENS_LOST_RE.search(date)]
-            + [_UNITS_ALONE_RE.sub("十", date)] * bool(_UNITS_ALONE_RE.search(date))
-            + [_DIGIT_ALONE_RE.sub(tens, date) for tens in "123" if _DIGIT_ALONE_RE.search(date)])
+    if _TENS_LOST_RE.search(date):
+        return [_TENS_LOST_RE.sub(tens + "十", date) for tens in LOST_TENS]
+    if _UNITS_ALONE_RE.search(date):
+        return [_UNITS_ALONE_RE.sub("十", date)]
+    if _DIGIT_ALONE_RE.search(date):
+        return [_DIGIT_ALONE_RE.sub(tens, date) for tens in "123"]
+    return []
 
 
 def day_tens_from_printing(text: str, printed_iso: str | None) -> str:

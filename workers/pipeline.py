@@ -217,7 +217,8 @@ def _convert_page(
     height, width = prepared.image.shape[:2]
     transform = prepared.transform or PageTransform.identity(width, height)
     return Page(number=number, width=width, height=height, lines=tuple(lines), rotation=prepared.rotation,
-                skew=prepared.skew, dpi=_page_dpi(dpi, prepared), seals=tuple(Seal(number, box, text, found_by) for box, text, found_by in seal_texts),
+                skew=prepared.skew, dpi=_page_dpi(dpi, prepared),
+                seals=tuple(Seal(number, box, text, found_by) for box, text, found_by in seal_texts),
                 warnings=prepared.warnings, page_quad=prepared.page_quad, bilevel=bilevel), transform
 
 

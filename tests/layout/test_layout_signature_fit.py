@@ -289,7 +289,7 @@ def test_a_joint_signature_with_several_lines_damaged_each_a_part_of_its_issuer_
 
 def test_a_joint_signature_with_several_lines_damaged_out_of_the_marks_order_stays_as_read() -> None:
     doc = _joint(["教育", "人力社会保障", "财政"])
-    assert doc.fields.signature != JOINT
+    assert {"人力社会保障", "财政"} <= set(doc.fields.signature)  # the damaged lines stay as read
 
 
 @pytest.mark.parametrize(("read", "sealed"), [

@@ -43,8 +43,8 @@ MAX_HEIGHT_LH = 1.8
 """A box taller than this is the ring's arc read as one box (it stands across the strip)..."""
 LINE_ASPECT = MIN_UNITS
 """...unless it lies along the strip, this many times wider than tall and no taller than the strip: a name
-of MIN_UNITS characters or more whose box the detector drew out to the strip's whole height (a 1-bit page at 200 dpi: 山东省人力资源和社会
-保障厅 in a box 1.85 lh tall and 7 times as wide). The ring's sides cross a strip one line high nearly upright."""
+of MIN_UNITS characters or more whose box the detector drew out to the strip's whole height (a 1-bit page at
+200 dpi: 山东省人力资源和社会保障厅 in a box 1.85 lh tall and 7 times as wide). The ring's sides cross a strip one line high nearly upright."""
 REACH_R = 1.0
 """A signature reaches at most this many seal radii out of the seal's box (a long or letter-spaced name set
 from left of the seal into it); further out the strip holds other print."""
@@ -159,7 +159,8 @@ def missed_under_signatures(lines: Sequence[OcrLine], image: np.ndarray, seals: 
                                    for ln in [*lines, *added]):
             continue  # a date stands there already (or the page ends)
         for line in read_band(engine, image, band, page):
-            if is_date_like(line.text) and tilt_degrees(line) <= MAX_TILT_DEG and sum(
-                    line.box.overlap_area(other.box) for other in [*lines, *added]) < COVERED * line.box.width * line.box.height:
+            covered = sum(line.box.overlap_area(other.box) for other in [*lines, *added])
+            if (is_date_like(line.text) and tilt_degrees(line) <= MAX_TILT_DEG
+                    and covered < COVERED * line.box.width * line.box.height):
                 added.append(line)
     return added
