@@ -127,12 +127,13 @@ _NUMBER_YEAR = rf"(?:19|20)(?:\d\s*\d|{UNREAD_DIGIT}\s*\d|\d\s*{UNREAD_DIGIT})"
 DOC_NUMBER_RE = re.compile(
     rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*(?:[{_OPEN_BRACKETS}]+\s*(?P<year>{_NUMBER_YEAR})\s*[{_CLOSE_BRACKETS}]*"
     rf"|(?P<year2>{_NUMBER_YEAR})\s*[{_CLOSE_BRACKETS}]+)"
-    r"\s*(?P<num>\d{1,5})\s*号"
+    r"\s*(?P<num>\d{1,5}|\d{1,3}[A-Za-z]\d{0,2})\s*号"
 )
 """One of the two brackets may be lost (a thin 〔 in a 1-bit scan), or read twice (`国办发【〔2005〕31号`: the
 bracket's thick and thin strokes as two): a year with brackets on either side followed by a number and 号 is
 still a doc number; with none, `2024年53号`-like text is not. One of the year's last two digits may be read as
-a symbol (UNREAD_DIGIT)."""
+a symbol (UNREAD_DIGIT), and one digit of the number as a letter (`洛政办文〔2023〕8u号`: kept as read, the
+number's place and shape still say what the line is)."""
 
 
 _BARE_DOC_NUMBER_RE = re.compile(rf"(?P<org>[{CJK}]{{2,10}})(?P<year>(?:19|20)\d{{2}})(?P<num>[1-9]\d{{0,3}})号")
@@ -160,8 +161,8 @@ def find_doc_number(text: str) -> str | None:
     if not found:
         bare = _BARE_DOC_NUMBER_RE.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFC", text)))
         return f"{bare.group('org')}〔{bare.group('year')}〕{int(bare.group('num'))}号" if bare else None
-    year = re.sub(r"\s+", "", found.group("year") or found.group("year2"))
-    return f"{found.group('org')}〔{year}〕{int(found.group('num'))}号"
+    year, num = re.sub(r"\s+", "", found.group("year") or found.group("year2")), found.group("num")
+    return f"{found.group('org')}〔{year}〕{int(num) if num.isdigit() else num}号"
 
 
 _SIGNER_RE = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<names>.+?)\s*$")
@@ -654,7 +655,7 @@ def damaged_arabic_date_line(text: str) -> tuple[str, int, int] | None:
     return (found.group("y"), month, day) if _iso(2000, month, day) else None
 
 
-_DAMAGED_DATE_MAX_CH = 12
+DATE_MAX_CH = 12
 """A 成文日期 is at most 11 characters (二〇二四年十二月三十一日); a damaged reading is no longer."""
 
 
@@ -663,7 +664,7 @@ def is_damaged_date_line(text: str) -> bool:
     `四年月` under a seal): only numerals and 年/月/日, with 年, 月 and a numeral in it, yet no whole date; or
     with one other character where the whole frame 年…月…日 stands around numerals (_DATE_FRAME_RE)."""
     compact = re.sub(r"\s+", "", text)
-    if not compact or len(compact) > _DAMAGED_DATE_MAX_CH or is_date_line(compact):
+    if not compact or len(compact) > DATE_MAX_CH or is_date_line(compact):
         return False
     numerals = set(_CN_NUM) | set("0123456789")
     others = [ch for ch in compact if ch not in numerals and ch not in "年月日"]
@@ -930,7 +931,7 @@ def restore_commas(text: str) -> str:
 
 
 _ERODED_COMMA_RE = re.compile(
-    rf"(?<=[{CJK}])(?:[·・•](?=[{CJK}])|\.(?=[{CJK}])|(?<=[{CJK}]{{2}})\.(?=\s*$))(?![{CJK}]{{1,10}}[〔［\[【]\d{{4}})")
+    rf"(?<=[{CJK}])(?:[·・•](?=[{CJK}])|\.(?=[{CJK}])|(?<=[{CJK}]{{2}})\.(?=\s*$))(?![{CJK}]{{1,10}}[〔［\[【]\s*\d{{2}})")
 
 
 _GATE_RIGHT_RE = re.compile(rf"(?<=[{CJK}])\]")
@@ -956,7 +957,8 @@ def restore_eroded_commas(text: str) -> str:
     after a CJK character, between two or at a line's end where the comma wrapped with its line
     (`有关部门.市直`, `97%以上.`: in the 1-bit folders of 10 dev caches, 9 of 9 between two, and at a line's
     end 11 of 13, the others specks; never between two in their grey and colour ones, where it stays a
-    speck and goes). Not inside a doc number (`鲁.人社字〔2020〕58号`: a speck), nor at a line's end after a
+    speck and goes). Not inside a doc number (`鲁.人社字〔2020〕58号`, `渝北.卫健函【202.1〕53号` with a speck in its year
+    too: a speck), nor at a line's end after a
     single character (`（鲁.` with the number wrapped to the next line) or at a heading's end (`（二）推进检查
     检验结果互认.`: a heading ends with no mark). Only for 1-bit pages: elsewhere a `·` between characters is
     the 间隔号 of a transcribed name (`阿沛·阿旺晋美`) and stays."""

@@ -9,7 +9,6 @@ the last page.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import statistics
 from collections.abc import Sequence
@@ -22,12 +21,15 @@ from layout.lines import SEAL_SPECK_MIN_HEIGHT_LINES, Row, clean_text, join_part
 from layout.model import Block, BlockType, Box, OcrLine, Seal
 from layout.years import (
     date_before_printing,
+    day_of,
     day_tens_from_printing,
     eroded_year_of_printing,
     month_from_printing,
+    numeral_from_printing,
     printed_years,
     printing_after,
     printing_after_date,
+    year_from_printing,
 )
 
 SIGNATURE_MAX_ROWS = 4
@@ -236,8 +238,9 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
     The measure is the page's: the row's width in body characters, and where the row stands against the date
     it was set over. An issuer fits when
     - characters were lost (SIGNATURE_READ_MIN of the reading stands in it in order) and the row spans room
-      for them that the issuer's length fills, or the reading is off every alignment with the date while the
-      issuer, laid out from the reading's first matching character, lines up with it;
+      for them that the issuer's length fills, or the row shows such room or the reading is off every alignment
+      with the date, while the issuer, laid out from the reading's first matching character, lines up with it
+      (`呼和市机` in a box of six characters: 浩特 lost inside it, 关事务管理局 past its end with the box);
     - or characters were garbled: the reading has the issuer's length, the recogniser doubted it, and
       GARBLED_READ_MIN of it stands in the issuer in order;
     - or the name's start was lost (`_lost_its_start`).
@@ -253,10 +256,12 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
         if _one_doubled(text, issuer):
             continue
         lost = common >= SIGNATURE_READ_MIN * n
-        fills_room = lost and span_ch - n >= SLOT_ROOM_MIN_CH and abs(span_ch - m) <= SLOT_FIT_CH
+        room = lost and span_ch - n >= SLOT_ROOM_MIN_CH
+        fills_room = room and abs(span_ch - m) <= SLOT_FIT_CH
         i, j = _first_matches(text, issuer)
         x0 = box.x0 - (j - i) * char_width
-        lines_up = (lost and date is not None and _aligned_ch(box.x0, box.x1, date, char_width) > DATE_MISALIGN_CH
+        lines_up = (lost and date is not None
+                    and (room or _aligned_ch(box.x0, box.x1, date, char_width) > DATE_MISALIGN_CH)
                     and _aligned_ch(x0, x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
         garbled = doubted and abs(n - m) <= SLOT_FIT_CH and common >= GARBLED_READ_MIN * n
         if fills_room or lines_up or garbled or _lost_its_start(text, issuer, box, date, char_width, doubted):
@@ -374,13 +379,6 @@ PRINTED_WITHIN_DAYS = 366
 """The 印发日期 follows the 成文日期 closely: a document goes to print within days or weeks of being signed."""
 
 
-def _day(iso: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(iso) if iso else None
-    except ValueError:
-        return None
-
-
 def repair_date_by_printing(text: str, printed_iso: str | None) -> str:
     """A date line whose year OCR misread into another plausible year (`2021年6月21日` for 2024 on a 1-bit
     scan, `二〇七四年三月十二日`) takes the year that puts it on or within a year before the 印发 date, when a
@@ -389,16 +387,16 @@ def repair_date_by_printing(text: str, printed_iso: str | None) -> str:
     found, chinese = patterns.arabic_date_line(text), None
     if found is None and patterns.is_date_line(text) and (iso := patterns.find_date(text)) is not None:
         found, chinese = (int(iso[:4]), int(iso[5:7]), int(iso[8:])), text[text.index("年"):]  # 二〇七四年三月十二日
-    printed = _day(printed_iso)
+    printed = day_of(printed_iso)
     if found is None or printed is None:
         return text
     year, month, day = found
 
     def fits(y: int) -> bool:
-        signed = _day(patterns.iso_date(y, month, day))
+        signed = day_of(patterns.iso_date(y, month, day))
         return signed is not None and 0 <= (printed - signed).days <= PRINTED_WITHIN_DAYS
 
-    read = _day(patterns.iso_date(year, month, day))
+    read = day_of(patterns.iso_date(year, month, day))
     if read is None or abs((printed - read).days) <= PRINTED_WITHIN_DAYS:
         return text  # within a year of printing (even a few days after: the 印发 line may be misread too)
     years = [y for y in (printed.year, printed.year - 1)
@@ -527,16 +525,20 @@ def split_dated_rows(rows: Sequence[Row], scale: Scale, settings: LayoutSettings
     return [piece for row in rows for piece in split_dated_row(row, scale, settings)]
 
 
-def _is_date(text: str, known_years: Sequence[int]) -> bool:
-    return patterns.is_date_line(repair_date_year(text, known_years))
+def _is_date(text: str, known_years: Sequence[int], printed_iso: str | None = None) -> bool:
+    """`text` is a date line, as read or with its year repaired, or with one character that its 印发 date
+    confirms (`years.numeral_from_printing`)."""
+    repaired = repair_date_year(text, known_years)
+    return patterns.is_date_line(repaired) or patterns.is_date_line(numeral_from_printing(repaired, printed_iso))
 
 
-def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry, known_years: Sequence[int]) -> int | None:
+def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry, known_years: Sequence[int],
+               printed_iso: str | None = None) -> int | None:
     """Index of the 成文日期: the last single-line date group not flush left."""
     for index in range(len(groups) - 1, -1, -1):
         group = groups[index]
         text = join_rows(group)
-        if len(group) == 1 and _is_date(text, known_years):
+        if len(group) == 1 and _is_date(text, known_years, printed_iso):
             row = group[0]
             if geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH:
                 return index
@@ -742,7 +744,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
     known_years = [*known_years, *document_years([text for text in map(join_rows, groups) if patterns.is_printed(text)])]
     if bilevel:
         known_years = printed_years(known_years)
-    date_index = _find_date(groups, geometry, known_years)
+    date_index = _find_date(groups, geometry, known_years, _printed_date(groups))
     if date_index is None:
         date_index = _find_damaged_date(groups, geometry, settings, seals, issuers)
     sig_end = (date_index if date_index is not None
@@ -773,7 +775,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         elif index == date_index:
             printed = _printed_date(groups)
             signed = month_from_printing(repair_date_year(re.sub(r"\s+", "", text), known_years), printed)
-            signed = day_tens_from_printing(signed, printed)
+            signed = year_from_printing(day_tens_from_printing(signed, printed), printed)
             if bilevel:  # a 印发 date eroded to before the date is no evidence against it (2021年1月22日 for 4月)
                 printed = printing_after(printed, patterns.find_date(signed))
             if not (bilevel and eroded_year_of_printing(signed, printed)):
@@ -781,6 +783,10 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                 signed = repair_date_by_printing(signed, printed)
             if bilevel:
                 signed = date_before_printing(signed, printed)
+            if under_seal(group, seals) or not patterns.is_date_line(signed):
+                # one character misread; a date after its printing only where the ring crosses it (and after a
+                # 1-bit 印发 date is read as printed)
+                signed = numeral_from_printing(signed, printed)
             blocks.append(_typed(BlockType.DATE, group, signed))
         elif patterns.is_attachment(text):
             end = signature_start if index < signature_start else len(groups)

@@ -229,3 +229,79 @@ def reconcile_years(blocks: Sequence[Block]) -> tuple[Block, ...]:
                                                   last=block.type is BlockType.PRINTED))
         result.append(block)
     return tuple(result)
+
+
+def _year_spelled(year: int, month: int, day: int, chinese: bool) -> str:
+    if chinese:
+        return f"{patterns.chinese_year(year)}年{patterns.chinese_numeral(month)}月{patterns.chinese_numeral(day)}日"
+    return f"{year}年{month}月{day}日"
+
+
+def year_from_printing(text: str, printed_iso: str | None) -> str:
+    """A date whose month and day read whole but whose year the seal hid or garbled past what the document's
+    other years repair (`〇年十一月六日`: the ring's arc read as 〇 where 二〇二三 stood) takes the year that puts
+    it on or at most PRINTED_WITHIN_DAYS before its 印发 date, spelled as the date is: a document goes to print
+    within days of its 成文日期, and a window of days holds a month and day in one year only. What is left of the
+    year as read must stand in that year's spelling, in order (`二二四` is no part of 二〇二一). Otherwise (no
+    印发 date, none that close, a reading against it) it stays as read."""
+    compact = re.sub(r"\s+", "", text)
+    printed = day_of(printed_iso)
+    if printed is None or patterns.is_date_line(compact):
+        return text
+    chinese = patterns.damaged_year_date_line(compact)
+    arabic = None if chinese else patterns.damaged_arabic_date_line(compact)
+    if chinese is not None:
+        found = patterns.find_date(f"二〇〇〇年{chinese[1]}")
+        read, (month, day) = chinese[0], (int(found[5:7]), int(found[8:])) if found else (0, 0)
+        read = re.sub("[○Oo0]", "〇", read)
+    elif arabic is not None and len(arabic[0]) != 4:
+        read, month, day = arabic
+    else:
+        return text
+    fits = [year for year in (printed.year, printed.year - 1)
+            if _printed_within_days(patterns.iso_date(year, month, day), printed_iso)
+            and _stands_in(read, patterns.chinese_year(year) if chinese else str(year))]
+    return _year_spelled(fits[0], month, day, chinese is not None) if len(fits) == 1 else text
+
+
+def _stands_in(read: str, spelling: str) -> bool:
+    """Every character of `read` stands in `spelling`, in order (what is left of a year the seal damaged)."""
+    rest = iter(spelling)
+    return all(ch in rest for ch in read)
+
+
+_DATE_CHARACTERS = {True: "〇一二三四五六七八九十年月日", False: "0123456789年月日"}
+
+
+def numeral_from_printing(text: str, printed_iso: str | None) -> str:
+    """A date line with one character misread takes the one spelling its 印发 date confirms: where a single
+    character replaced by a numeral or a date mark (in the date's own script) puts it on or at most
+    PRINTED_WITHIN_DAYS before printing. For a line that reads as no date (`二〇二四年六月二十十日`: the ring's
+    stroke across 一; `三月十上日`: a speck on 二; `二〇二四E四月`: 年 a letter) or, the caller decides where (under
+    a seal), as one after its 印发 date, which no document is (`2018年8月20日` printed 2018年6月20日: the ring
+    across the 6). A date that reads as one before its printing stays as read, however long before: a document
+    may wait weeks for print."""
+    compact = re.sub(r"\s+", "", text)
+    read, printed = patterns.find_date(compact) if patterns.is_date_line(compact) else None, day_of(printed_iso)
+    if printed is None or len(compact) > patterns.DATE_MAX_CH or (read is not None and (day_of(read) or printed) <= printed):
+        return text
+    chinese = not re.search(r"\d", compact)
+    fits = {spelled for i, ch in enumerate(compact) for other in _DATE_CHARACTERS[chinese] if other != ch
+            for spelled in [compact[:i] + other + compact[i + 1:]]
+            if patterns.is_date_line(spelled) and _printed_within_days(patterns.find_date(spelled), printed_iso)
+            and (not chinese or _spelled_as_printed(spelled))}
+    return fits.pop() if len(fits) == 1 else text
+
+
+def _spelled_as_printed(date: str) -> bool:
+    """A Chinese-numeral date spelled as dates are printed (二〇二四年六月二十日; never 二十〇日)."""
+    iso = patterns.find_date(date)
+    return iso is not None and _year_spelled(int(iso[:4]), int(iso[5:7]), int(iso[8:]), True) == date
+
+
+def day_of(iso: str | None) -> dt.date | None:
+    """The calendar day of an ISO date, or None (none given, or no such day)."""
+    try:
+        return dt.date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None

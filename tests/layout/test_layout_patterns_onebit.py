@@ -36,6 +36,17 @@ def test_a_doc_number_that_lost_both_brackets_is_a_line_of_its_own(text: str, nu
     assert patterns.find_doc_number(text) == number
 
 
+@pytest.mark.parametrize(("text", "number"), [("洛政办文〔2023〕8u号", "洛政办文〔2023〕8u号"),
+                                             ("国办发〔2005〕3l号", "国办发〔2005〕3l号")])
+def test_a_doc_number_with_a_digit_read_as_a_letter_is_still_a_doc_number(text: str, number: str) -> None:
+    assert patterns.find_doc_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["到2023年8u号楼", "〔2023〕号", "洛政办文〔2023〕uu号"])
+def test_a_letter_alone_or_two_are_no_doc_numbers_number(text: str) -> None:
+    assert patterns.find_doc_number(text) is None
+
+
 @pytest.mark.parametrize("text", ["请于202145号文件下发后执行", "渝北卫健函2024年53号", "到2024年底完成53号", "曲政办函202145",
                                   "曲政办函20210号"])
 def test_bare_numbers_inside_other_text_are_no_doc_number(text: str) -> None:
@@ -48,6 +59,7 @@ def test_bare_numbers_inside_other_text_are_no_doc_number(text: str) -> None:
                                              ("消费投诉按期办结率达到97%以上.", "消费投诉按期办结率达到97%以上，"),
                                              ("第1·2条", "第1·2条"), ("A·B", "A·B"), ("占比3.5%", "占比3.5%"),
                                              ("（鲁.人社字〔2020〕58号）", "（鲁.人社字〔2020〕58号）"),
+                                             ("渝北.卫健函【202.1〕53号", "渝北.卫健函【202.1〕53号"),  # a speck in the year too
                                              ("的通知》（鲁.", "的通知》（鲁."),
                                              ("（二）推进检查检验结果互认.", "（二）推进检查检验结果互认."),  # a heading's end
                                              ("（二）推进检查.检验", "（二）推进检查，检验"), ("3.", "3."),

@@ -433,3 +433,17 @@ def test_a_name_line_read_in_two_pieces_repaired_to_one_name_is_signed_once() ->
     x0 = _centred_at(issuer)
     doc = _signed_under(issuer, [[("成都常人", x0, 0.81)], [("有人民政府务公厅", x0 + 2 * CH, 0.85)]])
     assert doc.fields.signature == (issuer,)
+
+
+@pytest.mark.parametrize(("box_ch", "fitted"), [(6, True), (4, False)])
+def test_a_row_with_room_inside_and_lost_past_its_end_takes_the_issuer_laid_out_over_the_date(
+        box_ch: int, fitted: bool) -> None:
+    """`呼和市机` in a box six characters wide: 浩特 lost inside the box, 关事务管理局 past its end with the box.
+    The row shows the loss, and the name laid out from the reading's start is centred over the date; a box the
+    reading fills shows nothing lost, and its start alone, on the date's left end, proves nothing."""
+    issuer, read, date_text = "呼和浩特市机关事务管理局", "呼和市机", "二〇二四年九月二十四日"
+    date = Box(DATE_X1 - text_units(date_text) * CH, 0, DATE_X1, LINE_H)
+    x0 = (date.x0 + date.x1) / 2 - text_units(issuer) * CH / 2
+    line = ocr_line(read, x0, -2 * LINE_H, width=box_ch * CH)
+    signed = fit_signature(read, Row(1, (line,), read), date, CH, [issuer])
+    assert signed == (issuer if fitted else read)

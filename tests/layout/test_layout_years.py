@@ -16,8 +16,10 @@ from layout.years import (
     day_tens_from_printing,
     eroded_reading,
     month_from_printing,
+    numeral_from_printing,
     printed_years,
     printing_after_date,
+    year_from_printing,
 )
 
 FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
@@ -246,3 +248,50 @@ def test_a_date_whose_year_the_seal_hid_takes_the_documents_year_not_a_cited_one
 def test_a_day_whose_tens_the_ring_hid_takes_the_tens_that_put_it_before_printing(
         read: str, printed: str | None, signed: str) -> None:
     assert day_tens_from_printing(read, printed) == signed
+
+
+@pytest.mark.parametrize(("read", "printed", "signed"), [
+    ("〇年十一月六日", "2023-11-06", "二〇二三年十一月六日"),  # the ring's arc read as 〇 where 二〇二三 stood
+    ("年十二月三十日", "2024-01-03", "二〇二三年十二月三十日"),  # printed in the next year
+    ("24年4月24日", "2024-04-26", "2024年4月24日"),  # Arabic, two digits read
+    ("〇年十一月六日", "2023-12-06", "〇年十一月六日"),  # a month before printing: no year is confirmed
+    ("〇年十一月六日", None, "〇年十一月六日"),  # nothing printed to check against
+    ("四年十一月六日", "2023-11-06", "四年十一月六日"),  # what was read of the year says another one
+    ("二〇二三年十一月六日", "2023-11-06", "二〇二三年十一月六日"),  # a whole date: not this rule's
+])
+def test_a_date_whose_year_the_seal_hid_takes_the_year_its_printing_confirms(read: str, printed: str | None,
+                                                                            signed: str) -> None:
+    assert year_from_printing(read, printed) == signed
+
+
+@pytest.mark.parametrize(("read", "printed", "signed"), [
+    ("二〇二四年六月二十十日", "2024-06-21", "二〇二四年六月二十一日"),  # no such day: the ring's stroke across 一
+    ("二〇二四E四月二十六日", "2024-04-28", "二〇二四年四月二十六日"),  # 年 read as a letter
+    ("二〇二四年三月十上日", "2024-03-12", "二〇二四年三月十上日"),  # 十一 and 十二 both fit: as read
+    ("2018年8月20日", "2018-06-20", "2018年6月20日"),  # after its printing: the ring across the 6
+    ("2018年5月20日", "2018-06-20", "2018年5月20日"),  # a month before printing is a date: as read
+    ("2018年8月20日", "2018-07-05", "2018年8月20日"),  # no single numeral puts it days before
+    ("2018年8月20日", None, "2018年8月20日"),
+])
+def test_a_date_with_a_numeral_the_ring_crossed_takes_the_spelling_its_printing_confirms(
+        read: str, printed: str | None, signed: str) -> None:
+    assert numeral_from_printing(read, printed) == signed
+
+
+@pytest.mark.parametrize("sealed", [True, False])
+def test_only_a_date_under_a_seal_is_read_against_its_printing(sealed: bool) -> None:
+    """The ring crosses the date; where no seal covers it, the 印发 line may as well be the misread one."""
+    pages = _pages("2024", "2024年8月20日", "2024年6月20日印发")
+    date = next(line for line in pages[-1].lines if line.text == "2024年8月20日")
+    seal = Seal(pages[-1].number, Box(date.box.x0, date.box.y0 - 150, date.box.x0 + 300, date.box.y0 + 150), "",
+                "shape")
+    doc = build_document([*pages[:-1], dataclasses.replace(pages[-1], seals=(seal,) if sealed else ())])
+    assert doc.fields.date == ("2024-06-20" if sealed else "2024-08-20")
+
+
+def test_a_date_line_with_a_character_its_printing_confirms_is_the_documents_date() -> None:
+    """No seal found over it (a 1-bit ring too broken for its shape), the date line reads as no date; the 印发
+    line confirms it with one character read again, and the signature above it is the signature."""
+    doc = build_document(_pages("2024", "二〇二四E九月二十日", "2024年9月24日印发"))
+    assert doc.fields.date == "2024-09-20"
+    assert doc.fields.signature == ("呼和浩特市机关事务管理局",)
