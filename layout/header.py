@@ -457,13 +457,13 @@ def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
             return None, 0
         text = clean_text(text + _separated(text, rows[used - 2], row.text, geometry, settings) + row.text)
         if text.endswith(("：", ":")):
-            text = _without_stray_close(text)
+            text = patterns.restore_addressee_brackets(_without_stray_close(text))
             if patterns.is_addressee(text):
                 return _block(BlockType.ADDRESSEE, text, rows[:used]), used
             return None, 0
         name = text[:-1] if text.endswith(COLON_MISREADS) else text
         if _lost_its_colon(name, rows[used:used + 1], geometry, settings):
-            return _block(BlockType.ADDRESSEE, name + "：", rows[:used]), used
+            return _block(BlockType.ADDRESSEE, patterns.restore_addressee_brackets(name + "："), rows[:used]), used
     return None, 0
 
 

@@ -127,13 +127,13 @@ _NUMBER_YEAR = rf"(?:19|20)(?:\d\s*\d|{UNREAD_DIGIT}\s*\d|\d\s*{UNREAD_DIGIT})"
 DOC_NUMBER_RE = re.compile(
     rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*(?:[{_OPEN_BRACKETS}]+\s*(?P<year>{_NUMBER_YEAR})\s*[{_CLOSE_BRACKETS}]*"
     rf"|(?P<year2>{_NUMBER_YEAR})\s*[{_CLOSE_BRACKETS}]+)"
-    r"\s*(?P<num>\d{1,5}|\d{1,3}[A-Za-z]\d{0,2})\s*号"
+    rf"\s*(?P<num>\d{{1,5}}|\d{{1,3}}[A-Za-z]\d{{0,2}}|\d{{0,3}}{UNREAD_DIGIT}\d{{0,2}})\s*号"
 )
 """One of the two brackets may be lost (a thin 〔 in a 1-bit scan), or read twice (`国办发【〔2005〕31号`: the
 bracket's thick and thin strokes as two): a year with brackets on either side followed by a number and 号 is
 still a doc number; with none, `2024年53号`-like text is not. One of the year's last two digits may be read as
-a symbol (UNREAD_DIGIT), and one digit of the number as a letter (`洛政办文〔2023〕8u号`: kept as read, the
-number's place and shape still say what the line is)."""
+a symbol (UNREAD_DIGIT), and one digit of the number as a letter or a symbol (`洛政办文〔2023〕8u号`,
+`鄂教师〔2024〕↓号`: kept as read, the number's place and shape still say what the line is)."""
 
 
 _BARE_DOC_NUMBER_RE = re.compile(rf"(?P<org>[{CJK}]{{2,10}})(?P<year>(?:19|20)\d{{2}})(?P<num>[1-9]\d{{0,3}})号")
@@ -221,6 +221,16 @@ def is_addressee(text: str) -> bool:
     if any(mark in body for mark in "。！？；"):
         return False
     return not (is_contact(compact) or is_attachment(compact) or is_cc(compact) or heading_level(compact))
+
+
+_UNCLOSED_COLON_RE = re.compile(r"([（(][^（()）：:]{1,10})[：:](?=.)")
+
+
+def restore_addressee_brackets(text: str) -> str:
+    """A colon inside an addressee, after a bracket it left open, is the bracket's ）misread (a 1-bit threshold
+    erases the arc's middle and leaves its two ends, read as two dots): `各县（市、区：防汛抗旱指挥部，…：` →
+    `各县（市、区）防汛抗旱指挥部，…：`. GB/T 9704 7.3.2: the 主送机关 ends in its one full-width colon."""
+    return _UNCLOSED_COLON_RE.sub(lambda found: found.group(1) + "）", text)
 
 
 _BRACKETED_PART_RE = re.compile(r"[（(][^（()）]*[）)]")

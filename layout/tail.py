@@ -851,10 +851,17 @@ def spelled_printer(text: str, issuers: Sequence[str], witnesses: Sequence[str] 
     return text.replace(by, name, 1)
 
 
+_CC_END_MISREADS = "：:，,、.·．"
+"""What a 抄送 line's last mark, the full stop's small ring, reads as once a threshold broke it."""
+
+
 def closed_cc(text: str) -> str:
     """The 抄送 line with the full stop GB/T 9704 7.4.2 puts after its last body, where the scan lost it (a
-    1-bit threshold erases the small ring: `…，湾沚区水利局`)."""
-    return text.rstrip() + "。" if patterns.ends_in_cjk(text) else text
+    1-bit threshold erases the small ring: `…，湾沚区水利局`) or broke it into another mark (`…，市检察院：`)."""
+    text = text.rstrip()
+    if text[-1:] and text[-1] in _CC_END_MISREADS and patterns.ends_in_cjk(text[:-1]):
+        return text[:-1] + "。"
+    return text + "。" if patterns.ends_in_cjk(text) else text
 
 
 def without_repeated_names(blocks: Sequence[Block]) -> list[Block]:

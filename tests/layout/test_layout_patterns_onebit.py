@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layout import patterns
+from layout.tail import closed_cc
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,8 @@ def test_a_doc_number_that_lost_both_brackets_is_a_line_of_its_own(text: str, nu
 
 
 @pytest.mark.parametrize(("text", "number"), [("洛政办文〔2023〕8u号", "洛政办文〔2023〕8u号"),
-                                             ("国办发〔2005〕3l号", "国办发〔2005〕3l号")])
+                                             ("国办发〔2005〕3l号", "国办发〔2005〕3l号"),
+                                             ("鄂教师〔2024〕↓号", "鄂教师〔2024〕↓号")])
 def test_a_doc_number_with_a_digit_read_as_a_letter_is_still_a_doc_number(text: str, number: str) -> None:
     assert patterns.find_doc_number(text) == number
 
@@ -119,3 +121,21 @@ def test_a_full_width_bracket_closed_half_width_is_closed_full_width(read: str, 
                                              ("电话：0371-67186523", "电话：0371-67186523"), ("2024-2026", "2024-2026")])
 def test_a_range_of_years_has_its_dash(read: str, fixed: str) -> None:
     assert patterns.restore_year_ranges(read) == fixed
+
+
+@pytest.mark.parametrize(("read", "fixed"), [
+    ("各县（市、区：防汛抗旱指挥部，市防汛抗旱指挥部各成员单位：", "各县（市、区）防汛抗旱指挥部，市防汛抗旱指挥部各成员单位："),
+    ("各区（市：县人民政府：", "各区（市）县人民政府："),
+    ("各县（市、区）教育局：", "各县（市、区）教育局："),  # closed: as read
+    ("各设区市教育局（教委）：", "各设区市教育局（教委）："),
+])
+def test_a_colon_inside_an_addressee_after_a_bracket_it_left_open_is_the_bracket(read: str, fixed: str) -> None:
+    assert patterns.restore_addressee_brackets(read) == fixed
+
+
+@pytest.mark.parametrize(("read", "closed"), [("抄送：市委各部门，市法院，市检察院：", "抄送：市委各部门，市法院，市检察院。"),
+                                              ("抄送：市财政局，湾沚区水利局", "抄送：市财政局，湾沚区水利局。"),
+                                              ("抄送：市财政局，湾沚区水利局.", "抄送：市财政局，湾沚区水利局。"),
+                                              ("抄送：市财政局。", "抄送：市财政局。")])
+def test_a_cc_line_ends_in_its_full_stop_lost_or_broken_into_another_mark(read: str, closed: str) -> None:
+    assert closed_cc(read) == closed
