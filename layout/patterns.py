@@ -607,11 +607,13 @@ YEAR_NUMERAL_MISREADS = (("（）", "〇"), ("()", "〇"), ("十", "〇"), ("C",
 and a threshold that erases those leaves its two sides, read as brackets; a ring's stroke crossing it makes
 it `十`, and one that lost its right side reads `C`. A year is spelled digit by digit (二〇二四), so neither
 brackets, 十 nor a letter stand in one."""
-DAY_NUMERAL_MISREADS = (("人", "八"), ("入", "八"), ("（", "八"), ("(", "八"), ("半", "十"), ("千", "十"))
+DAY_NUMERAL_MISREADS = (("人", "八"), ("入", "八"), ("（", "八"), ("(", "八"), ("半", "十"), ("千", "十"),
+                        ("上", "二"), ("土", "二"))
 """...and of a month's or day's numerals: 八's two strokes joined at the top by a speck or the ring (人, 入),
 or its right-falling stroke, thin where it starts, broken off, leaving a bracket; 十 with the ring's specks
-beside its upright (半) or a speck or the ring's arc slanting over its top (千). No bracket stands in a month
-or a day, and no thousand."""
+beside its upright (半) or a speck or the ring's arc slanting over its top (千); 二's two strokes joined by an
+upright one, the ring's arc or a speck across them (上, 土). No bracket stands in a month or a day, no
+thousand, and neither 上 nor 土."""
 _LOST_TEN_RE = re.compile(r"(?<=月)([二三])([一二三四五六七八九])(?=日?$)")
 """A day of two numerals without 十 (`二一日`) is none: the ring's stroke or the threshold took the thin 十 of
 二十一 (no other day reads so with one numeral lost)."""

@@ -341,6 +341,16 @@ RING_ARC_LINES = SEAL_SPECK_MIN_HEIGHT_LINES
 """A box this many body line heights tall holds no printed line (`layout.lines.is_seal_speck` likewise)."""
 
 
+def is_unfound_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], line_height: float | None) -> bool:
+    """A signature-place reading in a box RING_ARC_LINES of the body's `line_height` tall that names no issuer
+    (fewer than RING_CHANCE_COMMON of its characters stand in any issuer's name in order) is a seal's ring text
+    where no seal was found: a 1-bit threshold breaks the ring past any shape test, and its characters, read
+    across the curve, still give a tall box (`市小`, 2.3 line heights, over 芜湖市水利局), where a printed line
+    is one line high."""
+    tall = line_height is not None and max(row.box.height for row in group) >= RING_ARC_LINES * line_height
+    return tall and bool(issuers) and all(_common_in_order(name, issuer) < RING_CHANCE_COMMON for issuer in issuers)
+
+
 def is_stray_sign(part: OcrLine) -> bool:
     """A fragment on a signature's row that reads no CJK character and reads it unsurely (RING_TEXT_SCORE):
     a seal's code digits along its lower arc, a speck (`35` at 0.20 and `<` at 0.19 beside 曲靖市人民政府办公室
@@ -762,8 +772,10 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             kept = [part for row in group for part in row.parts if not is_stray_sign(part)]
             name = re.sub(r"\s+", "", text if len(kept) == sum(len(row.parts) for row in group)
                           else "".join(part.text for part in kept)).lstrip(SPECK_LEAD)
-            if not kept or names_no_body(name) or under_seal(group, seals) and is_ring_text(
-                    name, group, issuers, seals, geometry.scale.line_height):
+            line_height = geometry.scale.line_height
+            if not kept or names_no_body(name) or (is_ring_text(name, group, issuers, seals, line_height)
+                                                   if under_seal(group, seals)
+                                                   else is_unfound_ring_text(name, group, issuers, line_height)):
                 index += 1
                 continue  # the seal's text or specks, not the document's
             name = repair_signature(name, issuers)

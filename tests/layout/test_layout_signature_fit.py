@@ -447,3 +447,14 @@ def test_a_row_with_room_inside_and_lost_past_its_end_takes_the_issuer_laid_out_
     line = ocr_line(read, x0, -2 * LINE_H, width=box_ch * CH)
     signed = fit_signature(read, Row(1, (line,), read), date, CH, [issuer])
     assert signed == (issuer if fitted else read)
+
+
+@pytest.mark.parametrize(("height", "ring"), [(2.3, True), (1.0, False)])
+def test_a_tall_reading_over_the_signature_naming_no_issuer_is_ring_text_where_no_seal_was_found(
+        height: float, ring: bool) -> None:
+    """A 1-bit ring broken past any shape test: its characters read across the curve give a box 2.3 line
+    heights tall (`市小` over 芜湖市水利局), which no printed line is; one line high, it is a line of its own."""
+    issuer = "芜湖市水利局"
+    x0 = _centred_at(issuer)
+    doc = _signed_under(issuer, [[("市小", x0, 0.89)], [(issuer, x0, 0.98)]], sealed=False, first_height=height)
+    assert doc.fields.signature == ((issuer,) if ring else ("市小", issuer))

@@ -109,6 +109,8 @@ def test_a_damaged_year_without_a_close_year_of_the_document_stays_as_read(read:
         ("二〇二三年九月二十（日", 2023, "二〇二三年九月二十八日", "2023-09-28"),  # 八's right stroke broken off
         ("二〇二四年六月二一日", 2024, "二〇二四年六月二十一日", "2024-06-21"),  # the thin 十 lost: no day 二一
         ("二〇二四年一月三一日", 2024, "二〇二四年一月三十一日", "2024-01-31"),
+        ("二〇二四年三月十上日", 2024, "二〇二四年三月十二日", "2024-03-12"),  # an upright across 二
+        ("二〇二四年五月土日", 2024, "二〇二四年五月二日", "2024-05-02"),
     ],
 )
 def test_numerals_misread_into_other_characters_are_numerals_again(read: str, year: int, printed: str,
