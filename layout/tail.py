@@ -935,7 +935,9 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
     - a signature with a line for each issuer, all but one read as their issuer in that order: the one left
       is the seals' damage to the issuer of its place (`浙江省财资源`, or the first name read again under the
       middle seal) and takes its spelling; so do several left, each a part of its place's issuer and of no
-      other (`管理` | `市商务` for 洛阳市市场监督管理局 | 洛阳市商务局: `_only_part_of`);
+      other (`管理` | `市商务` for 洛阳市市场监督管理局 | 洛阳市商务局: `_only_part_of`), or each a damaged reading
+      of its place's issuer that reads as no other as well (`郑州杨带精健理局` | `郑州市卫` for 郑州市市场监督管理局 |
+      郑州市卫生健康委员会: `_damaged_name_of_only`);
     - a signature that reads every issuer but one in order, with a line's room (JOINT_GAP_PITCHES) where the
       missing one stands, or for the first one, the seals pressing on the free line above the first read
       (JOINT_SEAL_REACH): the seals hid that line (overlapping rings on a 1-bit scan), and the issuer is put
@@ -954,7 +956,9 @@ def joint_signatures(blocks: Sequence[Block], issuers: Sequence[str], seals: Seq
         wrong = [k for k, (name, issuer) in enumerate(zip(names, issuers, strict=True)) if name != issuer]
         if not wrong or not all(_blockunder_seal(blocks[places[k]], seals) for k in wrong):
             return list(blocks)
-        if len(wrong) > 1 and not all(_only_part_of(names[k], issuers[k], issuers) for k in wrong):
+        if len(wrong) > 1 and not all(_only_part_of(names[k], issuers[k], issuers)
+                                      or _damaged_name_of_only(names[k], issuers[k], issuers,
+                                                               _doubted(blocks[places[k]].lines)) for k in wrong):
             return list(blocks)
         named = {places[k]: issuers[k] for k in wrong}
         return [replace(b, text=named[i]) if i in named else b for i, b in enumerate(blocks)]
@@ -1030,6 +1034,13 @@ def _damaged_name_of(name: str, issuer: str, issuers: Sequence[str], doubted: bo
     n, common = text_units(name), _common_in_order(name, issuer)
     share = GARBLED_READ_MIN if doubted else SIGNATURE_READ_MIN
     return n >= 2 and common >= share * n and all(_common_in_order(name, other) <= common for other in issuers)
+
+
+def _damaged_name_of_only(name: str, issuer: str, issuers: Sequence[str], doubted: bool = False) -> bool:
+    """`name` is `issuer` damaged (`_damaged_name_of`) and reads as every other issuer less well."""
+    common = _common_in_order(name, issuer)
+    return (_damaged_name_of(name, issuer, issuers, doubted)
+            and all(_common_in_order(name, other) < common for other in issuers if other != issuer))
 
 
 HIDDEN_SIGNATURE_ROOM = 1.5
