@@ -143,9 +143,11 @@ brackets) is a doc number: the year is the first four digits. Inside other text 
 
 
 _NUMBER_SPECK_RE = re.compile(
-    rf"(?<=[{CJK}{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])\s*[·•・.。'`‘’]\s*(?=[{CJK}{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])")
-"""A dot between the characters of a doc number is a speck read as punctuation (`浙交·建〔2018〕101号`,
-`曲政办函〔2021].45号`): no doc number has one..."""
+    rf"(?<=[{CJK}{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])\s*[·•・.。'`‘’]\s*(?=[{CJK}{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])"
+    rf"|(?<=[{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])\s*[“”\"]\s*(?=[{_OPEN_BRACKETS}{_CLOSE_BRACKETS}\d])")
+"""A dot between the characters of a doc number, or a quote between its digits and brackets, is a speck read as
+punctuation (`浙交·建〔2018〕101号`, `曲政办函〔2021].45号`, `曲政办函〔2021”]45号`): no doc number has one (a quote
+round a cited number stays out of it: `关于“国办发〔2005〕31号”`)..."""
 _BRACKET_SPECK_RE = re.compile(rf"(?<=[{_OPEN_BRACKETS}])\s*[:：;；,，]\s*(?=\d)")
 """...nor a colon or comma right inside its bracket (`鲁人社发[:2023〕21号`: a speck by the thin bracket)."""
 

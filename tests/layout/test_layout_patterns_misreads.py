@@ -47,6 +47,7 @@ def test_a_full_stop_between_two_characters_is_a_comma(text: str, expected: str)
     [
         ("浙交·建〔2018〕101号", "浙交建〔2018〕101号"),
         ("曲政办函〔2021].45号", "曲政办函〔2021〕45号"),
+        ("曲政办函〔2021”]45号", "曲政办函〔2021〕45号"),  # a speck read as a closing quote
         ("浙交建 〔2018〕。101号", "浙交建〔2018〕101号"),
         ("渝北卫健函〔2024〕53号", "渝北卫健函〔2024〕53号"),
     ],
@@ -131,3 +132,7 @@ def test_a_closing_mark_of_the_wrong_kind_closes_the_one_that_is_open(read: str,
     """Marks nest (GB/T 15834): a ） that closes nothing while a 《 is open is that 《's 》 misread, and so
     the other way round."""
     assert patterns.paired_closers(read) == printed
+
+
+def test_a_quote_round_a_cited_doc_number_stays_out_of_it() -> None:
+    assert find_doc_number("关于“国办发〔2005〕31号”的") == "国办发〔2005〕31号"
