@@ -67,8 +67,10 @@ def starts_block(previous: LineFacts | None, line: LineFacts, settings: LayoutSe
         return True  # the 版记's lines each stand alone (GB/T 9704 7.4), whatever the line above ends like
     if previous.right_gap_ch >= settings.short_line_ch + carried_down_ch(line.text):
         return True
-    if previous.indent_ch > settings.indent_max_ch and previous.right_gap_ch > settings.indent_min_ch:
-        return True  # centred or right-aligned lines stand alone
+    if previous.indent_ch > settings.indent_max_ch:
+        # centred or right-aligned lines stand alone, a date set out to the edge too: a paragraph's next line
+        # starts at the edge, a line beyond any paragraph indent is no paragraph's first
+        return True
     ended = previous.text.rstrip()[-1:] in patterns.TERMINAL_PUNCT
     return ended and patterns.heading_level(line.text) is not None
 

@@ -604,11 +604,12 @@ def month_mark_restored(text: str) -> str:
     return f"{found.group('y')}年{month}月{day}日"
 
 
-YEAR_NUMERAL_MISREADS = (("（）", "〇"), ("()", "〇"), ("十", "〇"), ("C", "〇"))
+YEAR_NUMERAL_MISREADS = (("（）", "〇"), ("()", "〇"), ("（", "〇"), ("(", "〇"), ("）", "〇"), (")", "〇"),
+                         ("十", "〇"), ("C", "〇"))
 """What OCR makes of a year's 〇 on a 1-bit scan or under a seal: a Song 〇 is thin at its top and bottom,
-and a threshold that erases those leaves its two sides, read as brackets; a ring's stroke crossing it makes
-it `十`, and one that lost its right side reads `C`. A year is spelled digit by digit (二〇二四), so neither
-brackets, 十 nor a letter stand in one."""
+and a threshold that erases those leaves its two sides, read as brackets (or one side left, one bracket:
+`二（二三年`); a ring's stroke crossing it makes it `十`, and one that lost its right side reads `C`. A year is
+spelled digit by digit (二〇二四), so neither brackets, 十 nor a letter stand in one."""
 DAY_NUMERAL_MISREADS = (("人", "八"), ("入", "八"), ("（", "八"), ("(", "八"), ("半", "十"), ("千", "十"),
                         ("上", "二"), ("土", "二"))
 """...and of a month's or day's numerals: 八's two strokes joined at the top by a speck or the ring (人, 入),
@@ -619,6 +620,8 @@ thousand, and neither 上 nor 土."""
 _LOST_TEN_RE = re.compile(r"(?<=月)([二三])([一二三四五六七八九])(?=日?$)")
 """A day of two numerals without 十 (`二一日`) is none: the ring's stroke or the threshold took the thin 十 of
 二十一 (no other day reads so with one numeral lost)."""
+_DATE_SPECK_RE = re.compile(r"(?<=[〇一二三四五六七八九十年月])[、，,.．·・](?=[〇一二三四五六七八九十年月日])")
+"""A small mark between a Chinese-numeral date's characters is a speck (no date holds punctuation)."""
 _DATE_SHAPE_RE = re.compile(r"^(?P<y>[^年月日]{1,6})年(?P<rest>[^年]{1,6}月[^年月]{1,4}日?)$")
 _RING_STROKE_RE = re.compile(r"(?<=[〇一二三四五六七八九十年月])[1lI|丨](?=[〇一二三四五六七八九十月日])")
 """A stroke read as `1`, `l` or a bar between two Chinese numerals of a date (`二〇二三年八月十五1日`) is the
@@ -631,10 +634,11 @@ def date_numerals(text: str) -> str:
     """A date line with the numerals OCR misread spelled as printed (YEAR_NUMERAL_MISREADS in the year,
     DAY_NUMERAL_MISREADS in month and day: `二（）二三年十一月六日` → 二〇二三年十一月六日, `二〇二三年八月半五日` →
     …八月十五日), a day's lost 十 put back (`六月二一日` → 六月二十一日, _LOST_TEN_RE), a ring's stroke read
-    between numerals dropped and a doubled 年 read once (_RING_STROKE_RE), when that leaves nothing but Chinese
-    numerals and 年月日; any other line is returned as it came."""
+    between numerals dropped and a doubled 年 read once (_RING_STROKE_RE), a speck read as a small mark dropped
+    (`七月十八、日`: _DATE_SPECK_RE), when that leaves nothing but Chinese numerals and 年月日; any other line is
+    returned as it came."""
     read = re.sub(r"\s+", "", text)
-    compact = _RING_STROKE_RE.sub("", read).replace("年年", "年", 1)
+    compact = _DATE_SPECK_RE.sub("", _RING_STROKE_RE.sub("", read).replace("年年", "年", 1))
     found = _DATE_SHAPE_RE.match(compact)
     if not found or re.search(r"\d", compact):
         return text  # an Arabic date has no such numerals

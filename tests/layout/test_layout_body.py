@@ -59,6 +59,7 @@ def _texts(doc: Document) -> list[str]:
         (LineFacts("高于市级要求比例。", 0, 0), LineFacts("一、关于设施设备", 0, 0), True),  # heading after 。
         (LineFacts("覆盖全区所有的", 0, 0), LineFacts("一、二级医院均已完成", 0, 0), False),  # not a heading
         (LineFacts("重庆市渝北区卫生健康委员会", 12, 4), LineFacts("2024年5月15日", 0, 0), True),  # right-aligned
+        (LineFacts("二〇二三年六月二十八日", 13.6, 0.06), LineFacts("（此件公开发布）", 0, 17), True),  # set to the edge
         (LineFacts("全区", 0, 0.6), LineFacts("继续", 0.4, 0), False),  # OCR jitter: still flush
         (LineFacts("全区", 0, 0), LineFacts("构、美容培训机构", -1.8, 0), False),  # box spilling left over a speck
         # line-breaking rule (禁则): a character carried down with the closing mark after it, or an opening
