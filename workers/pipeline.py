@@ -239,10 +239,10 @@ def _read_prepared(prepared: PreparedPage, number: int, engine: OcrEngine, timer
     with timer("ocr"):
         lines = engine.recognise(ocr_image, number)
     with timer("second_look"):
-        # ink no detected box covers, in line-sized clusters clear of the seals, read again from its crop; on
-        # pages with red only the red ink (the mark): all of it, measured on the held half, cost a signature
-        red = prepared.red_mask.any()
-        lines += missed_lines(lines, ocr_image, seals, engine, number, ink=prepared.red_mask if red else None)
+        # colour-free: ink no detected box covers, in line-sized clusters clear of the seals, read again from
+        # its crop (on pages with red, measured on the held half, it cost a signature and is not run)
+        if not prepared.red_mask.any():
+            lines += missed_lines(lines, ocr_image, seals, engine, number)
     with timer("preprocess"):
         lines = _mark_red(lines, prepared, ocr_image)
     with timer("second_look"):

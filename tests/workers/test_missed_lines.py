@@ -39,21 +39,6 @@ def test_a_line_the_detector_missed_is_read_again_from_its_ink(read_page: Any) -
     assert abs(found[0].box.cy - seen[0].box.cy) < seen[0].box.height / 2
 
 
-@pytest.mark.parametrize("in_the_mask", [True, False])
-def test_given_an_ink_mask_only_its_ink_is_read_again(read_page: Any, in_the_mask: bool) -> None:
-    """A colour page is searched in its red ink only (the mark): a black line outside the mask stays missed."""
-    page, layout, lines = read_page
-    seen = [line for line in lines if _on(line, layout.body_lines[2])]
-    without = [line for line in lines if line is not seen[0]]
-    ink = np.zeros(page.shape[:2], np.uint8)
-    if in_the_mask:
-        box = seen[0].box
-        region = page[int(box.y0):int(box.y1) + 1, int(box.x0):int(box.x1) + 1].min(axis=2)
-        ink[int(box.y0):int(box.y1) + 1, int(box.x0):int(box.x1) + 1] = np.where(region < 128, 255, 0)
-    found = missed_lines(without, page, [], get_engine(load_settings()), 1, ink=ink)
-    assert [line.text for line in found] == ([seen[0].text] if in_the_mask else [])
-
-
 def test_a_page_whose_lines_were_all_found_reads_nothing_again(read_page: Any) -> None:
     page, _, lines = read_page
     height = float(np.median([line.box.height for line in lines]))

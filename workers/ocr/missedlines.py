@@ -12,12 +12,12 @@ knows the ring's text from the signature under it. So a letter-spaced contact li
 lower ring (v5 reply_01 grey) is not recovered here: read here, a signature's piece beside its seal came back
 as a line of its own.
 
-The pipeline runs it on all the ink of pages without red (grey and 1-bit scans, where colour gives no second
-path): on the colour rows of the held half it recovered a line (CER 0.3 → 0.2%, F1 0.997 → 1.000) but one
-document lost its signature, for a reason not looked into (the held documents are not opened). On pages
-with red it looks at the red ink only, the seals blanked: a red issuer mark of 12 condensed characters (dev
-v0 opinion_04, colour) that the page's detector misses whole, while its grey scan's finds it, is found on
-its crop.
+The pipeline runs it on pages without red only (grey and 1-bit scans, where colour gives no second path):
+on the colour rows of the held half it recovered a line (CER 0.3 → 0.2%, F1 0.997 → 1.000) but one
+document lost its signature, for a reason not looked into (the held documents are not opened). Run on the
+red ink alone of colour pages (a condensed red mark of 12 characters, dev v0 opinion_04, that the page's
+detector misses whole while its grey scan's finds it, comes back on its crop), even on page 1's upper half
+only, it cost the held colour row a signature again (fields 98.9 → 98.4%): not kept.
 
 Sizes are in units of the page's median detected line height (`lh`), measured on the page.
 """
@@ -90,10 +90,10 @@ def _blank(mask: np.ndarray, box: Box, pad: float) -> None:
 
 
 def uncovered_clusters(image: np.ndarray, lines: Sequence[OcrLine], seals: Sequence[SealRegion],
-                       line_height: float, ink: np.ndarray | None = None) -> list[Box]:
-    """Line-sized clusters of ink on `image` (or of the given `ink` mask, uint8 0/255) that no line's box
-    (grown by COVER_PAD) covers, outside the seals, the largest first (at most MAX_CLUSTERS)."""
-    ink = _ink(image) if ink is None else ink.copy()
+                       line_height: float) -> list[Box]:
+    """Line-sized clusters of ink on `image` that no line's box (grown by COVER_PAD) covers, outside the
+    seals, the largest first (at most MAX_CLUSTERS)."""
+    ink = _ink(image)
     for line in lines:
         _blank(ink, line.box, COVER_PAD * line.box.height)
     for seal in seals:
@@ -162,16 +162,15 @@ def is_new_reading(line: OcrLine, lines: Sequence[OcrLine]) -> bool:
 
 
 def missed_lines(lines: Sequence[OcrLine], image: np.ndarray, seals: Sequence[SealRegion], engine: OcrEngine,
-                 page: int, ink: np.ndarray | None = None) -> list[OcrLine]:
-    """The lines the page's detector missed (see the module doc), in page pixels; [] when none. `ink`: look
-    only at this ink (a mask), e.g. a colour page's red."""
+                 page: int) -> list[OcrLine]:
+    """The lines the page's detector missed (see the module doc), in page pixels; [] when none."""
     line_height = _line_height(lines)
     if line_height is None or not getattr(engine, "reads_any_image", False):
         return []  # a replay of recorded pages has nothing to detect on a crop
     height, width = image.shape[:2]
     pad = CROP_PAD_LH * line_height
     added: list[OcrLine] = []
-    for cluster in uncovered_clusters(image, lines, seals, line_height, ink):
+    for cluster in uncovered_clusters(image, lines, seals, line_height):
         if any(continues(cluster, line.box, line_height) for line in lines):
             continue
         if near_a_seal(cluster, seals, line_height):
