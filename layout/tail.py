@@ -754,7 +754,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
     known_years = [*known_years, *document_years([text for text in map(join_rows, groups) if patterns.is_printed(text)])]
     if bilevel:
         known_years = printed_years(known_years)
-    date_index = _find_date(groups, geometry, known_years, _printed_date(groups))
+    printed_iso = _printed_date(groups)
+    date_index = _find_date(groups, geometry, known_years, printed_iso)
     if date_index is None:
         date_index = _find_damaged_date(groups, geometry, settings, seals, issuers)
     sig_end = (date_index if date_index is not None
@@ -785,7 +786,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                 name = fit_signature(name, group[0], date, pitch, issuers)
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
-            printed = _printed_date(groups)
+            printed = printed_iso
             signed = month_from_printing(repair_date_year(re.sub(r"\s+", "", text), known_years), printed)
             signed = year_from_printing(day_tens_from_printing(signed, printed), printed)
             if bilevel:  # a 印发 date eroded to before the date is no evidence against it (2021年1月22日 for 4月)

@@ -88,11 +88,8 @@ def _spellings(text: str, pairs: frozenset[tuple[str, str]]) -> list[str]:
 
 def _printed_within_days(signed_iso: str | None, printed_iso: str | None) -> bool:
     """The 印发 date is the 成文日期 or at most PRINTED_WITHIN_DAYS after it."""
-    try:
-        return (signed_iso is not None and printed_iso is not None and 0 <= (
-            dt.date.fromisoformat(printed_iso) - dt.date.fromisoformat(signed_iso)).days <= PRINTED_WITHIN_DAYS)
-    except ValueError:  # no such day (九月三十一日)
-        return False
+    signed, printed = day_of(signed_iso), day_of(printed_iso)  # None for no such day (九月三十一日)
+    return signed is not None and printed is not None and 0 <= (printed - signed).days <= PRINTED_WITHIN_DAYS
 
 
 _PRINTED_DATE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(?=\s*印发)")
@@ -252,8 +249,9 @@ def year_from_printing(text: str, printed_iso: str | None) -> str:
     arabic = None if chinese else patterns.damaged_arabic_date_line(compact)
     if chinese is not None:
         found = patterns.find_date(f"二〇〇〇年{chinese[1]}")
-        read, (month, day) = chinese[0], (int(found[5:7]), int(found[8:])) if found else (0, 0)
-        read = re.sub("[○Oo0]", "〇", read)
+        if found is None:
+            return text
+        read, month, day = re.sub("[○Oo0]", "〇", chinese[0]), int(found[5:7]), int(found[8:])
     elif arabic is not None and len(arabic[0]) != 4:
         read, month, day = arabic
     else:
