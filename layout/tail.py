@@ -231,7 +231,16 @@ def _first_matches(a: str, b: str) -> tuple[int, int]:
     return 0, 0
 
 
-def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issuers: Sequence[str]) -> str:
+def ring_names(row: Row, seals: Sequence[Seal], issuers: Sequence[str]) -> list[str]:
+    """The issuers the ring text of a seal over `row` spells: SIGNATURE_READ_MIN of the name stands in the
+    seal's reading in order (GB/T 9704: the seal is the issuer's; `我都市人民政府办公` for 成都市人民政府办公厅)."""
+    rings = [seal.text for seal in seals if seal.page == row.page and seal.text and _overlaps(seal.box, row.box)]
+    return [issuer for issuer in issuers
+            if any(_common_in_order(ring, issuer) >= SIGNATURE_READ_MIN * text_units(issuer) for ring in rings)]
+
+
+def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issuers: Sequence[str],
+                  named: Sequence[str] = ()) -> str:
     """A signature row under a seal whose own measure shows characters lost or garbled takes the one issuer that
     fills it; otherwise it stays as read (`repair_signature` takes the readings that need no measure).
 
@@ -244,6 +253,9 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
     - or characters were garbled: the reading has the issuer's length, the recogniser doubted it, and
       GARBLED_READ_MIN of it stands in the issuer in order;
     - or the name's start was lost (`_lost_its_start`).
+    For an issuer the seal over the row `named` (`ring_names`), GARBLED_READ_MIN of the reading standing in it
+    shows characters lost (`成者` of 成都市人民政府办公厅: 都 read without its 阝 where the ring crossed it); the
+    room or the date must still place the name as above.
     """
     if not text or text in issuers or char_width <= 0:
         return text
@@ -255,7 +267,7 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
         m, common = text_units(issuer), _common_in_order(text, issuer)
         if _one_doubled(text, issuer):
             continue
-        lost = common >= SIGNATURE_READ_MIN * n
+        lost = common >= (GARBLED_READ_MIN if issuer in named else SIGNATURE_READ_MIN) * n
         room = lost and span_ch - n >= SLOT_ROOM_MIN_CH
         fills_room = room and abs(span_ch - m) <= SLOT_FIT_CH
         i, j = _first_matches(text, issuer)
@@ -783,7 +795,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             if under_seal(group, seals) and len(group) == 1:
                 date = _date_box(groups, date_index, group[0].page)
                 pitch = set_pitch(groups, date_index, group[0].page, geometry.char_width(group[0].page))
-                name = fit_signature(name, group[0], date, pitch, issuers)
+                name = fit_signature(name, group[0], date, pitch, issuers, ring_names(group[0], seals, issuers))
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
             printed = printed_iso

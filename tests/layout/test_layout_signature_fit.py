@@ -138,6 +138,8 @@ def test_two_issuers_that_fit_equally_leave_the_reading() -> None:
      ("2024年13月17", [2024], "2024年13月17"),  # no month 13
      ("2024年6月211", [2024], "2024年6月21日"),  # 日 read as a digit: no day has three
      ("2018年6月204", [2018], "2018年6月20日"),
+     ("2024年5月1711", [2024], "2024年5月17日"),  # ...or as its two uprights, the thin horizontals erased
+     ("2024年5月7111", [2024], "2024年5月7111"),  # no day 71, none of three digits: as read
      ("2023年6月28日1", [2023], "2023年6月28日"),
      ("2024年5月78", [2024], "2024年5月7日"),  # no 78th: the 8 is the 日
      ("2023年6月28日l", [], "2023年6月28日"),
@@ -159,10 +161,12 @@ def test_a_date_that_lost_its_ends_is_whole_again(read: str, years: list[int], e
 
 
 def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]], *, sealed: bool = True,
-                  pitch: float = CH, first_height: float = 1.0) -> Document:
+                  pitch: float = CH, first_height: float = 1.0, ring: str = "",
+                  seal_side: float = 3 * PITCH) -> Document:
     """As `_signed`, with several rows read in the signature's place (each a list of (text, left x, score));
     signature and date set `pitch` px a character (the date still ending 4 body characters from the edge);
-    the first row's boxes `first_height` line heights tall, reaching up from their row's foot."""
+    the first row's boxes `first_height` line heights tall, reaching up from their row's foot; the seal's own
+    text read as `ring`, its side `seal_side`."""
     ts = Typesetter()
     ts.centred(issuer + "文件", ch=80, h=90, red=0.92, advance=2)
     for _ in range(3):
@@ -182,8 +186,8 @@ def _signed_under(issuer: str, rows: list[list[tuple[str, float, float]]], *, se
     pages = ts.finish()
     if not sealed:
         return build_document(pages)
-    side, cx = 3 * PITCH, (date_x0 + DATE_X1) / 2
-    seal = Seal(1, Box(cx - side / 2, top - PITCH / 2, cx + side / 2, top - PITCH / 2 + side), "", "shape")
+    side, cx = seal_side, (date_x0 + DATE_X1) / 2
+    seal = Seal(1, Box(cx - side / 2, top - PITCH / 2, cx + side / 2, top - PITCH / 2 + side), ring, "shape")
     return build_document([replace(pages[0], seals=(seal,))])
 
 
@@ -455,6 +459,17 @@ def test_a_row_with_room_inside_and_lost_past_its_end_takes_the_issuer_laid_out_
     line = ocr_line(read, x0, -2 * LINE_H, width=box_ch * CH)
     signed = fit_signature(read, Row(1, (line,), read), date, CH, [issuer])
     assert signed == (issuer if fitted else read)
+
+
+@pytest.mark.parametrize(("ring", "fitted"), [("我都市人民政府办公", True), ("", False), ("某某县财政局", False)])
+def test_a_reading_half_of_whose_characters_stand_in_the_name_the_ring_spells_takes_it(ring: str,
+                                                                                      fitted: bool) -> None:
+    """`成者` (都 read without the 阝 the ring crossed) in the slot of 成都市人民政府办公厅, which, laid out from
+    its 成, is centred over the date: one of two characters is no evidence alone, but the seal's ring spells the
+    name (GB/T 9704: the seal is the issuer's). A ring with no text, or spelling another body, proves nothing."""
+    issuer = "成都市人民政府办公厅"
+    doc = _signed_under(issuer, [[("成者", _centred_at(issuer), 1.0)]], ring=ring, seal_side=8 * CH)
+    assert doc.fields.signature == ((issuer,) if fitted else ("成者",))
 
 
 @pytest.mark.parametrize(("height", "ring"), [(2.3, True), (1.0, False)])
