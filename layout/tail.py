@@ -337,7 +337,7 @@ def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals:
     whatever the issuers read), or in a box RING_ARC_LINES of the body's `line_height` tall whatever it shares
     with them: the ring's characters read across its curve (`1小资源` at 0.58, 3.2 line heights, over
     山东省人力资源和社会保障厅), where a printed line is one line high."""
-    if names_no_body(name):
+    if names_no_body(name) or is_two_rings_text(name, group, issuers, seals):
         return True
     score = min(part.score for row in group for part in row.parts)
     high = any(seal.page == row.page and _overlaps(seal.box, row.box)
@@ -347,6 +347,22 @@ def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals:
     tall = line_height is not None and max(row.box.height for row in group) >= RING_ARC_LINES * line_height
     return tall or all(_common_in_order(name, issuer) < max(RING_CHANCE_COMMON, GARBLED_READ_MIN * len(name))
                        for issuer in issuers)
+
+
+def is_two_rings_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals: Sequence[Seal]) -> bool:
+    """A reading under two seals that is the arcs of both rings read as one line: it splits into two runs of
+    RING_CHANCE_COMMON characters or more, each standing whole in a different issuer's name, while no issuer's
+    name holds SIGNATURE_READ_MIN of it (`市场监督阳市商务` across the rings of 洛阳市市场监督管理局 and 洛阳市商务局,
+    where they overlap over the signature). A printed signature is one name: read damaged, most of it still
+    stands in that one name (`洛阳市场监督管理局`)."""
+    over = {id(seal) for row in group for seal in seals if seal.page == row.page and _overlaps(seal.box, row.box)}
+    n = text_units(name)
+    if len(over) < 2 or len(issuers) < 2 or any(_common_in_order(name, issuer) >= SIGNATURE_READ_MIN * n
+                                                  for issuer in issuers):
+        return False
+    return any(a != b and name[:cut] in a and name[cut:] in b
+               for cut in range(RING_CHANCE_COMMON, len(name) - RING_CHANCE_COMMON + 1)
+               for a in issuers for b in issuers)
 
 
 RING_ARC_LINES = SEAL_SPECK_MIN_HEIGHT_LINES

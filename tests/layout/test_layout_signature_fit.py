@@ -16,7 +16,7 @@ from layout import build_document
 from layout.geometry import text_units
 from layout.lines import Row
 from layout.model import Box, Document, Seal
-from layout.tail import fit_signature, repair_date_year
+from layout.tail import fit_signature, is_ring_text, repair_date_year
 
 FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
 DATE = "2024年5月17日"
@@ -481,3 +481,36 @@ def test_a_tall_reading_over_the_signature_naming_no_issuer_is_ring_text_where_n
     x0 = _centred_at(issuer)
     doc = _signed_under(issuer, [[("市小", x0, 0.89)], [(issuer, x0, 0.98)]], sealed=False, first_height=height)
     assert doc.fields.signature == ((issuer,) if ring else ("市小", issuer))
+
+
+LUOYANG = ("洛阳市市场监督管理局", "洛阳市商务局")
+
+
+def _under_two_rings(read: str, *, rings: int = 2) -> bool:
+    """`read` at 0.97 in a row where `rings` seals of LUOYANG overlap, high in both: is it ring text?"""
+    line = ocr_line(read, DATE_X0 - 2 * CH, 600, score=0.97)
+    row = Row(1, (line,), line.text)
+    side = 10 * CH
+    seals = [Seal(1, Box(DATE_X0 - 3 * CH + k * 5 * CH, 570, DATE_X0 - 3 * CH + k * 5 * CH + side, 570 + side),
+                  "", "shape") for k in range(rings)]
+    return is_ring_text(read, [row], LUOYANG, seals, LINE_H)
+
+
+@pytest.mark.parametrize(("read", "rings", "ring_text"),
+                         [("市场监督阳市商务", 2, True),
+                          ("市场监督阳市商务", 1, False),  # one ring: no two arcs meet
+                          ("洛阳市场监督管理局", 2, False),  # 洛阳市 + 场监督管理局, all of it in the first name
+                          ("洛阳市市场监督管理局", 2, False)])
+def test_the_arcs_of_two_rings_read_as_one_line_are_ring_text(read: str, rings: int, ring_text: bool) -> None:
+    """`市场监督阳市商务`, read at 0.97 where the rings of the two issuers overlap over the signature: 市场监督 of
+    one name, 阳市商务 of the other, neither holding most of it, is the rings' text; a damaged signature made of
+    pieces of both names that one name holds is not."""
+    assert _under_two_rings(read, rings=rings) is ring_text
+
+
+@pytest.mark.parametrize("read", ["洛阳市场监督管理局", "洛阳市市场监督管理局"])
+def test_a_damaged_name_made_of_pieces_of_both_is_still_a_signature(read: str) -> None:
+    """`洛阳市场监督管理局` is 洛阳市 of one name and 场监督管理局 of the other, but all of it stands in the first: a
+    signature line read damaged, not the rings' text."""
+    doc = _joint([read, "洛阳市商务局"], issuers=LUOYANG, score=0.97)
+    assert doc.fields.signature == LUOYANG
