@@ -252,7 +252,9 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
       (`呼和市机` in a box of six characters: 浩特 lost inside it, 关事务管理局 past its end with the box);
     - or characters were garbled: the reading has the issuer's length, the recogniser doubted it, and
       GARBLED_READ_MIN of it stands in the issuer in order;
-    - or the name's start was lost (`_lost_its_start`).
+    - or the name's start was lost (`_lost_its_start`);
+    - or the reading is only the name's place (`_place_of`: `永泰县` of 永泰县人民政府, 人民政府 under the ring), and
+      the name laid out from it lines up with the date.
     For an issuer the seal over the row `named` (`ring_names`), GARBLED_READ_MIN of the reading standing in it
     shows characters lost (`成者` of 成都市人民政府办公厅: 都 read without its 阝 where the ring crossed it); the
     room or the date must still place the name as above.
@@ -276,9 +278,23 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
                     and (room or _aligned_ch(box.x0, box.x1, date, char_width) > DATE_MISALIGN_CH)
                     and _aligned_ch(x0, x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
         garbled = doubted and abs(n - m) <= SLOT_FIT_CH and common >= GARBLED_READ_MIN * n
-        if fills_room or lines_up or garbled or _lost_its_start(text, issuer, box, date, char_width, doubted):
+        place = _place_of(text, issuer) and date is not None and \
+            _aligned_ch(box.x0, box.x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH
+        if fills_room or lines_up or garbled or place or _lost_its_start(text, issuer, box, date, char_width,
+                                                                           doubted):
             fits.add(issuer)
     return fits.pop() if len(fits) == 1 else text
+
+
+PLACE_LEVELS = "省市县区州旗盟"
+"""The last character of a place's name: a place is no body (永泰县 signs as 永泰县人民政府; 国务院 is a body)."""
+
+
+def _place_of(text: str, issuer: str) -> bool:
+    """`text` is the start of `issuer` up to a place's level (`永泰县` of 永泰县人民政府), two characters or
+    more, the name going on past it: a body's name that stops at its place lost the rest."""
+    return (text_units(text) >= 2 and text[-1] in PLACE_LEVELS and issuer.startswith(text)
+            and len(issuer) > len(text))
 
 
 def _doubted(lines: Sequence[OcrLine]) -> bool:

@@ -514,3 +514,17 @@ def test_a_damaged_name_made_of_pieces_of_both_is_still_a_signature(read: str) -
     signature line read damaged, not the rings' text."""
     doc = _joint([read, "洛阳市商务局"], issuers=LUOYANG, score=0.97)
     assert doc.fields.signature == LUOYANG
+
+
+@pytest.mark.parametrize(("read", "shift_ch", "fitted"),
+                         [("永泰县", 0, True),
+                          ("永泰县", 3, False),  # laid out from where it stands, the name is off the date
+                          ("泰县", 0, False)])  # no start of the name
+def test_a_reading_that_stops_at_its_place_takes_the_name_laid_out_over_the_date(read: str, shift_ch: float,
+                                                                                  fitted: bool) -> None:
+    """`永泰县`, the ring over 人民政府: a place signs no document (永泰县 signs as 永泰县人民政府; 国务院 is a body),
+    so a reading that stops at a place's level lost the rest of the name, when the name laid out from it is
+    centred over the date."""
+    issuer = "永泰县人民政府"
+    doc = _signed(issuer, [(read, _centred_at(issuer) - shift_ch * CH, 0.99)])
+    assert doc.fields.signature == ((issuer,) if fitted else (read,))
