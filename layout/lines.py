@@ -100,6 +100,23 @@ def _vertical_overlap(a: Box, b: Box) -> float:
     return overlap / max(min(a.height, b.height), 1e-6)
 
 
+SPLIT_OVERLAP_MAX_CH = 1.0
+"""Two readings of one printed line that the detector cut apart share at most the character at the cut."""
+SPLIT_EDGE_LINES = 0.15
+"""...and stand on one baseline: their tops and feet agree within this share of the body line height."""
+
+
+def _split_reading(a: OcrLine, b: OcrLine, scale: Scale) -> bool:
+    """`a` and `b` are one printed line read in two boxes that overlap at the cut (`宁陵县` | `民政府` over 人, lost
+    where the boxes meet): one box starts inside the other, they overlap by at most SPLIT_OVERLAP_MAX_CH, and
+    their tops and feet agree (SPLIT_EDGE_LINES); a line over another, or a seal's text across it, does not."""
+    left, right = (a, b) if a.box.x0 <= b.box.x0 else (b, a)
+    overlap = left.box.x1 - right.box.x0
+    edges = max(abs(a.box.y0 - b.box.y0), abs(a.box.y1 - b.box.y1)) / max(scale.line_height, 1e-6)
+    return (left.box.x0 < right.box.x0 and left.box.x1 < right.box.x1
+            and 0 < overlap <= SPLIT_OVERLAP_MAX_CH * scale.char_width and edges <= SPLIT_EDGE_LINES)
+
+
 def _fits_row(row: list[OcrLine], line: OcrLine, scale: Scale, settings: LayoutSettings) -> float:
     """Vertical overlap of `line` with the row, or 0 when it overlaps a fragment horizontally (unless it is
     the same line's reading on from it, `_overlapping_reading`)."""
@@ -107,7 +124,8 @@ def _fits_row(row: list[OcrLine], line: OcrLine, scale: Scale, settings: LayoutS
     for part in row:
         x_overlap = min(part.box.x1, line.box.x1) - max(part.box.x0, line.box.x0)
         if x_overlap > settings.row_x_overlap_max_ch * scale.char_width and not (
-                _overlapping_reading(part, line, scale.char_width) or _overlapping_reading(line, part, scale.char_width)):
+                _overlapping_reading(part, line, scale.char_width) or _overlapping_reading(line, part, scale.char_width)
+                or _split_reading(part, line, scale)):
             return 0.0
         best = max(best, _vertical_overlap(part.box, line.box))
     return best

@@ -61,6 +61,20 @@ def test_overlapping_lines_that_repeat_nothing_stay_apart() -> None:
     assert len(merge_rows([first, wide], SCALE)) == 2
 
 
+@pytest.mark.parametrize(("dy", "overlap_ch", "one_row"),
+                         [(0.0, 0.7, True),  # the cut fell on 人: both boxes took a piece of it
+                          (0.0, 1.6, False),  # more than the character at the cut: two lines
+                          (0.4 * LINE_H, 0.7, False)])  # another baseline: a seal's text across it
+def test_one_line_read_in_two_boxes_overlapping_at_the_cut_is_one_row(dy: float, overlap_ch: float,
+                                                                      one_row: bool) -> None:
+    """`宁陵县` | `民政府`, a 1-bit signature the detector cut in two boxes that share the lost 人 (0.55 of a
+    character apart in overlap): tops and feet on one baseline, they are one printed line."""
+    first = ocr_line("宁陵县", LEFT + 10 * CH, TOP, width=3.2 * CH)
+    second = ocr_line("民政府", first.box.x1 - overlap_ch * CH, TOP + dy, width=4 * CH)
+    rows = merge_rows([first, second], SCALE)
+    assert ([row.text for row in rows] == ["宁陵县民政府"]) is one_row
+
+
 def test_letter_spaced_characters_merge_into_one_row() -> None:
     chars = [ocr_line(c, 200 + i * 110, 80, ch=80, h=90, red=0.9) for i, c in enumerate("某某市人民政府文件")]
     rows = merge_rows(chars, Scale(90, 80))
