@@ -715,14 +715,15 @@ _CC_MISREAD_COMMA_RE = re.compile(rf"(?<=[{CJK}])[：:”\"](?=[{CJK}])")
 opening one (a body's name has none) is a comma the scan blurred (`市财政局：湾沚区水利局`, `教育部教师工作司”省委教育工委`)."""
 
 
-_PLACE_LEVELS = "省市区县州"
-"""The characters a body's name starts with when its place is the document's own (`市委办公室`, `区教委`)."""
+PLACE_LEVELS = "省市区县州旗盟"
+"""The levels a place's name ends with (永泰县, 内蒙古自治区, 科尔沁右翼前旗): what a body's name starts with when
+its place is the document's own (`市委办公室`, `区教委`), and where a name that stops is a place, no body."""
 
 
 def _lost_comma_at(item: str) -> int | None:
     """Where a 抄送 item that reads as two bodies' names back to back (`市法院市检察院`, `…办公室市委办公室`) parts:
     the one place, at a place-level character, that leaves a body's name on both sides; None otherwise."""
-    cuts = [i for i in range(2, len(item) - 1) if item[i] in _PLACE_LEVELS
+    cuts = [i for i in range(2, len(item) - 1) if item[i] in PLACE_LEVELS
             and looks_like_body(item[:i]) and looks_like_body(item[i:])]
     return cuts[0] if len(cuts) == 1 else None
 

@@ -234,7 +234,7 @@ def _first_matches(a: str, b: str) -> tuple[int, int]:
 def ring_names(row: Row, seals: Sequence[Seal], issuers: Sequence[str]) -> list[str]:
     """The issuers the ring text of a seal over `row` spells: SIGNATURE_READ_MIN of the name stands in the
     seal's reading in order (GB/T 9704: the seal is the issuer's; `我都市人民政府办公` for 成都市人民政府办公厅)."""
-    rings = [seal.text for seal in seals if seal.page == row.page and seal.text and _overlaps(seal.box, row.box)]
+    rings = [seal.text for seal in _seals_over([row], seals) if seal.text]
     return [issuer for issuer in issuers
             if any(_common_in_order(ring, issuer) >= SIGNATURE_READ_MIN * text_units(issuer) for ring in rings)]
 
@@ -278,22 +278,19 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
                     and (room or _aligned_ch(box.x0, box.x1, date, char_width) > DATE_MISALIGN_CH)
                     and _aligned_ch(x0, x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
         garbled = doubted and abs(n - m) <= SLOT_FIT_CH and common >= GARBLED_READ_MIN * n
-        place = _place_of(text, issuer) and date is not None and \
-            _aligned_ch(box.x0, box.x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH
+        place = (_place_of(text, issuer) and date is not None
+                 and _aligned_ch(box.x0, box.x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
         if fills_room or lines_up or garbled or place or _lost_its_start(text, issuer, box, date, char_width,
                                                                            doubted):
             fits.add(issuer)
     return fits.pop() if len(fits) == 1 else text
 
 
-PLACE_LEVELS = "省市县区州旗盟"
-"""The last character of a place's name: a place is no body (永泰县 signs as 永泰县人民政府; 国务院 is a body)."""
-
-
 def _place_of(text: str, issuer: str) -> bool:
     """`text` is the start of `issuer` up to a place's level (`永泰县` of 永泰县人民政府), two characters or
-    more, the name going on past it: a body's name that stops at its place lost the rest."""
-    return (text_units(text) >= 2 and text[-1] in PLACE_LEVELS and issuer.startswith(text)
+    more, the name going on past it: a place is no body (永泰县 signs as 永泰县人民政府; 国务院 is a body), so a
+    name that stops at its place lost the rest."""
+    return (text_units(text) >= 2 and text[-1] in patterns.PLACE_LEVELS and issuer.startswith(text)
             and len(issuer) > len(text))
 
 
@@ -371,10 +368,10 @@ def is_two_rings_text(name: str, group: Sequence[Row], issuers: Sequence[str], s
     name holds SIGNATURE_READ_MIN of it (`市场监督阳市商务` across the rings of 洛阳市市场监督管理局 and 洛阳市商务局,
     where they overlap over the signature). A printed signature is one name: read damaged, most of it still
     stands in that one name (`洛阳市场监督管理局`)."""
-    over = {id(seal) for row in group for seal in seals if seal.page == row.page and _overlaps(seal.box, row.box)}
     n = text_units(name)
-    if len(over) < 2 or len(issuers) < 2 or any(_common_in_order(name, issuer) >= SIGNATURE_READ_MIN * n
-                                                  for issuer in issuers):
+    if len(_seals_over(group, seals)) < 2 or len(issuers) < 2:
+        return False
+    if any(_common_in_order(name, issuer) >= SIGNATURE_READ_MIN * n for issuer in issuers):
         return False
     return any(a != b and name[:cut] in a and name[cut:] in b
                for cut in range(RING_CHANCE_COMMON, len(name) - RING_CHANCE_COMMON + 1)
@@ -422,7 +419,12 @@ def set_pitch(groups: Sequence[list[Row]], date_index: int | None, page: int, ch
 def under_seal(group: Sequence[Row] | Sequence[OcrLine], seals: Sequence[Seal]) -> bool:
     """Any row (or line) of `group` overlaps a seal on its page (GB/T 9704: the seal presses on signature and
     date)."""
-    return any(seal.page == item.page and _overlaps(seal.box, item.box) for item in group for seal in seals)
+    return bool(_seals_over(group, seals))
+
+
+def _seals_over(group: Sequence[Row] | Sequence[OcrLine], seals: Sequence[Seal]) -> list[Seal]:
+    """The seals that overlap any row (or line) of `group` on its page, each once."""
+    return [seal for seal in seals if any(seal.page == item.page and _overlaps(seal.box, item.box) for item in group)]
 
 
 def _overlaps(a: Box, b: Box) -> bool:
