@@ -276,6 +276,18 @@ def is_arched(line: OcrLine) -> bool:
     return line.box.height >= ARC_MIN_HEIGHT_CH * line.box.width / units
 
 
+STARS = frozenset({"★", "☆", "*", "✩", "✭", "⭐"})
+"""What the recogniser reads a printed five-pointed star as."""
+
+
+def is_separator_star(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
+    """A black star read alone outside every seal: the star in the middle of the separator rule under the doc
+    number (a party organ's red rule, ——★——), which a page without colour leaves as a black mark. No text
+    is a lone star; a red one, or one inside a seal, is the seal's centre star (`is_seal_text`)."""
+    return (line.text.strip() in STARS and line.red < settings.seal_red_min
+            and not any(_inside(line.box, seal.box) for seal in page.seals))
+
+
 def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
     """The seal's own text: red lines (the ring text, the star, the code), lines bent along the ring (tilted,
     or arched: `is_arched`), or lines arranged on a reported seal's ring (`on_seal_ring`, the colour-free test).
@@ -291,7 +303,7 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     if any(on_seal_ring(line, seal.box) or is_seal_speck(line, seal.box, line_height) for seal in page.seals):
         return True
     tilted = tilt_degrees(line) >= settings.seal_tilt_deg
-    star = line.text.strip() in {"★", "☆", "*"}
+    star = line.text.strip() in STARS
     # Without red information (a grey scan), a line bent far off the level is the ring text too.
     no_red_info = not any(other.red > 0 for other in page.lines)
     return (red_enough or (in_seal and (tilted or star or is_arched(line)))

@@ -127,13 +127,13 @@ _NUMBER_YEAR = rf"(?:19|20)(?:\d\s*\d|{UNREAD_DIGIT}\s*\d|\d\s*{UNREAD_DIGIT})"
 DOC_NUMBER_RE = re.compile(
     rf"(?P<org>[{CJK}A-Za-z]{{1,20}}?)\s*(?:[{_OPEN_BRACKETS}]+\s*(?P<year>{_NUMBER_YEAR})\s*[{_CLOSE_BRACKETS}]*"
     rf"|(?P<year2>{_NUMBER_YEAR})\s*[{_CLOSE_BRACKETS}]+)"
-    rf"\s*(?P<num>\d{{1,5}}|\d{{1,3}}[A-Za-z]\d{{0,2}}|\d{{0,3}}{UNREAD_DIGIT}\d{{0,2}})\s*号"
+    rf"\s*(?P<num>\d{{1,5}}|\d{{1,3}}[A-Za-z]\d{{0,2}}|[A-Za-z]\d{{1,3}}|\d{{0,3}}{UNREAD_DIGIT}\d{{0,2}})\s*号"
 )
 """One of the two brackets may be lost (a thin 〔 in a 1-bit scan), or read twice (`国办发【〔2005〕31号`: the
 bracket's thick and thin strokes as two): a year with brackets on either side followed by a number and 号 is
 still a doc number; with none, `2024年53号`-like text is not. One of the year's last two digits may be read as
 a symbol (UNREAD_DIGIT), and one digit of the number as a letter or a symbol (`洛政办文〔2023〕8u号`,
-`鄂教师〔2024〕↓号`: kept as read, the number's place and shape still say what the line is)."""
+`甬税发〔2022〕i02号`, `鄂教师〔2024〕↓号`: kept as read, the number's place and shape still say what the line is)."""
 
 
 _BARE_DOC_NUMBER_RE = re.compile(rf"(?P<org>[{CJK}]{{2,10}})(?P<year>(?:19|20)\d{{2}})(?P<num>[1-9]\d{{0,3}})号")

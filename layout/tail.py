@@ -25,6 +25,7 @@ from layout.years import (
     day_tens_from_printing,
     eroded_year_of_printing,
     month_from_printing,
+    month_without_crossing,
     numeral_from_printing,
     printed_years,
     printing_after,
@@ -583,9 +584,10 @@ def split_dated_rows(rows: Sequence[Row], scale: Scale, settings: LayoutSettings
 
 def _is_date(text: str, known_years: Sequence[int], printed_iso: str | None = None) -> bool:
     """`text` is a date line, as read or with its year repaired, or with one character that its 印发 date
-    confirms (`years.numeral_from_printing`)."""
+    confirms (`years.numeral_from_printing`), or with a month of 十三 (`years.month_without_crossing`)."""
     repaired = repair_date_year(text, known_years)
-    return patterns.is_date_line(repaired) or patterns.is_date_line(numeral_from_printing(repaired, printed_iso))
+    return (patterns.is_date_line(repaired) or patterns.is_date_line(numeral_from_printing(repaired, printed_iso))
+            or patterns.is_date_line(month_without_crossing(repaired)))
 
 
 def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry, known_years: Sequence[int],
@@ -846,7 +848,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                 # one character misread; a date after its printing only where the ring crosses it (and after a
                 # 1-bit 印发 date is read as printed)
                 signed = numeral_from_printing(signed, printed)
-            blocks.append(_typed(BlockType.DATE, group, signed))
+            blocks.append(_typed(BlockType.DATE, group, month_without_crossing(signed)))
         elif patterns.is_attachment(text):
             end = signature_start if index < signature_start else len(groups)
             found, index = _attachment_blocks(groups, index, end, geometry)

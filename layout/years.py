@@ -17,6 +17,7 @@ a digit read as a symbol (`〔202↓〕`) that only the other's digit fills.
                                  puts it days before its 印发 date
     day_tens_from_printing(text, printed_iso)  a date whose day's tens the ring hid (十四 for 二十四, 五 for
                                  十五, 4 for 24), put back where that makes it days before its 印发 date
+    month_without_crossing(text)  a date whose month reads 十三 (a ring's stroke across 二) read as 十二月
     printing_after(printed_iso, signed_iso)  on a 1-bit scan, a 印发 date read before its date whose eroded
                                  digits put it on or days after it
     printing_after_date(text, signed_iso)  the 印发 line with such a date respelled
@@ -289,6 +290,20 @@ def numeral_from_printing(text: str, printed_iso: str | None) -> str:
             if patterns.is_date_line(spelled) and _printed_within_days(patterns.find_date(spelled), printed_iso)
             and (not chinese or _spelled_as_printed(spelled))}
     return fits.pop() if len(fits) == 1 else text
+
+
+_BARRED_MONTH_RE = re.compile(r"(?<=年)十三(?=月)")
+
+
+def month_without_crossing(text: str) -> str:
+    """A Chinese-numeral date whose month reads 十三 (no month is) read as 十二月, where that is a calendar
+    date: a ring's stroke crossing 二 adds the bar that makes it 三 (`二〇二〇年十三月三十一日`), and 十二 is the
+    one month a single stroke away (十一 is two). Needs no 印发 date; any other line stays as read."""
+    compact = re.sub(r"\s+", "", text)
+    if not _BARRED_MONTH_RE.search(compact) or patterns.is_date_line(compact) and patterns.find_date(compact):
+        return text
+    spelled = _BARRED_MONTH_RE.sub("十二", compact)
+    return spelled if patterns.is_date_line(spelled) and patterns.find_date(spelled) else text
 
 
 def _spelled_as_printed(date: str) -> bool:

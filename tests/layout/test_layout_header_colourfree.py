@@ -243,3 +243,22 @@ def test_only_the_first_doc_number_bounds_the_mark() -> None:
     doc = build_document(ts.finish())
     assert doc.fields.issuer_mark == "江苏省教师培训中心"
     assert doc.fields.title == "".join(LETTER_TITLE)
+
+
+@pytest.mark.parametrize("star", ["★", "☆", "*"])
+def test_the_star_of_the_rule_under_the_doc_number_is_no_part_of_the_title(star: str) -> None:
+    """A party organ's separator rule has a star in its middle (——★——); without colour it is read as a
+    line of its own between the doc number and the title, and stays out of both."""
+    ts = Typesetter()
+    ts.centred("国务院办公厅文件", ch=0.9 * 2.2 * LINE_H, h=2.2 * LINE_H, advance=2)
+    ts.centred("国办发〔2005〕31号")
+    ts.centred(star, ch=1.2 * LINE_H, h=1.2 * LINE_H)
+    for piece in TITLE:
+        ts.centred(piece, ch=0.95 * 1.4 * LINE_H, h=1.4 * LINE_H)
+    ts._next_row()
+    ts.paragraph("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.doc_number == "国办发〔2005〕31号"
+    assert doc.fields.title == "".join(TITLE)
+    assert star not in "".join(block.text for block in doc.blocks)

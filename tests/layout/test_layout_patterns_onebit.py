@@ -39,6 +39,7 @@ def test_a_doc_number_that_lost_both_brackets_is_a_line_of_its_own(text: str, nu
 
 @pytest.mark.parametrize(("text", "number"), [("洛政办文〔2023〕8u号", "洛政办文〔2023〕8u号"),
                                              ("国办发〔2005〕3l号", "国办发〔2005〕3l号"),
+                                             ("甬税发〔2022〕i02号", "甬税发〔2022〕i02号"),
                                              ("鄂教师〔2024〕↓号", "鄂教师〔2024〕↓号")])
 def test_a_doc_number_with_a_digit_read_as_a_letter_is_still_a_doc_number(text: str, number: str) -> None:
     assert patterns.find_doc_number(text) == number

@@ -16,6 +16,7 @@ from layout.years import (
     day_tens_from_printing,
     eroded_reading,
     month_from_printing,
+    month_without_crossing,
     numeral_from_printing,
     printed_years,
     printing_after_date,
@@ -294,4 +295,22 @@ def test_a_date_line_with_a_character_its_printing_confirms_is_the_documents_dat
     line confirms it with one character read again, and the signature above it is the signature."""
     doc = build_document(_pages("2024", "二〇二四E九月二十日", "2024年9月24日印发"))
     assert doc.fields.date == "2024-09-20"
+    assert doc.fields.signature == ("呼和浩特市机关事务管理局",)
+
+
+@pytest.mark.parametrize(("read", "signed"), [
+    ("二〇二〇年十三月三十一日", "二〇二〇年十二月三十一日"),  # the ring's stroke across 二 made 三
+    ("二〇二〇年十三月", "二〇二〇年十三月"),  # no day: not a date line
+    ("二〇二〇年十二月三十一日", "二〇二〇年十二月三十一日"),  # a date: as read
+    ("二〇二三年十三月三十二日", "二〇二三年十三月三十二日"),  # no 三十二日 in any month: as read
+    ("十三月份的工作安排", "十三月份的工作安排"),
+])
+def test_a_month_read_as_thirteen_is_december(read: str, signed: str) -> None:
+    assert month_without_crossing(read) == signed
+
+
+def test_a_date_read_in_a_thirteenth_month_is_the_documents_december_date() -> None:
+    """Without a 印发 line to confirm it, the date line in the 13th month is the date, and in December."""
+    doc = build_document(_pages("2020", "二〇二〇年十三月三十一日", None))
+    assert doc.fields.date == "2020-12-31"
     assert doc.fields.signature == ("呼和浩特市机关事务管理局",)
