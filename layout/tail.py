@@ -367,16 +367,30 @@ def is_two_rings_text(name: str, group: Sequence[Row], issuers: Sequence[str], s
     """A reading under two seals that is the arcs of both rings read as one line: it splits into two runs of
     RING_CHANCE_COMMON characters or more, each standing whole in a different issuer's name, while no issuer's
     name holds SIGNATURE_READ_MIN of it (`市场监督阳市商务` across the rings of 洛阳市市场监督管理局 and 洛阳市商务局,
-    where they overlap over the signature). A printed signature is one name: read damaged, most of it still
+    where they overlap over the signature); or that joins one name's end to another's start
+    (`joins_name_ends`), however much of it one name holds. A printed signature is one name: read damaged, most of it still
     stands in that one name (`洛阳市场监督管理局`)."""
     n = text_units(name)
     if len(_seals_over(group, seals)) < 2 or len(issuers) < 2:
         return False
+    if joins_name_ends(name, issuers):
+        return True
     if any(_common_in_order(name, issuer) >= SIGNATURE_READ_MIN * n for issuer in issuers):
         return False
     return any(a != b and name[:cut] in a and name[cut:] in b
                for cut in range(RING_CHANCE_COMMON, len(name) - RING_CHANCE_COMMON + 1)
                for a in issuers for b in issuers)
+
+
+def joins_name_ends(name: str, issuers: Sequence[str]) -> bool:
+    """`name` is the end of one issuer's name run on into the start of another's, and stands in neither
+    (`局宁波市财政`: 局 ending 国家税务总局宁波市税务局, 宁波市财政 starting 宁波市财政局): where two rings overlap,
+    one ring's name ends beside the start of the other's, and the recogniser reads both arcs as one line. A
+    printed signature is one name; two side by side are two whole names, not a name's end and another's start."""
+    if any(name in issuer for issuer in issuers):
+        return False
+    return any(a != b and a.endswith(name[:cut]) and b.startswith(name[cut:]) and name[:cut] != a and name[cut:] != b
+               for cut in range(1, len(name)) for a in issuers for b in issuers)
 
 
 RING_ARC_LINES = SEAL_SPECK_MIN_HEIGHT_LINES

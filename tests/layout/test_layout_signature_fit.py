@@ -486,14 +486,14 @@ def test_a_tall_reading_over_the_signature_naming_no_issuer_is_ring_text_where_n
 LUOYANG = ("洛阳市市场监督管理局", "洛阳市商务局")
 
 
-def _under_two_rings(read: str, *, rings: int = 2) -> bool:
-    """`read` at 0.97 in a row where `rings` seals of LUOYANG overlap, high in both: is it ring text?"""
+def _under_two_rings(read: str, *, rings: int = 2, issuers: tuple[str, ...] = LUOYANG) -> bool:
+    """`read` at 0.97 in a row where `rings` seals of `issuers` overlap, high in both: is it ring text?"""
     line = ocr_line(read, DATE_X0 - 2 * CH, 600, score=0.97)
     row = Row(1, (line,), line.text)
     side = 10 * CH
     seals = [Seal(1, Box(DATE_X0 - 3 * CH + k * 5 * CH, 570, DATE_X0 - 3 * CH + k * 5 * CH + side, 570 + side),
                   "", "shape") for k in range(rings)]
-    return is_ring_text(read, [row], LUOYANG, seals, LINE_H)
+    return is_ring_text(read, [row], issuers, seals, LINE_H)
 
 
 @pytest.mark.parametrize(("read", "rings", "ring_text"),
@@ -506,6 +506,22 @@ def test_the_arcs_of_two_rings_read_as_one_line_are_ring_text(read: str, rings: 
     one name, 阳市商务 of the other, neither holding most of it, is the rings' text; a damaged signature made of
     pieces of both names that one name holds is not."""
     assert _under_two_rings(read, rings=rings) is ring_text
+
+
+NINGBO = ("国家税务总局宁波市税务局", "宁波市财政局")
+
+
+@pytest.mark.parametrize(("read", "rings", "ring_text"),
+                         [("局宁波市财政", 2, True),  # 局 ending the first name, 宁波市财政 starting the second
+                          ("务局宁波市财", 2, True),
+                          ("局宁波市财政", 1, False),  # one ring: no two names meet
+                          ("宁波市财政局", 2, False),
+                          ("国家税务总局宁波市税务局", 2, False),
+                          ("局宁波市", 2, False)])  # stands in the first name (总局宁波市): a damaged signature
+def test_one_names_end_run_on_into_anothers_start_is_the_rings_text(read: str, rings: int, ring_text: bool) -> None:
+    """Where two rings overlap, the end of one seal's name stands beside the start of the other's; read as one
+    line, it is ring text even though most of it stands in one name."""
+    assert _under_two_rings(read, rings=rings, issuers=NINGBO) is ring_text
 
 
 @pytest.mark.parametrize("read", ["洛阳市场监督管理局", "洛阳市市场监督管理局"])
