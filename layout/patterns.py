@@ -450,8 +450,13 @@ def _iso(year: int, month: int, day: int) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+DATE_YEARS = (1900, 2099)
+"""A date's year, Arabic (19xx, 20xx) or in Chinese numerals: `三〇二三年` is 二〇二三 with a stroke added, no year."""
+
+
 def find_date(text: str) -> str | None:
-    """The first date in `text` as ISO `YYYY-MM-DD`: `2024年5月15日`, `二〇二四年五月十五日` (〇/○/O)."""
+    """The first date in `text` as ISO `YYYY-MM-DD`: `2024年5月15日`, `二〇二四年五月十五日` (〇/○/O), its year in
+    DATE_YEARS."""
     found = _ARABIC_DATE_RE.search(text)
     if found:
         return _iso(int(found.group("y")), int(found.group("m")), int(found.group("d")))
@@ -459,6 +464,8 @@ def find_date(text: str) -> str | None:
     if found:
         try:
             year = int("".join(str(_CN_DIGITS[ch]) for ch in found.group("y")))
+            if not DATE_YEARS[0] <= year <= DATE_YEARS[1]:  # as an Arabic year must start 19 or 20
+                return None
             return _iso(year, _chinese_number(found.group("m")), _chinese_number(found.group("d")))
         except KeyError:
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layout import patterns
+from layout.tail import repair_date_year
 
 
 @pytest.mark.parametrize(
@@ -89,3 +90,17 @@ def test_a_year_of_five_numerals_is_no_date(text: str) -> None:
     """Its last four numerals are no year (〇二二四 is 0224): a damaged date, for the document's years to repair."""
     assert patterns.find_date(text) is None
     assert patterns.is_damaged_date_line(text)
+
+
+@pytest.mark.parametrize("text", ["三〇二三年六月二十八日", "〇〇二三年六月二十八日", "2023年6月28日", "一九九八年三月一日"])
+def test_a_chinese_numeral_year_is_a_year_of_the_same_centuries_as_an_arabic_one(text: str) -> None:
+    """三〇二三 (the ring's stroke across 二) is no year, as 3023 is none in Arabic: a damaged date line, left
+    for the document's years to repair; 一九九八 and 2023 are years."""
+    plausible = text[0] in "2一"
+    assert (patterns.find_date(text) is not None) is plausible
+    assert patterns.is_damaged_date_line(text) is not plausible
+
+
+def test_a_year_read_with_a_numeral_too_many_strokes_takes_the_documents_year() -> None:
+    assert repair_date_year("三〇二三年六月二十八日", [2023]) == "二〇二三年六月二十八日"
+    assert repair_date_year("三〇二三年六月二十八日", [2019]) == "三〇二三年六月二十八日"
