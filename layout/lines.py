@@ -280,11 +280,16 @@ STARS = frozenset({"★", "☆", "*", "✩", "✭", "⭐"})
 """What the recogniser reads a printed five-pointed star as."""
 
 
+_RULE_DASHES = "-—–_－ー一="
+_RULE_STAR_RE = re.compile(f"[{_RULE_DASHES}]*[{''.join(sorted(STARS))}][{_RULE_DASHES}]*")
+
+
 def is_separator_star(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
-    """A black star read alone outside every seal: the star in the middle of the separator rule under the doc
-    number (a party organ's red rule, ——★——), which a page without colour leaves as a black mark. No text
-    is a lone star; a red one, or one inside a seal, is the seal's centre star (`is_seal_text`)."""
-    return (line.text.strip() in STARS and line.red < settings.seal_red_min
+    """A black star read alone outside every seal, or with the ends of the rule beside it (`-★`, `一★一`): the
+    star in the middle of the separator rule under the doc number (a party organ's red rule, ——★——), which a
+    page without colour leaves as a black mark. No text is a star and dashes; a red one, or one inside a
+    seal, is the seal's centre star (`is_seal_text`)."""
+    return (bool(_RULE_STAR_RE.fullmatch(re.sub(r"\s+", "", line.text))) and line.red < settings.seal_red_min
             and not any(_inside(line.box, seal.box) for seal in page.seals))
 
 

@@ -785,6 +785,21 @@ def _tail_kind(text: str) -> BlockType | None:
     return None
 
 
+_DATE_MARKS_RE = re.compile(r"年.*月|月.*日")
+
+
+def _printing_shaped(group: Sequence[Row], geometry: BodyGeometry, settings: LayoutSettings) -> bool:
+    """The group is set as the 印发 line is (GB/T 9704 7.4.3: the printing body flush left, the date flush
+    right, far apart), whatever its words read: one row that parts at a wide gap into a body's name and a
+    piece with a date's marks (`贵州省人民政府办公厅 … 2021年8月34日日14`, its 印发 misread). A 抄送 list's
+    hanging line is one run of names, so the list ends before it even where its closing 。 was lost."""
+    if len(group) != 1:
+        return False
+    pieces = split_wide_gaps(group[0], geometry.scale, settings)
+    return (len(pieces) >= 2 and patterns.looks_like_body(clean_text(pieces[0].text))
+            and bool(_DATE_MARKS_RE.search(pieces[-1].text)))
+
+
 def _undated_signature_end(groups: Sequence[list[Row]], geometry: BodyGeometry, settings: LayoutSettings,
                            seals: Sequence[Seal] = (), issuers: Sequence[str] = ()) -> int | None:
     """When the seal hid the date: the index after a right-aligned body name that ends the body (only 附注,
@@ -872,7 +887,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             # A long 抄送 list wraps; its hanging lines continue it up to the 印发 line.
             rows = list(group)
             while index + 1 < len(groups) and not _tail_kind(join_rows(groups[index + 1])) \
-                    and not text.endswith("。"):
+                    and not text.endswith("。") and not _printing_shaped(groups[index + 1], geometry, settings):
                 index += 1
                 rows += groups[index]
                 text = join_rows(rows)

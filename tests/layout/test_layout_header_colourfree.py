@@ -245,7 +245,7 @@ def test_only_the_first_doc_number_bounds_the_mark() -> None:
     assert doc.fields.title == "".join(LETTER_TITLE)
 
 
-@pytest.mark.parametrize("star", ["★", "☆", "*"])
+@pytest.mark.parametrize("star", ["★", "☆", "*", "-★", "一★一"])
 def test_the_star_of_the_rule_under_the_doc_number_is_no_part_of_the_title(star: str) -> None:
     """A party organ's separator rule has a star in its middle (——★——); without colour it is read as a
     line of its own between the doc number and the title, and stays out of both."""

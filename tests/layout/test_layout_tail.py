@@ -142,6 +142,24 @@ def test_note_contact_and_banji(last: str) -> None:
     assert render_text(doc).splitlines()[-2].endswith("大盛镇人大主席团。")  # GB/T 9704 7.4.2
 
 
+@pytest.mark.parametrize("printed", ["2021年8月34日日14", "2021年8月31日印发"])
+def test_a_cc_list_that_lost_its_stop_ends_before_a_line_set_as_the_printing_line(printed: str) -> None:
+    """The 抄送 list's last line lost its 。; the 印发 line under it, its 印发 misread, is still set as one (a
+    body's name flush left, a date flush right): it is no hanging line of the list."""
+    ts = _ts()
+    ts.right("贵州省人民政府办公厅", 4)
+    ts.right("2021年8月30日", 4)
+    ts._next_row(2)
+    ts.paragraph("抄送：省委各部门，省人大常委会办公厅，省政协办公厅，省军区，省法院，", 1)
+    ts.put("省检察院", LEFT + 4 * CH)
+    top = ts._y()
+    ts.put("贵州省人民政府办公厅", LEFT + CH, y=top)
+    ts.put(printed, RIGHT - CH - text_units(printed) * CH, y=top)
+    doc = build_document(ts.finish())
+    assert doc.fields.cc == ("省委各部门", "省人大常委会办公厅", "省政协办公厅", "省军区", "省法院", "省检察院")
+    assert render_text(doc).splitlines()[-1].replace(" ", "") == f"贵州省人民政府办公厅{printed}"
+
+
 def _ring(text: str, cx: float, cy: float, radius: float, page: int) -> list[OcrLine]:
     """Seal ring text: short red pieces bent along a circle (tilted polygons), plus the star."""
     pieces = []
