@@ -472,6 +472,16 @@ def test_a_reading_half_of_whose_characters_stand_in_the_name_the_ring_spells_ta
     assert doc.fields.signature == ((issuer,) if fitted else ("成者",))
 
 
+@pytest.mark.parametrize(("ring", "fitted"), [("宁陵县人民政府", True), ("", False), ("某某县财政局", False)])
+def test_a_sure_reading_of_the_names_length_under_the_ring_that_spells_it_takes_it(ring: str, fitted: bool) -> None:
+    """`宁陵之人民政于` read at 0.92 (above GARBLED_SCORE) in the slot of 宁陵县人民政府: five of its seven characters
+    stand in the name in order. The recogniser's confidence says nothing under a ring; the ring spelling the name
+    says whose it is. No ring text, or another body's, leaves it as read."""
+    issuer = "宁陵县人民政府"
+    doc = _signed_under(issuer, [[("宁陵之人民政于", _centred_at(issuer), 0.92)]], ring=ring, seal_side=8 * CH)
+    assert doc.fields.signature == ((issuer,) if fitted else ("宁陵之人民政于",))
+
+
 @pytest.mark.parametrize(("height", "ring"), [(2.3, True), (1.0, False)])
 def test_a_tall_reading_over_the_signature_naming_no_issuer_is_ring_text_where_no_seal_was_found(
         height: float, ring: bool) -> None:
