@@ -185,9 +185,14 @@ _MARKER_RES = (
 )
 
 
+MARKER_SPECKS = ".。·・,，、'`"
+"""A speck beside a marker is read as punctuation (`特急.`); no marker ends in one."""
+
+
 def is_marker(text: str) -> bool:
-    """True for the small top-left marks: 份号, 密级, 紧急程度, 公开 type, A/B/C 类."""
-    compact = re.sub(r"\s+", "", text)
+    """True for the small top-left marks: 份号, 密级, 紧急程度, 公开 type, A/B/C 类 (a speck after it read as
+    punctuation: `特急.`)."""
+    compact = re.sub(r"\s+", "", text).rstrip(MARKER_SPECKS)
     return any(pattern.match(compact) for pattern in _MARKER_RES)
 
 
@@ -198,11 +203,11 @@ MARKER_WORDS = ("绝密", "机密", "秘密", "特急", "加急", "特提", "平
 
 def marker_spelling(text: str) -> str:
     """A marker read with one character misread (`公斤`) spelled as the one marker word it is one character off
-    (MARKER_WORDS, same length); any other text as it came (`机密` and `秘密` are a character apart: a
+    (MARKER_WORDS, same length), or without a speck read after it (`特急.`); any other text as it came (`机密` and `秘密` are a character apart: a
     reading that is one off from both stays)."""
-    compact = re.sub(r"\s+", "", text)
+    compact = re.sub(r"\s+", "", text).rstrip(MARKER_SPECKS)
     if is_marker(compact):
-        return text
+        return compact if compact != re.sub(r"\s+", "", text) else text
     close = [word for word in MARKER_WORDS
              if len(word) == len(compact) and sum(a != b for a, b in zip(word, compact, strict=True)) == 1]
     return close[0] if len(close) == 1 else text

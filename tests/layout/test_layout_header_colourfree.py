@@ -236,6 +236,15 @@ def test_a_misread_marker_set_large_above_the_number_is_not_the_mark() -> None:
     assert doc.fields.issuer_mark == "江苏省教师培训中心"
 
 
+@pytest.mark.parametrize("read", ["特急.", "特急。", "特急·"])
+def test_a_marker_with_a_speck_read_after_it_is_the_marker(read: str) -> None:
+    """`特急.`: a speck after the marker, read as punctuation; still the marker, not the mark's first line."""
+    doc = build_document(_file_format(2.2, 1.4, marker=read).finish())
+    assert doc.fields.markers == ("特急",)
+    assert doc.fields.issuer_mark == "国务院办公厅文件"
+    assert doc.fields.issuers == ("国务院办公厅",)
+
+
 def test_only_the_first_doc_number_bounds_the_mark() -> None:
     """A number cited in the body, still in the page's upper half, does not make the title above it a mark."""
     ts = _letter_format(1.5)
