@@ -231,7 +231,26 @@ def find_edge(points: Sequence[tuple[float, float]], scale: Scale, *, leftmost: 
     if not supported:
         return None
     chosen = supported[0] if leftmost else supported[-1]
-    return _fit_edge(chosen, settings)
+    return _fit_edge(_edge_core(chosen, settings.edge_cluster_ch * scale.char_width, need, leftmost), settings)
+
+
+EDGE_SPREAD_CLUSTERS = 2.0
+"""A cluster of line ends wider than this many chaining tolerances is no one edge, however slanted the page: the
+flush-left lines chained through a few lines between to the indented first lines (x 222–227, 240, 267, 296,
+300 on one page)."""
+
+
+def _edge_core(group: Sequence[tuple[float, float]], tol: float, need: float,
+               leftmost: bool) -> Sequence[tuple[float, float]]:
+    """`group` as it is, or, when it spreads wider than EDGE_SPREAD_CLUSTERS tolerances, the points of its
+    densest window `tol` wide (the outer one of equals) if that holds `need` of them: the edge itself, without
+    what chained on to it."""
+    xs = sorted(p[0] for p in group)
+    if xs[-1] - xs[0] <= EDGE_SPREAD_CLUSTERS * tol:
+        return group
+    windows = [[p for p in group if start <= p[0] <= start + tol] for start in xs]
+    best = max(windows, key=lambda w: (len(w), -min(p[0] for p in w) if leftmost else max(p[0] for p in w)))
+    return best if len(best) >= need else group
 
 
 @dataclass(frozen=True)

@@ -427,13 +427,27 @@ def _title_complete(title: Sequence[Row], row: Row, geometry: BodyGeometry) -> b
             and geometry.indent_ch(row.box, row.page) < TITLE_FLUSH_CH)
 
 
+def _heads_a_centred_title(rows: Sequence[Row], geometry: BodyGeometry, settings: LayoutSettings) -> bool:
+    """The first row, set apart and nearly filling the block, stands on one axis with the centred row under
+    it (TITLE_AXIS_CH), and that axis is within CENTRE_TOL_CH of the block's centre: a title's wrapped lines
+    centred together. On a page whose own lines do not show the block's edges (page 1 with a large title and
+    an addressee only) the edges come from another page and may be a character off this page's; the lines'
+    common axis is this page's own measure."""
+    if len(rows) < 2 or not is_set_apart(rows[0], geometry.scale, settings):
+        return False
+    offset = abs(geometry.centre_offset_ch(rows[0].box, rows[0].page))
+    return (offset <= settings.centre_tol_ch and _is_centred(rows[1], geometry, settings)
+            and _on_title_axis(rows[0], rows[1], geometry, settings))
+
+
 def read_title(rows: Sequence[Row], geometry: BodyGeometry,
                settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[Block | None, int]:
     """The title block (centred rows merged with no spaces) and how many rows it used."""
     used = 0
     while used < min(len(rows), TITLE_MAX_ROWS) and (
             _is_centred(rows[used], geometry, settings)
-            or used > 0 and _on_title_axis(rows[0], rows[used], geometry, settings)):
+            or used > 0 and _on_title_axis(rows[0], rows[used], geometry, settings)
+            or used == 0 and _heads_a_centred_title(rows, geometry, settings)):
         if used and (patterns.is_addressee(clean_text(rows[used].text))
                      or not _same_title_type(rows[0], rows[used], geometry, settings)
                      or _title_complete(rows[:used], rows[used], geometry)):

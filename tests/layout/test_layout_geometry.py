@@ -199,3 +199,18 @@ def test_several_lines_out_of_the_frame_still_reject_it() -> None:
     lines = [Box(LEFT + 4 * CH, TOP + i * PITCH, RIGHT, TOP + i * PITCH + LINE_H) for i in range(4)]
     lines += [Box(LEFT, TOP + i * PITCH, RIGHT, TOP + i * PITCH + LINE_H) for i in range(4, 6)]
     assert measure_frames({1: lines}, scale).frame(1).left.at(TOP) == pytest.approx(LEFT, abs=3)
+
+
+def test_an_edge_is_its_own_lines_not_the_indented_ones_chained_on_to_it() -> None:
+    """A grey scan's page 2 (x0, centre y of each body row; 46.2 px characters): eight flush-left lines at
+    222–227, two a little in (240, 267) and the paragraphs' first lines two characters in (296–323). The x
+    positions chain, each within the clustering tolerance of the next, into one cluster two characters wide;
+    a line fitted through all of it leans from 266 to 249. The edge is where the flush-left lines stand."""
+    scale = Scale(49.3, 46.2)
+    points = [(222, 408), (224, 1568), (224, 1836), (224, 1926), (225, 497), (225, 855), (225, 1301), (227, 766),
+              (240, 1657), (267, 1479), (296, 587), (300, 676), (300, 1033), (300, 1746), (302, 317), (303, 1212),
+              (322, 1123), (323, 1391)]
+    edge = find_edge([(float(x), float(y)) for x, y in points], scale, leftmost=True)
+    assert edge is not None
+    for y in (300.0, 1200.0, 2000.0):
+        assert edge.at(y) == pytest.approx(224, abs=4)

@@ -5,7 +5,7 @@ use: marks from 1.7 to 3 body lines tall, titles from 小二 (1.125) to 一号 (
 from __future__ import annotations
 
 import pytest
-from layout_typeset import LEFT, LINE_H, RIGHT, Typesetter
+from layout_typeset import CH, LEFT, LINE_H, RIGHT, Typesetter
 
 from layout import build_document
 from layout.model import Document
@@ -271,3 +271,29 @@ def test_the_star_of_the_rule_under_the_doc_number_is_no_part_of_the_title(star:
     assert doc.fields.doc_number == "国办发〔2005〕31号"
     assert doc.fields.title == "".join(TITLE)
     assert star not in "".join(block.text for block in doc.blocks)
+
+
+JOINT_TITLE = ("湖北省教育厅湖北省财政厅湖北省人力资", "源和社会保障厅关于实施农村", "学校教师特设岗位计划的通知")
+
+
+def test_a_title_on_a_page_without_its_own_edges_is_centred_on_its_own_axis() -> None:
+    """Page 1 holds the header, a three-line title whose first line nearly fills the block, and the addressee;
+    no full body line, so its edges come from page 2, which the scanner placed most of a character further
+    left. The title's lines, centred together that far right of the borrowed centre, are the title."""
+    ts = Typesetter(even_dx=-0.8 * CH)
+    ts.centred("湖北省教育厅", ch=0.9 * 2.2 * LINE_H, h=2.2 * LINE_H)
+    ts.centred("湖北省财政厅文件", ch=0.9 * 2.2 * LINE_H, h=2.2 * LINE_H, advance=2)
+    ts.centred("鄂教师〔2024〕4号", advance=2)
+    title_ch = (RIGHT - LEFT - 0.3 * CH) / len(JOINT_TITLE[0])
+    for piece in JOINT_TITLE:
+        ts.centred(piece, ch=title_ch, h=1.4 * LINE_H)
+    ts._next_row()
+    ts.put("各市、州、直管市、神农架林区教育局、", LEFT)
+    ts._next_row()
+    ts.put("财政局、人力资源和社会保障局：", LEFT)
+    ts.new_page()
+    for _ in range(3):
+        ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.title == "".join(JOINT_TITLE)
+    assert doc.fields.addressee == "各市、州、直管市、神农架林区教育局、财政局、人力资源和社会保障局"
