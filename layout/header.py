@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from layout import patterns
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, split_wide_gaps, tilt_degrees
-from layout.model import Block, BlockType, OcrLine, Page
+from layout.model import Block, BlockType, Box, OcrLine, Page
 from layout.typography import is_heavy, is_larger, is_regular, is_set_apart, is_smaller
 
 DOC_NUMBER_MAX_ROWS = 4
@@ -377,13 +377,29 @@ def _doc_number_blocks(row: Row, scale: Scale, settings: LayoutSettings) -> list
     return blocks
 
 
+PUNCT_INK_CH = 0.5
+"""A full-width opening quote or bracket prints its ink in the right half of its cell, a closing one (and a
+stop or comma) in the left half: the recogniser's box, which is the ink's, starts or ends this much short of
+the line as set."""
+
+
+def cell_box(row: Row, char_width: float) -> Box:
+    """The row's box as the line was set: out to the cells of a leading opening mark (`“放心消费…`) and a
+    trailing closing one (PUNCT_INK_CH), so that a centred line with a quote at one end is measured centred."""
+    text = row.text.strip()
+    box = row.box
+    x0 = box.x0 - (PUNCT_INK_CH * char_width if text[:1] in patterns.LINE_END_FORBIDDEN else 0.0)
+    x1 = box.x1 + (PUNCT_INK_CH * char_width if text[-1:] in patterns.LINE_START_FORBIDDEN else 0.0)
+    return Box(x0, box.y0, x1, box.y1)
+
+
 def _is_centred(row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
     """Centred on the text block: each wrapped title line is, on its own.
 
     A line in the body's type must leave room on both sides (a full body line is "centred" too); a line
     set apart (larger or heavier) may fill the block, as the first line of a greedily wrapped title does.
     """
-    box = row.box
+    box = cell_box(row, geometry.char_width(row.page))
     offset = abs(geometry.centre_offset_ch(box, row.page))
     if offset > settings.centre_tol_ch:
         return False
@@ -402,7 +418,8 @@ def is_rule_row(row: Row, scale: Scale) -> bool:
 def _on_title_axis(first: Row, row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
     """`row` is set apart and centred on the axis of the title's first line (TITLE_AXIS_CH)."""
     return (row.page == first.page and is_set_apart(row, geometry.scale, settings)
-            and abs(row.box.cx - first.box.cx) <= TITLE_AXIS_CH * geometry.char_width(row.page))
+            and abs(cell_box(row, geometry.char_width(row.page)).cx - cell_box(first, geometry.char_width(first.page)).cx)
+            <= TITLE_AXIS_CH * geometry.char_width(row.page))
 
 
 def _same_title_type(first: Row, row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
@@ -435,7 +452,7 @@ def _heads_a_centred_title(rows: Sequence[Row], geometry: BodyGeometry, settings
     common axis is this page's own measure."""
     if len(rows) < 2 or not is_set_apart(rows[0], geometry.scale, settings):
         return False
-    offset = abs(geometry.centre_offset_ch(rows[0].box, rows[0].page))
+    offset = abs(geometry.centre_offset_ch(cell_box(rows[0], geometry.char_width(rows[0].page)), rows[0].page))
     return (offset <= settings.centre_tol_ch and _is_centred(rows[1], geometry, settings)
             and _on_title_axis(rows[0], rows[1], geometry, settings))
 

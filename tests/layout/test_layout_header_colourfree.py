@@ -5,9 +5,11 @@ use: marks from 1.7 to 3 body lines tall, titles from 小二 (1.125) to 一号 (
 from __future__ import annotations
 
 import pytest
-from layout_typeset import CH, LEFT, LINE_H, RIGHT, Typesetter
+from layout_typeset import CH, LEFT, LINE_H, RIGHT, Typesetter, ocr_line
 
 from layout import build_document
+from layout.header import cell_box
+from layout.lines import Row
 from layout.model import Document
 
 BODY = "您提出的关于进一步加强我区基层医疗机构服务能力建设的建议已收悉，现将办理情况答复如下。"
@@ -297,3 +299,39 @@ def test_a_title_on_a_page_without_its_own_edges_is_centred_on_its_own_axis() ->
     doc = build_document(ts.finish())
     assert doc.fields.title == "".join(JOINT_TITLE)
     assert doc.fields.addressee == "各市、州、直管市、神农架林区教育局、财政局、人力资源和社会保障局"
+
+
+QUOTED_TITLE = ("洛阳市市场监督管理局洛阳", "市商务局关于开展2023年", "“放心消费在洛阳”创建活动的通知")
+
+
+def test_a_title_line_opening_with_a_quote_is_centred_as_it_was_set() -> None:
+    """The third line nearly fills the block and opens with `“`, whose ink stands in the right half of its cell:
+    the recogniser's box starts half a title character late. As set, the line is centred on the others (the
+    whole title half a character right of the block's centre, as a printer may set it)."""
+    ts = Typesetter()
+    ts.centred("洛阳市市场监督管理局文件", ch=0.9 * 2.2 * LINE_H, h=2.2 * LINE_H, advance=2)
+    ts.centred("洛市监〔2023〕97号", advance=2)
+    title_ch = (RIGHT - LEFT - 0.4 * CH) / 16
+    for piece in QUOTED_TITLE:
+        line_x0 = (LEFT + RIGHT) / 2 - len(piece) * title_ch / 2 + 0.45 * CH
+        ink_x0 = line_x0 + (title_ch / 2 if piece.startswith("“") else 0.0)
+        ts.put(piece, ink_x0, ch=title_ch, h=1.4 * LINE_H)
+        line = ts.pages[-1][-1]
+        ts.pages[-1][-1] = type(line)(line.text, type(line.box)(ink_x0, line.box.y0, line_x0 + len(piece) * title_ch,
+                                                                   line.box.y1), line.score, line.page)
+    ts._next_row()
+    ts.paragraph("各县区市场监督管理局、商务主管部门：", 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.title == "".join(QUOTED_TITLE)
+    assert doc.fields.addressee == "各县区市场监督管理局、商务主管部门"
+
+
+@pytest.mark.parametrize(("text", "dx0", "dx1"), [("“放心消费在洛阳”创建活动的通知", -0.5, 0.0),
+                                                ("关于转发《管理办法》", 0.0, 0.5),
+                                                ("（此件公开发布）", -0.5, 0.5),
+                                                ("洛阳市商务局关于开展2023年", 0.0, 0.0)])
+def test_a_rows_cell_box_reaches_out_to_the_cells_of_its_end_marks(text: str, dx0: float, dx1: float) -> None:
+    line = ocr_line(text, 300.0, 100.0)
+    box = cell_box(Row(1, (line,), text), CH)
+    assert (box.x0 - line.box.x0, box.x1 - line.box.x1) == (dx0 * CH, dx1 * CH)
