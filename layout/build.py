@@ -32,6 +32,7 @@ from layout.lines import Row, is_seal_text, is_separator_star, merge_rows, remov
 from layout.model import Block, BlockType, Box, Document, OcrLine, Page, Seal
 from layout.script import unify_page_script
 from layout.tail import classify_groups, document_years, split_dated_rows, under_seal
+from layout.typography import is_body_sized
 from layout.years import reconcile_years
 
 
@@ -108,10 +109,8 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
         rows_by_page[page.number] = merge_rows(kept, scale, settings)
         seals += _seals(page, sealed, settings)
     rows_by_page = remove_furniture(rows_by_page, {page.number: page.height for page in pages}, settings)
-    body_boxes = {
-        number: [row.box for row in rows if row.box.height < settings.large_line_lh * scale.line_height]
-        for number, rows in rows_by_page.items()
-    }
+    body_boxes = {number: [row.box for row in rows if is_body_sized(row, scale, settings)]
+                  for number, rows in rows_by_page.items()}
     own_widths = page_char_widths({page.number: [ln for ln in page.lines if ln.text.strip()] for page in pages},
                                   scale, settings)
     all_boxes = {number: [row.box for row in rows] for number, rows in rows_by_page.items()}

@@ -81,6 +81,26 @@ def is_larger(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SETTING
     return pitch is not None and pitch >= LARGE_PITCH_CH and tall >= PITCH_MIN_LH
 
 
+BODY_PITCH_MIN_UNITS = 20.0
+"""A row this long (most of a line: the body's lines hold 26–28 characters) measures its characters' advance
+well enough to tell body type by it alone, and is no signature (right-aligned, short of the edge)..."""
+BODY_BOX_MAX_LH = 1.6
+"""...however tall its box, up to this many body line heights (the detector's box on a grey JPEG scan takes
+in specks and the strokes of the line under it: 1.2–1.5 body lines on body rows)."""
+
+
+def is_body_sized(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
+    """A row of the body's size, whose ends show the text block's edges: a box shorter than a larger line's
+    (`settings.large_line_lh`), or a long row whose characters advance as the body's (less than
+    LARGE_PITCH_CH) in a box not past BODY_BOX_MAX_LH — a title's advance is 1.125 body characters and more."""
+    tall = row.box.height / scale.line_height
+    if tall < settings.large_line_lh:
+        return True
+    units = text_units(row.text)
+    return (units >= BODY_PITCH_MIN_UNITS and tall <= BODY_BOX_MAX_LH
+            and row.box.width / units / scale.char_width < LARGE_PITCH_CH)
+
+
 def is_smaller(row: Row, than: Row, scale: Scale) -> bool:
     """Set in a smaller size than `than`: a box shorter by SMALLER_HEIGHT, unless both rows are long enough
     to measure their character advance and it is the same (within SMALLER_PITCH). A box's height is the

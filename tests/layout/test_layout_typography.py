@@ -17,7 +17,7 @@ from layout.geometry import Scale
 from layout.lines import Row
 from layout.model import Box, Document, OcrLine, Page
 from layout.serial import pages_from_dict, pages_to_dict
-from layout.typography import is_heavy, is_larger, is_set_apart, row_stroke
+from layout.typography import is_body_sized, is_heavy, is_larger, is_set_apart, row_stroke
 
 BODY = "您提出的关于进一步加强我区基层医疗机构服务能力建设的建议已收悉，现将办理情况答复如下。请认真抓好落实。"
 TITLE = "国务院关于印发“十三五”国家老龄事业发展和养老体系建设规划的通知"
@@ -223,3 +223,17 @@ def test_a_heavy_full_width_addressee_line_after_a_complete_title_is_the_address
     doc = build_document(_with_strokes(pages, heavy))
     assert doc.fields.title == "关于实施2024—2026年全省中小学教师数字素养提升三年行动计划的通知"
     assert doc.fields.addressee == (first + second).rstrip("：")
+
+
+@pytest.mark.parametrize(("units", "height_lh", "pitch", "body"), [
+    (28, 1.0, 1.0, True),
+    (28, 1.3, 1.0, True),  # a grey JPEG scan's box took in specks: the advance is the body's
+    (28, 1.7, 1.0, False),  # a box that tall holds more than one line
+    (20, 1.3, 1.2, False),  # a title line: 小二 and larger advance 1.125 body characters and more
+    (12, 1.3, 1.0, False),  # too short to tell by its advance: a signature, a heading
+])
+def test_a_long_row_advancing_as_the_body_is_body_sized_however_tall_its_box(units: int, height_lh: float,
+                                                                             pitch: float, body: bool) -> None:
+    text = "国" * units
+    line = OcrLine(text, Box(100.0, 100.0, 100.0 + units * pitch * CH, 100.0 + height_lh * LINE_H))
+    assert is_body_sized(Row(1, (line,), text), Scale(LINE_H, CH)) is body
