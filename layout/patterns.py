@@ -499,7 +499,7 @@ def split_note_date(text: str) -> tuple[str, str] | None:
     return found.group("note"), found.group("date")
 
 
-_ANY_YEAR_DATE_LINE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+_ANY_YEAR_DATE_LINE_RE = re.compile(r"^(?P<y>\d{4,5})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 
 
 def arabic_date_line(text: str) -> tuple[int, int, int] | None:
@@ -521,11 +521,12 @@ def iso_date(year: int, month: int, day: int) -> str | None:
 def misread_date_line(text: str) -> tuple[str, int, int] | None:
     """(year digits, month, day) of a whole-line Arabic date whose year is no plausible year.
 
-    OCR misreads a digit under a seal (`8024年5月15日`); the caller decides the year from other evidence.
-    None for a plausible date or anything else.
+    OCR misreads a digit under a seal (`8024年5月15日`), or reads the ring's stroke beside one as a digit
+    more (`20241年7月18日`); the caller decides the year from other evidence. None for a plausible date or
+    anything else.
     """
     found = _ANY_YEAR_DATE_LINE_RE.match(re.sub(r"\s+", "", text))
-    if not found or found.group("y").startswith(("19", "20")):
+    if not found or (len(found.group("y")) == 4 and found.group("y").startswith(("19", "20"))):
         return None
     month, day = int(found.group("m")), int(found.group("d"))
     return (found.group("y"), month, day) if _iso(2000, month, day) else None

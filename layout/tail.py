@@ -76,8 +76,9 @@ def _typed(kind: BlockType, rows: Sequence[Row], text: str | None = None) -> Blo
 
 
 def repair_date_year(text: str, known_years: Sequence[int]) -> str:
-    """A date line whose year OCR misread (`8024年5月15日` under a seal) takes the one year of the
-    document (doc number, 印发 date) that differs from it in a single digit; otherwise it stays as read.
+    """A date line whose year OCR misread (`8024年5月15日` under a seal, `20241年7月18日` with the ring's
+    stroke read as a digit more) takes the one year of the document (doc number, 印发 date) that differs from
+    it in a single digit, or by one digit more; otherwise it stays as read.
     A lost 月 is put back and numerals misread into other characters are spelled as numerals first
     (`patterns.month_mark_restored`, `patterns.date_numerals`)."""
     text = patterns.date_numerals(patterns.month_mark_restored(text))
@@ -88,7 +89,7 @@ def repair_date_year(text: str, known_years: Sequence[int]) -> str:
     if misread is None:
         return _restore_chinese_year(_restore_arabic_ends(text, known_years), known_years)
     digits, month, day = misread
-    close = {y for y in known_years if sum(a != b for a, b in zip(str(y), digits, strict=True)) == 1}
+    close = {y for y in known_years if _edits(str(y), digits) == 1}
     return f"{close.pop()}年{month}月{day}日" if len(close) == 1 else text
 
 

@@ -16,6 +16,7 @@ from layout.tail import repair_date_year
         ("2024年5月15日", None),  # plausible: not misread
         ("1024年13月1日", None),  # no such month
         ("会议于8024年5月15日召开", None),  # not a whole line
+        ("20241年7月18日", ("20241", 7, 18)),  # the ring's stroke beside the year read as a digit more
     ],
 )
 def test_misread_date_line(text: str, expected: tuple[str, int, int] | None) -> None:
@@ -104,3 +105,13 @@ def test_a_chinese_numeral_year_is_a_year_of_the_same_centuries_as_an_arabic_one
 def test_a_year_read_with_a_numeral_too_many_strokes_takes_the_documents_year() -> None:
     assert repair_date_year("三〇二三年六月二十八日", [2023]) == "二〇二三年六月二十八日"
     assert repair_date_year("三〇二三年六月二十八日", [2019]) == "三〇二三年六月二十八日"
+
+
+@pytest.mark.parametrize(("read", "years", "repaired"), [
+    ("20241年7月18日", [2024], "2024年7月18日"),
+    ("20241年7月18日", [2024, 2021], "20241年7月18日"),  # 2021 is one digit off too: as read
+    ("8024年5月15日", [2024], "2024年5月15日"),
+    ("202418年7月18日", [2024], "202418年7月18日"),  # two digits more: no year
+])
+def test_a_year_read_with_a_digit_more_takes_the_documents_year(read: str, years: list[int], repaired: str) -> None:
+    assert repair_date_year(read, years) == repaired
