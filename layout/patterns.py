@@ -697,18 +697,22 @@ DATE_MAX_CH = 12
 def is_damaged_date_line(text: str) -> bool:
     """A line that reads as a date with characters lost or misread (`2021年8月126月`, `二四年六月3日`,
     `四年月` under a seal): only numerals and 年/月/日, with 年, 月 and a numeral in it, yet no whole date; or
-    with one other character where the whole frame 年…月…日 stands around numerals (_DATE_FRAME_RE)."""
+    with one other character where the whole frame 年…月…日 stands around numerals (_DATE_FRAME_RE); or a
+    whole year, its 年 and numerals after it, nothing else (`二〇二四年四十`: the rings hid 月 and the rest)."""
     compact = re.sub(r"\s+", "", text)
     if not compact or len(compact) > DATE_MAX_CH or is_date_line(compact):
         return False
     numerals = set(_CN_NUM) | set("0123456789")
     others = [ch for ch in compact if ch not in numerals and ch not in "年月日"]
     framed = _DATE_FRAME_RE.match(compact) is not None
+    if _YEAR_THEN_NUMERALS_RE.match(compact):
+        return True
     return ("年" in compact and "月" in compact and any(ch in numerals for ch in compact)
             and (not others or framed and len(others) == 1
                  and sum(ch in numerals for ch in compact) >= DATE_FRAME_MIN_NUMERALS))
 
 
+_YEAR_THEN_NUMERALS_RE = re.compile(rf"^(?:(?:19|20)\d{{2}}|[一二][{_CN_NUM}]{{3}})年[{_CN_NUM}\d]{{1,4}}$")
 _DATE_FRAME_RE = re.compile(r"^[^年月日]{0,4}年[^年月日]{1,2}月[^年月日]{0,3}日$")
 """A date's frame whole: 年, 月 and 日 in order, each after at most the numerals it can follow (the day's may
 all be lost under the ring: `2024年A月日`)..."""

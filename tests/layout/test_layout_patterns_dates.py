@@ -115,3 +115,11 @@ def test_a_year_read_with_a_numeral_too_many_strokes_takes_the_documents_year() 
 ])
 def test_a_year_read_with_a_digit_more_takes_the_documents_year(read: str, years: list[int], repaired: str) -> None:
     assert repair_date_year(read, years) == repaired
+
+
+@pytest.mark.parametrize(("text", "damaged"), [("二〇二四年四十", True), ("2024年4", True), ("2024年", False),
+                                               ("二〇二四年四十五六七", False), ("2024年有关", False),
+                                               ("三〇二四年四十", False)])
+def test_a_whole_year_and_numerals_after_it_are_a_date_the_rings_hid_the_rest_of(text: str, damaged: bool) -> None:
+    """Three joint seals over the date leave `二〇二四年四十`: the 成文日期's line, its month and day unread."""
+    assert patterns.is_damaged_date_line(text) is damaged
