@@ -665,15 +665,23 @@ def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: Layout
     return indent > settings.indent_max_ch or patterns.looks_like_body(text)
 
 
+MARKED_PART_MIN_CH = 4
+"""A reading this long, all of it in one issuer's name in order, is that name's line, not chance."""
+
+
 def without_ring_marks(text: str, group: Sequence[Row], seals: Sequence[Seal], issuers: Sequence[str]) -> str:
     """`text` without its sentence punctuation when that is where the seal's ring crossed a signature line:
     the line stands under a seal and, without it, reads as an issuer's name (`repair_signature`: `永泰县，民政府`,
-    the ring's arc through 人 read as a comma, for 永泰县人民政府). Otherwise `text` as it came: a line with a
-    comma in it is a sentence (SIGNATURE_FORBIDDEN)."""
+    the ring's arc through 人 read as a comma, for 永泰县人民政府), or every character of it, MARKED_PART_MIN_CH
+    or more, stands in one issuer's name in order (`湖北，力资社会` under three joint rings: a damaged line of
+    湖北省人力资源和社会保障厅). Otherwise `text` as it came: a line with a comma in it is a sentence
+    (SIGNATURE_FORBIDDEN)."""
     bare = "".join(ch for ch in text if ch not in SIGNATURE_FORBIDDEN)
-    if bare == text or not bare or not under_seal(group, seals) or repair_signature(bare, issuers) not in issuers:
+    if bare == text or not bare or not under_seal(group, seals):
         return text
-    return bare
+    part_of_one = len(bare) >= MARKED_PART_MIN_CH and any(_common_in_order(bare, issuer) == len(bare)
+                                                          for issuer in issuers)
+    return bare if repair_signature(bare, issuers) in issuers or part_of_one else text
 
 
 def _stacked_over(upper: Sequence[Row], lower: Sequence[Row], geometry: BodyGeometry) -> bool:
@@ -692,10 +700,11 @@ height and the line spacing: about two line heights more)."""
 def _over_hidden_line(upper: Sequence[Row], lower: Sequence[Row], geometry: BodyGeometry,
                       seals: Sequence[Seal], issuers: Sequence[str]) -> bool:
     """`upper` is a joint signature's line above a line the seals hid: the document has two issuers or more,
-    `upper` reads as one of them, `lower` is under a seal, and they stand one line further apart than
+    `upper` reads as one of them (damaged as `repair_signature` takes it: `湖北省教育`), `lower` is under a seal, and they stand one line further apart than
     signature lines do (JOINT_HIDDEN_GAP_LH). `joint_signatures` puts the hidden issuer back between them."""
     top, bottom = lower[0], upper[-1]
-    return (len(issuers) >= 2 and top.page == bottom.page and join_rows(upper) in issuers and under_seal(lower, seals)
+    return (len(issuers) >= 2 and top.page == bottom.page and repair_signature(join_rows(upper), issuers) in issuers
+            and under_seal(lower, seals)
             and top.box.y0 - bottom.box.y1 <= JOINT_HIDDEN_GAP_LH * geometry.scale.line_height)
 
 

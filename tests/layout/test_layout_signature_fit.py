@@ -330,6 +330,15 @@ def test_a_joint_signature_line_over_a_hidden_line_signs_though_it_stands_furthe
     assert doc.fields.signature == JOINT
 
 
+@pytest.mark.parametrize("last", ["浙江，力资社会", "浙江人力资源和社会"])
+def test_a_damaged_first_line_over_a_hidden_line_and_a_marked_last_line_sign_all_three(last: str) -> None:
+    """A 300 dpi 1-bit scan under three rings: `浙江省教育` (its 厅 lost) stands 3.8 line heights over the last line,
+    the middle one hidden; the last reads `浙江，力资社会` (the ring's arc across 省 read as a comma, most of the
+    name lost). Each is a damaged line of its place's issuer: all three sign, the hidden one put back."""
+    doc = _joint(["浙江省教育", None, None, last])
+    assert doc.fields.signature == JOINT
+
+
 def test_a_joint_signature_line_that_reads_as_no_issuer_of_its_place_stays_so() -> None:
     doc = _joint([None, "浙江省财资源", JOINT[2]])  # reads as the third issuer, in the second's place
     assert "浙江省财资源" in doc.fields.signature
