@@ -669,14 +669,17 @@ def date_numerals(text: str) -> str:
     return repaired if repaired != read and set(repaired) <= numerals else text
 
 
-_DAMAGED_ARABIC_DATE_RE = re.compile(r"^(?P<y>\d{0,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:日[1lI|丨]?|\d|11|[A-Z曰目口])?$")
+_DAMAGED_DAY_END = r"(?:日[1lI|丨]?|\d1?|[A-Z曰目口])?$"
+_DAMAGED_ARABIC_DATE_RE = re.compile(rf"^(?P<y>\d{{0,4}})年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}}){_DAMAGED_DAY_END}")
+_DAMAGED_ONE_DIGIT_DAY_RE = re.compile(rf"^(?P<y>\d{{0,4}})年(?P<m>\d{{1,2}})月(?P<d>\d){_DAMAGED_DAY_END}")
 
 
 def damaged_arabic_date_line(text: str) -> tuple[str, int, int] | None:
     """(year digits as read, month, day) of a whole-line Arabic date that lost characters at its ends, where
     the seal's ring crosses it: a year digit (`024年8月26日`), the closing 日 (`2024年5月17`), or 日 read as a
     digit (`2024年6月211`: no day has three digits) or as its two uprights, a 1-bit threshold having erased its
-    thin horizontals (`2024年5月1711`), or as a letter or a box its ink resembles, the ring's arc
+    thin horizontals (`2024年5月1711`, `2024年8月2641`; after a one-digit day where two would be no day:
+    `2021年4月811`), or as a letter or a box its ink resembles, the ring's arc
     across it (`2024年5月7A`, 曰, 目, 口), or a two-digit day that no month has (`2024年5月78`: 7日); or the ring's arc
     read as a stroke after a whole 日 (`2023年6月28日1`). The month and day read whole; the caller decides the year
     from other evidence. None for a whole date or anything else."""
@@ -687,6 +690,9 @@ def damaged_arabic_date_line(text: str) -> tuple[str, int, int] | None:
     month, day = int(found.group("m")), int(found.group("d"))
     if not _iso(2000, month, day) and found.end("d") == len(compact) and day >= 10:
         day //= 10  # no such day: its last digit is the 日 read as a digit (`2024年5月78`)
+    one_digit = _DAMAGED_ONE_DIGIT_DAY_RE.match(compact)
+    if not _iso(2000, month, day) and one_digit:  # `2021年4月811`: no 81st, so 8 and its 日 read 11
+        day = int(one_digit.group("d"))
     return (found.group("y"), month, day) if _iso(2000, month, day) else None
 
 

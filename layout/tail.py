@@ -23,6 +23,7 @@ from layout.years import (
     date_before_printing,
     day_of,
     day_tens_from_printing,
+    eroded_reading,
     eroded_year_of_printing,
     month_from_printing,
     month_without_crossing,
@@ -116,10 +117,10 @@ def _edits(a: str, b: str) -> int:
 def _year_fits(read: str, year: str, known_years: Sequence[int] = ()) -> bool:
     """`read` is `year` with at most YEAR_MAX_EDITS numerals lost, or at full length YEAR_MAX_MISREAD misread;
     or nothing of the year, or only its last numeral, was read (the seal's ring and star over the rest: `四年四月
-    十四日`, `4年4月14日`) and the document states this one year and no other (a document dated in one year and
-    printed in the next states both)."""
+    十四日`, `4年4月14日`; a 1-bit `1` for its 4, `1年1月11日`) and the document states this one year and no other
+    (a document dated in one year and printed in the next states both)."""
     if len(read) <= 1:  # nothing, or only the last numeral, left of it: the document must state just this one
-        return len(set(known_years)) == 1 and year.endswith(read)
+        return len(set(known_years)) == 1 and (year.endswith(read) or eroded_reading(read, year[-1:]))
     edits, lost = _edits(read, year), max(0, len(year) - len(read))
     return edits <= YEAR_MAX_EDITS and (edits == lost or (lost == 0 and edits <= YEAR_MAX_MISREAD))
 

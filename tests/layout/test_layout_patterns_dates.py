@@ -123,3 +123,17 @@ def test_a_year_read_with_a_digit_more_takes_the_documents_year(read: str, years
 def test_a_whole_year_and_numerals_after_it_are_a_date_the_rings_hid_the_rest_of(text: str, damaged: bool) -> None:
     """Three joint seals over the date leave `二〇二四年四十`: the 成文日期's line, its month and day unread."""
     assert patterns.is_damaged_date_line(text) is damaged
+
+
+@pytest.mark.parametrize(("text", "read"), [("2021年4月811", ("2021", 4, 8)),  # no 81st: 8 and its 日 read 11
+                                            ("2024年8月2641", ("2024", 8, 26)),  # 日 as 41: upright and bar, upright
+                                            ("2024年6月211", ("2024", 6, 21)),
+                                            ("2024年5月1711", ("2024", 5, 17))])
+def test_a_date_whose_day_mark_reads_as_two_digits_is_its_day(text: str, read: tuple[str, int, int]) -> None:
+    assert patterns.damaged_arabic_date_line(text) == read
+
+
+@pytest.mark.parametrize(("years", "repaired"), [([2024], "2024年1月11日"), ([2024, 2021], "1年1月11日")])
+def test_a_year_read_as_a_lone_1_is_an_eroded_4_of_the_one_year_the_document_states(years: list[int],
+                                                                                  repaired: str) -> None:
+    assert repair_date_year("1年1月11日", years) == repaired
