@@ -298,7 +298,8 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     or arched: `is_arched`), or lines arranged on a reported seal's ring (`on_seal_ring`, the colour-free test).
 
     Text printed under the seal stays: its black strokes keep its red share below SEAL_RED_MIN, it is
-    level, and it stands in the seal's middle.
+    level, and it stands in the seal's middle; a line that reads as a whole date stays however tilted or
+    arched its box (the ring's arc taken into it: `2024年5月17日` in a box two lines tall, 3.8° off the level).
     """
     red_enough = line.red >= settings.seal_red_min
     in_seal = any(_inside(line.box, seal.box) for seal in page.seals)
@@ -307,12 +308,14 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     line_height = page_line_height(page) if in_seal and not in_a_middle else None
     if any(on_seal_ring(line, seal.box) or is_seal_speck(line, seal.box, line_height) for seal in page.seals):
         return True
+    # a whole date is the 成文日期 under the seal, never its text, however the ring bent its box
+    shaped = not patterns.is_date_line(line.text) and (tilt_degrees(line) >= settings.seal_tilt_deg or is_arched(line))
     tilted = tilt_degrees(line) >= settings.seal_tilt_deg
     star = line.text.strip() in STARS
     # Without red information (a grey scan), a line bent far off the level is the ring text too.
     no_red_info = not any(other.red > 0 for other in page.lines)
-    return (red_enough or (in_seal and (tilted or star or is_arched(line)))
-            or (tilted and (line.red > SEAL_TILTED_RED_MIN or no_red_info)))
+    return (red_enough or (in_seal and (shaped or star))
+            or (tilted and not patterns.is_date_line(line.text) and (line.red > SEAL_TILTED_RED_MIN or no_red_info)))
 
 
 # --- page furniture ---------------------------------------------------------------------------------------

@@ -309,3 +309,32 @@ def test_one_character_over_the_signature_is_no_name_even_where_no_seal_was_foun
     assert doc.fields.signature == ("曲靖市人民政府办公室",)
     assert doc.fields.date == "2024-04-08"
     assert "良" not in render_text(doc)
+
+
+@pytest.mark.parametrize("date", ["2024年5月17日", "二〇二四年五月十七日"])
+def test_a_whole_date_in_a_box_the_ring_bent_is_the_date_not_the_seals_text(date: str) -> None:
+    """A 150 dpi 1-bit scan: the detector boxed the date with the ring's lower arc, two lines tall and 3.8° off
+    the level, as it boxes the ring's own text; a line that reads as a whole date is the 成文日期."""
+    ts = Typesetter()
+    ts.centred("重庆市渝北区卫生健康委员会文件", ch=80, h=90, red=0.0, advance=2)
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    top = ts._y()
+    ts.right("重庆市渝北区卫生健康委员会", 4.0)
+    ts.right(date, 4.0)
+    bottom = ts._y()
+    pages = ts.finish()
+    last = pages[-1]
+    lines = list(last.lines)
+    index = next(i for i, line in enumerate(lines) if line.text == date)
+    box = lines[index].box
+    bent = Box(box.x0, box.y0, box.x1, box.y0 + 2 * LINE_H)
+    lean = 0.066 * box.width  # 3.8°
+    polygon = ((box.x0, box.y0), (box.x1, box.y0 + lean), (box.x1, bent.y1), (box.x0, bent.y1 - lean))
+    lines[index] = replace(lines[index], box=bent, polygon=polygon, score=0.83)
+    side = bottom - top + 2 * PITCH
+    seal = Seal(last.number, Box(RIGHT - 4 * CH - side, top - PITCH, RIGHT - 4 * CH, top - PITCH + side), "", "shape")
+    doc = build_document([*pages[:-1], replace(last, lines=tuple(lines), seals=(seal,))])
+    assert doc.fields.date == "2024-05-17"
+    assert doc.fields.signature == ("重庆市渝北区卫生健康委员会",)
