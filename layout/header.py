@@ -488,7 +488,7 @@ def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
             return None, 0
         text = clean_text(text + _separated(text, rows[used - 2], row.text, geometry, settings) + row.text)
         if text.endswith(("：", ":")):
-            text = patterns.restore_addressee_brackets(_without_stray_close(text))
+            text = patterns.addressee_commas(patterns.restore_addressee_brackets(_without_stray_close(text)))
             if patterns.is_addressee(text):
                 return _block(BlockType.ADDRESSEE, text, rows[:used]), used
             return None, 0

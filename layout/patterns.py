@@ -240,6 +240,12 @@ def restore_addressee_brackets(text: str) -> str:
     return _UNCLOSED_COLON_RE.sub(lambda found: found.group(1) + "）", text)
 
 
+def addressee_commas(text: str) -> str:
+    """An addressee with each `；` a `，`: the 主送机关 are names, parted by 顿号 and 逗号 (GB/T 9704 7.3.2, GB/T
+    15834), and a comma with a speck over it reads as a semicolon (`…社会保障局；` ending the first of two lines)."""
+    return text.replace("；", "，").replace(";", "，")
+
+
 _BRACKETED_PART_RE = re.compile(r"[（(][^（()）]*[）)]")
 _NAME_SEPARATORS_RE = re.compile(r"[、，,：:]")
 SHORT_NAME_MAX = 4

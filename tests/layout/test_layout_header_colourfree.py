@@ -335,3 +335,23 @@ def test_a_rows_cell_box_reaches_out_to_the_cells_of_its_end_marks(text: str, dx
     line = ocr_line(text, 300.0, 100.0)
     box = cell_box(Row(1, (line,), text), CH)
     assert (box.x0 - line.box.x0, box.x1 - line.box.x1) == (dx0 * CH, dx1 * CH)
+
+
+@pytest.mark.parametrize("mark", ["；", ";"])
+def test_an_addressee_line_ending_in_a_semicolon_is_the_addressee_parted_by_a_comma(mark: str) -> None:
+    """Two flush-left lines under the title, the first ending in `；` (a comma with a speck over it): the
+    主送机关 are names parted by 、 and ，, so it is the addressee, its ； a ，."""
+    ts = Typesetter()
+    ts.centred("国务院办公厅文件", ch=0.9 * 2.2 * LINE_H, h=2.2 * LINE_H, advance=2)
+    ts.centred("国办发〔2005〕31号", advance=2)
+    for piece in TITLE:
+        ts.centred(piece, ch=0.95 * 1.4 * LINE_H, h=1.4 * LINE_H)
+    ts._next_row()
+    ts.put("各设区市教育局、财政局、人力资源和社会保障局" + mark, LEFT)
+    ts._next_row()
+    ts.put("各县（市、区）教育局、财政局：", LEFT)
+    ts._next_row()
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.title == "".join(TITLE)
+    assert doc.fields.addressee == "各设区市教育局、财政局、人力资源和社会保障局，各县（市、区）教育局、财政局"
