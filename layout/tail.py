@@ -770,10 +770,16 @@ def _attachment_blocks(groups: Sequence[list[Row]], start: int, end: int,
     return [_typed(BlockType.ATTACHMENT, item, closed_name(join_rows(item))) for item in items], index
 
 
+ATTACHMENT_END_SPECKS = "，,。.、；;·・"
+"""An attachment's name ends without a mark (GB/T 9704 7.3.4: 附件名称后不加标点符号): one read there is a speck."""
+
+
 def closed_name(text: str) -> str:
     """An attachment's name that opens a bracket and ends on a character without closing it (`…规划（征求意见稿`)
     with its closing bracket: a name's bracket closes inside it, and the one that wrapped to a line of its own
-    (`）` alone under the name) is a mark the detector does not find alone."""
+    (`）` alone under the name) is a mark the detector does not find alone; and without a mark read at its end
+    (ATTACHMENT_END_SPECKS: `…先进集体名单.`)."""
+    text = text.rstrip(ATTACHMENT_END_SPECKS) or text
     return text + "）" if _open_brackets(text) == 1 and patterns.ends_in_cjk(text) else text
 
 

@@ -355,3 +355,18 @@ def test_one_word_signature_under_a_grey_seal(centred_over_date: bool, stray: bo
     assert doc.fields.signature == ("国务院",)
     assert doc.fields.date == "2018-12-25"
     assert "★" not in render_text(doc)
+
+
+@pytest.mark.parametrize("speck", [".", "，", "。", "·"])
+def test_an_attachment_name_ends_without_a_mark(speck: str) -> None:
+    """GB/T 9704 7.3.4: no mark after an attachment's name; one read there (a 1-bit speck, then given back its
+    comma's tail) is a speck."""
+    ts = _ts()
+    ts.paragraph("附件：1.2023年度全市安全生产工作先进集体名单" + speck)
+    ts.put("2.予以通报表扬的企业名单", LEFT + 5 * CH)
+    ts._next_row(2)
+    ts.right("重庆市渝北区卫生健康委员会", 4)
+    ts.right("2024年5月15日", 4)
+    doc = build_document(ts.finish())
+    assert doc.fields.attachments == ("2023年度全市安全生产工作先进集体名单", "予以通报表扬的企业名单")
+    assert "附件：1.2023年度全市安全生产工作先进集体名单\n" in render_text(doc)
