@@ -293,6 +293,33 @@ def is_separator_star(line: OcrLine, page: Page, settings: LayoutSettings = DEFA
             and not any(_inside(line.box, seal.box) for seal in page.seals))
 
 
+STACKED_OVERLAP_MIN = 0.2
+"""Two readings whose boxes share this much of the lower one's height..."""
+STACKED_OVERLAP_MAX = 0.7
+"""...and no more (more is one line read twice), and half the upper one's width or more, are not two printed
+lines: printed lines never overlap."""
+
+
+def overlaps_a_line_below(line: OcrLine, page: Page) -> bool:
+    """`line` lies in the upper half of a seal and its box overlaps, from above, the box of another reading
+    (STACKED_OVERLAP_MIN..MAX of its height, half `line`'s width or more): two printed lines never overlap, so
+    the upper one is the ring's name read level where its arc runs over the signature (`厦宁市财政` over
+    国家税务总局宁波市税务局, under two joint rings). A reading that names a body, or one over a date (whose box
+    may take in the ring's arc and reach up), is not taken for it."""
+    if (patterns.looks_like_body(line.text)
+            or not any(_inside(line.box, seal.box) and line.box.cy < seal.box.cy for seal in page.seals)):
+        return False  # a body's name is the signature line, whatever a tall box under it reaches up to
+    for other in page.lines:
+        if other is line or other.box.cy <= line.box.cy or patterns.is_date_line(other.text):
+            continue
+        width = min(line.box.x1, other.box.x1) - max(line.box.x0, other.box.x0)
+        height = min(line.box.y1, other.box.y1) - max(line.box.y0, other.box.y0)
+        if (width >= 0.5 * line.box.width and height > 0
+                and STACKED_OVERLAP_MIN <= height / other.box.height <= STACKED_OVERLAP_MAX):
+            return True
+    return False
+
+
 def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:
     """The seal's own text: red lines (the ring text, the star, the code), lines bent along the ring (tilted,
     or arched: `is_arched`), or lines arranged on a reported seal's ring (`on_seal_ring`, the colour-free test).
@@ -307,6 +334,8 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     in_a_middle = any(_inside(line.box, seal.box) and not _on_ring_zone(line.box, seal.box) for seal in page.seals)
     line_height = page_line_height(page) if in_seal and not in_a_middle else None
     if any(on_seal_ring(line, seal.box) or is_seal_speck(line, seal.box, line_height) for seal in page.seals):
+        return True
+    if in_seal and overlaps_a_line_below(line, page):
         return True
     # a whole date is the 成文日期 under the seal, never its text, however the ring bent its box
     shaped = not patterns.is_date_line(line.text) and (tilt_degrees(line) >= settings.seal_tilt_deg or is_arched(line))

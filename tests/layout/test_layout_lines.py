@@ -241,3 +241,29 @@ def test_a_tall_short_reading_in_one_seals_middle_stays_though_it_lies_on_the_ne
     assert not is_seal_text(line, page)
     alone = Page(1, W, H, (*body, line), seals=(Seal(1, left, found_by="shape"),))
     assert is_seal_text(line, alone)
+
+
+def _overlapping(upper_text: str, lower_text: str, overlap: float, *, in_upper_half: bool = True) -> bool:
+    """Is `upper_text`, boxed over `lower_text` sharing `overlap` of its height, in a seal's upper half, seal text?"""
+    lower = ocr_line(lower_text, 300.0, 500.0, ch=CH)
+    upper = ocr_line(upper_text, 330.0, 500.0 - LINE_H * (1 - overlap), ch=CH)
+    cy = 520.0 if in_upper_half else 400.0
+    seal = Seal(1, Box(250.0, cy - 160.0, 570.0, cy + 160.0), "", "shape")
+    page = Page(1, 1240, 1754, (upper, lower), seals=(seal,))
+    return is_seal_text(upper, page)
+
+
+@pytest.mark.parametrize(("upper", "lower", "overlap", "ring"), [
+    ("厦宁市财政", "国家税务总局宁波市税务局", 0.4, True),  # the ring's name read level over the signature
+    ("厦宁市财政", "国家税务总局宁波市税务局", 0.0, False),  # apart: two lines
+    ("厦宁市财政", "国家税务总局宁波市税务局", 0.9, False),  # one line read twice
+    ("宁波市财政局", "国家税务总局宁波市税务局", 0.4, False),  # a body's name: the signature
+    ("厦宁市财政", "2022年12月20日", 0.4, False),  # over a date whose box reached up
+])
+def test_a_reading_overlapping_a_line_below_it_in_a_seals_upper_half_is_the_rings_text(
+        upper: str, lower: str, overlap: float, ring: bool) -> None:
+    assert _overlapping(upper, lower, overlap) is ring
+
+
+def test_a_reading_overlapping_a_line_below_it_under_a_seals_middle_is_not_taken_for_ring_text() -> None:
+    assert not _overlapping("厦宁市财政", "国家税务总局宁波市税务局", 0.4, in_upper_half=False)
