@@ -876,7 +876,7 @@ _SENTENCE_PUNCT = "，。、；：！？"
 _DOT_BEFORE_BRACKET_RE = re.compile(rf"(?<=[{CJK}》」”])[.．·•・]+(?=[（(])")
 """A dot between a word and the bracket after it (`教育．（体育）局`, `》.（鲁政办发…）`): a speck; an opening bracket
 annotates the word it follows and takes no punctuation before it (GB/T 15834 4.9)."""
-_DOT_AFTER_BRACKET_RE = re.compile(rf"(?<=[）)])[·•・]+(?=[{CJK}])")
+_DOT_AFTER_BRACKET_RE = re.compile(rf"(?<=[）)])[.．·•・]+(?=[{CJK}])")
 """...nor a middle dot between the annotation's close and the word going on (`各县（市、区）·教育局`: the same speck
 on the grey and the 1-bit scan of a page); a 间隔号 joins two names, never a bracket to a word."""
 _DOT_BY_PUNCT_RE = re.compile(rf"(?<=[{_SENTENCE_PUNCT}])[{_STRAY_DOTS}]+|[{_STRAY_DOTS}]+(?=[{_SENTENCE_PUNCT}])")
@@ -904,7 +904,7 @@ def strip_stray_dots(line: str) -> str:
     `到来，为确保` and `联系电话.：` → `联系电话：` (no dot stands next to a sentence's own punctuation), and
     `000123.` → `000123` (a line of four digits or more is a 份号 or a number, never an item `3.`), and
     `教育．（体育）局` → `教育（体育）局` (no punctuation before a bracket that annotates a word, no middle dot after
-    it: `（市、区）·教育局` → `（市、区）教育局`), and
+    it: `（市、区）·教育局`, `（市、区）.教育局` → `（市、区）教育局`), and
     `.2023年8月15日印发` → `2023年…` (a number broken over two lines goes on in decimals, `.15万`; a year never).
     Chinese text never has an ASCII `.` between two CJK characters, nor a dot, ASCII or full-width
     (`．梅江镇人民政府：`), before a line's first character or heading number (a middle dot before anything),

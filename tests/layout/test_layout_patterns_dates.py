@@ -73,6 +73,8 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("约120.5年", "约120.5年"),
         ("各市州教育．（体育）局", "各市州教育（体育）局"),  # no punctuation before an annotating bracket
         ("各县（市、区）·教育局、财政局", "各县（市、区）教育局、财政局"),  # ...nor a middle dot after it
+        ("各县（市、区）.教育局、财政局", "各县（市、区）教育局、财政局"),  # ...nor a dot
+        ("区（市）．人民政府", "区（市）人民政府"),
         ("（市、区)·教育局", "（市、区)教育局"),
         ("实施方案》.（鲁政办发〔2023〕5号）", "实施方案》（鲁政办发〔2023〕5号）"),
         ("见附件1.（一）", "见附件1.（一）"),  # after a number: an item's dot, as read
