@@ -372,6 +372,8 @@ def _doc_number_blocks(row: Row, scale: Scale, settings: LayoutSettings) -> list
             blocks.append(_block(BlockType.SIGNER, clean_text("签发人" + tail), [piece]))
         elif kind is BlockType.DOC_NUMBER:
             blocks.append(_block(kind, patterns.find_doc_number(piece.text) or compact, [piece]))
+        elif kind is BlockType.MARKER:  # a letter's marks stand in a column left of the number
+            blocks.append(_block(kind, patterns.marker_spelling(clean_text(piece.text)), [piece]))
         else:
             blocks.append(_block(kind, clean_text(piece.text), [piece]))
     return blocks

@@ -355,3 +355,22 @@ def test_an_addressee_line_ending_in_a_semicolon_is_the_addressee_parted_by_a_co
     doc = build_document(ts.finish())
     assert doc.fields.title == "".join(TITLE)
     assert doc.fields.addressee == "各设区市教育局、财政局、人力资源和社会保障局，各县（市、区）教育局、财政局"
+
+
+@pytest.mark.parametrize("read", ["公开.", "公开，"])
+def test_a_letters_marker_beside_the_number_is_spelled_without_a_speck(read: str) -> None:
+    """Letter format: the marker stands left of the doc number on its row; a speck read after it goes."""
+    ts = Typesetter()
+    ts.centred("江苏省教师培训中心", ch=0.9 * 1.5 * LINE_H, h=1.5 * LINE_H, advance=2)
+    top = ts._y()
+    ts.put(read, LEFT, y=top)
+    ts.put("苏师培函〔2024〕16号", RIGHT - 12 * CH, y=top)
+    ts._next_row()
+    for piece in LETTER_TITLE:
+        ts.centred(piece, ch=1.2 * LINE_H, h=1.3 * LINE_H)
+    ts._next_row()
+    ts.paragraph("南京师范大学教师教育学院：", 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.markers == ("公开",)
+    assert doc.fields.doc_number == "苏师培函〔2024〕16号"
