@@ -742,9 +742,10 @@ def is_cc(text: str) -> bool:
     return bool(_CC_RE.match(text))
 
 
-_CC_MISREAD_COMMA_RE = re.compile(rf"(?<=[{CJK}])[：:”\"](?=[{CJK}])")
-"""Between two bodies of a 抄送 list, a colon (the list has one, after 抄送) or a closing quote with no
-opening one (a body's name has none) is a comma the scan blurred (`市财政局：湾沚区水利局`, `教育部教师工作司”省委教育工委`)."""
+_CC_MISREAD_COMMA_RE = re.compile(rf"(?<=[{CJK}])(?:[：:”\"]|[.．·・]{{1,3}})(?=[{CJK}])")
+"""Between two bodies of a 抄送 list, a colon (the list has one, after 抄送), a closing quote with no opening one
+(a body's name has none) or a run of dots (a 1-bit comma broken in two) is a comma the scan blurred
+(`市财政局：湾沚区水利局`, `教育部教师工作司”省委教育工委`, `市委各部门.·市人大常委会办公室`)."""
 
 
 PLACE_LEVELS = "省市区县州旗盟"
