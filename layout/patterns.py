@@ -792,6 +792,11 @@ def split_cc(text: str) -> list[str]:
 
 
 _PRINTED_RE = re.compile(r"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{4}|[" + _CN_NUM + r"]{4})\s*年.+?日)\s*印\s*发\s*$")
+_PRINTED_MISREAD_RE = re.compile(
+    rf"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年\s*[{_CN_NUM}\d]{{1,2}}\s*月\s*[{_CN_NUM}\d]{{1,3}}\s*日)"
+    rf"\s*印\s*[{CJK}]?\s*$")
+"""A 印发 line whose 发 was misread or lost after a whole date (`…2025年5月30日印安`), the printing body's name
+before it (a sentence wrapped after its 印 is no 印发 line)."""
 
 
 _PRINTED_DAMAGED_RE = re.compile(
@@ -810,7 +815,10 @@ def split_printed(text: str) -> tuple[str, str | None] | None:
     A damaged date (`_PRINTED_DAMAGED_RE`) gives ("XX办公室", "2024-05-07") for `…2024年5月7日1印发` and
     ("XX办公室", None) for `…2024年8月271印发`.
     """
-    found = _PRINTED_RE.match(text) or _PRINTED_DAMAGED_RE.match(text)
+    misread = _PRINTED_MISREAD_RE.match(text)
+    if misread and not looks_like_body(misread.group("by")):
+        misread = None  # `…市政府于2024年3月1日印` wrapping before 发《方案》 is a sentence
+    found = _PRINTED_RE.match(text) or _PRINTED_DAMAGED_RE.match(text) or misread
     if not found:
         return None
     by, date = re.sub(r"\s+", "", found.group("by")), re.sub(r"\s+", "", found.group("date"))
