@@ -819,6 +819,11 @@ def _printing_shaped(group: Sequence[Row], geometry: BodyGeometry, settings: Lay
             and bool(_DATE_MARKS_RE.search(pieces[-1].text)))
 
 
+HANGING_LINE_SPECKS = ",，、.．·"
+"""No line starts with a comma or a stop (禁则, `patterns.LINE_START_FORBIDDEN`): one read at a 抄送 list's hanging
+line's start is a speck (`,委。` under `…市纪委监`)."""
+
+
 def _undated_signature_end(groups: Sequence[list[Row]], geometry: BodyGeometry, settings: LayoutSettings,
                            seals: Sequence[Seal] = (), issuers: Sequence[str] = ()) -> int | None:
     """When the seal hid the date: the index after a right-aligned body name that ends the body (only 附注,
@@ -908,7 +913,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             while index + 1 < len(groups) and not _tail_kind(join_rows(groups[index + 1])) \
                     and not text.endswith("。") and not _printing_shaped(groups[index + 1], geometry, settings):
                 index += 1
-                rows += groups[index]
+                rows += [replace(row, text=row.text.lstrip(HANGING_LINE_SPECKS)) for row in groups[index]]
                 text = join_rows(rows)
             blocks.append(_typed(BlockType.CC, rows, closed_cc(patterns.restore_cc_commas(text))))
         elif kind is BlockType.PRINTED:

@@ -370,3 +370,19 @@ def test_an_attachment_name_ends_without_a_mark(speck: str) -> None:
     doc = build_document(ts.finish())
     assert doc.fields.attachments == ("2023年度全市安全生产工作先进集体名单", "予以通报表扬的企业名单")
     assert "附件：1.2023年度全市安全生产工作先进集体名单\n" in render_text(doc)
+
+
+@pytest.mark.parametrize("speck", [",", "，", "."])
+def test_a_speck_read_at_a_cc_lists_hanging_lines_start_is_no_comma(speck: str) -> None:
+    """No line starts with a comma (禁则): `,委。` under `…，市纪委监` is 委 ending 市纪委监委."""
+    ts = _ts()
+    ts.right("宜宾市人民政府", 4)
+    ts.right("2023年12月29日", 4)
+    ts._next_row(2)
+    ts.paragraph("抄送：市委办公室，市人大常委会办公室，市政协办公室，市纪委监", 1)
+    ts.put(speck + "委。", LEFT + 4 * CH)
+    top = ts._y()
+    ts.put("宜宾市人民政府办公室", LEFT + CH, y=top)
+    ts.put("2023年12月30日印发", RIGHT - CH - text_units("2023年12月30日印发") * CH, y=top)
+    doc = build_document(ts.finish())
+    assert doc.fields.cc == ("市委办公室", "市人大常委会办公室", "市政协办公室", "市纪委监委")
