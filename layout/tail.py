@@ -242,6 +242,10 @@ def ring_names(row: Row, seals: Sequence[Seal], issuers: Sequence[str]) -> list[
             if any(_common_in_order(ring, issuer) >= SIGNATURE_READ_MIN * text_units(issuer) for ring in rings)]
 
 
+NAMED_START_MIN_CH = 2
+"""A reading this long that begins the name the seal's ring spells is that name's start."""
+
+
 def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issuers: Sequence[str],
                   named: Sequence[str] = ()) -> str:
     """A signature row under a seal whose own measure shows characters lost or garbled takes the one issuer that
@@ -262,7 +266,8 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
     shows characters lost (`成者` of 成都市人民政府办公厅: 都 read without its 阝 where the ring crossed it); the
     room or the date must still place the name as above. A reading of its length with that share is garbled
     however sure the recogniser was (`宁陵之人民政于` at 0.92 under the ring of 宁陵县人民政府): the seal says whose
-    name it is.
+    name it is; and so is a reading that is its start (`国务院办` under the ring of 国务院办公厅, 公厅 lost where
+    the ring crossed them), wherever it stands.
     """
     if not text or text in issuers or char_width <= 0:
         return text
@@ -285,8 +290,9 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
         garbled = (doubted or issuer in named) and abs(n - m) <= SLOT_FIT_CH and common >= GARBLED_READ_MIN * n
         place = (_place_of(text, issuer) and date is not None
                  and _aligned_ch(box.x0, box.x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
-        if fills_room or lines_up or garbled or place or _lost_its_start(text, issuer, box, date, char_width,
-                                                                           doubted):
+        its_start = issuer in named and issuer.startswith(text) and text_units(text) >= NAMED_START_MIN_CH
+        if fills_room or lines_up or garbled or place or its_start or _lost_its_start(text, issuer, box, date,
+                                                                                      char_width, doubted):
             fits.add(issuer)
     return fits.pop() if len(fits) == 1 else text
 

@@ -491,6 +491,16 @@ def test_a_sure_reading_of_the_names_length_under_the_ring_that_spells_it_takes_
     assert doc.fields.signature == ((issuer,) if fitted else ("宁陵之人民政于",))
 
 
+@pytest.mark.parametrize(("ring", "fitted"), [("国务院办公厅", True), ("", False), ("某某县财政局", False)])
+def test_a_reading_that_starts_the_name_the_ring_spells_is_that_name(ring: str, fitted: bool) -> None:
+    """`国务院办` under the ring of 国务院办公厅, left-aligned with the date as the name would be: 公厅 lost where the
+    ring crossed them, nothing in the row's measure shows it, but the seal says whose name it is."""
+    issuer = "国务院办公厅"
+    x0 = DATE_X1 - text_units(DATE) * CH
+    doc = _signed_under(issuer, [[("国务院办", x0, 1.0)]], ring=ring, seal_side=8 * CH)
+    assert doc.fields.signature == ((issuer,) if fitted else ("国务院办",))
+
+
 @pytest.mark.parametrize(("height", "ring"), [(2.3, True), (1.0, False)])
 def test_a_tall_reading_over_the_signature_naming_no_issuer_is_ring_text_where_no_seal_was_found(
         height: float, ring: bool) -> None:
