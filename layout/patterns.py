@@ -407,7 +407,7 @@ def split_title_addressee(text: str) -> tuple[str, str] | None:
 
 _BODY_RE = re.compile(
     rf"^[{CJK}（）()]{{2,30}}(?:委员会|人民政府|政府|办公厅|办公室|指挥部|领导小组|局|厅|委|部|院|署|办|处|中心|公司|集团"
-    rf"|学校|大学|协会|学会|联合会|总会|工会|法院|检察院|管委会|街道|社区|党组|党委|总队|支队)$"
+    rf"|学校|大学|协会|学会|联合会|总会|工会|法院|检察院|管委会|街道|社区|党组|党委|总队|支队|部门|单位|机构)$"
 )
 _MILITARY_BODY_RE = re.compile(rf"^[{CJK}]{{1,20}}(?:军区|军分区|警备区)$")
 """A military district is a body after its place alone (`省军区`, `台州军分区`): a 抄送 list names it."""

@@ -104,6 +104,7 @@ def test_specks_inside_numbers_are_dropped(text: str, expected: str) -> None:
     ("抄送：市公安局，市商务局市网信办。", ["市公安局", "市商务局", "市网信办"]),
     ("抄送：盟行政公署办公室旗人民政府办公室。", ["盟行政公署办公室", "旗人民政府办公室"]),  # a 盟's 旗 (a county)
     ("抄送：省政协办公厅，省军区省法院，省检察院。", ["省政协办公厅", "省军区", "省法院", "省检察院"]),  # a military district
+    ("抄送：市委各部门市人大常委会办公室，市政协办公室。", ["市委各部门", "市人大常委会办公室", "市政协办公室"]),  # 部门
 ])
 def test_a_cc_comma_the_scan_lost_between_two_bodies_is_back(text: str, bodies: list[str]) -> None:
     assert patterns.split_cc(text) == bodies
