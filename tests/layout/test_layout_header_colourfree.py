@@ -194,10 +194,12 @@ def test_a_year_without_any_bracket_is_no_doc_number() -> None:
 LETTER_TITLE = ("关于商请选派专家参加2024", "年乡村教师素养提升培训授课的函")
 
 
-def _letter_format(mark_lh: float, *, marker: str | None = None, rule: str | None = None) -> Typesetter:
+def _letter_format(mark_lh: float, *, marker: str | None = None, rule: str | None = None,
+                   beside: str | None = None) -> Typesetter:
     """Letter format (GB/T 9704 10): the body's name centred at the top, the number right-aligned under the
     rule, the title under it in 小二 (1.3 body lines); with `rule`, the double rule read as that text in a box
-    wider than the text block and as tall as a title line."""
+    wider than the text block and as tall as a title line; `marker` set large above the mark, `beside` left of
+    the number on its row."""
     ts = Typesetter()
     if marker:
         ts.put(marker, LEFT, y=40.0, ch=1.2 * LINE_H, h=1.3 * LINE_H)
@@ -205,6 +207,8 @@ def _letter_format(mark_lh: float, *, marker: str | None = None, rule: str | Non
     if rule:
         ts.put(rule, LEFT - 60.0, ch=(RIGHT - LEFT + 120.0) / len(rule), h=1.3 * LINE_H)
         ts._next_row()
+    if beside:
+        ts.put(beside, LEFT, y=ts._y(), advance=0)
     ts.right("苏师培函〔2024〕16号", 0.0)
     for piece in LETTER_TITLE:
         ts.centred(piece, ch=1.2 * LINE_H, h=1.3 * LINE_H)
@@ -360,17 +364,6 @@ def test_an_addressee_line_ending_in_a_semicolon_is_the_addressee_parted_by_a_co
 @pytest.mark.parametrize("read", ["公开.", "公开，"])
 def test_a_letters_marker_beside_the_number_is_spelled_without_a_speck(read: str) -> None:
     """Letter format: the marker stands left of the doc number on its row; a speck read after it goes."""
-    ts = Typesetter()
-    ts.centred("江苏省教师培训中心", ch=0.9 * 1.5 * LINE_H, h=1.5 * LINE_H, advance=2)
-    top = ts._y()
-    ts.put(read, LEFT, y=top)
-    ts.put("苏师培函〔2024〕16号", RIGHT - 12 * CH, y=top)
-    ts._next_row()
-    for piece in LETTER_TITLE:
-        ts.centred(piece, ch=1.2 * LINE_H, h=1.3 * LINE_H)
-    ts._next_row()
-    ts.paragraph("南京师范大学教师教育学院：", 0)
-    ts.paragraph(BODY)
-    doc = build_document(ts.finish())
+    doc = build_document(_letter_format(1.5, beside=read).finish())
     assert doc.fields.markers == ("公开",)
     assert doc.fields.doc_number == "苏师培函〔2024〕16号"
