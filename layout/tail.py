@@ -742,6 +742,21 @@ def _closes_above(upper: str, text: str) -> bool:
     return _open_brackets(upper) > 0 and _open_brackets(text) < 0
 
 
+SQUEEZED_ROOM_LINES = 0.9
+"""A printed line needs a line's height of room between the lines above and below it."""
+
+
+def is_squeezed(groups: Sequence[list[Row]], index: int, line_height: float) -> bool:
+    """Group `index` (one row) stands between the rows above and below it on its page with less than
+    SQUEEZED_ROOM_LINES of room between them: no printed line fits there, so under a seal it is the seal's ink
+    read as characters (`三` and `公` between the signature and the date)."""
+    if not 0 < index < len(groups) - 1 or len(groups[index]) != 1:
+        return False
+    above, row, below = groups[index - 1][-1], groups[index][0], groups[index + 1][0]
+    return (above.page == row.page == below.page and above.box.cy < row.box.cy < below.box.cy
+            and below.box.y0 - above.box.y1 < SQUEEZED_ROOM_LINES * line_height)
+
+
 def is_seal_debris(group: Sequence[Row], seals: Sequence[Seal]) -> bool:
     """A one-row group under a seal with no CJK character in it (a speck of the ring read `7`, the seal's
     code): the seal's ink, not a line of the document; between the signature and the date it does not part
@@ -882,6 +897,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                           else "".join(part.text for part in kept)).lstrip(SPECK_LEAD)
             line_height = geometry.scale.line_height
             if not kept or names_no_body(name) or (is_ring_text(name, group, issuers, seals, line_height)
+                                                   or is_squeezed(groups, index, line_height)
                                                    if under_seal(group, seals)
                                                    else is_unfound_ring_text(name, group, issuers, line_height)):
                 index += 1

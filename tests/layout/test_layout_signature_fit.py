@@ -16,7 +16,7 @@ from layout import build_document
 from layout.geometry import text_units
 from layout.lines import Row
 from layout.model import Box, Document, Seal
-from layout.tail import fit_signature, is_ring_text, repair_date_year
+from layout.tail import fit_signature, is_ring_text, is_squeezed, repair_date_year
 
 FILLER = "根据工作安排，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项工作按时完成。"
 DATE = "2024年5月17日"
@@ -573,3 +573,13 @@ def test_a_reading_that_stops_at_its_place_takes_the_name_laid_out_over_the_date
     issuer = "永泰县人民政府"
     doc = _signed(issuer, [(read, _centred_at(issuer) - shift_ch * CH, 0.99)])
     assert doc.fields.signature == ((issuer,) if fitted else (read,))
+
+
+@pytest.mark.parametrize(("room", "squeezed"), [(0.5, True), (0.85, True), (1.0, False), (1.6, False)])
+def test_a_row_with_less_than_a_lines_room_between_its_neighbours_is_squeezed(room: float, squeezed: bool) -> None:
+    """`三` read between the signature and the date (a 1-bit scan: it and `公` were the seal's ink) with half a
+    line of room between them: no printed line fits there."""
+    rows = [Row(1, (line,), line.text) for line in (ocr_line("福建省卫生健康委员会办公室", 400, 500),
+                                                    ocr_line("三", 400, 500 + LINE_H + (room - 1) * LINE_H / 2),
+                                                    ocr_line(DATE, 400, 500 + LINE_H + room * LINE_H))]
+    assert is_squeezed([[row] for row in rows], 1, LINE_H) is squeezed
