@@ -553,11 +553,17 @@ def _split_one_fragment(row: Row) -> list[Row] | None:
     return [Row(row.page, (left,), note), Row(row.page, (right,), date)]
 
 
+DATE_ABOVE_LINES = 0.3
+"""A date whose top stands this many body lines over the top of what shares its row was printed above it."""
+
+
 def split_dated_row(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Row]:
     """A date printed on one baseline after something else stands on its own: the row splits before it.
 
     The split is made only where a paragraph line never has one: at a wide gap (`（本文有删减）` left,
-    the date right), or after a whole parenthesised note (`（本文有删减）二〇〇五年七月十四日`).
+    the date right), or after a whole parenthesised note (`（本文有删减）二〇〇五年七月十四日`). The date comes
+    first where it stands higher (its top DATE_ABOVE_LINES over the other's): the 附注 under the date, its box
+    and the date's (taller with the ring's arc) read into one row.
     """
     parts = row.parts
     for cut in range(1, len(parts)):
@@ -568,7 +574,9 @@ def split_dated_row(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_S
         gap = (right[0].box.x0 - left[-1].box.x1) / scale.char_width
         note = join_parts(left, scale, settings)
         if gap >= settings.wide_gap_ch or patterns.split_note_date(note + date) is not None:
-            return [_row_of(left, row.page, scale, settings), _row_of(right, row.page, scale, settings)]
+            pieces = [_row_of(left, row.page, scale, settings), _row_of(right, row.page, scale, settings)]
+            higher = min(p.box.y0 for p in right) < min(p.box.y0 for p in left) - DATE_ABOVE_LINES * scale.line_height
+            return pieces[::-1] if higher else pieces
     return _split_one_fragment(row) or _split_off_specks(row, scale, settings) or [row]
 
 

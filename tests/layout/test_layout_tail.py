@@ -6,7 +6,7 @@ import math
 from dataclasses import replace
 
 import pytest
-from layout_typeset import CH, LEFT, RIGHT, Typesetter, ocr_line
+from layout_typeset import CH, LEFT, LINE_H, RIGHT, Typesetter, ocr_line
 
 from layout import build_document, render_text
 from layout.geometry import text_units
@@ -386,3 +386,20 @@ def test_a_speck_read_at_a_cc_lists_hanging_lines_start_is_no_comma(speck: str) 
     ts.put("2023年12月30日印发", RIGHT - CH - text_units("2023年12月30日印发") * CH, y=top)
     doc = build_document(ts.finish())
     assert doc.fields.cc == ("市委办公室", "市人大常委会办公室", "市政协办公室", "市纪委监委")
+
+
+def test_a_note_read_into_the_dates_row_from_below_follows_the_date() -> None:
+    """A grey scan boxed the date two lines tall (the ring's lower arc with it) and the 附注 under it so tall that
+    the two share a row: the date stands higher, so it comes first, under the signature."""
+    note_below, order = 0.6, ["signature", "date", "note"]
+    ts = _ts()
+    ts.right("国务院", 4)
+    top = ts._y()
+    date = ocr_line("二〇一九年一月二十一日", RIGHT - 4 * CH - 11 * CH, top, page=ts.number, h=2.2 * LINE_H)
+    note = ocr_line("（此件公开发布）", LEFT + 2 * CH, top + note_below * LINE_H, page=ts.number, h=2.0 * LINE_H)
+    ts.pages[-1] += [date, note]
+    ts._next_row(3)
+    doc = build_document(ts.finish())
+    assert [kind for kind, _ in _tail(doc)][-3:] == order
+    assert doc.fields.date == "2019-01-21"
+    assert doc.fields.signature == ("国务院",)
