@@ -338,13 +338,13 @@ def is_seal_text(line: OcrLine, page: Page, settings: LayoutSettings = DEFAULT_S
     if in_seal and overlaps_a_line_below(line, page):
         return True
     # a whole date is the 成文日期 under the seal, never its text, however the ring bent its box
-    shaped = not patterns.is_date_line(line.text) and (tilt_degrees(line) >= settings.seal_tilt_deg or is_arched(line))
-    tilted = tilt_degrees(line) >= settings.seal_tilt_deg
+    date = patterns.is_date_line(line.text)
+    tilted = not date and tilt_degrees(line) >= settings.seal_tilt_deg
     star = line.text.strip() in STARS
     # Without red information (a grey scan), a line bent far off the level is the ring text too.
     no_red_info = not any(other.red > 0 for other in page.lines)
-    return (red_enough or (in_seal and (shaped or star))
-            or (tilted and not patterns.is_date_line(line.text) and (line.red > SEAL_TILTED_RED_MIN or no_red_info)))
+    return (red_enough or (in_seal and (tilted or star or (not date and is_arched(line))))
+            or (tilted and (line.red > SEAL_TILTED_RED_MIN or no_red_info)))
 
 
 # --- page furniture ---------------------------------------------------------------------------------------

@@ -203,11 +203,12 @@ MARKER_WORDS = ("绝密", "机密", "秘密", "特急", "加急", "特提", "平
 
 def marker_spelling(text: str) -> str:
     """A marker read with one character misread (`公斤`) spelled as the one marker word it is one character off
-    (MARKER_WORDS, same length), or without a speck read after it (`特急.`); any other text as it came (`机密` and `秘密` are a character apart: a
-    reading that is one off from both stays)."""
-    compact = re.sub(r"\s+", "", text).rstrip(MARKER_SPECKS)
+    (MARKER_WORDS, same length), or without a speck read after it (`特急.`); any other text as it came (`机密`
+    and `秘密` are a character apart: a reading that is one off from both stays)."""
+    bare = re.sub(r"\s+", "", text)
+    compact = bare.rstrip(MARKER_SPECKS)
     if is_marker(compact):
-        return compact if compact != re.sub(r"\s+", "", text) else text
+        return compact if compact != bare else text
     close = [word for word in MARKER_WORDS
              if len(word) == len(compact) and sum(a != b for a, b in zip(word, compact, strict=True)) == 1]
     return close[0] if len(close) == 1 else text
@@ -714,17 +715,18 @@ def is_damaged_date_line(text: str) -> bool:
     compact = re.sub(r"\s+", "", text)
     if not compact or len(compact) > DATE_MAX_CH or is_date_line(compact):
         return False
+    if _YEAR_THEN_NUMERALS_RE.match(compact):
+        return True
     numerals = set(_CN_NUM) | set("0123456789")
     others = [ch for ch in compact if ch not in numerals and ch not in "年月日"]
     framed = _DATE_FRAME_RE.match(compact) is not None
-    if _YEAR_THEN_NUMERALS_RE.match(compact):
-        return True
     return ("年" in compact and "月" in compact and any(ch in numerals for ch in compact)
             and (not others or framed and len(others) == 1
                  and sum(ch in numerals for ch in compact) >= DATE_FRAME_MIN_NUMERALS))
 
 
 _YEAR_THEN_NUMERALS_RE = re.compile(rf"^(?:(?:19|20)\d{{2}}|[一二][{_CN_NUM}]{{3}})年[{_CN_NUM}\d]{{1,4}}$")
+"""A whole year (19xx, 20xx, or four numerals from 一 or 二), its 年, and numerals only after it."""
 _DATE_FRAME_RE = re.compile(r"^[^年月日]{0,4}年[^年月日]{1,2}月[^年月日]{0,3}日$")
 """A date's frame whole: 年, 月 and 日 in order, each after at most the numerals it can follow (the day's may
 all be lost under the ring: `2024年A月日`)..."""

@@ -378,8 +378,8 @@ def is_two_rings_text(name: str, group: Sequence[Row], issuers: Sequence[str], s
     RING_CHANCE_COMMON characters or more, each standing whole in a different issuer's name, while no issuer's
     name holds SIGNATURE_READ_MIN of it (`市场监督阳市商务` across the rings of 洛阳市市场监督管理局 and 洛阳市商务局,
     where they overlap over the signature); or that joins one name's end to another's start
-    (`joins_name_ends`), however much of it one name holds. A printed signature is one name: read damaged, most of it still
-    stands in that one name (`洛阳市场监督管理局`)."""
+    (`joins_name_ends`), however much of it one name holds. A printed signature is one name: read damaged,
+    most of it still stands in that one name (`洛阳市场监督管理局`)."""
     n = text_units(name)
     if len(_seals_over(group, seals)) < 2 or len(issuers) < 2:
         return False
@@ -715,8 +715,8 @@ height and the line spacing: about two line heights more)."""
 def _over_hidden_line(upper: Sequence[Row], lower: Sequence[Row], geometry: BodyGeometry,
                       seals: Sequence[Seal], issuers: Sequence[str]) -> bool:
     """`upper` is a joint signature's line above a line the seals hid: the document has two issuers or more,
-    `upper` reads as one of them (damaged as `repair_signature` takes it: `湖北省教育`), `lower` is under a seal, and they stand one line further apart than
-    signature lines do (JOINT_HIDDEN_GAP_LH). `joint_signatures` puts the hidden issuer back between them."""
+    `upper` reads as one of them (damaged as `repair_signature` takes it: `湖北省教育`), `lower` is under a seal,
+    and they stand one line further apart than signature lines do (JOINT_HIDDEN_GAP_LH). `joint_signatures` puts the hidden issuer back between them."""
     top, bottom = lower[0], upper[-1]
     return (len(issuers) >= 2 and top.page == bottom.page and repair_signature(join_rows(upper), issuers) in issuers
             and under_seal(lower, seals)

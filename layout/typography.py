@@ -96,9 +96,9 @@ def is_body_sized(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SET
     tall = row.box.height / scale.line_height
     if tall < settings.large_line_lh:
         return True
-    units = text_units(row.text)
-    return (units >= BODY_PITCH_MIN_UNITS and tall <= BODY_BOX_MAX_LH
-            and row.box.width / units / scale.char_width < LARGE_PITCH_CH)
+    pitch = pitch_ch(row, scale)
+    return (text_units(row.text) >= BODY_PITCH_MIN_UNITS and tall <= BODY_BOX_MAX_LH
+            and pitch is not None and pitch < LARGE_PITCH_CH)
 
 
 def is_smaller(row: Row, than: Row, scale: Scale) -> bool:

@@ -300,10 +300,8 @@ def month_without_crossing(text: str) -> str:
     date: a ring's stroke crossing 二 adds the bar that makes it 三 (`二〇二〇年十三月三十一日`), and 十二 is the
     one month a single stroke away (十一 is two). Needs no 印发 date; any other line stays as read."""
     compact = re.sub(r"\s+", "", text)
-    if not _BARRED_MONTH_RE.search(compact) or patterns.is_date_line(compact) and patterns.find_date(compact):
-        return text
     spelled = _BARRED_MONTH_RE.sub("十二", compact)
-    return spelled if patterns.is_date_line(spelled) and patterns.find_date(spelled) else text
+    return spelled if spelled != compact and patterns.is_date_line(spelled) else text
 
 
 def _spelled_as_printed(date: str) -> bool:
