@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from layout import patterns
-from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, Scale
+from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, Scale, text_units
 from layout.model import Box, OcrLine, Page
 
 
@@ -291,6 +291,24 @@ def is_separator_star(line: OcrLine, page: Page, settings: LayoutSettings = DEFA
     seal, is the seal's centre star (`is_seal_text`)."""
     return (bool(_RULE_STAR_RE.fullmatch(re.sub(r"\s+", "", line.text))) and line.red < settings.seal_red_min
             and not any(_inside(line.box, seal.box) for seal in page.seals))
+
+
+SQUEEZED_MAX_WIDTH = 0.4
+"""A reading whose box is narrower than this share of the room its characters take at the body's character
+width..."""
+SQUEEZED_MAX_SCORE = 0.5
+"""...and that the recogniser doubts is one stroke read as characters, not print."""
+
+
+def is_squeezed_speck(line: OcrLine, char_width: float) -> bool:
+    """A doubted reading squeezed into a box far narrower than its characters (SQUEEZED_MAX_WIDTH of
+    `text_units` × `char_width`, the body's measured character width): one stroke read as several characters
+    (`580` at 0.38 in a box a third of a character wide, a piece of a ring the page's seal search missed,
+    standing between the signature and the date on a 1-bit scan). Printed text takes at least its characters'
+    room: marks are larger, condensed marks and digits narrower by less than half."""
+    units = text_units(line.text)
+    return (units > 0 and line.score < SQUEEZED_MAX_SCORE
+            and line.box.width < SQUEEZED_MAX_WIDTH * units * char_width)
 
 
 STACKED_OVERLAP_MIN = 0.2

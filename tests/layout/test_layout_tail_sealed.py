@@ -256,6 +256,32 @@ def test_a_speck_of_the_seal_between_signature_and_date_does_not_part_them(speck
     assert speck not in render_text(doc)
 
 
+@pytest.mark.parametrize(("speck", "width_ch", "score", "dropped"), [
+    ("580", 0.3, 0.38, True),   # a stroke of a ring no seal search found, read as three digits
+    ("7", 0.1, 0.3, True),
+    ("580", 0.3, 0.9, False),   # read with confidence: print, whatever its box
+    ("580", 1.5, 0.38, False),  # as wide as three digits are
+])
+def test_a_doubted_reading_squeezed_into_a_stroke_is_dropped_without_a_seal(speck: str, width_ch: float,
+                                                                            score: float, dropped: bool) -> None:
+    """Between the signature and the date, no seal found: a doubted reading in a box far narrower than its
+    characters is a stroke, and the signature and the date stay one; a reading that can be print stays."""
+    ts = Typesetter()
+    for _ in range(3):
+        ts.paragraph(FILLER)
+    ts._next_row(2)
+    ts.right("江西省水利厅", 5.0)
+    ts.pages[-1].append(ocr_line(speck, RIGHT - 3 * CH, ts._y() - 0.5 * PITCH, width=width_ch * CH, score=score,
+                                 page=ts.number))
+    ts.right("2025年5月30日", 4.0)
+    ts.paragraph("（此件公开发布）")
+    doc = build_document(ts.finish())
+    assert (speck not in render_text(doc)) is dropped
+    if dropped:
+        assert doc.fields.signature == ("江西省水利厅",)
+        assert doc.fields.date == "2025-05-30"
+
+
 @pytest.mark.parametrize(("read", "printer"), [
     ("九江市防汛抗呈指挥部办公室", "九江市防汛抗旱指挥部办公室"),  # a character misread
     ("九江市防汛抗旱指挥部广办公室", "九江市防汛抗旱指挥部办公室"),  # a speck read as a character
