@@ -165,6 +165,17 @@ def test_the_sample_signature_and_date_under_the_seal_are_read(tmp_path: Path) -
     ([("教有局", 0.97), ("教育局", 0.9994), ("教冶局", 0.971)], ("教育局", 0.9994)),
     # two against two: the pair with the more confident reading
     ([("8024年", 0.997), ("2024年", 1.0), ("2024年", 0.99), ("8024年", 0.99)], ("2024年", 1.0)),
+    # a whole date outvotes broken ones: the printed view lost the 日 the lifted one kept (1-bit, v55 dev)
+    ([("2024年4月14日", 0.96), ("2024年4月14", 1.0), ("2024年4月14", 1.0)], ("2024年4月14日", 0.96)),
+    ([("二〇二三年二月八日", 0.99), ("二〇二三年二月从日", 0.89), ("二〇二三年二月从日", 0.89)],
+     ("二〇二三年二月八日", 0.99)),
+    # two against two: the reading holding the other's characters in order kept what the other lost
+    ([("2022年1月20日", 1.0), ("2022年1月20日", 0.95), ("2022年12月20日", 1.0), ("2022年12月20日", 1.0)],
+     ("2022年12月20日", 1.0)),
+    ([("中共临海委", 0.98), ("中共临海委", 0.86), ("中共临海市委", 0.94), ("中共临海市委", 0.94)], ("中共临海市委", 0.94)),
+    # ...but not against a majority: a character more read in one view is a stroke the ring added
+    ([("二〇一九年十二月九日", 0.97), ("二〇一一九年十二月九日", 0.92), ("二〇一九年十二月九日", 0.92),
+      ("二〇一九年十二月九日", 0.92)], ("二〇一九年十二月九日", 0.97)),
 ])
 def test_the_reading_most_views_agree_on_is_kept(readings: list[tuple[str, float]],
                                                  chosen: tuple[str, float]) -> None:

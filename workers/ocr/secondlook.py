@@ -30,6 +30,7 @@ import numpy as np
 from layout.geometry import HEADER_ZONE, HUGE_LINE_LH, LARGE_LINE_LH, RED_MIN
 from layout.lines import on_seal_ring
 from layout.model import Box, OcrLine
+from layout.patterns import is_date_line
 from workers.image.redink import red_fraction
 from workers.image.seals import SealRegion, ring_strip, seal_circles
 from workers.ocr.engine import OcrEngine
@@ -178,16 +179,34 @@ def trim_seam_repeat(text: str, box: Box, mark: Sequence[OcrLine]) -> str:
 
 
 def choose_reading(readings: Sequence[tuple[str, float]]) -> tuple[str, float]:
-    """The text most readings agree on (ties: the more confident), with its best score.
+    """The text the views agree on, with its best score: a whole date before a broken one, then the text
+    most readings agree on, then the one the others are pieces of, then the more confident.
 
     Under a seal the score alone misleads: a crop whose lifting also took a thin stroke (the 〇 of a
-    Chinese-numeral date) is read confidently without it, while the other views still show it.
+    Chinese-numeral date) is read confidently without it, while the other views still show it. What the
+    views lose is ink, and lost ink loses characters: a reading that is a whole date (`is_date_line`) was not
+    made by a lost stroke, while `2024年4月14` and `二月从日` were (the 日 or the 八 the ring's arc took); and
+    where two readings tie, the one holding the other in order (`2022年12月20日` over `2022年1月20日`,
+    `中共临海市委` over `中共临海委`) kept the character the other lost. On a 1-bit page wiping the ring takes the
+    strokes it crosses, so the first look and the lifted crop lose the same character and tie with the
+    printed view (fresh dev v55 1-bit: four dates and a signature).
     """
     votes: dict[str, list[float]] = {}
     for text, score in readings:
         votes.setdefault(text, []).append(score)
-    text = max(votes, key=lambda t: (len(votes[t]), max(votes[t])))
+
+    def rank(text: str) -> tuple[bool, int, int, float]:
+        holds = sum(1 for other in votes if other != text and _holds_in_order(text, other))
+        return is_date_line(text), len(votes[text]), holds, max(votes[text])
+
+    text = max(votes, key=rank)
     return text, max(votes[text])
+
+
+def _holds_in_order(text: str, part: str) -> bool:
+    """True when every character of `part` stands in `text`, in order (`part` is `text` with some lost)."""
+    chars = iter(text)
+    return all(ch in chars for ch in part)
 
 
 def _body_height(lines: Sequence[OcrLine]) -> float:
