@@ -136,10 +136,14 @@ a symbol (UNREAD_DIGIT), and one digit of the number as a letter or a symbol (`�
 `甬税发〔2022〕i02号`, `鄂教师〔2024〕↓号`: kept as read, the number's place and shape still say what the line is)."""
 
 
-_BARE_DOC_NUMBER_RE = re.compile(rf"(?P<org>[{CJK}]{{2,10}})(?P<year>(?:19|20)\d{{2}})(?P<num>[1-9]\d{{0,3}})号")
+BRACKET_STROKES = "|丨lI1"
+"""What the recogniser reads the opening 〔 as when a 1-bit threshold left only its upright stroke."""
+_BARE_DOC_NUMBER_RE = re.compile(
+    rf"(?P<org>[{CJK}]{{2,10}})[{BRACKET_STROKES}]?(?P<year>(?:19|20)\d{{2}})(?P<num>[1-9]\d{{0,3}})号")
 """A line that is nothing but 机关代字, a year and a number (`曲政办函202145号`: a 1-bit scan lost both thin
-brackets) is a doc number: the year is the first four digits. Inside other text (`渝北卫健函2024年53号`,
-`到2024年底完成53号`) it is not."""
+brackets) is a doc number: the year is the first four digits; the opening bracket's upright stroke may stand
+before it (`鲁人社发|202321号`, `郑市监12024 88号`: a 机关代字 is Chinese characters, so a 1 or | between it and a
+19xx/20xx year is the bracket). Inside other text (`渝北卫健函2024年53号`, `到2024年底完成53号`) it is not."""
 
 
 _NUMBER_SPECK_RE = re.compile(

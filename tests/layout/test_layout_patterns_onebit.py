@@ -35,7 +35,9 @@ def test_not_printed_lines(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "number"), [("曲政办函202145号", "曲政办函〔2021〕45号"),
                                               ("渝北卫健发 2024 7号", "渝北卫健发〔2024〕7号"),
-                                              ("国办发20181号", "国办发〔2018〕1号")])
+                                              ("国办发20181号", "国办发〔2018〕1号"),
+                                              ("鲁人社发|202321号", "鲁人社发〔2023〕21号"),
+                                              ("郑市监12024 88号", "郑市监〔2024〕88号")])
 def test_a_doc_number_that_lost_both_brackets_is_a_line_of_its_own(text: str, number: str) -> None:
     assert patterns.find_doc_number(text) == number
 
@@ -48,7 +50,8 @@ def test_a_doc_number_with_a_digit_read_as_a_letter_is_still_a_doc_number(text: 
     assert patterns.find_doc_number(text) == number
 
 
-@pytest.mark.parametrize("text", ["到2023年8u号楼", "〔2023〕号", "洛政办文〔2023〕uu号"])
+@pytest.mark.parametrize("text", ["到2023年8u号楼", "〔2023〕号", "洛政办文〔2023〕uu号", "共建12024号楼",
+                                  "第1202488号"])
 def test_a_letter_alone_or_two_are_no_doc_numbers_number(text: str) -> None:
     assert patterns.find_doc_number(text) is None
 
