@@ -918,7 +918,9 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
             printed = printed_iso
-            signed = month_from_printing(repair_date_year(re.sub(r"\s+", "", text), known_years), printed)
+            # 十三月 first: the month a ring's stroke barred is no evidence for the repairs by the 印发 date
+            signed = month_without_crossing(re.sub(r"\s+", "", text))
+            signed = month_from_printing(repair_date_year(signed, known_years), printed)
             signed = year_from_printing(day_tens_from_printing(signed, printed), printed)
             if bilevel:  # a 印发 date eroded to before the date is no evidence against it (2021年1月22日 for 4月)
                 printed = printing_after(printed, patterns.find_date(signed))
@@ -931,7 +933,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                 # one character misread; a date after its printing only where the ring crosses it (and after a
                 # 1-bit 印发 date is read as printed)
                 signed = numeral_from_printing(signed, printed)
-            blocks.append(_typed(BlockType.DATE, group, month_without_crossing(signed)))
+            blocks.append(_typed(BlockType.DATE, group, signed))
         elif patterns.is_attachment(text):
             end = signature_start if index < signature_start else len(groups)
             found, index = _attachment_blocks(groups, index, end, geometry)

@@ -314,3 +314,17 @@ def test_a_date_read_in_a_thirteenth_month_is_the_documents_december_date() -> N
     doc = build_document(_pages("2020", "二〇二〇年十三月三十一日", None))
     assert doc.fields.date == "2020-12-31"
     assert doc.fields.signature == ("呼和浩特市机关事务管理局",)
+
+
+def test_a_thirteenth_month_under_a_seal_is_mended_before_the_printing_confirms_the_year() -> None:
+    """`二〇二三年十三月二十日` under a ring, numbered 〔2022〕, printed 2022年12月21日: the ring's stroke barred both
+    二s. 十三月 is read 十二月 first; the printing then confirms the one year a numeral away (a date a year after
+    its 印发 date is none). Mended the other way round, the 十三 left no date for the printing to confirm."""
+    pages = _pages("2022", "二〇二三年十三月二十日", "2022年12月21日印发")
+    last = pages[-1]
+    date = next(line for line in last.lines if line.text.startswith("二〇二三"))
+    side = 4 * date.box.height
+    seal = Seal(last.number, Box(date.box.cx - side / 2, date.box.y1 - side * 0.8, date.box.cx + side / 2,
+                                 date.box.y1 + side * 0.2), "", "shape")
+    doc = build_document([*pages[:-1], dataclasses.replace(last, seals=(seal,))])
+    assert doc.fields.date == "2022-12-20"
