@@ -126,10 +126,10 @@ def _year_fits(read: str, year: str, known_years: Sequence[int] = ()) -> bool:
 
 
 def _restore_chinese_year(text: str, known_years: Sequence[int]) -> str:
-    """A Chinese-numeral date whose year the seal damaged (`patterns.damaged_year_date_line`) takes the one
-    year of the document (doc number, 印发 date) whose spelling is within YEAR_MAX_EDITS of the reading;
-    month and day stay as read. Otherwise the line stays as read."""
-    found = patterns.damaged_year_date_line(text)
+    """A Chinese-numeral date whose year the seal damaged (`patterns.damaged_year_date_line`, or
+    `_year_past_the_documents`) takes the one year of the document (doc number, 印发 date) whose spelling is
+    within YEAR_MAX_EDITS of the reading; month and day stay as read. Otherwise the line stays as read."""
+    found = patterns.damaged_year_date_line(text) or _year_past_the_documents(text, known_years)
     if found is None:
         return text
     read, rest = found
@@ -139,6 +139,23 @@ def _restore_chinese_year(text: str, known_years: Sequence[int]) -> str:
         return text
     repaired = f"{patterns.chinese_year(close.pop())}年{rest}"
     return repaired if patterns.is_date_line(repaired) else text
+
+
+YEARS_PAST_MAX = 1
+"""A date may be a year later than the document's number (numbered in late December, signed in January)..."""
+
+
+def _year_past_the_documents(text: str, known_years: Sequence[int]) -> tuple[str, str] | None:
+    """(year as read, `月…日` rest) of a whole Chinese-numeral date whose year is more than YEARS_PAST_MAX later
+    than every year the document states (doc number, 印发 date), which no 成文日期 is: a number is given and a
+    document printed within days of signing, so its year was misread (`二〇七四年十一月十四日` numbered 〔2024〕 and
+    printed in 2024: the ring's arc through 二). None for any other line."""
+    compact = re.sub(r"\s+", "", text)
+    iso = patterns.find_date(compact) if patterns.is_date_line(compact) and not re.search(r"\d", compact) else None
+    if iso is None or not known_years or int(iso[:4]) <= max(known_years) + YEARS_PAST_MAX:
+        return None
+    year, rest = compact.split("年", 1)
+    return year, rest
 
 
 def _restore_arabic_ends(text: str, known_years: Sequence[int]) -> str:

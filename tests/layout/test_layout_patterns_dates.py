@@ -139,3 +139,15 @@ def test_a_date_whose_day_mark_reads_as_two_digits_is_its_day(text: str, read: t
 def test_a_year_read_as_a_lone_1_is_an_eroded_4_of_the_one_year_the_document_states(years: list[int],
                                                                                   repaired: str) -> None:
     assert repair_date_year("1年1月11日", years) == repaired
+
+
+@pytest.mark.parametrize(("read", "years", "repaired"), [
+    ("二〇七四年十一月十四日", [2024], "二〇二四年十一月十四日"),  # 50 years after its number: 二 misread 七
+    ("二〇二七年十二月二十日", [2024, 2024], "二〇二四年十二月二十日"),
+    ("二〇二五年一月二日", [2024], "二〇二五年一月二日"),  # numbered in December, signed in January: as read
+    ("二〇二〇年十一月十四日", [2024], "二〇二〇年十一月十四日"),  # before its number: no evidence either way
+    ("二〇七四年十一月十四日", [2024, 2034], "二〇七四年十一月十四日"),  # two years a numeral away: as read
+])
+def test_a_whole_date_years_past_the_documents_own_takes_its_year(read: str, years: list[int],
+                                                                  repaired: str) -> None:
+    assert repair_date_year(read, years) == repaired
