@@ -259,12 +259,13 @@ def year_from_printing(text: str, printed_iso: str | None) -> str:
         return text
     fits = [year for year in (printed.year, printed.year - 1)
             if _printed_within_days(patterns.iso_date(year, month, day), printed_iso)
-            and _stands_in(read, patterns.chinese_year(year) if chinese else str(year))]
+            and stands_in(read, patterns.chinese_year(year) if chinese else str(year))]
     return _year_spelled(fits[0], month, day, chinese is not None) if len(fits) == 1 else text
 
 
-def _stands_in(read: str, spelling: str) -> bool:
-    """Every character of `read` stands in `spelling`, in order (what is left of a year the seal damaged)."""
+def stands_in(read: str, spelling: str) -> bool:
+    """Every character of `read` stands in `spelling`, in order: `read` is `spelling` with some characters lost
+    (what is left of a year the seal damaged; a view of a line that lost ink, `workers.ocr.secondlook`)."""
     rest = iter(spelling)
     return all(ch in rest for ch in read)
 

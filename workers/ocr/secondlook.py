@@ -31,6 +31,7 @@ from layout.geometry import HEADER_ZONE, HUGE_LINE_LH, LARGE_LINE_LH, RED_MIN
 from layout.lines import on_seal_ring
 from layout.model import Box, OcrLine
 from layout.patterns import is_date_line
+from layout.years import stands_in
 from workers.image.redink import red_fraction
 from workers.image.seals import SealRegion, ring_strip, seal_circles
 from workers.ocr.engine import OcrEngine
@@ -196,17 +197,11 @@ def choose_reading(readings: Sequence[tuple[str, float]]) -> tuple[str, float]:
         votes.setdefault(text, []).append(score)
 
     def rank(text: str) -> tuple[bool, int, int, float]:
-        holds = sum(1 for other in votes if other != text and _holds_in_order(text, other))
+        holds = sum(1 for other in votes if other != text and stands_in(other, text))
         return is_date_line(text), len(votes[text]), holds, max(votes[text])
 
     text = max(votes, key=rank)
     return text, max(votes[text])
-
-
-def _holds_in_order(text: str, part: str) -> bool:
-    """True when every character of `part` stands in `text`, in order (`part` is `text` with some lost)."""
-    chars = iter(text)
-    return all(ch in chars for ch in part)
 
 
 def _body_height(lines: Sequence[OcrLine]) -> float:
