@@ -151,7 +151,10 @@ def render_page(
 
 def render_signature_page(*, dpi: int = 200, seal: str | None = "ring", body_rows: int = 0) -> np.ndarray:
     """A last page as GB/T 9704 sets it: `body_rows` body lines, the issuer centred over the date at the
-    right, a seal over both, and the note `（此件公开发布）` a line below the date, indented two characters."""
+    right, a seal over both, and the note `（此件公开发布）` a line below the date, indented two characters.
+
+    `seal`: "ring" (ring and star), "disc" (filled), "stamped" (the corpus's seal: the issuer's name along
+    the upper arc and a code number along the lower one, turned 7.5°), or None."""
     page, _ = render_page(dpi=dpi, title=None, seal=None, body_rows=body_rows, max_chars=20)
     image = Image.fromarray(cv2.cvtColor(page, cv2.COLOR_BGR2RGB))
     draw = ImageDraw.Draw(image)
@@ -164,8 +167,18 @@ def render_signature_page(*, dpi: int = 200, seal: str | None = "ring", body_row
     draw.text((issuer_x, top), issuer, font=font, fill=(20, 20, 20))
     draw.text((date_x, top + pitch_y), date, font=font, fill=(20, 20, 20))
     draw.text((_px(TEXT_LEFT_MM, dpi) + 2 * font.size, top + 2 * pitch_y), note, font=font, fill=(20, 20, 20))
-    if seal:
-        centre = (int(issuer_x + draw.textlength(issuer, font=font) / 2), int(top + pitch_y))
+    centre = (int(issuer_x + draw.textlength(issuer, font=font) / 2), int(top + pitch_y))
+    if seal == "stamped":
+        from fixtures.corpus.ops import SealOp
+        from fixtures.corpus.seal import stamp
+
+        pixels = np.asarray(image, dtype=np.float32).copy()
+        mm = 25.4 / dpi
+        # GB/T 9704 7.3.5.1: the seal presses on the date; its ring crosses the date line on both sides
+        stamp(pixels, SealOp(cx=centre[0] * mm, cy=(centre[1] + font.size / 2) * mm, diameter=42.0, text=issuer,
+                             code="1101000012345", angle=7.5, seed=1, color=(190, 25, 40)), dpi)
+        image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    elif seal:
         image = _draw_seal(image, centre, _px(21, dpi), dpi, filled=seal == "disc", ink=0.55)
     return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
 

@@ -160,6 +160,20 @@ def test_last_page_with_a_note_below_the_date_comes_back_level(
     assert abs(_residual(age(turn(page, angle), seed=2), angle)) <= SIGNATURE_PAGE_RESIDUAL_DEG
 
 
+@pytest.mark.parametrize("angle", [-1.6, 1.6])
+def test_a_one_bit_last_page_whose_black_ring_cuts_the_date_comes_back_level(turn: Turn, angle: float) -> None:
+    """On a 1-bit scan the seal is black: its ring cuts the date into pieces too short to be lines, and the
+    code number along its lower arc closes into a line-shaped blob at the arc's tilt. The note is then the one
+    real line; with the arc it made no agreeing pair, and the profile alone levelled such a page 14° off."""
+    from conftest import render_signature_page
+
+    from fixtures.corpus.modes import to_bw, to_gray
+
+    scan = turn(render_signature_page(dpi=300, seal="stamped"), angle)
+    bw = np.asarray(to_bw(to_gray(cv2.cvtColor(scan, cv2.COLOR_BGR2RGB)), 170).convert("L"))
+    assert abs(_residual(cv2.cvtColor(bw, cv2.COLOR_GRAY2BGR), angle)) <= SIGNATURE_PAGE_RESIDUAL_DEG
+
+
 @pytest.mark.parametrize("angle", [-1.5, 2.0])
 def test_line_shapes_give_the_angle_of_a_sparse_page(turn: Turn, angle: float) -> None:
     from conftest import render_signature_page

@@ -53,7 +53,11 @@ LINE_MIN_ELONGATION = 4.0
 """...and is this many times longer than high (principal axes)..."""
 LINE_MIN_BLOBS = 2
 LINE_AGREE_DEG = 1.5
-"""...and at least two agree within this: a character blob's axis is good to ~0.5° over 4+ characters."""
+"""...and at least two agree within this: a character blob's axis is good to ~0.5° over 4+ characters..."""
+LINE_ALONE_ELONGATION = 6.0
+"""...or one line alone, this many times longer than high (six characters or more)..."""
+LINE_ALONE_SHARE = 0.6
+"""...holding this share of the page's line-shaped ink: the other blobs are too few and too light to say."""
 MIN_PEAK_GAIN = 1.15
 """Best over median profile sharpness across the coarse angles: text pages reach ≥ 1.35 (one line of six
 characters), noise and speckles ≈ 1.0–1.05. Below it there are no lines to level."""
@@ -78,6 +82,8 @@ class SkewEstimate:
     angle: float
     row_sharpness: float
     col_sharpness: float
+    profiled: bool = True
+    """False when the angle is the lines' own shape (`line_shape_angle`): the profile had no peak to fit."""
 
 
 @dataclass(frozen=True)
@@ -170,12 +176,16 @@ def line_shape_angle(ink: np.ndarray) -> float | None:
     """The angle the page's line-shaped ink blobs agree on (degrees, the deskew convention), or None.
 
     The characters of a line, closed along the row by about a character, make one long blob; its principal
-    axis is the line's direction. Only blobs LINE_MIN_ELONGATION times longer than high count, and only
-    when LINE_MIN_BLOBS of them agree within LINE_AGREE_DEG (their median is the answer).
+    axis is the line's direction. Only blobs LINE_MIN_ELONGATION times longer than high count. The answer is
+    the median of the heaviest set of blobs agreeing within LINE_AGREE_DEG (weighed by their ink): at least
+    LINE_MIN_BLOBS of them, or one line LINE_ALONE_ELONGATION long holding LINE_ALONE_SHARE of all the
+    line-shaped ink. A seal's code number along its lower arc closes into a long blob too, at the arc's
+    tilt; on a 1-bit scan the ring, black now, cuts the date under it into pieces too short to count, and
+    the note beside it is then the one line left to agree with (a last page levelled 14° off).
     """
     closed = cv2.morphologyEx(ink.view(np.uint8), cv2.MORPH_CLOSE, LINE_CLOSE)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
-    angles = []
+    angles, weights, elongations = [], [], []
     for label in range(1, count):
         x, y, w, h, area = stats[label, :5]
         if area < LINE_MIN_AREA_PX:
@@ -183,15 +193,20 @@ def line_shape_angle(ink: np.ndarray) -> float | None:
         moments = cv2.moments((labels[y:y + h, x:x + w] == label).view(np.uint8), binaryImage=True)
         spread = np.array([[moments["mu20"], moments["mu11"]], [moments["mu11"], moments["mu02"]]])
         small, large = np.linalg.eigvalsh(spread)
-        if large < LINE_MIN_ELONGATION ** 2 * max(small, 1e-9):
-            continue
         # image y runs down: a line rising to the right has mu11 < 0 and needs a clockwise (negative) turn
-        angles.append(-np.degrees(-0.5 * np.arctan2(2 * moments["mu11"], moments["mu20"] - moments["mu02"])))
-    if len(angles) < LINE_MIN_BLOBS:
+        angle = -np.degrees(-0.5 * np.arctan2(2 * moments["mu11"], moments["mu20"] - moments["mu02"]))
+        if large < LINE_MIN_ELONGATION ** 2 * max(small, 1e-9) or abs(angle) > MAX_SKEW_DEG:
+            continue  # not a line, or not one of a page within the search range
+        angles.append(angle)
+        weights.append(float(area))
+        elongations.append(float(np.sqrt(large / max(small, 1e-9))))
+    if not angles:
         return None
-    median = float(np.median(angles))
-    agreeing = sum(1 for angle in angles if abs(angle - median) <= LINE_AGREE_DEG)
-    return median if agreeing >= LINE_MIN_BLOBS else None
+    sets = [[j for j, other in enumerate(angles) if abs(other - angle) <= LINE_AGREE_DEG] for angle in angles]
+    best = max(sets, key=lambda members: sum(weights[j] for j in members))
+    alone = (len(best) == 1 and elongations[best[0]] >= LINE_ALONE_ELONGATION
+             and weights[best[0]] >= LINE_ALONE_SHARE * sum(weights))
+    return float(np.median([angles[j] for j in best])) if len(best) >= LINE_MIN_BLOBS or alone else None
 
 
 def _search(points: _Points, lines_at: float | None = None) -> SkewEstimate | None:
@@ -199,12 +214,17 @@ def _search(points: _Points, lines_at: float | None = None) -> SkewEstimate | No
 
     With `lines_at` (the lines' own shape, `line_shape_angle`), the row profile's best is taken within
     LINE_AGREE_DEG of it: on a sparse page a date and the note a line below and beside it make one tilted
-    "row" as sharp as the level lines (a last page, levelled 9° off).
+    "row" as sharp as the level lines (a last page, levelled 9° off). Where the profile shows no peak but the
+    lines' shape does, the shape's angle is the answer: a 1-bit seal's black ring outweighs the few lines
+    under it, and the profile then rises across the whole range towards the ring's own best.
     """
     coarse = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, COARSE_STEP_DEG)
     rows, cols = _scores(points.every(max(1, len(points.xs) // COARSE_POINTS)), coarse)
     if max(rows.max() / np.median(rows), cols.max() / np.median(cols)) < MIN_PEAK_GAIN:
-        return None
+        if lines_at is None:
+            return None
+        return SkewEstimate(angle=lines_at, row_sharpness=float(rows.max()), col_sharpness=float(cols.max()),
+                            profiled=False)
     near = np.abs(coarse - lines_at) <= LINE_AGREE_DEG if lines_at is not None else np.ones(len(coarse), bool)
     best = float(coarse[near][int(np.argmax(rows[near]))])
     angles = best + REFINE_STEP_DEG * np.arange(-4, 5)
@@ -255,7 +275,7 @@ def estimate_skew(view: MeasuringView, image: np.ndarray | None = None) -> SkewE
     if estimate is None:
         return None
     angle = estimate.angle
-    if image is not None and view.scale < 1.0 and len(points.xs) < SPARSE_INK_PIXELS:
+    if image is not None and view.scale < 1.0 and len(points.xs) < SPARSE_INK_PIXELS and estimate.profiled:
         angle = _fit(_finer_points(image, view), angle)
     return replace(estimate, angle=float(np.clip(angle, -MAX_SKEW_DEG, MAX_SKEW_DEG)))
 

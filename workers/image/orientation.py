@@ -52,8 +52,9 @@ CROP_PAD_HEIGHTS = 0.15
 
 
 def is_sideways(estimate: SkewEstimate) -> bool:
-    """True when the text lines run vertically (page scanned at 90° or 270°)."""
-    return estimate.col_sharpness > SIDEWAYS_RATIO * estimate.row_sharpness
+    """True when the text lines run vertically (page scanned at 90° or 270°); never for an angle the lines'
+    shape gave (`SkewEstimate.profiled` False): their blobs lay along the rows."""
+    return estimate.profiled and estimate.col_sharpness > SIDEWAYS_RATIO * estimate.row_sharpness
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
