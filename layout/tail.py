@@ -26,8 +26,8 @@ from layout.years import (
     eroded_reading,
     eroded_year_of_printing,
     month_from_printing,
-    month_without_crossing,
     numeral_from_printing,
+    numerals_without_crossing,
     printed_years,
     printing_after,
     printing_after_date,
@@ -162,16 +162,16 @@ def _restore_arabic_ends(text: str, known_years: Sequence[int]) -> str:
     """An Arabic date that lost characters at its ends (`patterns.damaged_arabic_date_line`) is whole again:
     a year read short takes the one year of the document that it is a part of (digits lost, none misread:
     `024` of 2024; a single digit, `4年4月14日`, only where the document states that one year and no other,
-    as a year read not at all does), a lost 日 comes back; month and day stay as read. Otherwise the line
-    stays as read."""
+    as a year read not at all does; a whole year no date has, `2820`, the one a digit away), a lost 日 comes
+    back; month and day stay as read. Otherwise the line stays as read."""
     found = patterns.damaged_arabic_date_line(text)
     if found is None:
         return text
     read, month, day = found
-    if len(read) == 4:
+    if len(read) == 4 and patterns.is_date_line(f"{read}年{month}月{day}日"):
         year = int(read)
-    else:
-        close = {y for y in known_years if _year_fits(read, str(y), known_years)}  # digits lost, none misread
+    else:  # digits lost, none misread; or at full length one misread into no year a date has (2820 for 2020)
+        close = {y for y in known_years if _year_fits(read, str(y), known_years)}
         if len(close) != 1:
             return text
         year = close.pop()
@@ -633,10 +633,10 @@ def split_dated_rows(rows: Sequence[Row], scale: Scale, settings: LayoutSettings
 
 def _is_date(text: str, known_years: Sequence[int], printed_iso: str | None = None) -> bool:
     """`text` is a date line, as read or with its year repaired, or with one character that its 印发 date
-    confirms (`years.numeral_from_printing`), or with a month of 十三 (`years.month_without_crossing`)."""
+    confirms (`years.numeral_from_printing`), or with a ring's stroke across a numeral (`years.numerals_without_crossing`: 十三月, 十十)."""
     repaired = repair_date_year(text, known_years)
     return (patterns.is_date_line(repaired) or patterns.is_date_line(numeral_from_printing(repaired, printed_iso))
-            or patterns.is_date_line(month_without_crossing(repaired)))
+            or patterns.is_date_line(numerals_without_crossing(repaired)))
 
 
 def _find_date(groups: Sequence[list[Row]], geometry: BodyGeometry, known_years: Sequence[int],
@@ -935,8 +935,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             blocks.append(_typed(BlockType.SIGNATURE, group, name))
         elif index == date_index:
             printed = printed_iso
-            # 十三月 first: the month a ring's stroke barred is no evidence for the repairs by the 印发 date
-            signed = month_without_crossing(re.sub(r"\s+", "", text))
+            # 十三月, 十十 first: numerals a ring's stroke crossed are no evidence for the repairs by the 印发 date
+            signed = numerals_without_crossing(re.sub(r"\s+", "", text))
             signed = month_from_printing(repair_date_year(signed, known_years), printed)
             signed = year_from_printing(day_tens_from_printing(signed, printed), printed)
             if bilevel:  # a 印发 date eroded to before the date is no evidence against it (2021年1月22日 for 4月)

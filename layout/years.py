@@ -17,7 +17,7 @@ a digit read as a symbol (`〔202↓〕`) that only the other's digit fills.
                                  puts it days before its 印发 date
     day_tens_from_printing(text, printed_iso)  a date whose day's tens the ring hid (十四 for 二十四, 五 for
                                  十五, 4 for 24), put back where that makes it days before its 印发 date
-    month_without_crossing(text)  a date whose month reads 十三 (a ring's stroke across 二) read as 十二月
+    numerals_without_crossing(text)  a date with 十三月 or 十十 (a ring's stroke across 二 or 一) read without it
     printing_after(printed_iso, signed_iso)  on a 1-bit scan, a 印发 date read before its date whose eroded
                                  digits put it on or days after it
     printing_after_date(text, signed_iso)  the 印发 line with such a date respelled
@@ -294,15 +294,21 @@ def numeral_from_printing(text: str, printed_iso: str | None) -> str:
 
 
 _BARRED_MONTH_RE = re.compile(r"(?<=年)十三(?=月)")
+_CROSSED_ONE_RE = re.compile(r"(?<=十)十")
 
 
-def month_without_crossing(text: str) -> str:
-    """A Chinese-numeral date whose month reads 十三 (no month is) read as 十二月, where that is a calendar
-    date: a ring's stroke crossing 二 adds the bar that makes it 三 (`二〇二〇年十三月三十一日`), and 十二 is the
-    one month a single stroke away (十一 is two). Needs no 印发 date; any other line stays as read."""
+def numerals_without_crossing(text: str) -> str:
+    """A Chinese-numeral date with a numeral no date spells, made by a ring's stroke across it, read with
+    the stroke taken away, where that is a calendar date; needs no 印发 date; any other line stays as read.
+
+    - a month of 十三 is 十二月: the stroke across 二 adds the bar that makes it 三 (`二〇二〇年十三月三十一日`), and
+      十二 is the one month a single stroke away (十一 is two);
+    - 十十 is 十一: the arc's upright across 一 makes it 十 (`二〇二二年十月十十日`, `二〇一九年一月二十十日`), and only
+      the second 十 can be the 一 (一十 is no spelling a date uses)."""
     compact = re.sub(r"\s+", "", text)
-    spelled = _BARRED_MONTH_RE.sub("十二", compact)
-    return spelled if spelled != compact and patterns.is_date_line(spelled) else text
+    spelled = _CROSSED_ONE_RE.sub("一", _BARRED_MONTH_RE.sub("十二", compact))
+    calendar = patterns.is_date_line(spelled) and day_of(patterns.find_date(spelled)) is not None
+    return spelled if spelled != compact and calendar else text
 
 
 def _spelled_as_printed(date: str) -> bool:

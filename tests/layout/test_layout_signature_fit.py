@@ -138,6 +138,9 @@ def test_two_issuers_that_fit_equally_leave_the_reading() -> None:
      ("2024年13月17", [2024], "2024年13月17"),  # no month 13
      ("2024年6月211", [2024], "2024年6月21日"),  # 日 read as a digit: no day has three
      ("2018年6月204", [2018], "2018年6月20日"),
+     ("2820年11月294", [2020], "2020年11月29日"),  # ...and a year no date has, a digit from the document's
+     ("2820年11月294", [2020, 2810], "2820年11月294"),  # ...of two a digit away: no telling
+     ("2820年11月294", [], "2820年11月294"),
      ("2024年5月1711", [2024], "2024年5月17日"),  # ...or as its two uprights, the thin horizontals erased
      ("2024年5月7111", [2024], "2024年5月7111"),  # no day 71, none of three digits: as read
      ("2023年6月28日1", [2023], "2023年6月28日"),

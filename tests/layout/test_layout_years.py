@@ -16,7 +16,7 @@ from layout.years import (
     day_tens_from_printing,
     eroded_reading,
     month_from_printing,
-    month_without_crossing,
+    numerals_without_crossing,
     numeral_from_printing,
     printed_years,
     printing_after_date,
@@ -304,9 +304,14 @@ def test_a_date_line_with_a_character_its_printing_confirms_is_the_documents_dat
     ("二〇二〇年十二月三十一日", "二〇二〇年十二月三十一日"),  # a date: as read
     ("二〇二三年十三月三十二日", "二〇二三年十三月三十二日"),  # no 三十二日 in any month: as read
     ("十三月份的工作安排", "十三月份的工作安排"),
+    ("二〇二二年十月十十日", "二〇二二年十月十一日"),  # the arc's upright across 一 made 十
+    ("二〇一九年一月二十十日", "二〇一九年一月二十一日"),
+    ("二〇一九年十十月五日", "二〇一九年十一月五日"),
+    ("二〇一九年二月三十十日", "二〇一九年二月三十十日"),  # no 三十一日 in February: as read
+    ("十十分重视", "十十分重视"),  # no date
 ])
-def test_a_month_read_as_thirteen_is_december(read: str, signed: str) -> None:
-    assert month_without_crossing(read) == signed
+def test_a_numeral_a_rings_stroke_crossed_is_read_without_it(read: str, signed: str) -> None:
+    assert numerals_without_crossing(read) == signed
 
 
 def test_a_date_read_in_a_thirteenth_month_is_the_documents_december_date() -> None:
