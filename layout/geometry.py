@@ -133,6 +133,18 @@ def text_units(text: str) -> float:
     return units
 
 
+ASCII_SLACK_CH = 0.25
+"""How much wider than half an advance an ASCII character or a space between runs may print."""
+
+
+def text_units_max(text: str, units: float | None = None) -> float:
+    """The widest `text` may have printed: ASCII characters and inner spaces given ASCII_SLACK_CH more
+    (proportional Latin fonts, spaces typed around numbers). `units`: `text_units(text)` if known."""
+    inner = text.strip()
+    slack = len(inner.encode("ascii", "ignore"))
+    return (text_units(inner) if units is None else units) + ASCII_SLACK_CH * slack
+
+
 @dataclass(frozen=True)
 class Scale:
     """The two units: median body line height and character width, in px; and the body's median stroke

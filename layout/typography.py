@@ -9,7 +9,7 @@ bold Song, Hei against 仿宋), whatever our own renderer does.
 
 from __future__ import annotations
 
-from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, Scale, text_units
+from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, Scale, text_units, text_units_max
 from layout.lines import Row
 
 LARGE_PITCH_CH = 1.08
@@ -105,11 +105,16 @@ def is_smaller(row: Row, than: Row, scale: Scale) -> bool:
     """Set in a smaller size than `than`: a box shorter by SMALLER_HEIGHT, unless both rows are long enough
     to measure their character advance and it is the same (within SMALLER_PITCH). A box's height is the
     noisier measure: the detector pads a line of 小标宋 by its tallest strokes (one title, two wrapped lines
-    of one size: boxes 55 and 44 px, advances 50 and 50 px)."""
+    of one size: boxes 55 and 44 px, advances 50 and 50 px). Digits and Latin letters print wider than half
+    an advance in many fonts (`text_units_max`): `than` is measured at its narrowest advance, so a first title
+    line of `2024—2026` does not make the next line of the same type look smaller."""
     if row.box.height >= SMALLER_HEIGHT * than.box.height:
         return False
     pitch, reference = pitch_ch(row, scale), pitch_ch(than, scale)
-    return pitch is None or reference is None or pitch < SMALLER_PITCH * reference
+    if pitch is None or reference is None:
+        return True
+    narrowest = reference * text_units(than.text) / text_units_max(than.text)
+    return pitch < SMALLER_PITCH * narrowest
 
 
 def is_set_apart(row: Row, scale: Scale, settings: LayoutSettings = DEFAULT_SETTINGS) -> bool:

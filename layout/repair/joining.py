@@ -28,9 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from layout import patterns
-from layout.geometry import text_units
+from layout.geometry import text_units, text_units_max
 from layout.repair.profile import TextProfile
-from layout.repair.source import SourceLine, text_units_max
+from layout.repair.source import SourceLine
 
 INDENT_CH = 2.0
 """GB/T 9704: a paragraph's first line is indented by two characters, so it is two advances shorter."""

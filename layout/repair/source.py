@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from layout import patterns
-from layout.geometry import text_units
+from layout.geometry import text_units, text_units_max
 
 _MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})[ \t]+")
 _MD_QUOTE_RE = re.compile(r"^\s{0,3}(?:>[ \t]?)+")
@@ -25,18 +25,6 @@ _MD_BOLD_RE = re.compile(r"\*\*|__")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _INDENT_RE = re.compile(r"^(?:\u3000|[ \t]{2,})")
 _DECORATION_RE = re.compile(r"[\s\-—–─━_=~～*＊#·•・●○■□◆◇★☆▲△|｜/\\+]+")
-
-
-ASCII_SLACK_CH = 0.25
-"""How much wider than half an advance an ASCII character or a space between runs may print."""
-
-
-def text_units_max(text: str, units: float | None = None) -> float:
-    """The widest `text` may have printed: ASCII characters and inner spaces given ASCII_SLACK_CH more
-    (proportional Latin fonts, spaces typed around numbers). `units`: `text_units(text)` if known."""
-    inner = text.strip()
-    slack = len(inner.encode("ascii", "ignore"))
-    return (text_units(inner) if units is None else units) + ASCII_SLACK_CH * slack
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from layout_typeset import CH, LEFT, LINE_H, RIGHT, Typesetter, ocr_line, typeset
 
 from layout import build_document, render_text
-from layout.geometry import Scale
+from layout.geometry import Scale, text_units
 from layout.header import MarkLine, issuer_mark_lines, issuer_rows, witnessed_mark
 from layout.model import BlockType, Document
 
@@ -250,6 +250,25 @@ def test_title_stops_at_a_smaller_full_width_addressee() -> None:
     doc = build_document(ts.finish())
     assert doc.fields.title == "关于开展2024年全市医疗美容行业突出问题专项整治行动的通知"
     assert doc.fields.addressee == "各区县（市）市场监督管理局、卫生健康委，郑东新区、经开区、高新区、航空港区市场监督管理局、卫生健康部门"
+
+
+def test_digits_in_a_title_line_do_not_make_the_lines_under_it_look_smaller() -> None:
+    """Digits print wider than half an advance in many title fonts (0.6 of a 72 px advance here), and the
+    detector's box of a line with digits comes taller: measured at half an advance, `关于实施2024—2026` seemed set
+    larger than the two lines under it, and the title stopped after it, the addressee lost (1-bit dev v59)."""
+    ts = Typesetter()
+    ts.centred("某某省教育厅文件", ch=80, h=90, red=0.9, advance=2)
+    first = "关于实施2024—2026"
+    printed = (5 + 8 * 0.6) * 72  # five CJK advances, eight digits at 0.6 of one
+    ts.put(first, (LEFT + RIGHT - printed) / 2, ch=printed / text_units(first), h=85)
+    ts.centred("年全省中小学教师数字", ch=72, h=72)
+    ts.centred("素养提升三年行动计划的通知", ch=72, h=74)
+    ts._next_row()
+    ts.paragraph("各设区市教育局、财政局：", 0)
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert doc.fields.title == "关于实施2024—2026年全省中小学教师数字素养提升三年行动计划的通知"
+    assert doc.fields.addressee == "各设区市教育局、财政局"
 
 
 @pytest.mark.parametrize("axis_ch", [0.0, 0.65])
