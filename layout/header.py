@@ -17,7 +17,7 @@ from layout import patterns
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
 from layout.lines import Row, clean_text, split_wide_gaps, tilt_degrees
 from layout.model import Block, BlockType, Box, OcrLine, Page
-from layout.typography import is_heavy, is_larger, is_regular, is_set_apart, is_smaller
+from layout.typography import SMALLER_HEIGHT, is_heavy, is_larger, is_regular, is_set_apart, is_smaller
 
 DOC_NUMBER_MAX_ROWS = 4
 """The doc number, 签发人 and (letter format) marks follow the issuer mark within this many rows."""
@@ -90,9 +90,9 @@ def find_issuer_lines(page: Page, scale: Scale, settings: LayoutSettings = DEFAU
     if any(margin <= line.box.y1 <= mark_top and text_units(line.text) >= MARKER_MAX_CH
            and line.red < settings.red_min for line in page.lines):
         return []
-    if not has_red:  # size is the only sign: a large 公开 or 特急 above the mark is a marker, not the mark
-        found = keep_mark_sized(found)
     found.sort(key=lambda ln: ln.box.y0)
+    if not has_red:  # size is the only sign: a large 公开 or 特急 above the mark is a marker, not the mark
+        found = without_marker_above(keep_mark_sized(found), page)
     band = [found[0]]
     for line in found[1:]:
         if not continues_mark(band[-1], line, page, has_red):
@@ -141,6 +141,21 @@ def keep_mark_sized(found: Sequence[OcrLine]) -> list[OcrLine]:
     its size: a joint mark's long body is set smaller than the short ones, and a 文件 read into a line makes
     that line taller than the rest."""
     return [ln for ln in found if not patterns.is_marker(ln.text)] or list(found)
+
+
+def without_marker_above(found: Sequence[OcrLine], page: Page) -> list[OcrLine]:
+    """Colour-free candidates of the mark (top to bottom) without a marker read as no marker at their head:
+    a short line (under MARKER_MAX_CH) in smaller type than the candidate under it (SMALLER_HEIGHT), and not
+    stacked with it as a joint mark's bodies are (`continues_mark`), is one of the marks GB/T 9704 7.2.2–7.2.4
+    sets above the mark in 3号黑体, however large a scan's boxes make it (`公开` read `公斤` on a 1-bit scan,
+    71 px over a mark of 94)."""
+    if len(found) < 2:
+        return list(found)
+    first, second = found[0], found[1]
+    if (text_units(first.text) < MARKER_MAX_CH and first.box.height < SMALLER_HEIGHT * second.box.height
+            and not continues_mark(first, second, page, has_red=False)):
+        return list(found[1:])
+    return list(found)
 
 
 def continues_mark(last: OcrLine, line: OcrLine, page: Page, has_red: bool) -> bool:

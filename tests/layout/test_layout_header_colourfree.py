@@ -105,6 +105,28 @@ def test_a_marker_as_large_as_the_black_mark_is_still_a_marker(marker_mh: float)
     assert doc.fields.title == "".join(TITLE)
 
 
+@pytest.mark.parametrize("read", ["公斤", "秘密", "急件"])
+def test_a_short_line_set_smaller_above_a_black_mark_is_a_marker_whatever_it_reads(read: str) -> None:
+    """A 1-bit 公开 read `公斤`, which no marker list knows, 1.7 body lines tall over a mark of 2.2, with a
+    mark's height and more of paper between: its place and its size (smaller than the mark, not stacked with
+    it) say it is one of the marks above the mark, not the mark (fresh dev v60 1-bit: the whole header lost)."""
+    ts = Typesetter()
+    mark_h = 2.2 * LINE_H
+    ts.put(read, LEFT, y=120.0, ch=1.6 * LINE_H, h=1.7 * LINE_H)
+    ts.row = 3
+    ts.centred("国务院办公厅文件", ch=0.9 * mark_h, h=mark_h, advance=3)
+    ts.centred("国办发〔2005〕31号", advance=2)
+    for piece in TITLE:
+        ts.centred(piece, ch=1.3 * LINE_H, h=1.4 * LINE_H)
+    ts._next_row()
+    ts.paragraph("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", 0)
+    ts.paragraph(BODY)
+    doc = build_document(ts.finish())
+    assert doc.fields.issuer_mark == "国务院办公厅文件"
+    assert doc.fields.doc_number == "国办发〔2005〕31号"
+    assert doc.fields.title == "".join(TITLE)
+
+
 def _under_the_joint_mark(ts: Typesetter, *, row: int) -> Document:
     """The doc number, title, addressee and body set from `row` under a joint mark the test has put."""
     ts.row = row
