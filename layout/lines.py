@@ -323,13 +323,17 @@ def overlaps_a_line_below(line: OcrLine, page: Page) -> bool:
     (STACKED_OVERLAP_MIN..MAX of its height, half `line`'s width or more): two printed lines never overlap, so
     the upper one is the ring's name read level where its arc runs over the signature (`厦宁市财政` over
     国家税务总局宁波市税务局, under two joint rings). A reading that names a body, or one over a date (whose box
-    may take in the ring's arc and reach up), is not taken for it."""
-    if (patterns.looks_like_body(line.text)
-            or not any(_inside(line.box, seal.box) and line.box.cy < seal.box.cy for seal in page.seals)):
-        return False  # a body's name is the signature line, whatever a tall box under it reaches up to
+    may take in the ring's arc and reach up), is not taken for it, unless the reading below names a body too:
+    then one of two body names is the ring's, and its name runs along the top (`总局宁波市财政局` over
+    `国家税务总局宁波市税务局` on a grey scan, both read surely)."""
+    if not any(_inside(line.box, seal.box) and line.box.cy < seal.box.cy for seal in page.seals):
+        return False
+    names_body = patterns.looks_like_body(line.text)
     for other in page.lines:
         if other is line or other.box.cy <= line.box.cy or patterns.is_date_line(other.text):
             continue
+        if names_body and not patterns.looks_like_body(other.text):
+            continue  # a body's name is the signature line, whatever a tall box under it reaches up to
         width = min(line.box.x1, other.box.x1) - max(line.box.x0, other.box.x0)
         height = min(line.box.y1, other.box.y1) - max(line.box.y0, other.box.y0)
         if (width >= 0.5 * line.box.width and height > 0
