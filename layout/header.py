@@ -300,11 +300,12 @@ def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
     other lines spell the name (`witnesses`: the title, the body, the 印发 line; not lines under a seal).
 
     The mark is letter-spaced large type the detector reads in several boxes; where two meet, one character
-    may be read twice (`呼和浩特市机关关事务管理局`) or in part (`人力资源原和`, the right box re-reading 源's
-    right side), and the box overlap does not always tell (`_seam_character`); or a character the seam cut in
-    two may be read by neither (`山东省人力资源|社会保障厅`, 和's two halves left to the other box). The same name
-    set in body type (`山东省人力资源和社会保障厅关于…`, `…办公室 2024年3月19日印发`) reads without seams. So a
-    name found nowhere else as read, but found with that one character dropped or replaced, or with one
+    may be read twice (`呼和浩特市机关关事务管理局`, or with the one before it: `…机关机关事务…`) or in part
+    (`人力资源原和`, the right box re-reading 源's right side), and the box overlap does not always tell
+    (`_seam_character`); or a character the seam cut in two may be read by neither (`山东省人力资源|社会保障厅`,
+    和's two halves left to the other box). The same name set in body type (`山东省人力资源和社会保障厅关于…`,
+    `…办公室 2024年3月19日印发`) reads without seams. So a name found nowhere else as read, but found with that
+    one character dropped or replaced, or a run read on both sides of the seam kept once, or with one
     character more at a seam, is that spelling; when two spellings are found, or none, the line stays as read."""
     text = line.text
     name = text[:-2] if patterns.ends_in_file_word(text) else text
@@ -321,6 +322,9 @@ def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
         spellings |= with_one_between(name[:k], name[k + 1:])  # the character at the seam replaced
     for k in {seam for seam in line.seams if 0 < seam < len(name)}:
         spellings |= with_one_between(name[:k], name[k:])  # one more at the seam
+        for m in range(2, min(k, len(name) - k) + 1):  # a run both boxes read (`机关|机关事务`)
+            if name[k - m:k] == name[k:k + m] and name[:k] + name[k + m:] in others:
+                spellings.add(name[:k] + name[k + m:])
     # a name that lost its last character is part of the whole one found too: the whole one explains both
     spellings = {one for one in spellings if not any(one != other and one in other for other in spellings)}
     return spellings.pop() + text[len(name):] if len(spellings) == 1 else text

@@ -452,6 +452,7 @@ WITNESS = ["呼和浩特市机关事务管理局办公室 2024年9月24日印发
     ("呼和浩特市机关事务管理后", {11}, "呼和浩特市机关事务管理局"),  # the seam's box misread
     ("呼和浩特市机原事务管理局文件", {6}, "呼和浩特市机关事务管理局文件"),
     ("呼和浩特市机关事管理局文件", {8}, "呼和浩特市机关事务管理局文件"),  # cut at the seam, read by neither box
+    ("呼和浩特市机关机关事务管理局文件", {7}, "呼和浩特市机关事务管理局文件"),  # two read by both boxes
 ])
 def test_a_mark_character_at_a_seam_is_spelled_as_the_document_spells_the_name(read: str, seams: set[int],
                                                                               spelled: str) -> None:
@@ -465,6 +466,7 @@ def test_a_mark_character_at_a_seam_is_spelled_as_the_document_spells_the_name(r
     ("呼和浩特市机关关事务管理局文件", {7}, [*WITNESS, "呼和浩特市机关关事务管理局"]),  # the reading itself
     ("呼和浩特市机关关事务管理局文件", {7}, []),
     ("呼和浩特市机关事管理局文件", {5}, WITNESS),  # the missing character is not at a seam
+    ("呼和浩特市机关机关事务管理局文件", {5}, WITNESS),  # the run doubled away from the seam
 ])
 def test_a_mark_the_document_does_not_spell_otherwise_stays(read: str, seams: set[int],
                                                             witnesses: list[str]) -> None:
