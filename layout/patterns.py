@@ -707,6 +707,12 @@ def damaged_arabic_date_line(text: str) -> tuple[str, int, int] | None:
     return (found.group("y"), month, day) if _iso(2000, month, day) else None
 
 
+def reads_month_and_day(text: str) -> bool:
+    """A whole-line date that lost characters only at its ends, its month and day read whole
+    (`damaged_year_date_line`, `damaged_arabic_date_line`: `024年5月7日`, `二四年三月十八日`)."""
+    return bool(damaged_year_date_line(text) or damaged_arabic_date_line(text))
+
+
 DATE_MAX_CH = 12
 """A 成文日期 is at most 11 characters (二〇二四年十二月三十一日); a damaged reading is no longer."""
 

@@ -664,7 +664,7 @@ def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, sett
         if len(group) != 1 or not patterns.is_damaged_date_line(text):
             continue
         row = group[0]
-        month_day_whole = bool(patterns.damaged_year_date_line(text) or patterns.damaged_arabic_date_line(text))
+        month_day_whole = patterns.reads_month_and_day(text)
         if (geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH
                 and (under_seal(group, seals) or month_day_whole)
                 and _is_signature(groups[index - 1], geometry, settings, seals, issuers)

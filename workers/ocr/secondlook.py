@@ -30,7 +30,7 @@ import numpy as np
 from layout.geometry import HEADER_ZONE, HUGE_LINE_LH, LARGE_LINE_LH, RED_MIN
 from layout.lines import on_seal_ring
 from layout.model import Box, OcrLine
-from layout.patterns import is_date_line
+from layout.patterns import is_date_line, reads_month_and_day
 from layout.years import stands_in
 from workers.image.redink import red_fraction
 from workers.image.seals import SealRegion, ring_strip, seal_circles
@@ -180,8 +180,9 @@ def trim_seam_repeat(text: str, box: Box, mark: Sequence[OcrLine]) -> str:
 
 
 def choose_reading(readings: Sequence[tuple[str, float]]) -> tuple[str, float]:
-    """The text the views agree on, with its best score: a whole date before a broken one, then the text
-    most readings agree on, then the one the others are pieces of, then the more confident.
+    """The text the views agree on, with its best score: a whole date before a broken one, and one that lost
+    only its ends (`patterns.reads_month_and_day`) before one garbled inside, then the text most readings agree
+    on, then the one the others are pieces of, then the more confident.
 
     Under a seal the score alone misleads: a crop whose lifting also took a thin stroke (the 〇 of a
     Chinese-numeral date) is read confidently without it, while the other views still show it. What the
@@ -190,15 +191,17 @@ def choose_reading(readings: Sequence[tuple[str, float]]) -> tuple[str, float]:
     where two readings tie, the one holding the other in order (`2022年12月20日` over `2022年1月20日`,
     `中共临海市委` over `中共临海委`) kept the character the other lost. On a 1-bit page wiping the ring takes the
     strokes it crosses, so the first look and the lifted crop lose the same character and tie with the
-    printed view (fresh dev v55 1-bit: four dates and a signature).
+    printed view (fresh dev v55 1-bit: four dates and a signature). A box that took in the ring's arc (two
+    body lines tall) gives the printed views its characters too: `024年65月7日公` twice over the first look's
+    `024年5月7日`, whose year the document's number restores (grey dev v59).
     """
     votes: dict[str, list[float]] = {}
     for text, score in readings:
         votes.setdefault(text, []).append(score)
 
-    def rank(text: str) -> tuple[bool, int, int, float]:
+    def rank(text: str) -> tuple[bool, bool, int, int, float]:
         holds = sum(1 for other in votes if other != text and stands_in(other, text))
-        return is_date_line(text), len(votes[text]), holds, max(votes[text])
+        return is_date_line(text), reads_month_and_day(text), len(votes[text]), holds, max(votes[text])
 
     text = max(votes, key=rank)
     return text, max(votes[text])
