@@ -28,7 +28,15 @@ from layout.body import group_rows, join_rows, restore_heading_numerals, spans_r
 from layout.fields import extract_fields, issuers_from_marks
 from layout.geometry import DEFAULT_SETTINGS, LayoutSettings, measure_frames, measure_scale, page_char_widths
 from layout.header import MarkLine, find_issuer_lines, issuer_mark_lines, read_header, witnessed_mark
-from layout.lines import Row, is_seal_text, is_separator_star, is_squeezed_speck, merge_rows, remove_furniture
+from layout.lines import (
+    Row,
+    is_reread_inside,
+    is_seal_text,
+    is_separator_star,
+    is_squeezed_speck,
+    merge_rows,
+    remove_furniture,
+)
 from layout.model import Block, BlockType, Box, Document, OcrLine, Page, Seal
 from layout.script import unify_page_script
 from layout.tail import classify_groups, document_years, split_dated_rows, under_seal
@@ -100,7 +108,8 @@ def build_document(pages: Sequence[Page], settings: LayoutSettings = DEFAULT_SET
         kept, sealed = [], []
         for line in page.lines:
             if (not line.text.strip() or id(line) in issuer_ids or is_separator_star(line, page, settings)
-                    or is_squeezed_speck(line, scale.char_width)):
+                    or is_squeezed_speck(line, scale.char_width)
+                    or any(is_reread_inside(line, other) for other in page.lines if other is not line)):
                 continue
             in_header = page is pages[0] and line.box.y1 <= header_bottom
             if not in_header and is_seal_text(line, page, settings):

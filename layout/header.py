@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from layout import patterns
 from layout.geometry import DEFAULT_SETTINGS, BodyGeometry, LayoutSettings, Scale, text_units
-from layout.lines import Row, clean_text, split_wide_gaps, tilt_degrees
+from layout.lines import Row, clean_text, is_reread_inside, split_wide_gaps, tilt_degrees
 from layout.model import Block, BlockType, Box, OcrLine, Page
 from layout.typography import SMALLER_HEIGHT, is_heavy, is_larger, is_regular, is_set_apart, is_smaller
 
@@ -231,20 +231,10 @@ def _seam_character(left: OcrLine, right: OcrLine, text: str, piece: str) -> boo
     return left.box.x1 - right.box.x0 >= MARK_SEAM_OVERLAP * left.box.width / units
 
 
-def _reread_inside(part: OcrLine, other: OcrLine) -> bool:
-    """`part` is a piece of `other` read again: its box inside `other`'s (its centre within `other`'s height,
-    its ends within its width) and its text part of `other`'s (`场监督管` in `湖南省市场监督管理局`, a second
-    look's reading of a line the detector had boxed whole)."""
-    piece, whole = _SPACE_RE.sub("", part.text), _SPACE_RE.sub("", other.text)
-    return (bool(piece) and piece in whole and len(piece) < len(whole)
-            and other.box.x0 <= part.box.x0 and part.box.x1 <= other.box.x1
-            and other.box.y0 <= part.box.cy <= other.box.y1)
-
-
 def mark_lines(parts: Sequence[OcrLine]) -> list[MarkLine]:
     """Issuer mark fragments → its printed lines, top to bottom (no spaces)."""
     parts = [part for part in parts
-             if not any(_reread_inside(part, other) for other in parts if other is not part)]
+             if not any(is_reread_inside(part, other) for other in parts if other is not part)]
     tallest = statistics.median(ln.box.height for ln in parts)  # not max: 文件 read into a line is taller
     rows: list[list[OcrLine]] = []
     for part in sorted((ln for ln in parts if ln.box.height >= FULL_MARK_HEIGHT * tallest), key=lambda ln: ln.box.cy):

@@ -231,6 +231,17 @@ SEAL_SPECK_RING_R = 0.55
 of the signature in the seal's middle, `郑州` at 0.38 of the radius in a box the seal's ink made tall, stays)."""
 
 
+def is_reread_inside(part: OcrLine, other: OcrLine) -> bool:
+    """`part` is a piece of `other` read again: its box inside `other`'s (its centre within `other`'s height,
+    its ends within its width) and its text part of `other`'s (`场监督管` in `湖南省市场监督管理局`, a second
+    look's reading of a line the detector had boxed whole; `日` at 0.57 inside the box of `2024年5月7日`, read
+    again from ink under a ring)."""
+    piece, whole = "".join(part.text.split()), "".join(other.text.split())
+    return (bool(piece) and piece in whole and len(piece) < len(whole)
+            and other.box.x0 <= part.box.x0 and part.box.x1 <= other.box.x1
+            and other.box.y0 <= part.box.cy <= other.box.y1)
+
+
 def is_seal_speck(line: OcrLine, seal: Box, line_height: float | None = None) -> bool:
     """A short stray reading inside the round seal in `seal` (see SEAL_SPECK_MAX_UNITS and
     SEAL_SPECK_MIN_HEIGHT_LINES; `line_height`: the page's median line box height, px): colour-free."""

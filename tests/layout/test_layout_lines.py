@@ -9,6 +9,7 @@ from layout.geometry import Scale
 from layout.lines import (
     Row,
     clean_text,
+    is_reread_inside,
     is_seal_text,
     merge_rows,
     remove_furniture,
@@ -268,3 +269,14 @@ def test_a_reading_overlapping_a_line_below_it_in_a_seals_upper_half_is_the_ring
 
 def test_a_reading_overlapping_a_line_below_it_under_a_seals_middle_is_not_taken_for_ring_text() -> None:
     assert not _overlapping("厦宁市财政", "国家税务总局宁波市税务局", 0.4, in_upper_half=False)
+
+
+def test_a_piece_of_a_line_read_again_inside_its_box_is_that_line() -> None:
+    """`日` read again (0.57) from ink under a ring, inside the box of the date the second look read whole: a
+    piece of the date, not a line of its own (grey dev v59: a paragraph `日` after the date)."""
+    date = ocr_line("2024年5月7日", 967, 1335, h=107.0, width=348.0)
+    piece = ocr_line("日", 1254, 1339, h=29.0, score=0.57)
+    assert is_reread_inside(piece, date)
+    assert not is_reread_inside(date, piece)
+    assert not is_reread_inside(ocr_line("月", 1254, 1339, h=29.0), ocr_line("2024年5月7日", 967, 1400, h=40.0))  # below it
+    assert not is_reread_inside(ocr_line("公", 1254, 1339, h=29.0), date)  # not its text: the ring's

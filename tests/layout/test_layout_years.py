@@ -10,14 +10,14 @@ from layout_typeset import CH, LEFT, RIGHT, Typesetter
 
 from layout import build_document, render_text
 from layout.geometry import text_units
-from layout.model import Box, Seal
+from layout.model import Box, OcrLine, Seal
 from layout.years import (
     date_before_printing,
     day_tens_from_printing,
     eroded_reading,
     month_from_printing,
-    numerals_without_crossing,
     numeral_from_printing,
+    numerals_without_crossing,
     printed_years,
     printing_after_date,
     year_from_printing,
@@ -333,3 +333,17 @@ def test_a_thirteenth_month_under_a_seal_is_mended_before_the_printing_confirms_
                                  date.box.y1 + side * 0.2), "", "shape")
     doc = build_document([*pages[:-1], dataclasses.replace(last, seals=(seal,))])
     assert doc.fields.date == "2022-12-20"
+
+
+def test_a_piece_of_the_date_read_again_inside_its_box_is_no_paragraph() -> None:
+    """`日` read again from ink under a ring, inside the date's box: a piece of the date (`lines.is_reread_inside`),
+    not a paragraph after it."""
+    pages = _pages("2024", "2024年9月24日", "2024年9月24日印发")
+    last = pages[-1]
+    date = next(line for line in last.lines if line.text == "2024年9月24日")
+    piece = OcrLine("日", Box(date.box.x1 - 40, date.box.y0 + 2, date.box.x1 - 5, date.box.y1 - 2), score=0.57,
+                    page=last.number)
+    pages[-1] = dataclasses.replace(last, lines=(*last.lines, piece))
+    doc = build_document(pages)
+    assert "日" not in [block.text for block in doc.blocks]
+    assert doc.fields.date == "2024-09-24"
