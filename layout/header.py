@@ -433,6 +433,22 @@ def _on_title_axis(first: Row, row: Row, geometry: BodyGeometry, settings: Layou
             <= TITLE_AXIS_CH * geometry.char_width(row.page))
 
 
+TITLE_WRAP_GAP = 0.5
+"""A title's wrapped lines are set close, at the title's own line pitch: the gap between two of them is at
+most this share of the lower box's height (measured 0.2–0.3; body lines stand 0.6–0.8 of a box apart, and a
+blank line parts the title from the addressee and the body)."""
+
+
+def _wraps_title(above: Row, row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
+    """`row` is set apart, stands close under the title line `above` (TITLE_WRAP_GAP) and is centred within
+    CENTRE_TOL_CH: the title's next line, though it reach past the block's edge or stand off the first line's
+    axis (a 一号 line of 16 characters filling the block, set half a character right of centre)."""
+    box = cell_box(row, geometry.char_width(row.page))
+    return (row.page == above.page and is_set_apart(row, geometry.scale, settings)
+            and 0 <= row.box.y0 - above.box.y1 <= TITLE_WRAP_GAP * row.box.height
+            and abs(geometry.centre_offset_ch(box, row.page)) <= settings.centre_tol_ch)
+
+
 def _same_title_type(first: Row, row: Row, geometry: BodyGeometry, settings: LayoutSettings) -> bool:
     """A title is set in one size and type: a line smaller than its first, or in regular weight under a
     bold first line the body's size, is no longer the title."""
@@ -475,6 +491,7 @@ def read_title(rows: Sequence[Row], geometry: BodyGeometry,
     while used < min(len(rows), TITLE_MAX_ROWS) and (
             _is_centred(rows[used], geometry, settings)
             or used > 0 and _on_title_axis(rows[0], rows[used], geometry, settings)
+            or used > 0 and _wraps_title(rows[used - 1], rows[used], geometry, settings)
             or used == 0 and _heads_a_centred_title(rows, geometry, settings)):
         if used and (patterns.is_addressee(clean_text(rows[used].text))
                      or not _same_title_type(rows[0], rows[used], geometry, settings)

@@ -252,6 +252,26 @@ def test_title_stops_at_a_smaller_full_width_addressee() -> None:
     assert doc.fields.addressee == "各区县（市）市场监督管理局、卫生健康委，郑东新区、经开区、高新区、航空港区市场监督管理局、卫生健康部门"
 
 
+def test_a_title_line_set_close_under_the_first_is_the_titles_though_off_its_axis() -> None:
+    """A 一号 title's second line, 16 characters filling the block, set half a character right of centre so it
+    reaches past the block's right edge, stands close under the first line (a quarter of a line apart): the
+    title's next line, not a paragraph (fresh dev v62: title cut after its first line, addressee lost)."""
+    ts = Typesetter()
+    ts.centred("广州市交通运输局文件", ch=80, h=90, red=0.9, advance=2)
+    ts.centred("穗交运函〔2024〕213号", advance=2)
+    top = ts._y()
+    first, second = "广州市交通运输局关于优化白云", "区北部片区公交线网有关问题的复函"
+    ch, h = 0.97 * (RIGHT - LEFT) / 16, 1.55 * LINE_H
+    ts.put(first, (LEFT + RIGHT - text_units(first) * ch) / 2, y=top, ch=ch, h=h)
+    ts.put(second, (LEFT + RIGHT - text_units(second) * ch) / 2 + 0.5 * ch, y=top + 1.25 * h, ch=ch, h=h)
+    ts.row += 4
+    ts.paragraph("白云区人民政府：", 0)
+    ts.paragraph(BODY[1])
+    doc = build_document(ts.finish())
+    assert doc.fields.title == first + second
+    assert doc.fields.addressee == "白云区人民政府"
+
+
 def test_digits_in_a_title_line_do_not_make_the_lines_under_it_look_smaller() -> None:
     """Digits print wider than half an advance in many title fonts (0.6 of a 72 px advance here), and the
     detector's box of a line with digits comes taller: measured at half an advance, `关于实施2024—2026` seemed set
