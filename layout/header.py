@@ -294,9 +294,11 @@ def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
     (`人力资源原和`, the right box re-reading 源's right side), and the box overlap does not always tell
     (`_seam_character`); or a character the seam cut in two may be read by neither (`山东省人力资源|社会保障厅`,
     和's two halves left to the other box). The same name set in body type (`山东省人力资源和社会保障厅关于…`,
-    `…办公室 2024年3月19日印发`) reads without seams. So a name found nowhere else as read, but found with that
-    one character dropped or replaced, or a run read on both sides of the seam kept once, or with one
-    character more at a seam, is that spelling; when two spellings are found, or none, the line stays as read."""
+    `…办公室 2024年3月19日印发`) reads without seams; and a box narrower than a character may read one split in
+    its halves (`虫贝|州省…` for 贵州省: 贵 is 中 over 贝). So a name found nowhere else as read, but found with
+    that one character dropped or replaced, or two beside a seam read as one, or a run read on both sides of
+    the seam kept once, or with one character more at a seam, is that spelling; when two spellings are found,
+    or none, the line stays as read."""
     text = line.text
     name = text[:-2] if patterns.ends_in_file_word(text) else text
     others = "\n".join(witnesses)
@@ -312,6 +314,8 @@ def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
         spellings |= with_one_between(name[:k], name[k + 1:])  # the character at the seam replaced
     for k in {seam for seam in line.seams if 0 < seam < len(name)}:
         spellings |= with_one_between(name[:k], name[k:])  # one more at the seam
+        spellings |= with_one_between(name[:k - 2], name[k:]) if k >= 2 else set()  # one read as two (`虫贝|州`)
+        spellings |= with_one_between(name[:k], name[k + 2:])
         for m in range(2, min(k, len(name) - k) + 1):  # a run both boxes read (`机关|机关事务`)
             if name[k - m:k] == name[k:k + m] and name[:k] + name[k + m:] in others:
                 spellings.add(name[:k] + name[k + m:])

@@ -473,6 +473,8 @@ WITNESS = ["呼和浩特市机关事务管理局办公室 2024年9月24日印发
     ("呼和浩特市机原事务管理局文件", {6}, "呼和浩特市机关事务管理局文件"),
     ("呼和浩特市机关事管理局文件", {8}, "呼和浩特市机关事务管理局文件"),  # cut at the seam, read by neither box
     ("呼和浩特市机关机关事务管理局文件", {7}, "呼和浩特市机关事务管理局文件"),  # two read by both boxes
+    ("口乎和浩特市机关事务管理局文件", {2}, "呼和浩特市机关事务管理局文件"),  # one read as its two halves
+    ("呼和浩特市机关事务管理尸司文件", {11}, "呼和浩特市机关事务管理局文件"),
 ])
 def test_a_mark_character_at_a_seam_is_spelled_as_the_document_spells_the_name(read: str, seams: set[int],
                                                                               spelled: str) -> None:
