@@ -314,7 +314,8 @@ def witnessed_mark(line: MarkLine, witnesses: Sequence[str]) -> str:
         spellings |= with_one_between(name[:k], name[k + 1:])  # the character at the seam replaced
     for k in {seam for seam in line.seams if 0 < seam < len(name)}:
         spellings |= with_one_between(name[:k], name[k:])  # one more at the seam
-        spellings |= with_one_between(name[:k - 2], name[k:]) if k >= 2 else set()  # one read as two (`虫贝|州`)
+        if k >= 2:  # one read as its two halves, before the seam or after it (`虫贝|州`)
+            spellings |= with_one_between(name[:k - 2], name[k:])
         spellings |= with_one_between(name[:k], name[k + 2:])
         for m in range(2, min(k, len(name) - k) + 1):  # a run both boxes read (`机关|机关事务`)
             if name[k - m:k] == name[k:k + m] and name[:k] + name[k + m:] in others:

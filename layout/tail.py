@@ -633,7 +633,8 @@ def split_dated_rows(rows: Sequence[Row], scale: Scale, settings: LayoutSettings
 
 def _is_date(text: str, known_years: Sequence[int], printed_iso: str | None = None) -> bool:
     """`text` is a date line, as read or with its year repaired, or with one character that its 印发 date
-    confirms (`years.numeral_from_printing`), or with a ring's stroke across a numeral (`years.numerals_without_crossing`: 十三月, 十十)."""
+    confirms (`years.numeral_from_printing`), or with a ring's stroke across a numeral taken away
+    (`years.numerals_without_crossing`: 十三月, 十十)."""
     repaired = repair_date_year(text, known_years)
     return (patterns.is_date_line(repaired) or patterns.is_date_line(numeral_from_printing(repaired, printed_iso))
             or patterns.is_date_line(numerals_without_crossing(repaired)))

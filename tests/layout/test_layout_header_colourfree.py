@@ -83,13 +83,11 @@ def test_a_marker_set_large_above_a_black_mark_stays_a_marker(marker: str) -> No
     assert doc.fields.markers == (marker,)
 
 
-@pytest.mark.parametrize("marker_mh", [0.85, 1.0])
-def test_a_marker_as_large_as_the_black_mark_is_still_a_marker(marker_mh: float) -> None:
-    """公开 set (or scanned) nearly as tall as the mark lines below it: what it says, not its size, keeps it
-    out of the mark."""
+def _under_a_marker(marker: str, marker_ch: float, marker_h: float, mark_h: float) -> Document:
+    """`marker` set at the top left (`marker_ch` px advance, `marker_h` tall) over a black mark `mark_h` tall,
+    then the doc number, a two-line title, the addressee and the body."""
     ts = Typesetter()
-    mark_h = 2.0 * LINE_H
-    ts.put("公开", LEFT, y=120.0, ch=marker_mh * mark_h, h=marker_mh * mark_h)
+    ts.put(marker, LEFT, y=120.0, ch=marker_ch, h=marker_h)
     ts.row = 3
     ts.centred("国务院办公厅文件", ch=0.9 * mark_h, h=mark_h, advance=3)
     ts.centred("国办发〔2005〕31号", advance=2)
@@ -98,7 +96,15 @@ def test_a_marker_as_large_as_the_black_mark_is_still_a_marker(marker_mh: float)
     ts._next_row()
     ts.paragraph("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", 0)
     ts.paragraph(BODY)
-    doc = build_document(ts.finish())
+    return build_document(ts.finish())
+
+
+@pytest.mark.parametrize("marker_mh", [0.85, 1.0])
+def test_a_marker_as_large_as_the_black_mark_is_still_a_marker(marker_mh: float) -> None:
+    """公开 set (or scanned) nearly as tall as the mark lines below it: what it says, not its size, keeps it
+    out of the mark."""
+    mark_h = 2.0 * LINE_H
+    doc = _under_a_marker("公开", marker_mh * mark_h, marker_mh * mark_h, mark_h)
     assert doc.fields.markers == ("公开",)
     assert doc.fields.issuer_mark == "国务院办公厅文件"
     assert doc.fields.doc_number == "国办发〔2005〕31号"
@@ -110,18 +116,7 @@ def test_a_short_line_set_smaller_above_a_black_mark_is_a_marker_whatever_it_rea
     """A 1-bit 公开 read `公斤`, which no marker list knows, 1.7 body lines tall over a mark of 2.2, with a
     mark's height and more of paper between: its place and its size (smaller than the mark, not stacked with
     it) say it is one of the marks above the mark, not the mark (fresh dev v60 1-bit: the whole header lost)."""
-    ts = Typesetter()
-    mark_h = 2.2 * LINE_H
-    ts.put(read, LEFT, y=120.0, ch=1.6 * LINE_H, h=1.7 * LINE_H)
-    ts.row = 3
-    ts.centred("国务院办公厅文件", ch=0.9 * mark_h, h=mark_h, advance=3)
-    ts.centred("国办发〔2005〕31号", advance=2)
-    for piece in TITLE:
-        ts.centred(piece, ch=1.3 * LINE_H, h=1.4 * LINE_H)
-    ts._next_row()
-    ts.paragraph("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", 0)
-    ts.paragraph(BODY)
-    doc = build_document(ts.finish())
+    doc = _under_a_marker(read, 1.6 * LINE_H, 1.7 * LINE_H, 2.2 * LINE_H)
     assert doc.fields.issuer_mark == "国务院办公厅文件"
     assert doc.fields.doc_number == "国办发〔2005〕31号"
     assert doc.fields.title == "".join(TITLE)
