@@ -539,9 +539,10 @@ def _without_stray_close(text: str) -> str:
     return re.sub(r"[\]］】|]+(?=[：:]$)", "", text)
 
 
-COLON_MISREADS = ("]", "］", "|", "l")
-"""What a 1-bit scan's broken `：` at an addressee's end is read as (`…卫生健康部门]`): the colon's two dots
-run together into a stroke."""
+COLON_MISREADS = ("]", "］", "|", "l", "；", ";")
+"""What a scan's `：` at an addressee's end is read as: on 1-bit, the colon's two dots run together into a
+stroke (`…卫生健康部门]`); on any scan, a speck or a blur under the lower dot gives it a semicolon's tail
+(`林晓东代表；`). The row still has to be the addressee by place (`_lost_its_colon`)."""
 
 
 def _lost_its_colon(text: str, after: Sequence[Row], geometry: BodyGeometry,

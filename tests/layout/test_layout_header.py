@@ -439,8 +439,9 @@ def test_a_mark_character_two_boxes_both_read_is_kept_once(overlap_ch: float, ma
     assert issuer_rows(lines, Scale(LINE_H, CH)) == [mark]
 
 
-@pytest.mark.parametrize("end", ["]：", "]", "："])
+@pytest.mark.parametrize("end", ["]：", "]", "：", "；", ";"])
 def test_an_addressee_whose_colon_a_speck_or_a_misread_marks(end: str) -> None:
+    """Its `：` read as `]` (1-bit), as `；` (a speck under the lower dot), or right."""
     ts = Typesetter()
     ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
     ts.centred("关于开展2024年全市医疗美容行业突出问题专项整治行动的通知", ch=46, h=69)
