@@ -249,12 +249,21 @@ def is_seal_speck(line: OcrLine, seal: Box, line_height: float | None = None) ->
     if not compact or not _inside(line.box, seal):
         return False
     units = sum(1.0 if patterns.is_cjk(ch) else 0.5 for ch in compact)
-    if any(ch.isdigit() for ch in compact):
+    if any(ch.isdigit() for ch in compact) and could_be_date_piece(compact):
         return False  # a date under the seal may come in pieces (`2024` + `年5月17日`)
     letters_only = not any(patterns.is_cjk(ch) for ch in compact)
     tall = (line_height is not None and line.box.height >= SEAL_SPECK_MIN_HEIGHT_LINES * line_height
             and _on_ring_zone(line.box, seal))
     return units <= SEAL_SPECK_MAX_UNITS and (letters_only or tall or line.score < SEAL_SPECK_MAX_SCORE)
+
+
+_DATE_PIECE_RE = re.compile(r"^[\d年月日.．:：" + patterns.CN_NUMERALS + r"]+$")
+
+
+def could_be_date_piece(text: str) -> bool:
+    """`text` (no spaces) holds only what a date's piece may read as: digits, 年月日, Chinese numerals, and the
+    dots and colons a broken digit reads as. `+14` under a seal's middle is its ring's ink, no date."""
+    return bool(_DATE_PIECE_RE.match(text))
 
 
 def _on_ring_zone(box: Box, seal: Box) -> bool:

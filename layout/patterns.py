@@ -39,7 +39,9 @@ one that does not fit moves down, leaving the line above short by its width."""
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "Ｏ": 0, "0": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUM = "〇○零OoＯ0０一二三四五六七八九十"  # 〇 is also read as ○, O or a digit 0
+CN_NUMERALS = "〇○零OoＯ0０一二三四五六七八九十"
+"""The characters a date in Chinese numerals reads as (〇 is also read as ○, O or a digit 0)."""
+_CN_NUM = CN_NUMERALS
 
 # --- headings -----------------------------------------------------------------------------------------
 
@@ -840,6 +842,8 @@ def split_printed(text: str) -> tuple[str, str | None] | None:
     day_read = re.search(r"月(\d{3})$", date)
     if day_read and int(day_read.group(1)) > 31 and day_read.group(1).endswith("1"):
         date = date[:-1] + "日"  # `3月121`: no day is 121, the last 1 is its 日 (a day of 12 stays 12)
+    elif re.search(r"月\d{1,2}$", date):
+        date += "日"  # `3月2印发`: 日 lost whole between the day and 印发; what stands before 印发 is the day
     return by, find_date(date)
 
 

@@ -223,7 +223,9 @@ def test_a_short_reading_taller_than_a_printed_line_out_on_a_seals_ring_is_seal_
         ("30690:148", True),  # real OCR, 1-bit scan: the code with a digit broken into `:`
         ("3311878366463", True),
         ("2024年5月", False),  # a date keeps its 年月日
-        ("(1)", False),
+        ("17日", False),  # a date's piece
+        ("+14", True),  # real OCR, 1-bit scan: the ring's ink by a note; no date reads +
+        ("(1)", True),
     ],
 )
 def test_the_seal_code_on_the_lower_ring_is_seal_text_even_with_broken_digits(text: str, expected: bool) -> None:
