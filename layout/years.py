@@ -295,6 +295,8 @@ def numeral_from_printing(text: str, printed_iso: str | None) -> str:
 
 _BARRED_MONTH_RE = re.compile(r"(?<=年)十三(?=月)")
 _CROSSED_ONE_RE = re.compile(r"(?<=十)十")
+_YEAR_RE = re.compile(r"^[" + patterns.CN_NUMERALS + r"]{4}(?=年)")
+_BAR_LOST_DAY_RE = re.compile(r"(?<=月)一(?=十)")
 
 
 def numerals_without_crossing(text: str) -> str:
@@ -304,9 +306,13 @@ def numerals_without_crossing(text: str) -> str:
     - a month of 十三 is 十二月: the stroke across 二 adds the bar that makes it 三 (`二〇二〇年十三月三十一日`), and
       十二 is the one month a single stroke away (十一 is two);
     - 十十 is 十一: the arc's upright across 一 makes it 十 (`二〇二二年十月十十日`, `二〇一九年一月二十十日`), and only
-      the second 十 can be the 一 (一十 is no spelling a date uses)."""
+      the second 十 can be the 一 (一十 is no spelling a date uses);
+    - a 十 in the year is its 一 crossed so (`二〇十九年`): a year is spelled digit by digit, never with 十;
+    - a day of 一十… lost a bar of its first numeral to the threshold (`一月一十一日` for 二十一日: 一十 is no
+      spelling a date uses); the fewest bars lost make it 二十."""
     compact = re.sub(r"\s+", "", text)
     spelled = _CROSSED_ONE_RE.sub("一", _BARRED_MONTH_RE.sub("十二", compact))
+    spelled = _BAR_LOST_DAY_RE.sub("二", _YEAR_RE.sub(lambda found: found.group().replace("十", "一"), spelled))
     calendar = patterns.is_date_line(spelled) and day_of(patterns.find_date(spelled)) is not None
     return spelled if spelled != compact and calendar else text
 

@@ -309,6 +309,11 @@ def test_a_date_line_with_a_character_its_printing_confirms_is_the_documents_dat
     ("二〇一九年十十月五日", "二〇一九年十一月五日"),
     ("二〇一九年二月三十十日", "二〇一九年二月三十十日"),  # no 三十一日 in February: as read
     ("十十分重视", "十十分重视"),  # no date
+    ("二〇十九年一月二十一日", "二〇一九年一月二十一日"),  # a year is spelled digit by digit: its 十 is a crossed 一
+    ("二〇十九年一月一十一日", "二〇一九年一月二十一日"),  # real OCR, 1-bit: and 二 lost a bar (no day spells 一十)
+    ("二〇二四年三月一十日", "二〇二四年三月二十日"),
+    ("二〇二四年二月一十一日", "二〇二四年二月二十一日"),
+    ("二〇二四年十一月一日", "二〇二四年十一月一日"),  # a month of 十一 and a day of 一: as read
 ])
 def test_a_numeral_a_rings_stroke_crossed_is_read_without_it(read: str, signed: str) -> None:
     assert numerals_without_crossing(read) == signed
