@@ -9,6 +9,7 @@ The stages, in order (`convert_file` and `_convert_page` are the one place that 
     colour_free  workers.image.sealshape                no seal in the mask: seal rings found by shape in the grey page
     ocr          OcrEngine.recognise              text lines in the upright page's pixels
     second_look  workers.ocr.missedlines.missed_lines  ink no detected box covers, detected again on its own crop
+                 workers.image.specks.trim_speck_ends  line boxes without the dust beside their ends
     preprocess   _mark_red                        each line's red-ink share (workers.image.preprocess.red_fraction)
     second_look  workers.ocr.secondlook.second_look   lines under a seal and the red mark read again from clean crops
     second_look  workers.ocr.secondlook.read_seals    each seal's own name, from its unrolled ring (Page.seals)
@@ -43,6 +44,7 @@ from workers.image.pagemap import PageTransform
 from workers.image.preprocess import OrientationClassifier, PreparedPage, prepare_page, red_fraction
 from workers.image.seals import find_seals, remove_seal_ink
 from workers.image.sealshape import find_ring_seals, remove_ring_ink
+from workers.image.specks import trim_speck_ends
 from workers.image.typography import measure_strokes
 from workers.ocr.commashape import restore_comma_heads
 from workers.ocr.digitshape import restore_eroded_fours
@@ -243,6 +245,8 @@ def _read_prepared(prepared: PreparedPage, number: int, engine: OcrEngine, timer
         # its crop (on pages with red, measured on the held half, it cost a signature and is not run)
         if not prepared.red_mask.any():
             lines += missed_lines(lines, ocr_image, seals, engine, number)
+        # dust beside a line's first or last character widens its box by a character: boxes end at the text
+        lines = trim_speck_ends(ocr_image, lines, [seal.box for seal in seals])
     with timer("preprocess"):
         lines = _mark_red(lines, prepared, ocr_image)
     with timer("second_look"):

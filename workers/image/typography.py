@@ -48,14 +48,22 @@ def _gray_crop(image: np.ndarray, line: OcrLine) -> np.ndarray | None:
     return cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
 
 
-def stroke_width_px(gray: np.ndarray) -> float | None:
-    """Mean stroke width (px) of the dark ink in a grayscale crop, or None when it holds too little ink."""
-    # Half-way between the paper and the darkest ink: a blurred stroke (low dpi, soft focus) crosses the
-    # middle grey at its true edges, where Otsu's threshold would widen thin strokes more than thick ones.
+def ink_mask(gray: np.ndarray, level: float = 0.5) -> np.ndarray | None:
+    """The ink of a grayscale crop (bool): darker than `level` of the way from its paper to its darkest ink
+    (half-way by default: a blurred stroke, low dpi or soft focus, crosses the middle grey at its true edges,
+    where Otsu's threshold would widen thin strokes more than thick ones); None when the crop is blank
+    (MIN_CONTRAST)."""
     paper, dark = np.percentile(gray, (PAPER_PERCENTILE, INK_PERCENTILE))
     if paper - dark < MIN_CONTRAST:
         return None
-    ink = gray < (paper + dark) / 2
+    return np.asarray(gray < paper - level * (paper - dark))
+
+
+def stroke_width_px(gray: np.ndarray) -> float | None:
+    """Mean stroke width (px) of the dark ink in a grayscale crop, or None when it holds too little ink."""
+    ink = ink_mask(gray)
+    if ink is None:
+        return None
     area = int(np.count_nonzero(ink))
     if area < MIN_INK_PIXELS:
         return None
