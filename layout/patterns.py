@@ -746,6 +746,18 @@ DATE_FRAME_MIN_NUMERALS = 3
 """...and this many numerals in it: then one other character is a numeral the ring or the threshold made
 another (`四年八月二十米日`: 六 with the ring's arc across it)."""
 
+_NUMERAL_FRAME_RES = tuple(re.compile(rf"^[{digits}]{{1,4}}年[{digits}]{{0,2}}月[{digits}]{{1,3}}日$")
+                           for digits in ("一二三四五六七八九十〇○零", r"\d"))
+
+
+def is_numeral_frame(text: str) -> bool:
+    """A line of nothing but numerals of one kind (Chinese or Arabic) in a date's whole frame 年…月…日, a
+    year's and a day's numerals read, the month's perhaps lost (`九年月二十日` for 二〇一九年一月二十一日: a 1-bit
+    threshold that erases thin horizontals leaves nothing of 一, 二 or 三): no line but a date reads so, though
+    its value is lost. A mix of the two kinds (`二四年六月3日`) is not so sure."""
+    compact = re.sub(r"\s+", "", text)
+    return any(frame.match(compact) for frame in _NUMERAL_FRAME_RES) and not is_date_line(compact)
+
 
 # --- 版记: cc and printed line -------------------------------------------------------------------------
 

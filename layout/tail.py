@@ -212,7 +212,7 @@ def repair_signature(text: str, issuers: Sequence[str]) -> str:
         common = _common_in_order(text, issuer)
         whole_part = _part_of(text, issuer) and not patterns.looks_like_body(text)
         cover = PART_COVER_MIN if whole_part else SIGNATURE_COVER_MIN
-        if common >= SIGNATURE_READ_MIN * len(text) and common >= cover * len(issuer):
+        if (common >= SIGNATURE_READ_MIN * len(text) and common >= cover * len(issuer)) or _one_misread(text, issuer):
             close.add(issuer)
     return close.pop() if len(close) == 1 else text
 
@@ -341,6 +341,17 @@ def _lost_its_start(text: str, issuer: str, box: Box, date: Box | None, char_wid
             or _common_in_order(text, issuer) < share * n):
         return False
     return _aligned_ch(box.x1 - m * char_width, box.x1, date, char_width) <= DATE_ALIGN_CH
+
+
+ONE_MISREAD_MIN_CH = 3
+"""A name this long read with one character wrong is still that name (`因务院` for 国务院 on a 1-bit scan: two
+of its three characters are less than SIGNATURE_READ_MIN of it)."""
+
+
+def _one_misread(text: str, issuer: str) -> bool:
+    """`text` is `issuer` (ONE_MISREAD_MIN_CH characters or more) with exactly one character read as another."""
+    return (len(text) == len(issuer) >= ONE_MISREAD_MIN_CH
+            and sum(a != b for a, b in zip(text, issuer, strict=True)) == 1)
 
 
 def _one_doubled(text: str, issuer: str) -> bool:
@@ -658,16 +669,17 @@ def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, sett
     """Index of a 成文日期 the seal damaged beyond reading (`2021年8月126月`): the last single-line group
     under a seal that reads as a date with characters lost, not flush left, standing close under a
     signature line; or, where no seal was found (a ring too faint to find), such a line whose month and day
-    read whole (`五年七月十四日`). None when there is none."""
+    read whole (`五年七月十四日`) or that is numerals in the date's whole frame (`九年月二十日`:
+    `patterns.is_numeral_frame`). None when there is none."""
     for index in range(len(groups) - 1, 0, -1):
         group = groups[index]
         text = patterns.date_numerals(join_rows(group))
         if len(group) != 1 or not patterns.is_damaged_date_line(text):
             continue
         row = group[0]
-        month_day_whole = patterns.reads_month_and_day(text)
+        date_shaped = patterns.reads_month_and_day(text) or patterns.is_numeral_frame(text)
         if (geometry.indent_ch(row.box, row.page) >= SIGNATURE_MIN_INDENT_CH
-                and (under_seal(group, seals) or month_day_whole)
+                and (under_seal(group, seals) or date_shaped)
                 and _is_signature(groups[index - 1], geometry, settings, seals, issuers)
                 and _stacked_over(groups[index - 1], group, geometry)):
             return index

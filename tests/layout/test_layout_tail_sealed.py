@@ -135,6 +135,30 @@ def test_a_damaged_date_away_from_a_seal_is_no_date() -> None:
     assert not [b for b in doc.blocks if b.type is BlockType.DATE]
 
 
+@pytest.mark.parametrize("date", ["九年月二十日", "2024年月18日"])
+def test_a_date_frame_of_numerals_away_from_a_seal_still_ends_the_signature(date: str) -> None:
+    """Real OCR, 1-bit (the ring lost to the threshold with the thin horizontals): 二〇一九年一月二十一日 read
+    `九年月二十日`. Its value is lost; that it is the date, and the line over it the signature, is not."""
+    doc = _document(["重庆市渝北区卫生健康委员会"], ["重庆市渝北区卫生健康委员会"], date, sealed=False)
+    assert [b.text for b in doc.blocks if b.type is BlockType.DATE] == [date]
+    assert doc.fields.signature == ("重庆市渝北区卫生健康委员会",) and doc.fields.date is None
+
+
+@pytest.mark.parametrize(("text", "frame"), [("九年月二十日", True), ("二〇二四年月十日", True), ("2024年月18日", True),
+                                             ("二四年六月3日", False),  # two kinds of numerals
+                                             ("二〇二四年六月三日", False),  # a whole date
+                                             ("九年来的二十日", False), ("年月日", False)])
+def test_numeral_frames(text: str, frame: bool) -> None:
+    assert patterns.is_numeral_frame(text) is frame
+
+
+@pytest.mark.parametrize(("read", "issuers", "signed"), [("因务院", ["国务院"], "国务院"),  # real OCR, 1-bit
+                                                         ("国务院", ["国务院办公厅"], "国务院"),
+                                                         ("因务", ["国务"], "因务")])  # too short to tell
+def test_a_name_read_with_one_character_wrong_is_the_issuers(read: str, issuers: list[str], signed: str) -> None:
+    assert repair_signature(read, issuers) == signed
+
+
 @pytest.mark.parametrize("text", ["2021年8月126月", "二四年六月3日", "四年月", "2024 年 8 月"])
 def test_damaged_date_lines(text: str) -> None:
     assert patterns.is_damaged_date_line(text)
