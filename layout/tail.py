@@ -284,7 +284,8 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
     room or the date must still place the name as above. A reading of its length with that share is garbled
     however sure the recogniser was (`宁陵之人民政于` at 0.92 under the ring of 宁陵县人民政府): the seal says whose
     name it is; and so is a reading that is its start (`国务院办` under the ring of 国务院办公厅, 公厅 lost where
-    the ring crossed them), wherever it stands.
+    the ring crossed them), wherever it stands; a reading that is a run of its inside is so when the name, laid
+    out from it, lines up with the date (`府办公` of 贵州省人民政府办公厅, both ends lost under the ring).
     """
     if not text or text in issuers or char_width <= 0:
         return text
@@ -308,8 +309,10 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
         place = (_place_of(text, issuer) and date is not None
                  and _aligned_ch(box.x0, box.x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
         its_start = issuer in named and issuer.startswith(text) and text_units(text) >= NAMED_START_MIN_CH
-        if fills_room or lines_up or garbled or place or its_start or _lost_its_start(text, issuer, box, date,
-                                                                                      char_width, doubted):
+        its_part = (issuer in named and text in issuer and text_units(text) >= NAMED_START_MIN_CH
+                    and date is not None and _aligned_ch(x0, x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
+        if (fills_room or lines_up or garbled or place or its_start or its_part
+                or _lost_its_start(text, issuer, box, date, char_width, doubted)):
             fits.add(issuer)
     return fits.pop() if len(fits) == 1 else text
 

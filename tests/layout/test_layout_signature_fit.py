@@ -504,6 +504,19 @@ def test_a_reading_that_starts_the_name_the_ring_spells_is_that_name(ring: str, 
     assert doc.fields.signature == ((issuer,) if fitted else ("国务院办",))
 
 
+@pytest.mark.parametrize(("ring", "offset_ch", "fitted"), [("2贵州省人民政府办公厅", 0, True),  # real OCR, 1-bit
+                                                           ("2贵州省人民政府办公厅", 3.5, False),  # off the date
+                                                           ("", 0, False), ("某某县财政局", 0, False)])
+def test_a_run_inside_the_name_the_ring_spells_is_that_name_where_it_lines_up(ring: str, offset_ch: float,
+                                                                             fitted: bool) -> None:
+    """`府办公` under the ring of 贵州省人民政府办公厅, both its ends lost under the ring, where the name laid out
+    from it is centred over the date. Laid out off the date, or under no ring spelling it, it stays as read."""
+    issuer = "贵州省人民政府办公厅"
+    x0 = _centred_at(issuer) + (issuer.index("府办公") + offset_ch) * CH
+    doc = _signed_under(issuer, [[("府办公", x0, 1.0)]], ring=ring, seal_side=8 * CH)
+    assert doc.fields.signature == ((issuer,) if fitted else ("府办公",))
+
+
 @pytest.mark.parametrize(("height", "ring"), [(2.3, True), (1.0, False)])
 def test_a_tall_reading_over_the_signature_naming_no_issuer_is_ring_text_where_no_seal_was_found(
         height: float, ring: bool) -> None:
