@@ -96,3 +96,41 @@ def test_ink_beside_a_detected_line_on_its_row_is_that_line_going_on() -> None:
     assert continues(Box(905, 380, 1420, 515), mark, 44.0)  # 关事务管理局文件: read with it, not again
     assert not continues(Box(1000, 380, 1420, 515), mark, 44.0)  # more than a line height away
     assert not continues(Box(300, 640, 1030, 690), mark, 44.0)  # another row
+
+
+def _letter_spaced_mark_page() -> tuple[np.ndarray, list[OcrLine], Box]:
+    """A grey page with a tall, condensed, letter-spaced mark (3.4 body line heights, a character's width
+    apart) that no detected box covers, and body lines that are all covered."""
+    from PIL import Image, ImageDraw
+
+    from fixtures.corpus.fonts import font
+
+    image = Image.new("L", (1654, 1200), 240)
+    draw = ImageDraw.Draw(image)
+    face = font("serif_bold", 150)
+    x = 200.0
+    for ch in "洛阳市人民政府办公室文件":
+        glyph = Image.new("L", (150, 170), 0)
+        ImageDraw.Draw(glyph).text((0, 0), ch, font=face, fill=255)
+        glyph = glyph.resize((90, 170))  # condensed: tall and narrow
+        image.paste(Image.new("L", glyph.size, 110), (int(x), 350), glyph)
+        x += 90 + 16
+    body = font("uming", 44)
+    lines = []
+    for row in range(4):
+        y = 700 + row * 80
+        text = "为进一步加强城镇老旧小区改造工作的组织领导现将有关事项通知如下"[: 24 - row]
+        draw.text((200, y), text, font=body, fill=20)
+        lines.append(OcrLine(text, Box(195.0, y - 2.0, 200.0 + 44 * len(text), y + 46.0)))
+    mark = Box(200.0, 350.0, x - 16, 520.0)
+    return np.array(image.convert("RGB"))[:, :, ::-1].copy(), lines, mark
+
+
+def test_a_letter_spaced_mark_is_one_line_of_ink_and_reads_whole() -> None:
+    """Real models: each far-apart character is a cluster of its own; its row is one line, and read whole."""
+    page, lines, mark = _letter_spaced_mark_page()
+    clusters = uncovered_clusters(page, lines, [], 48.0)
+    assert len(clusters) == 1
+    assert clusters[0].x0 <= mark.x0 + 5 and clusters[0].x1 >= mark.x1 - 5
+    found = missed_lines(lines, page, [], get_engine(load_settings()), 1)
+    assert [line.text for line in found] == ["洛阳市人民政府办公室文件"]
