@@ -20,7 +20,7 @@ SPECK_EM = 0.08
 
 
 def _line(text: str, dpi: int, *, bits: int, speck_em: float | None = None, right_speck_em: float | None = None,
-          spacing_em: float = 0.0) -> tuple[np.ndarray, Box, float]:
+          spacing_em: float = 0.0, more_specks_em: tuple[float, ...] = ()) -> tuple[np.ndarray, Box, float]:
     """`text` printed in 16 pt on paper (BGR), with a speck `speck_em` before its first character's cell (and
     `right_speck_em` after its last); the box the detector would give it, specks included; the em in px."""
     px = round(16 / 72 * dpi)
@@ -36,8 +36,8 @@ def _line(text: str, dpi: int, *, bits: int, speck_em: float | None = None, righ
     ink_x0, ink_x1 = xs.min(), xs.max()
     r = max(1, round(SPECK_EM * px / 2))
     cy = int(1.5 * px)
-    if speck_em is not None:
-        cv2.circle(gray, (int(ink_x0 - speck_em * px), cy), r, 20, -1)
+    for em in ((speck_em,) if speck_em is not None else ()) + more_specks_em:
+        cv2.circle(gray, (int(ink_x0 - em * px), cy), r, 20, -1)
     if right_speck_em is not None:
         cv2.circle(gray, (int(ink_x1 + right_speck_em * px), cy), r, 20, -1)
     gray = cv2.GaussianBlur(gray, (0, 0), 0.6 * dpi / 200)
@@ -107,3 +107,17 @@ def test_a_line_under_a_seal_is_left_as_read() -> None:
     seal = Box(box.x0 - 50, box.y0 - 80, box.x0 + 200, box.y1 + 80)
     assert trim_speck_ends(image, [OcrLine("·" + TEXT, box)], [seal]) == [OcrLine("·" + TEXT, box)]
     assert trim_speck_ends(image, [OcrLine("·" + TEXT, box)], [Box(0, box.y1 + 10, 100, box.y1 + 90)])[0].text == TEXT
+
+
+@pytest.mark.parametrize("bits", [8, 1], ids=["gray", "1-bit"])
+@pytest.mark.parametrize(("read", "trimmed_ch"), [("二、" + TEXT, False),  # 二 and 、 as dots: the line's own
+                                                  ("·" + TEXT, True)])  # one of the two dots read as a mark
+def test_more_dots_before_a_line_than_the_reading_allows_are_its_own_characters(bits: int, read: str,
+                                                                                trimmed_ch: bool) -> None:
+    """A 1-bit threshold that erases thin horizontals leaves `二、` as dots (real OCR, dev v64 gov_07: the
+    lines of 二、 and 三、 moved two characters in, read as new paragraphs): two dot runs where the reading has
+    no mark for the first are its characters; the recogniser reading one as `·` makes both specks."""
+    image, box, em = _line(TEXT, 200, bits=bits, speck_em=0.6, more_specks_em=(1.4,))
+    line = trimmed(OcrLine(read, box), image)
+    assert bool(line.box.x0 > box.x0 + em) is trimmed_ch
+    assert line.text == (TEXT if trimmed_ch else read)

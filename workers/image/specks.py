@@ -77,16 +77,24 @@ def _is_speck(run: tuple[int, int, int], height: float) -> bool:
     return area < SPECK_AREA_H2 * height ** 2 and x1 - x0 <= SPECK_WIDTH_H * height
 
 
-def speck_cut(ink: np.ndarray, height: float, *, trim: bool) -> tuple[int, int] | None:
+def speck_cut(ink: np.ndarray, height: float, *, most: int) -> tuple[int, int] | None:
     """Seen from a line crop's left side (bool ink mask): the column of its outermost ink, and the column where
-    its text begins, past the specks (`trim`: else the same column); None when it holds no ink."""
+    its text begins past the specks there, at most `most` of them (more runs as small as specks are the line's
+    own marks and broken characters: the same column); None when it holds no ink."""
     runs = ink_runs(ink, GAP_H * height)
     if not runs:
         return None
     first = 0
-    while trim and len(runs) - first > 1 and _is_speck(runs[first], height):
+    while len(runs) - first > 1 and _is_speck(runs[first], height):
         first += 1
-    return runs[0][0], runs[first][0]
+    return runs[0][0], runs[first if first <= most else 0][0]
+
+
+def _speck_allowance(text: str, readings: str) -> int:
+    """How many specks one end of a line may have: one the recogniser read as nothing, and one more for each
+    mark it read as a speck there (`·你区…` over two dots). A 1-bit threshold that erases thin horizontals
+    leaves `二、` as a few dots and a 、, runs as small as specks: more of them than that is the text."""
+    return 1 + len(text) - len(text.lstrip(readings))
 
 
 END_WINDOW_H = 4.0
@@ -111,10 +119,12 @@ def trimmed(line: OcrLine, image: np.ndarray) -> OcrLine:
         return line
     reach = max(3, round(END_WINDOW_H * box.height))
     ends = []
-    for window, trim in ((image[y0:y1, x0:min(x1, x0 + reach)], left),
-                         (image[y0:y1, max(x0, x1 - reach):x1][:, ::-1], right)):  # the right end, mirrored
+    most = (_speck_allowance(text, LEADING_SPECK_READINGS) if left else 0,
+            _speck_allowance(text[::-1], TRAILING_SPECK_READINGS) if right else 0)
+    for window, allowed in ((image[y0:y1, x0:min(x1, x0 + reach)], most[0]),
+                            (image[y0:y1, max(x0, x1 - reach):x1][:, ::-1], most[1])):  # the right end, mirrored
         ink = ink_mask(cv2.cvtColor(window, cv2.COLOR_BGR2GRAY) if window.ndim == 3 else window, INK_LEVEL)
-        cut = None if ink is None else speck_cut(ink, box.height, trim=trim)
+        cut = None if ink is None else speck_cut(ink, box.height, most=allowed)
         if cut is None:
             return line
         ends.append(cut)
