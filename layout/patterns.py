@@ -848,6 +848,8 @@ def split_printed(text: str) -> tuple[str, str | None] | None:
     if not found:
         return None
     by, date = re.sub(r"\s+", "", found.group("by")), re.sub(r"\s+", "", found.group("date"))
+    if by[-1:].isdigit():  # `…办公室 20234年0月28日印发`: a year read with a digit too many; no body's name ends
+        by, date = by.rstrip("0123456789"), by[len(by.rstrip("0123456789")):] + date  # in a digit
     if re.search(r"\d[：:]日?$", date):
         return by, None  # a digit broken to its two ends: the day is unread
     date = re.sub(r"[.．·]+", "", date)
