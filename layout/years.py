@@ -41,8 +41,9 @@ ERODED_READINGS = frozenset({("1", "4")})
 ERODED_NUMERALS = frozenset({("二", "三")})
 """(read, printed) Chinese numerals a 1-bit threshold makes: 三's short middle stroke erased leaves 二
 (`二〇二四年二月十八日` for 三月十八日, printed the next day)."""
-LOST_NUMERAL = "一"
-"""...and the one it erases whole: 一 is a single thin stroke (`十月六日` for 十一月六日)."""
+LOST_NUMERALS = ("一", "二", "三")
+"""...and the ones it erases whole: numerals of thin horizontal strokes only (`十月六日` for 十一月六日, `十月二十九日`
+for 十二月二十九日)."""
 PRINTED_WITHIN_DAYS = 7
 """A document goes to print (印发) within days of its 成文日期: a date this close before its 印发 date is one
 the printing confirms."""
@@ -174,8 +175,8 @@ def day_tens_from_printing(text: str, printed_iso: str | None) -> str:
 def date_before_printing(text: str, printed_iso: str | None) -> str:
     """A 1-bit scan's date (year already the document's) that is not within PRINTED_WITHIN_DAYS before the
     印发 date, but is with its month or day read eroded (`二月` for 三月, `21日` for 24日), takes that one
-    spelling, or with a 一 the threshold erased put back in a Chinese-numeral month or day (`十月` for 十一月);
-    otherwise it stays as read."""
+    spelling, or with a numeral the threshold erased whole put back in a Chinese-numeral month or day (`十月` for
+    十一月 or 十二月: LOST_NUMERALS); otherwise it stays as read."""
     read, found = patterns.find_date(text), _MONTH_DAY_RE.search(text)
     if read is None or printed_iso is None or found is None:
         return text
@@ -185,8 +186,8 @@ def date_before_printing(text: str, printed_iso: str | None) -> str:
     head = text[:found.start("rest")]
     spellings = _spellings(found.group("rest"), ERODED_READINGS | ERODED_NUMERALS)
     if not re.search(r"\d", text):
-        spellings += [s[:i] + LOST_NUMERAL + s[i:] for s in spellings for i in range(len(s))
-                      if s[i] != "十"]  # ten is printed 十, never 一十
+        spellings += [s[:i] + lost + s[i:] for s in spellings for i in range(len(s)) for lost in LOST_NUMERALS
+                      if not (s[i] == "十" and lost == "一")]  # ten is printed 十, never 一十
     fits = {head + rest for rest in spellings if _printed_within_days(patterns.find_date(head + rest), printed_iso)}
     return fits.pop() if len(fits) == 1 else text
 
