@@ -38,9 +38,10 @@ from layout.model import Block, BlockType
 ERODED_READINGS = frozenset({("1", "4")})
 """(read, printed) digit pairs a 1-bit threshold makes: the thin diagonal of `4` erased leaves a `1`."""
 
-ERODED_NUMERALS = frozenset({("二", "三")})
+ERODED_NUMERALS = frozenset({("二", "三"), ("十", "七")})
 """(read, printed) Chinese numerals a 1-bit threshold makes: 三's short middle stroke erased leaves 二
-(`二〇二四年二月十八日` for 三月十八日, printed the next day)."""
+(`二〇二四年二月十八日` for 三月十八日, printed the next day); 七's thin hooked foot erased leaves a cross, 十
+(`二四年五月十日` for 五月七日, printed that day)."""
 LOST_NUMERALS = ("一", "二", "三")
 """...and the ones it erases whole: numerals of thin horizontal strokes only (`十月六日` for 十一月六日, `十月二十九日`
 for 十二月二十九日)."""

@@ -138,6 +138,8 @@ def test_printed_years() -> None:
     ("二〇二三年十月六日", "2023-11-06", "二〇二三年十一月六日"),      # a thin 一 erased whole
     ("二〇二四年十月二十日", "2024-11-22", "二〇二四年十一月二十日"),
     ("二〇二三年十月二十九日", "2023-12-29", "二〇二三年十二月二十九日"),  # real OCR, 1-bit: 二 erased whole
+    ("二〇二四年五月十日", "2024-05-07", "二〇二四年五月七日"),  # real OCR, 1-bit: 七's foot erased, read 十
+    ("二〇二四年五月十日", "2024-05-12", "二〇二四年五月十日"),  # as read, days before printing
     ("二〇二三年十月二十九日", "2023-10-30", "二〇二三年十月二十九日"),  # days before printing as read: stays
     ("二〇二四年九月三十日", "2024-10-06", "二〇二四年九月三十日"),      # as read, days before printing
     ("二〇二四年九月十日", "2024-09-12", "二〇二四年九月十日"),        # 十一日 and 一十日 fit? 一十 is no day: stays
