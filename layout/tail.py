@@ -691,14 +691,17 @@ def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, sett
 
 SPECK_LEAD = "：:，,、。.·"
 """Punctuation read before a signature's first character is a speck (`：成都市人民政府办公厅` on a grey scan):
-a body's name starts with a character."""
+a body's name starts with a character..."""
+SPECK_TAIL = "，,、.·"
+"""...and the small marks read after its last one (`遵义市人民政府.` on a 1-bit scan, the dot read a comma): it
+ends with one too. (A `。` is left: `特此通知。` is a sentence.)"""
 
 
 def _is_signature(group: Sequence[Row], geometry: BodyGeometry, settings: LayoutSettings,
                   seals: Sequence[Seal] = (), issuers: Sequence[str] = ()) -> bool:
     if len(group) != 1:
         return False
-    text = without_ring_marks(join_rows(group).lstrip(SPECK_LEAD), group, seals, issuers)
+    text = without_ring_marks(join_rows(group).lstrip(SPECK_LEAD).rstrip(SPECK_TAIL), group, seals, issuers)
     row = group[0]
     if not text or len(text) > SIGNATURE_MAX_CH or any(ch in SIGNATURE_FORBIDDEN for ch in text):
         return False
@@ -935,7 +938,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
         if sig_end is not None and signature_start <= index < sig_end:
             kept = [part for row in group for part in row.parts if not is_stray_sign(part)]
             name = re.sub(r"\s+", "", text if len(kept) == sum(len(row.parts) for row in group)
-                          else "".join(part.text for part in kept)).lstrip(SPECK_LEAD)
+                          else "".join(part.text for part in kept)).lstrip(SPECK_LEAD).rstrip(SPECK_TAIL)
             line_height = geometry.scale.line_height
             if not kept or names_no_body(name) or (is_ring_text(name, group, issuers, seals, line_height)
                                                    or is_squeezed(groups, index, line_height)

@@ -435,10 +435,11 @@ def test_a_joint_signatures_first_line_the_seals_hid_is_put_back_over_the_first_
     assert doc.fields.signature == (JOINT if sealed else JOINT[1:])
 
 
-@pytest.mark.parametrize("lead", ["：", ".", "，"])
-def test_a_speck_read_before_a_signature_is_no_part_of_it(lead: str) -> None:
+@pytest.mark.parametrize(("lead", "tail"), [("：", ""), (".", ""), ("，", ""), ("", "."), ("", "，"), ("·", ".")])
+def test_a_speck_read_beside_a_signature_is_no_part_of_it(lead: str, tail: str) -> None:
+    """Before it (a grey scan's `：成都市…`) or after it (real OCR, 1-bit: `遵义市人民政府.`, the dot read `，`)."""
     issuer = "成都市人民政府办公厅"
-    doc = _signed(issuer, [(lead + issuer, _centred_at(issuer), 1.0)])
+    doc = _signed(issuer, [(lead + issuer + tail, _centred_at(issuer), 1.0)])
     assert doc.fields.signature == (issuer,)
 
 
