@@ -519,7 +519,8 @@ def read_addressee(rows: Sequence[Row], geometry: BodyGeometry,
     for used, row in enumerate(rows[:ADDRESSEE_MAX_ROWS], start=1):
         if geometry.indent_ch(row.box, row.page) >= settings.indent_min_ch:
             return None, 0
-        text = clean_text(text + _separated(text, rows[used - 2], row.text, geometry, settings) + row.text)
+        read = row.text if text else row.text.lstrip(patterns.NAME_SPECK_LEAD)  # a name begins the 主送机关
+        text = clean_text(text + _separated(text, rows[used - 2], read, geometry, settings) + read)
         if text.endswith(("：", ":")):
             text = patterns.addressee_commas(patterns.restore_addressee_brackets(_without_stray_close(text)))
             if patterns.is_addressee(text):

@@ -99,13 +99,14 @@ def chinese_numeral(number: int) -> str:
 
 # --- page furniture -----------------------------------------------------------------------------------
 
-_PAGE_DASHES = "—–\\-－‒―一_~～·•・.。÷#＃"
+_PAGE_DASHES = "—–\\-－‒―一_~～·•・.。÷#＃:："
 _PAGE_NUMBER_RE = re.compile(
     rf"^\s*(?:[{_PAGE_DASHES}](?:\s*[{_PAGE_DASHES}])*\s*)?(?:第\s*)?(\d{{1,4}})(?:\s*页)?"
     rf"(?:\s*[{_PAGE_DASHES}](?:\s*[{_PAGE_DASHES}])*)?\s*$"
 )
 """The dashes around a page number, as OCR reads them: a speck over or under a dash makes it `÷` (`-2÷`), a
-speck beside it a dot of its own (`- 2 - .`), grain crossing it a `#` (`#2一` on a grey scan)."""
+speck beside it a dot of its own (`- 2 - .`), grain crossing it a `#` (`#2一` on a grey scan), a dash blurred
+with a speck a colon (`:2:` on a grey scan)."""
 
 
 def page_number_value(text: str) -> int | None:
@@ -221,6 +222,10 @@ def marker_spelling(text: str) -> str:
 
 
 # --- addressee, attachments, note, contact ------------------------------------------------------------
+
+NAME_SPECK_LEAD = "：:，,、。.·"
+"""Punctuation read before a body's name (a signature, the addressee's first) is a speck (`：成都市人民政府办公厅`,
+`：林晓东代表：` on grey scans): a name begins with a character."""
 
 ADDRESSEE_MAX_CH = 60
 """An addressee line list is rarely longer than two printed lines of 28 characters."""

@@ -689,7 +689,7 @@ def _find_damaged_date(groups: Sequence[list[Row]], geometry: BodyGeometry, sett
     return None
 
 
-SPECK_LEAD = "：:，,、。.·"
+SPECK_LEAD = patterns.NAME_SPECK_LEAD
 """Punctuation read before a signature's first character is a speck (`：成都市人民政府办公厅` on a grey scan):
 a body's name starts with a character..."""
 SPECK_TAIL = "，,、.·"

@@ -439,14 +439,16 @@ def test_a_mark_character_two_boxes_both_read_is_kept_once(overlap_ch: float, ma
     assert issuer_rows(lines, Scale(LINE_H, CH)) == [mark]
 
 
-@pytest.mark.parametrize("end", ["]：", "]", "：", "；", ";"])
-def test_an_addressee_whose_colon_a_speck_or_a_misread_marks(end: str) -> None:
-    """Its `：` read as `]` (1-bit), as `；` (a speck under the lower dot), or right."""
+@pytest.mark.parametrize(("lead", "end"), [("", "]："), ("", "]"), ("", "："), ("", "；"), ("", ";"),
+                                           ("：", "："), (".", "：")])  # a speck read before its first name
+def test_an_addressee_whose_colon_a_speck_or_a_misread_marks(lead: str, end: str) -> None:
+    """Its `：` read as `]` (1-bit), as `；` (a speck under the lower dot), or right; a speck before it read as a
+    mark (`：林晓东代表：`, real OCR on a grey scan)."""
     ts = Typesetter()
     ts.centred("某某市人民政府文件", ch=80, h=90, red=0.9, advance=2)
     ts.centred("关于开展2024年全市医疗美容行业突出问题专项整治行动的通知", ch=46, h=69)
     ts._next_row()
-    ts.paragraph("各区县（市）市场监督管理局、卫生健康委，郑东新区" + end, 0)
+    ts.paragraph(lead + "各区县（市）市场监督管理局、卫生健康委，郑东新区" + end, 0)
     ts.paragraph("为进一步规范医疗美容服务行为，保障人民群众身体健康和生命安全，现就有关事项通知如下。")
     ts.paragraph("各地要高度重视，加强组织领导，认真抓好落实。")
     doc = build_document(ts.finish())

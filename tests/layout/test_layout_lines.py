@@ -94,7 +94,8 @@ def _page_with(extra: list[OcrLine], number: int = 1) -> dict[int, list[Row]]:
     return {number: merge_rows(body + extra, SCALE)}
 
 
-@pytest.mark.parametrize("label", ["— 1 —", "－1－", "-1-", "1", "·1·", "- 12 -", "一 3 一", "第2页", "-2÷", "- 2 - .", "#2一"])
+@pytest.mark.parametrize("label", ["— 1 —", "－1－", "-1-", "1", "·1·", "- 12 -", "一 3 一", "第2页", "-2÷", "- 2 - .", "#2一",
+                                   ":2:"])
 def test_page_numbers_in_every_form_are_removed(label: str) -> None:
     rows = _page_with([ocr_line(label, 900, 1550)])
     kept = remove_furniture(rows, {1: H})
