@@ -263,6 +263,8 @@ def _overlapping(upper_text: str, lower_text: str, overlap: float, *, in_upper_h
     ("厦宁市财政", "国家税务总局宁波市税务局", 0.9, False),  # one line read twice
     ("宁波市财政局", "国家税务总", 0.4, False),  # a body's name over a piece: the signature
     ("总局宁波市财政局", "国家税务总局宁波市税务局", 0.4, True),  # two bodies' names never overlap: the upper is the ring's
+    ("总局宁沪市财政局", "国家税务总局宁波市税务局", 0.18, True),  # real OCR, grey: a fifth of a line shared
+    ("总局宁沪市财政局", "国家税务总局宁波市税务局", 0.08, False),  # boxes a few pixels into each other: two lines
     ("厦宁市财政", "2022年12月20日", 0.4, False),  # over a date whose box reached up
 ])
 def test_a_reading_overlapping_a_line_below_it_in_a_seals_upper_half_is_the_rings_text(
