@@ -14,6 +14,7 @@ digit run set whole, an opening bracket, or a character carried down with the cl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -146,6 +147,32 @@ def restore_heading_numerals(blocks: Sequence[Block]) -> tuple[Block, ...]:
             continue
         text = patterns.chinese_numeral(number) + "、" + blocks[i].text.lstrip()[1:]
         restored[i] = typed_body(text, blocks[i].lines, several_rows=spans_rows(blocks[i]))
+    return _restore_second_level_numerals(tuple(restored))
+
+
+def _restore_second_level_numerals(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """Paragraphs that open with the empty brackets of a level-2 marker (`patterns.lost_second_level_numeral`)
+    get the numeral their place gives: one more than the level-2 heading before it under the same level-1
+    heading (一 for the first), when the next numbered one there, if any, agrees (GB/T 9704 7.3.3: （一）（二）
+    in order under each 一、). Otherwise they stay as read."""
+    body = (BlockType.HEADING, BlockType.PARAGRAPH)
+    numbers = [patterns.second_level_number(b.text) if b.type in body else None for b in blocks]
+    sections = [patterns.heading_level(b.text) == 1 if b.type in body else False for b in blocks]
+    restored = list(blocks)
+    for i, block in enumerate(blocks):
+        if block.type is not BlockType.PARAGRAPH or not patterns.lost_second_level_numeral(block.text):
+            continue
+        start = max((j for j in range(i) if sections[j]), default=-1)
+        end = next((j for j in range(i + 1, len(blocks)) if sections[j]), len(blocks))
+        before = next((n for n in reversed(numbers[start + 1:i]) if n is not None), 0)
+        after = next(((j, n) for j, n in enumerate(numbers[i + 1:end], i + 1) if n is not None), None)
+        if any(patterns.lost_second_level_numeral(b.text) for b in restored[start + 1:i]) or (
+                after is not None and after[1] != before + 2 + sum(
+                    patterns.lost_second_level_numeral(b.text) for b in blocks[i + 1:after[0]])):
+            continue  # two lost in a row, or the numbering after disagrees: no place to count from
+        text = re.sub(r"^\s*[（(]\s*[）)]", f"（{patterns.chinese_numeral(before + 1)}）", block.text)
+        restored[i] = typed_body(text, block.lines, several_rows=spans_rows(block))
+        numbers[i] = before + 1
     return tuple(restored)
 
 

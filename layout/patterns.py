@@ -83,12 +83,31 @@ def lost_heading_numeral(text: str) -> bool:
 
 def first_level_number(text: str) -> int | None:
     """The number of a level-1 heading marker (`三、` → 3), or None."""
-    if heading_level(text) != 1:
+    return _heading_number(text, 1)
+
+
+def second_level_number(text: str) -> int | None:
+    """The number of a level-2 heading marker (`（二）` → 2), or None."""
+    return _heading_number(text, 2)
+
+
+def _heading_number(text: str, level: int) -> int | None:
+    if heading_level(text) != level:
         return None
     try:
-        return _chinese_number(re.sub(r"[\s、，,]", "", heading_marker(text) or ""))
+        return _chinese_number(re.sub(r"[\s、，,（()）]", "", heading_marker(text) or ""))
     except KeyError:  # 百 and the like: no number this counts
         return None
+
+
+_LOST_SECOND_NUMERAL_RE = re.compile(rf"^[（(]\s*[）)](?=[{CJK}《“])")
+
+
+def lost_second_level_numeral(text: str) -> bool:
+    """A paragraph that opens with an empty pair of brackets before its first word (`（）山东省职业技能…`): no
+    sentence does; it is a level-2 marker `（一）` whose numeral a 1-bit threshold erased (一, 二, 三 are thin
+    horizontals only)."""
+    return bool(_LOST_SECOND_NUMERAL_RE.match(text.lstrip()))
 
 
 def chinese_numeral(number: int) -> str:

@@ -206,3 +206,27 @@ def test_a_lost_numeral_the_numbering_does_not_agree_on_stays_as_read() -> None:
     """一、 then a lost one then 四、: the lost one is no 二 (or the 四 is misread); the paragraph stays as read."""
     build = [("p", f"一、{H1}"), ("p", "正文内容。"), ("p", f"，{H2}"), ("p", "正文内容。"), ("p", f"四、{H3}")]
     assert f"，{H2}" in [b.text for b in _doc(build, start_row=6).blocks]
+
+
+S1, S2, S3 = "山东省职业技能等级认定工作规程（试行）", "山东省就业见习管理办法", "山东省技工院校学生资助办法"
+
+
+@pytest.mark.parametrize(("read", "printed"), [
+    ([f"（）{S1}", f"（二）{S2}"], ["（一）", "（二）"]),  # real OCR, 1-bit: the first 一 erased
+    ([f"（一）{S1}", f"（）{S2}", f"（三）{S3}"], ["（一）", "（二）", "（三）"]),
+    ([f"（）{S1}", f"（四）{S2}"], [f"（）{S1}", "（四）"]),  # the numbering after disagrees: as read
+])
+def test_a_second_level_heading_whose_numeral_the_threshold_erased_takes_its_place(read: list[str],
+                                                                                printed: list[str]) -> None:
+    """No paragraph opens with empty brackets: `（）` before the first word is a level-2 marker whose numeral (一,
+    二, 三: thin horizontals only) a 1-bit threshold erased; its place under the level-1 heading says which."""
+    build = [("p", f"一、{H1}")] + [item for text in read for item in (("p", text), ("p", "正文内容。"))]
+    texts = [b.text for b in _doc(build, start_row=6).blocks]
+    starts = [t for t in texts if t.startswith("（")]
+    assert [t if t.startswith("（）") else t[:t.index("）") + 1] for t in starts] == printed
+
+
+def test_a_second_level_count_starts_again_under_each_first_level_heading() -> None:
+    build = [("p", f"一、{H1}"), ("p", f"（一）{S1}"), ("p", f"（二）{S2}"), ("p", f"二、{H2}"), ("p", f"（）{S3}"),
+             ("p", "正文内容。")]
+    assert f"（一）{S3}" in [b.text for b in _doc(build, start_row=6).blocks]
