@@ -391,15 +391,16 @@ def is_ring_text(name: str, group: Sequence[Row], issuers: Sequence[str], seals:
     `郑州杨带斯督健期理局` at 0.63 is 郑州市市场监督管理局, `fit_signature`; a signature lower in the seal stays
     whatever the issuers read), or in a box RING_ARC_LINES of the body's `line_height` tall whatever it shares
     with them: the ring's characters read across its curve (`1小资源` at 0.58, 3.2 line heights, over
-    山东省人力资源和社会保障厅), where a printed line is one line high."""
+    山东省人力资源和社会保障厅), where a printed line is one line high; such a box is unsure below GARBLED_SCORE
+    (`和顺公教` at 0.76, 1.9 line heights, over 和顺县教育局)."""
     if names_no_body(name) or is_two_rings_text(name, group, issuers, seals):
         return True
     score = min(part.score for row in group for part in row.parts)
     high = any(seal.page == row.page and _overlaps(seal.box, row.box)
                and row.box.cy < seal.box.cy - RING_TOP_R * seal.box.width / 2 for row in group for seal in seals)
-    if not (high and issuers and score < RING_TEXT_SCORE):
-        return False
     tall = line_height is not None and max(row.box.height for row in group) >= RING_ARC_LINES * line_height
+    if not (high and issuers and score < (GARBLED_SCORE if tall else RING_TEXT_SCORE)):
+        return False
     return tall or all(_common_in_order(name, issuer) < max(RING_CHANCE_COMMON, GARBLED_READ_MIN * len(name))
                        for issuer in issuers)
 

@@ -225,6 +225,16 @@ def test_ring_text_read_across_the_ring_in_a_tall_box_is_the_rings_whatever_it_s
     assert _signed_under(issuer, rows).fields.signature == (ring, issuer)  # one line high: as before
 
 
+@pytest.mark.parametrize(("score", "ring"), [(0.76, True), (0.95, False)])
+def test_a_tall_box_high_in_the_seal_read_less_than_surely_is_the_rings(score: float, ring: bool) -> None:
+    """Real OCR, 1-bit: `和顺公教` at 0.76 in a box 1.9 line heights tall over 和顺县教育局, three of its four
+    characters in the name (1.7 here). Read surely (0.95), as tall a box stays."""
+    issuer, read = "和顺县教育局", "和顺公教"
+    rows = [[(read, _centred_at(read), score)], [(issuer, _centred_at(issuer), 1.0)]]
+    doc = _signed_under(issuer, rows, first_height=1.7)
+    assert doc.fields.signature == ((issuer,) if ring else (read, issuer))
+
+
 def test_an_unsure_garbled_signature_that_keeps_half_the_name_is_still_the_signature() -> None:
     issuer = "郑州市市场监督管理局"
     doc = _signed_under(issuer, [[("郑州杨带斯督健期理局", _centred_at(issuer), 0.63)]])
