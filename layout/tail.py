@@ -25,6 +25,7 @@ from layout.years import (
     day_tens_from_printing,
     eroded_reading,
     eroded_year_of_printing,
+    in_printing_year,
     month_from_printing,
     numeral_from_printing,
     numerals_without_crossing,
@@ -965,7 +966,7 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
                 # (a 1-bit year with 1s for the 印发 year's 4s is that year: `years.reconcile_years`)
                 signed = repair_date_by_printing(signed, printed)
             if bilevel:
-                signed = date_before_printing(signed, printed)
+                signed = date_before_printing(in_printing_year(signed, printed), printed)
             if under_seal(group, seals) or not patterns.is_date_line(signed):
                 # one character misread; a date after its printing only where the ring crosses it (and after a
                 # 1-bit 印发 date is read as printed)

@@ -70,6 +70,17 @@ def eroded_year_of_printing(date_text: str, printed_iso: str | None) -> bool:
     return bool(signed and printed_iso and eroded_reading(signed[:4], printed_iso[:4]))
 
 
+def in_printing_year(date_text: str, printed_iso: str | None) -> str:
+    """A date whose year is the 印发 date's year read eroded (`eroded_year_of_printing`) spelled in that year,
+    so that its month and day can be checked against the printing's (`date_before_printing`: `2021年1月22日`
+    printed 2024年4月22日 is 2024年4月22日); any other line as it is."""
+    if not eroded_year_of_printing(date_text, printed_iso):
+        return date_text
+    signed = patterns.find_date(date_text)
+    assert signed is not None and printed_iso is not None
+    return _with_year(date_text, signed[:4], printed_iso[:4], last=False)
+
+
 def printed_years(years: Sequence[int]) -> list[int]:
     """The years a 1-bit scan's readings of the document's year could have been printed as: each one, and
     each one with some of its 1s printed 4s (`2021` → 2021, 2024). A damaged date is matched against these

@@ -15,6 +15,7 @@ from layout.years import (
     date_before_printing,
     day_tens_from_printing,
     eroded_reading,
+    in_printing_year,
     month_from_printing,
     numeral_from_printing,
     numerals_without_crossing,
@@ -356,3 +357,16 @@ def test_a_piece_of_the_date_read_again_inside_its_box_is_no_paragraph() -> None
     doc = build_document(pages)
     assert "日" not in [block.text for block in doc.blocks]
     assert doc.fields.date == "2024-09-24"
+
+
+@pytest.mark.parametrize(("read", "printed", "dated"), [
+    ("2021年1月22日", "2024-04-22", "2024年1月22日"),  # real OCR, 1-bit: year and month each lost a 4's diagonal
+    ("2021年1月22日", "2021-04-22", "2021年1月22日"),  # the printing's own year: as read
+    ("2023年1月22日", "2024-04-22", "2023年1月22日"),  # no erosion makes 2023 of 2024: as read
+    ("2021年1月22日", None, "2021年1月22日"),
+])
+def test_a_date_whose_year_is_the_printings_read_eroded_is_in_the_printings_year(read: str, printed: str | None,
+                                                                                 dated: str) -> None:
+    assert in_printing_year(read, printed) == dated
+    if printed == "2024-04-22" and dated != read:
+        assert date_before_printing(in_printing_year(read, printed), printed) == "2024年4月22日"
