@@ -285,8 +285,9 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
     room or the date must still place the name as above. A reading of its length with that share is garbled
     however sure the recogniser was (`宁陵之人民政于` at 0.92 under the ring of 宁陵县人民政府): the seal says whose
     name it is; and so is a reading that is its start (`国务院办` under the ring of 国务院办公厅, 公厅 lost where
-    the ring crossed them), wherever it stands; a reading that is a run of its inside is so when the name, laid
-    out from it, lines up with the date (`府办公` of 贵州省人民政府办公厅, both ends lost under the ring).
+    the ring crossed them), wherever it stands; a reading that is a run of its inside (`_run_of`) is so when
+    the name, laid out from it, lines up with the date (`府办公` of 贵州省人民政府办公厅, both ends lost under the
+    ring; `通运输亍` of 浙江省交通运输厅, its 厅 misread too).
     """
     if not text or text in issuers or char_width <= 0:
         return text
@@ -310,7 +311,7 @@ def fit_signature(text: str, row: Row, date: Box | None, char_width: float, issu
         place = (_place_of(text, issuer) and date is not None
                  and _aligned_ch(box.x0, box.x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
         its_start = issuer in named and issuer.startswith(text) and text_units(text) >= NAMED_START_MIN_CH
-        its_part = (issuer in named and text in issuer and text_units(text) >= NAMED_START_MIN_CH
+        its_part = (issuer in named and _run_of(text, issuer) and text_units(text) >= NAMED_START_MIN_CH
                     and date is not None and _aligned_ch(x0, x0 + m * char_width, date, char_width) <= DATE_ALIGN_CH)
         if (fills_room or lines_up or garbled or place or its_start or its_part
                 or _lost_its_start(text, issuer, box, date, char_width, doubted)):
@@ -345,6 +346,13 @@ def _lost_its_start(text: str, issuer: str, box: Box, date: Box | None, char_wid
             or _common_in_order(text, issuer) < share * n):
         return False
     return _aligned_ch(box.x1 - m * char_width, box.x1, date, char_width) <= DATE_ALIGN_CH
+
+
+def _run_of(text: str, issuer: str) -> bool:
+    """`text` is a run of `issuer`'s characters, as it stands or (ONE_MISREAD_MIN_CH characters or more) with one
+    of them read as another (`_one_misread`)."""
+    return text in issuer or any(_one_misread(text, issuer[k:k + len(text)])
+                                 for k in range(len(issuer) - len(text) + 1))
 
 
 ONE_MISREAD_MIN_CH = 3

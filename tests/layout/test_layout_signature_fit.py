@@ -528,6 +528,15 @@ def test_a_run_inside_the_name_the_ring_spells_is_that_name_where_it_lines_up(ri
     assert doc.fields.signature == ((issuer,) if fitted else ("府办公",))
 
 
+@pytest.mark.parametrize(("offset_ch", "fitted"), [(0, True), (3.5, False)])  # laid out off the date: as read
+def test_a_run_inside_the_name_with_one_character_misread_is_that_name(offset_ch: float, fitted: bool) -> None:
+    """Real OCR, 1-bit: `通运输亍` under the ring of 浙江省交通运输厅, its 厅 misread too."""
+    issuer, read = "浙江省交通运输厅", "通运输亍"
+    x0 = _centred_at(issuer) + (issuer.index("通") + offset_ch) * CH
+    doc = _signed_under(issuer, [[(read, x0, 1.0)]], ring=issuer, seal_side=8 * CH)
+    assert doc.fields.signature == ((issuer,) if fitted else (read,))
+
+
 @pytest.mark.parametrize(("height", "ring"), [(2.3, True), (1.0, False)])
 def test_a_tall_reading_over_the_signature_naming_no_issuer_is_ring_text_where_no_seal_was_found(
         height: float, ring: bool) -> None:
