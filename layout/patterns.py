@@ -926,7 +926,9 @@ def normalise_punctuation(text: str) -> str:
 
 
 _STRAY_DOTS = ".·•・"
-_DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])\.(?=[{CJK}])")
+_DOT_BETWEEN_CJK_RE = re.compile(rf"(?<=[{CJK}])\.(?=[{CJK}])|(?<=[{CJK}])-(?=一)|(?<=一)-(?=[{CJK}])")
+"""An ASCII dot between two CJK characters, or a hyphen beside a 一 between them (`第-一医院`: 一's thin stroke
+broken in two and read twice): Chinese text joins characters with neither (its 连接号 is full-width)."""
 _DOT_IN_DATE_RE = re.compile(rf"(?<=[{CJK}])(\d{{1,2}})\.(?=[月日])|(?<![\d.])(\d{{4}})\.(?=年)")
 _SPECK_AFTER_DATE_MARK_RE = re.compile(r"(?<=\d年|\d月)[.．:：·](?=\d{1,2}[月日])")
 """A dot or a colon between a date's 年 or 月 and the numerals after it (`2025年5月:30日印发`): a speck; no

@@ -41,6 +41,8 @@ def test_chinese_date_with_zero_read_as_a_digit(text: str, iso: str) -> None:
         ("（三）强化监督考核.", "（三）强化监督考核"),
         ("区。.", "区。"),
         ("新建项目.亩均投入", "新建项目亩均投入"),
+        ("厦门大学附属第-一医院", "厦门大学附属第一医院"),  # real OCR, 1-bit: 一 broken in two, read twice
+        ("E4-2-3/03地块", "E4-2-3/03地块"), ("2023-2025年", "2023-2025年"),
         ("措施，项·目区", "措施，项·目区"),  # · between CJK may be a name separator: kept
         ("占比62.49%，", "占比62.49%，"),
         ("电子邮箱：pxzx_js@163.com", "电子邮箱：pxzx_js@163.com"),
