@@ -785,7 +785,9 @@ def is_numeral_frame(text: str) -> bool:
 
 # --- 版记: cc and printed line -------------------------------------------------------------------------
 
-_CC_RE = re.compile(r"^\s*抄\s*送\s*[:：]")
+_CC_RE = re.compile(r"^\s*(?:抄\s*[送运迭选这述逆]|[抄按]\s*送)\s*[:：]")
+"""抄送： starting a line, or read with one of its characters misread as one of like shape (`抄运：`, `按送：` on
+1-bit scans): no other line of a 公文 starts so."""
 
 
 def is_cc(text: str) -> bool:

@@ -1015,7 +1015,10 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
 PRINTER_OFFICES = ("办公室", "办公厅", "")
 """What the 印发机关 usually is (GB/T 9704 7.4.3): the issuer's office, or the issuer itself."""
 PRINTER_MIN_CH = 4
-"""An issuer's name this long at least is long enough to be told from another one character off."""
+"""An issuer's name this long at least is long enough to be told from another one character off..."""
+PRINTER_TWO_OFF_MIN_CH = 9
+"""...and an office's name this long from another two characters off (`浮又市人民政府办公室` for 遵义市人民政府办公室
+on a 1-bit scan: eight of its ten characters stand)."""
 
 
 def spelled_printer(text: str, issuers: Sequence[str], witnesses: Sequence[str] = ()) -> str:
@@ -1033,7 +1036,10 @@ def spelled_printer(text: str, issuers: Sequence[str], witnesses: Sequence[str] 
              for office in PRINTER_OFFICES}
     if not names or by in names:
         return text
-    close = {name for name in names if _edits(by, name) == 1}
+    edits = {name: _edits(by, name) for name in names}
+    fewest = min(edits.values())
+    close = {name for name, count in edits.items() if count == fewest
+             and (count == 1 or (count == 2 and len(name) >= PRINTER_TWO_OFF_MIN_CH))}
     if len(close) != 1:
         return text
     name = close.pop()

@@ -66,10 +66,12 @@ def test_a_dotted_number_in_the_body_is_still_no_doc_number() -> None:
     ("抄送：市委各部门.·市人大常委会办公室，市政协办公室。", ["市委各部门", "市人大常委会办公室", "市政协办公室"]),
     ("抄送：“十四五”规划编制组，市财政局。", ["“十四五”规划编制组", "市财政局"]),  # a quote opened before
     ("抄送：财政部，审计署。", ["财政部", "审计署"]),
+    ("抄运：财政部，审计署。", ["财政部", "审计署"]),  # real OCR, 1-bit: 送 read 运
+    ("按送：财政部，审计署。", ["财政部", "审计署"]),
 ])
 def test_a_cc_comma_misread_as_a_colon_or_a_closing_quote_still_parts_two_bodies(text: str, bodies: list[str]) -> None:
     assert patterns.split_cc(text) == bodies
-    assert patterns.restore_cc_commas(text) == "抄送：" + "，".join(bodies) + "。"
+    assert patterns.restore_cc_commas(text) == text[:3] + "，".join(bodies) + "。"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -110,7 +112,7 @@ def test_specks_inside_numbers_are_dropped(text: str, expected: str) -> None:
 ])
 def test_a_cc_comma_the_scan_lost_between_two_bodies_is_back(text: str, bodies: list[str]) -> None:
     assert patterns.split_cc(text) == bodies
-    assert patterns.restore_cc_commas(text) == "抄送：" + "，".join(bodies) + "。"
+    assert patterns.restore_cc_commas(text) == text[:3] + "，".join(bodies) + "。"
 
 
 @pytest.mark.parametrize("text", [

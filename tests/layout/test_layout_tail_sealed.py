@@ -312,6 +312,9 @@ def test_a_doubted_reading_squeezed_into_a_stroke_is_dropped_without_a_seal(spec
     ("九江市防汛抗旱指挥办公室", "九江市防汛抗旱指挥部办公室"),  # lost: the signature spells it as the mark
     ("九江市防汛抗旱指挥部办公厅", "九江市防汛抗旱指挥部办公厅"),  # an office exactly: as read
     ("九江市人民政府办公室", "九江市人民政府办公室"),  # another body: as read
+    ("九江市防汛抗呈指挥部办公厅", "九江市防汛抗旱指挥部办公厅"),  # one off 办公厅, two off 办公室: the nearer
+    ("九江市防汛抗呈指挥都办公室", "九江市防汛抗旱指挥部办公室"),  # two off a long name (real OCR, 1-bit: 浮又市…)
+    ("九江市防汛抗呈指挥都办", "九江市防汛抗呈指挥都办"),  # two off, no name that long: as read
 ])
 def test_the_printer_one_character_off_the_issuers_office_is_spelled_as_the_mark_spells_it(read: str,
                                                                                         printer: str) -> None:
