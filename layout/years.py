@@ -134,6 +134,30 @@ def printing_after_date(text: str, signed_iso: str | None) -> str:
     return text[:found.start()] + f"{year}年{month}月{day}日" + text[found.end():]
 
 
+_PRINTED_PARTS_RE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?=\s*印发)")
+
+
+def printing_of_no_day(text: str, signed_iso: str | None) -> str:
+    """A 印发 line whose date is no day (`2020年14月30日印发`: a 1 read as 4) takes the one spelling with a single
+    digit of its month or day read otherwise that is on its 成文日期 or at most PRINTED_WITHIN_DAYS after it;
+    otherwise it stays as read."""
+    found = _PRINTED_PARTS_RE.search(text)
+    if found is None or signed_iso is None or day_of(_iso_of(found)) is not None:
+        return text
+    year, month, day = found.group("y"), found.group("m"), found.group("d")
+    spellings = {(month[:i] + digit + month[i + 1:], day) for i in range(len(month)) for digit in "0123456789"}
+    spellings |= {(month, day[:i] + digit + day[i + 1:]) for i in range(len(day)) for digit in "0123456789"}
+    fits = {(m, d) for m, d in spellings if _printed_within_days(signed_iso, f"{year}-{int(m):02d}-{int(d):02d}")}
+    if len(fits) != 1:
+        return text
+    m, d = fits.pop()
+    return text[:found.start()] + f"{year}年{int(m)}月{int(d)}日" + text[found.end():]
+
+
+def _iso_of(found: re.Match[str]) -> str:
+    return f"{found.group('y')}-{int(found.group('m')):02d}-{int(found.group('d')):02d}"
+
+
 _LOST_MONTH_RE = re.compile(r"年(?=月)")
 
 

@@ -21,6 +21,7 @@ from layout.years import (
     numerals_without_crossing,
     printed_years,
     printing_after_date,
+    printing_of_no_day,
     year_from_printing,
 )
 
@@ -370,3 +371,16 @@ def test_a_date_whose_year_is_the_printings_read_eroded_is_in_the_printings_year
     assert in_printing_year(read, printed) == dated
     if printed == "2024-04-22" and dated != read:
         assert date_before_printing(in_printing_year(read, printed), printed) == "2024年4月22日"
+
+
+@pytest.mark.parametrize(("read", "signed", "printed"), [
+    ("遵义市人民政府办公室 2020年14月30日印发", "2020-11-29", "遵义市人民政府办公室 2020年11月30日印发"),  # real OCR
+    ("某某办公室 2024年4月32日印发", "2024-04-22", "某某办公室 2024年4月22日印发"),
+    ("某某办公室 2024年4月32日印发", "2024-04-26", "某某办公室 2024年4月30日印发"),  # 22日 is before it: 30日
+    ("某某办公室 2024年4月32日印发", "2024-04-01", "某某办公室 2024年4月2日印发"),  # 02日, the day after
+    ("某某办公室 2020年11月30日印发", "2020-11-29", "某某办公室 2020年11月30日印发"),  # a day: as read
+    ("某某办公室 2020年14月30日印发", None, "某某办公室 2020年14月30日印发"),  # no 成文日期 to check against
+])
+def test_a_printing_date_that_is_no_day_takes_the_one_digit_its_date_confirms(read: str, signed: str | None,
+                                                                              printed: str) -> None:
+    assert printing_of_no_day(read, signed) == printed
