@@ -41,7 +41,6 @@ _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "Ｏ": 0, "0": 0, "�
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_NUMERALS = "〇○零OoＯ0０一二三四五六七八九十"
 """The characters a date in Chinese numerals reads as (〇 is also read as ○, O or a digit 0)."""
-_CN_NUM = CN_NUMERALS
 
 # --- headings -----------------------------------------------------------------------------------------
 
@@ -477,7 +476,7 @@ def is_set_phrase(text: str) -> bool:
 
 _ARABIC_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _CHINESE_DATE_RE = re.compile(
-    rf"(?<![{_CN_NUM}])(?P<y>[{_CN_NUM}]{{4}})\s*年\s*(?P<m>[{_CN_NUM}]{{1,2}})\s*月\s*(?P<d>[{_CN_NUM}]{{1,3}})\s*日"
+    rf"(?<![{CN_NUMERALS}])(?P<y>[{CN_NUMERALS}]{{4}})\s*年\s*(?P<m>[{CN_NUMERALS}]{{1,2}})\s*月\s*(?P<d>[{CN_NUMERALS}]{{1,3}})\s*日"
 )
 
 
@@ -570,7 +569,7 @@ def misread_date_line(text: str) -> tuple[str, int, int] | None:
 
 
 _SHORT_CN_YEAR_DATE_RE = re.compile(
-    rf"^(?P<y>[{_CN_NUM}]{{3}})年(?P<rest>[{_CN_NUM}]{{1,2}}月[{_CN_NUM}]{{1,3}}日)$"
+    rf"^(?P<y>[{CN_NUMERALS}]{{3}})年(?P<rest>[{CN_NUMERALS}]{{1,2}}月[{CN_NUMERALS}]{{1,3}}日)$"
 )
 _CN_OF_DIGIT = "〇一二三四五六七八九"
 
@@ -591,7 +590,7 @@ def lost_zero_date_line(text: str) -> tuple[str, str] | None:
 
 
 _DAMAGED_CN_YEAR_DATE_RE = re.compile(
-    rf"^(?P<y>[^年月日]{{0,5}})年(?P<m>[{_CN_NUM}]{{1,2}})月(?P<d>[{_CN_NUM}]{{1,3}})日?$"
+    rf"^(?P<y>[^年月日]{{0,5}})年(?P<m>[{CN_NUMERALS}]{{1,2}})月(?P<d>[{CN_NUMERALS}]{{1,3}})日?$"
 )
 
 
@@ -701,7 +700,7 @@ def date_numerals(text: str) -> str:
     for misread, numeral in DAY_NUMERAL_MISREADS:
         rest = rest.replace(misread, numeral)
     rest = _LOST_TEN_RE.sub(lambda m: m.group(1) + "十" + m.group(2), rest)
-    numerals = set(_CN_NUM) | set("年月日")
+    numerals = set(CN_NUMERALS) | set("年月日")
     repaired = f"{year}年{rest}"
     return repaired if repaired != read and set(repaired) <= numerals else text
 
@@ -753,7 +752,7 @@ def is_damaged_date_line(text: str) -> bool:
         return False
     if _YEAR_THEN_NUMERALS_RE.match(compact):
         return True
-    numerals = set(_CN_NUM) | set("0123456789")
+    numerals = set(CN_NUMERALS) | set("0123456789")
     others = [ch for ch in compact if ch not in numerals and ch not in "年月日"]
     framed = _DATE_FRAME_RE.match(compact) is not None
     return ("年" in compact and "月" in compact and any(ch in numerals for ch in compact)
@@ -761,7 +760,7 @@ def is_damaged_date_line(text: str) -> bool:
                  and sum(ch in numerals for ch in compact) >= DATE_FRAME_MIN_NUMERALS))
 
 
-_YEAR_THEN_NUMERALS_RE = re.compile(rf"^(?:(?:19|20)\d{{2}}|[一二][{_CN_NUM}]{{3}})年[{_CN_NUM}\d]{{1,4}}$")
+_YEAR_THEN_NUMERALS_RE = re.compile(rf"^(?:(?:19|20)\d{{2}}|[一二][{CN_NUMERALS}]{{3}})年[{CN_NUMERALS}\d]{{1,4}}$")
 """A whole year (19xx, 20xx, or four numerals from 一 or 二), its 年, and numerals only after it."""
 _DATE_FRAME_RE = re.compile(r"^[^年月日]{0,4}年[^年月日]{1,2}月[^年月日]{0,3}日$")
 """A date's frame whole: 年, 月 and 日 in order, each after at most the numerals it can follow (the day's may
@@ -843,16 +842,16 @@ def split_cc(text: str) -> list[str]:
     return [item.strip() for item in re.split(r"[，,、；;]", body) if item.strip()]
 
 
-_PRINTED_RE = re.compile(r"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{4}|[" + _CN_NUM + r"]{4})\s*年.+?日)\s*印\s*发\s*$")
+_PRINTED_RE = re.compile(r"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{4}|[" + CN_NUMERALS + r"]{4})\s*年.+?日)\s*印\s*发\s*$")
 _PRINTED_MISREAD_RE = re.compile(
-    rf"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年\s*[{_CN_NUM}\d]{{1,2}}\s*月\s*[{_CN_NUM}\d]{{1,3}}\s*日)"
+    rf"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{{4}}|[{CN_NUMERALS}]{{4}})\s*年\s*[{CN_NUMERALS}\d]{{1,2}}\s*月\s*[{CN_NUMERALS}\d]{{1,3}}\s*日)"
     rf"\s*印\s*[{CJK}]?\s*$")
 """A 印发 line whose 发 was misread or lost after a whole date (`…2025年5月30日印安`), the printing body's name
 before it (a sentence wrapped after its 印 is no 印发 line)."""
 
 
 _PRINTED_DAMAGED_RE = re.compile(
-    rf"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年\s*[{_CN_NUM}\d]{{1,2}}\s*月\s*[{_CN_NUM}\d]{{1,3}}"
+    rf"^\s*(?P<by>.+?)\s*(?P<date>(?:\d{{4}}|[{CN_NUMERALS}]{{4}})\s*年\s*[{CN_NUMERALS}\d]{{1,2}}\s*月\s*[{CN_NUMERALS}\d]{{1,3}}"
     r"\s*[：:.．·]?\s*日?)\s*[\dlI|]{0,2}\s*印\s*发\s*$"
 )
 """A 印发 line whose date a 1-bit scan broke: a stray stroke read between 日 and 印发 (`7日1印发`), 日 itself
@@ -874,8 +873,8 @@ def split_printed(text: str) -> tuple[str, str | None] | None:
     if not found:
         return None
     by, date = re.sub(r"\s+", "", found.group("by")), re.sub(r"\s+", "", found.group("date"))
-    if by[-1:].isdigit():  # `…办公室 20234年0月28日印发`: a year read with a digit too many; no body's name ends
-        by, date = by.rstrip("0123456789"), by[len(by.rstrip("0123456789")):] + date  # in a digit
+    name = by.rstrip("0123456789")  # `…办公室 20234年0月28日印发`: a year read with a digit too many; no body's
+    by, date = name, by[len(name):] + date  # name ends in a digit
     if re.search(r"\d[：:]日?$", date):
         return by, None  # a digit broken to its two ends: the day is unread
     date = re.sub(r"[.．·]+", "", date)

@@ -1000,7 +1000,8 @@ def classify_groups(groups: Sequence[list[Row]], geometry: BodyGeometry,
             printed = spelled_printer(" ".join(clean_text(piece.text) for piece in pieces), issuers,
                                       [join_rows(other) for other in groups if other is not group])
             if bilevel:
-                printed = printing_of_no_day(printing_after_date(printed, _signed_iso(blocks)), _signed_iso(blocks))
+                signed_iso = _signed_iso(blocks)
+                printed = printing_of_no_day(printing_after_date(printed, signed_iso), signed_iso)
             blocks.append(_typed(kind, group, printed))
         elif kind is not None and (kind is not BlockType.NOTE or date_index is None or index > date_index):
             blocks.append(_typed(kind, group))

@@ -8,13 +8,16 @@ The layout measures the text block's edges and each line's indent from the boxes
 a character left of its flush lines, every flush line then read as indented (dev v63 doc_06, 100 dpi colour:
 the addressee lost, paragraphs cut).
 
-`trim_speck_ends(image, lines)` looks at each line's crop of the page the OCR read. Its ink is parted into
+`trim_speck_ends(image, lines, seals)` looks at each line's crop of the page the OCR read (lines on a seal
+are left as read: lifting the seal's ink leaves their characters in pieces). Its ink is parted into
 runs along the line: strokes whose column ranges lie closer than GAP_H of the box height are one run (the
 strokes of a character, and the characters of a line, lie closer). A run at either end that is too small to
 be a character (SPECK_AREA_H2 of the height squared, at most SPECK_WIDTH_H wide), standing GAP_H or more clear
 of the rest, is a speck: the box ends where the rest's ink ends, with the detector's own margin kept; the
-mark the speck was read as (`LEADING_SPECK_READINGS`) leaves the text. An end where the reading has a mark as small as
-a speck (`。`, `、`, `，`, a quote) is left as it is: that small ink is the line's own.
+mark the speck was read as (`LEADING_SPECK_READINGS`) leaves the text. An end may lose one speck the
+recogniser read as nothing and one more per mark it read there (`_speck_allowance`); more runs that small are
+the line's own broken characters. An end where the reading has a mark as small as a speck (`。`, `、`, `，`, a
+quote) is left as it is: that small ink is the line's own.
 
 Sizes are in units of the line box's own height, so they hold at any dpi.
 """
@@ -28,6 +31,7 @@ import cv2
 import numpy as np
 
 from layout.model import Box, OcrLine
+from layout.patterns import is_cjk
 from workers.image.typography import ink_mask
 
 GAP_H = 0.15
@@ -53,7 +57,7 @@ ink: a grey scan's thin light strokes (the bars of `二`) are whole at this leve
 
 def _is_text_char(ch: str) -> bool:
     """A character whose ink is never as small as a speck: an ideograph, a digit or a letter."""
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or (ch.isascii() and ch.isalnum())
+    return is_cjk(ch) or (ch.isascii() and ch.isalnum())
 
 
 def ink_runs(ink: np.ndarray, gap: float) -> list[tuple[int, int, int]]:
